@@ -1,0 +1,1 @@
+"""Users, reviewer roles, registration and API tokens."""

@@ -1,0 +1,1 @@
+"""The PanelApp Django project."""

@@ -1,0 +1,1 @@
+"""The PanelApp domain: genes, panels, entities, reviews and versions."""
