@@ -1,0 +1,29 @@
+# One entry point for people and CI. Every target sets up what it needs first.
+.PHONY: setup tools demo cluster test test-fast crd lint clean help
+SHELL := /bin/bash
+PYTHON := .venv/bin/python
+
+help:
+	@echo "make demo     set everything up, start a local control plane, run the operator on an example"
+	@echo "              PanelApp and serve PanelApp itself in the browser (Ctrl-C stops it all)"
+	@echo "make test     set everything up and run every test"
+	@echo "make cluster  set up and start only the local control plane"
+	@echo "make tools    build the pinned Go binaries into the cache (PANELAPP_TOOLS_DIR)"
+
+setup:
+	@hack/setup.sh
+
+tools:
+	@hack/build-tools.sh
+
+demo: setup
+	@$(PYTHON) hack/demo.py
+
+cluster: setup
+	@$(PYTHON) hack/localcluster up
+
+test: setup
+	@$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf .pytest_cache app/_local app/_staticfiles app/_mediafiles .local

@@ -1,0 +1,96 @@
+"""A throw-away PKI for the local control plane: one CA, the API server's serving certificate,
+an admin client certificate (group system:masters) and the service-account signing key."""
+from __future__ import annotations
+
+import datetime
+import ipaddress
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+SERVICE_IP = "10.96.0.1"  # first address of the service CIDR: the in-cluster `kubernetes` Service
+
+
+def _new_key() -> ec.EllipticCurvePrivateKey:
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+def _write_key(path: Path, key) -> None:
+    path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    path.chmod(0o600)
+
+
+def _write_cert(path: Path, cert: x509.Certificate) -> None:
+    path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+
+_KEY_USAGE_OFF = dict(
+    content_commitment=False, data_encipherment=False, key_agreement=False, encipher_only=False, decipher_only=False
+)
+
+
+def make_pki(directory: Path, extra_ips: tuple[str, ...] = ()) -> None:
+    """Writes ca.{crt,key}, apiserver.{crt,key}, admin.{crt,key} and sa.key into `directory`."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    not_before, not_after = now - datetime.timedelta(minutes=5), now + datetime.timedelta(days=30)
+
+    ca_key = _new_key()
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "panelapp-local-ca")])
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True, key_encipherment=False, **_KEY_USAGE_OFF),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    _write_key(directory / "ca.key", ca_key)
+    _write_cert(directory / "ca.crt", ca)
+
+    def issue(stem: str, common_name: str, organizations: tuple[str, ...] = (), server: bool = False) -> None:
+        key = _new_key()
+        name = x509.Name(
+            [x509.NameAttribute(NameOID.COMMON_NAME, common_name)]
+            + [x509.NameAttribute(NameOID.ORGANIZATION_NAME, org) for org in organizations]
+        )
+        usage = ExtendedKeyUsageOID.SERVER_AUTH if server else ExtendedKeyUsageOID.CLIENT_AUTH
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(ca.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(not_before)
+            .not_valid_after(not_after)
+            .add_extension(
+                x509.KeyUsage(digital_signature=True, key_encipherment=False, key_cert_sign=False, crl_sign=False, **_KEY_USAGE_OFF),
+                critical=True,
+            )
+            .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+        )
+        if server:
+            dns = ["localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
+                   "kubernetes.default.svc.cluster.local"]
+            ips = ["127.0.0.1", SERVICE_IP, *extra_ips]
+            sans = [x509.DNSName(n) for n in dns] + [x509.IPAddress(ipaddress.ip_address(ip)) for ip in ips]
+            builder = builder.add_extension(x509.SubjectAlternativeName(sans), critical=False)
+        _write_key(directory / f"{stem}.key", key)
+        _write_cert(directory / f"{stem}.crt", builder.sign(ca_key, hashes.SHA256()))
+
+    issue("apiserver", "kube-apiserver", server=True)
+    issue("admin", "panelapp-local-admin", organizations=("system:masters",))
+    _write_key(directory / "sa.key", _new_key())
