@@ -1,7 +1,31 @@
+"""Project routes: operations, the admin, Cognito logout, then the domain's routes.
+
+/version/ and /health/ are normally answered by panelapp.probes.ProbeMiddleware before routing;
+they are routed here too so that reverse() works and they keep working without the middleware.
+"""
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from panelapp import probes
+from panelapp.cognito import views as cognito_views
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
-    path("", include("panelapp.domain_urls")),
+    path("version/", probes.version_view, name="version"),
+    path("health/", probes.health_view, name="health"),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("cognito/logout/", cognito_views.logout_view, name="cognito-logout"),
 ]
+
+if getattr(settings, "SERVE_FILES_FROM_DISK", False):
+    # The embedded default has no CDN and no web server in front: serve static and media files
+    # from disk. Production serves them from S3 behind the CDN and never takes this branch.
+    from django.contrib.staticfiles.views import serve as serve_static
+    from django.views.static import serve as serve_media
+
+    urlpatterns += [
+        re_path(r"^static/(?P<path>.*)$", serve_static, {"insecure": True}),
+        re_path(r"^media/(?P<path>.*)$", serve_media, {"document_root": settings.MEDIA_ROOT}),
+    ]
+
+urlpatterns.append(path("", include("panelapp.domain_urls")))

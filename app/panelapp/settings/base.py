@@ -1,11 +1,16 @@
-"""Settings shared by every environment. Environment-specific values come from the environment."""
+"""Settings shared by every environment.
+
+Nothing here depends on where PanelApp runs: the environment modules (docker-aws, local, test)
+add the database, storage, broker, email and security settings, reading the environment through
+panelapp.environment. The domain apps may append to THIRD_PARTY_APPS, PROJECT_APPS and
+REST_FRAMEWORK.
+"""
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent  # app/
 
-SECRET_KEY = "insecure-development-key-never-used-in-production"
 DEBUG = False
-ALLOWED_HOSTS: list[str] = ["localhost", "127.0.0.1"]
 
 THIRD_PARTY_APPS = [
     "rest_framework",
@@ -26,6 +31,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: answers the probes (/version/, /health/) before host validation, sessions or auth,
+    # so kubelet probes work whatever Host header they send and cost no database query.
+    "panelapp.probes.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -44,16 +52,24 @@ SITE_ID = 1
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "panelapp" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "panelapp.context_processors.use_cognito",
             ],
         },
     },
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en-gb"
@@ -64,10 +80,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "_staticfiles"
+STATICFILES_DIRS = [d for d in [BASE_DIR / "panelapp" / "static"] if d.is_dir()]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "_mediafiles"
 
 LOGIN_REDIRECT_URL = "home"
+ACCOUNT_EMAIL_VERIFICATION_PERIOD_DAYS = 3
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pa-cache-1"}}
 
 REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
@@ -83,3 +103,42 @@ REST_FRAMEWORK = {
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/(WebServices|api/v1)/.*$"
 CORS_ALLOW_METHODS = ["GET"]
+
+# The mount point of the Django admin (DJANGO_ADMIN_URL); environment modules may override it.
+ADMIN_URL = "admin/"
+
+# Cognito login through the ALB: off unless an environment module turns it on.
+AWS_USE_COGNITO = False
+AWS_ELB_SESSION_COOKIE_PREFIX = "AWSELBAuthSessionCookie"
+AWS_JWT_SECTIONS = 3
+AWS_JWT_SIGNATURE_ALGORITHM = "ES256"
+AWS_AMZN_OIDC_ACCESS_TOKEN = "HTTP_X_AMZN_OIDC_ACCESSTOKEN"
+AWS_AMZN_OIDC_IDENTITY = "HTTP_X_AMZN_OIDC_IDENTITY"
+AWS_AMZN_OIDC_DATA = "HTTP_X_AMZN_OIDC_DATA"
+AWS_COGNITO_USER_POOL_CLIENT_ID = None
+
+# Celery. No result backend: PanelApp's tasks report through the database and email, and SQS has
+# none. acks_late + reject_on_worker_lost: a task whose worker dies is redelivered by SQS after the
+# visibility timeout, which is why every task must be idempotent (see panelapp.tasks).
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# SQS has no fanout: no remote control, gossip or events, whose queues the app may not create.
+CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
+CELERY_WORKER_SEND_TASK_EVENTS = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Beat keeps its schedule state in a file; the image's working directory may be read-only.
+CELERY_BEAT_SCHEDULE_FILENAME = str(Path(tempfile.gettempdir()) / "panelapp-celerybeat-schedule")
+# Periodic tasks; the domain apps add theirs (e.g. the weekly MOI check).
+CELERY_BEAT_SCHEDULE: dict = {
+    "forget-completed-tasks": {"task": "panelapp.tasks.forget_completed_tasks", "schedule": 24 * 60 * 60},
+}
+
+# Checked by /health/ (see panelapp.health); environment modules list what they configure.
+HEALTH_CHECKS = ["database"]
+HEALTH_CHECK_TOKEN = None

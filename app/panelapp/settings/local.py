@@ -1,5 +1,51 @@
-"""The embedded default: SQLite and local files, tasks run in-process, debug off."""
+"""The embedded default: nothing but SQLite and local files, tasks run in-process, debug off.
+
+For trying PanelApp on a laptop or in a single container without AWS. The production-required
+variables fall back to local defaults (see panelapp.contract, ``local_default``); everything is
+kept under PANELAPP_LOCAL_DIR (default app/_local): the database, uploaded and collected files,
+and the outgoing email (written as files, never sent).
+"""
+import os
+from pathlib import Path
+
+from panelapp.environment import EnvironmentReader
+from panelapp.logs import logging_config
+
 from .base import *  # noqa: F401,F403
 from .base import BASE_DIR
 
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "_local" / "panelapp.sqlite3"}}
+_reader = EnvironmentReader(os.environ, production=False)
+
+DEBUG = _reader.boolean("DJANGO_DEBUG")
+SECRET_KEY = _reader.text("SECRET_KEY")
+ALLOWED_HOSTS = _reader.hosts("ALLOWED_HOSTS")
+PANEL_APP_BASE_URL = (_reader.url("PANEL_APP_BASE_URL") or "http://localhost:8080").rstrip("/")
+ADMIN_URL = _reader.admin_path("DJANGO_ADMIN_URL")
+DEFAULT_FROM_EMAIL = _reader.email("DEFAULT_FROM_EMAIL")
+PANEL_APP_EMAIL = _reader.email("PANEL_APP_EMAIL")
+HEALTH_CHECK_TOKEN = _reader.text("HEALTH_CHECK_TOKEN")
+DJANGO_LOG_LEVEL = _reader.log_level("DJANGO_LOG_LEVEL")
+_local_dir = Path(_reader.text("PANELAPP_LOCAL_DIR") or BASE_DIR / "_local")
+_reader.raise_if_problems("panelapp.settings.local")
+
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": _local_dir / "panelapp.sqlite3"}}
+STATIC_ROOT = _local_dir / "static"
+MEDIA_ROOT = _local_dir / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+SERVE_FILES_FROM_DISK = True
+
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = _local_dir / "outbox"
+
+# No broker: tasks run in the calling process.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_URL = "memory://"
+
+LOGGING = logging_config(DJANGO_LOG_LEVEL)
+
+# The SQLite file's directory must exist before Django opens it.
+_local_dir.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,148 @@
+"""Dependency checks behind ``/health/``: database, S3 buckets, SQS queue, SMTP server.
+
+Anyone may ask whether PanelApp is healthy (``{"status": "OK"}`` or 503 ``{"status": "DOWN"}``);
+which dependency failed, and why, is shown only with the HEALTH_CHECK_TOKEN (``?token=`` or the
+``X-Health-Token`` header), because error details describe the infrastructure.
+
+Each check is short (3 s timeouts, no retries), reads nothing and writes nothing, so that a probe
+or an impatient operator cannot load the dependencies.
+"""
+from __future__ import annotations
+
+import hmac
+import logging
+import smtplib
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from django.conf import settings
+from django.http import HttpRequest
+
+logger = logging.getLogger("panelapp.health")
+
+TIMEOUT_SECONDS = 3
+#: A key nobody writes: HEAD on it answers 404 when the bucket is reachable and readable.
+S3_PROBE_KEY = ".panelapp-health-probe"
+
+
+@dataclass
+class CheckResult:
+    status: str  # "OK" or "DOWN"
+    detail: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class HealthReport:
+    checks: dict[str, CheckResult] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return all(result.status == "OK" for result in self.checks.values())
+
+    def as_json(self, *, details: bool) -> dict:
+        body: dict = {"status": "OK" if self.ok else "DOWN"}
+        if details:
+            body["checks"] = {
+                name: {"status": r.status, "detail": r.detail, "seconds": round(r.seconds, 3)}
+                for name, r in self.checks.items()
+            }
+        return body
+
+
+def token_is_valid(request: HttpRequest) -> bool:
+    expected = settings.HEALTH_CHECK_TOKEN
+    given = request.GET.get("token") or request.headers.get("X-Health-Token") or ""
+    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def _aws_client(service: str, **overrides):
+    import boto3
+    from botocore.config import Config
+
+    config = Config(connect_timeout=TIMEOUT_SECONDS, read_timeout=TIMEOUT_SECONDS, retries={"total_max_attempts": 1})
+    kwargs = {key: value for key, value in overrides.items() if value}
+    return boto3.client(service, config=config, **kwargs)
+
+
+def check_database() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return "query answered"
+
+
+def check_s3() -> str:
+    from botocore.exceptions import ClientError
+
+    seen = []
+    for alias in ("staticfiles", "default"):
+        options = settings.STORAGES[alias].get("OPTIONS", {})
+        client = _aws_client(
+            "s3", region_name=options.get("region_name"), endpoint_url=options.get("endpoint_url"),
+            aws_access_key_id=options.get("access_key"), aws_secret_access_key=options.get("secret_key"),
+        )
+        key = "/".join(part for part in (options.get("location", ""), S3_PROBE_KEY) if part)
+        try:
+            client.head_object(Bucket=options["bucket_name"], Key=key)
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code not in ("404", "NoSuchKey"):
+                raise RuntimeError(f"bucket {options['bucket_name']}: {code or error}") from None
+        seen.append(options["bucket_name"])
+    return f"buckets reachable: {', '.join(seen)}"
+
+
+def check_sqs() -> str:
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    queues = options["predefined_queues"]
+    name = next(iter(queues))
+    client = _aws_client("sqs", region_name=options.get("region"))
+    attributes = client.get_queue_attributes(QueueUrl=queues[name]["url"], AttributeNames=["VisibilityTimeout"])
+    actual = int(attributes["Attributes"]["VisibilityTimeout"])
+    expected = int(options["visibility_timeout"])
+    if actual != expected:
+        raise RuntimeError(
+            f"queue {name} has VisibilityTimeout {actual}s but SQS_QUEUE_VISIBILITY_TIMEOUT is {expected}s: "
+            "make them equal, or long tasks will run twice"
+        )
+    return f"queue {name} reachable, visibility timeout {actual}s"
+
+
+def check_smtp() -> str:
+    # Connect and greet only: logging in on every probe would put the credentials on the wire
+    # far more often than sending mail does.
+    with smtplib.SMTP(settings.EMAIL_HOST, settings.EMAIL_PORT, timeout=TIMEOUT_SECONDS) as smtp:
+        smtp.ehlo()
+        if settings.EMAIL_USE_TLS:
+            smtp.starttls()
+            smtp.ehlo()
+        code, _message = smtp.noop()
+        if code != 250:
+            raise RuntimeError(f"NOOP answered {code}")
+    return f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT} answered"
+
+
+CHECKS: dict[str, Callable[[], str]] = {
+    "database": check_database,
+    "s3": check_s3,
+    "sqs": check_sqs,
+    "smtp": check_smtp,
+}
+
+
+def run_checks(names: list[str] | None = None) -> HealthReport:
+    report = HealthReport()
+    for name in names if names is not None else settings.HEALTH_CHECKS:
+        started = time.monotonic()
+        try:
+            detail = CHECKS[name]()
+            report.checks[name] = CheckResult("OK", detail, time.monotonic() - started)
+        except Exception as error:  # a health check reports failures, it never raises them
+            message = f"{type(error).__name__}: {error}"[:300]
+            report.checks[name] = CheckResult("DOWN", message, time.monotonic() - started)
+            logger.warning("health check %s failed: %s", name, message)
+    return report

@@ -1,0 +1,41 @@
+"""The two operational endpoints, answered before the rest of the middleware stack.
+
+``GET /version/`` is the kubelet's probe: it costs no database query and no session lookup, and it
+answers whatever the Host header is (kubelet probes use the pod IP, which ALLOWED_HOSTS does not
+and should not list). ``/health/`` checks the dependencies (panelapp.health).
+"""
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+
+from panelapp import contract, health
+from panelapp.version import VERSION
+
+
+def version_view(request: HttpRequest) -> HttpResponse:
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return JsonResponse({"version": VERSION})
+
+
+def health_view(request: HttpRequest) -> HttpResponse:
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    report = health.run_checks()
+    body = report.as_json(details=health.token_is_valid(request))
+    response = JsonResponse(body, status=200 if report.ok else 503)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class ProbeMiddleware:
+    """Short-circuits the probe paths; everything else goes down the normal stack."""
+
+    ROUTES = {contract.VERSION_PATH: version_view, contract.HEALTH_PATH: health_view}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        view = self.ROUTES.get(request.path_info)
+        if view is not None:
+            return view(request)
+        return self.get_response(request)

@@ -1,0 +1,127 @@
+"""Production on AWS: the one settings module of the image (DJANGO_SETTINGS_MODULE).
+
+Every environment-specific value comes from the environment, as the contract in
+panelapp.contract describes (docs/configuration.md is its readable form). The whole environment
+is validated FIRST: a missing or malformed variable stops the process with one error that names
+every problem, before Django, Celery or gunicorn do anything.
+"""
+import os
+from urllib.parse import urlsplit
+
+import dj_database_url
+
+from panelapp.environment import load_production
+
+_env = load_production(os.environ)
+
+from panelapp.logs import logging_config  # noqa: E402
+from panelapp.sqs import transport_options  # noqa: E402
+
+from .base import *  # noqa: E402,F401,F403
+from .base import MIDDLEWARE  # noqa: E402
+
+# --- Site --------------------------------------------------------------------------------------
+SECRET_KEY = _env.site.secret_key
+ALLOWED_HOSTS = _env.site.allowed_hosts
+PANEL_APP_BASE_URL = _env.site.base_url
+ADMIN_URL = _env.site.admin_path
+HEALTH_CHECK_TOKEN = _env.site.health_token
+HEALTH_CHECKS = ["database", "s3", "sqs", "smtp"]
+
+# TLS ends at the load balancer, which says so in X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+_base = urlsplit(PANEL_APP_BASE_URL)
+CSRF_TRUSTED_ORIGINS = [f"{_base.scheme}://{_base.netloc}"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _base.scheme == "https"
+
+# --- Database ----------------------------------------------------------------------------------
+DATABASES = {
+    "default": dj_database_url.parse(
+        _env.database.url, engine="django.db.backends.postgresql", conn_max_age=60, conn_health_checks=True,
+    )
+}
+
+# --- S3: two buckets, unsigned URLs on their own domains ------------------------------------------
+_s3 = _env.s3
+_s3_common = {
+    "region_name": _s3.region,
+    "endpoint_url": _s3.endpoint_url,
+    # Unset keys mean the default AWS credential chain (the pod's IAM role).
+    "access_key": _s3.access_key_id,
+    "secret_key": _s3.secret_access_key,
+    "querystring_auth": False,
+    "default_acl": None,  # inherit the bucket's policy
+}
+STORAGES = {
+    "staticfiles": {
+        "BACKEND": "storages.backends.s3.S3StaticStorage",
+        "OPTIONS": {
+            **_s3_common,
+            "bucket_name": _s3.static_bucket,
+            "location": _s3.static_location,
+            "custom_domain": _s3.static_domain,
+            "object_parameters": {"CacheControl": "max-age=86400"},
+        },
+    },
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3_common,
+            "bucket_name": _s3.media_bucket,
+            "location": _s3.media_location,
+            "custom_domain": _s3.media_domain,
+            # Two uploads with the same name must not overwrite each other.
+            "file_overwrite": False,
+        },
+    },
+}
+STATIC_URL = f"https://{_s3.static_domain}/{_s3.static_location}/" if _s3.static_location else f"https://{_s3.static_domain}/"
+MEDIA_URL = f"https://{_s3.media_domain}/{_s3.media_location}/" if _s3.media_location else f"https://{_s3.media_domain}/"
+
+# --- Celery on SQS -----------------------------------------------------------------------------
+_queue = _env.queue
+CELERY_BROKER_URL = _queue.broker_url
+CELERY_TASK_DEFAULT_QUEUE = _queue.queue_name
+CELERY_BROKER_TRANSPORT_OPTIONS = transport_options(
+    queue_name=_queue.queue_name,
+    region=_queue.region,
+    visibility_timeout=_queue.visibility_timeout,
+    polling_interval=_queue.polling_interval,
+    queue_url=_queue.queue_url,
+    broker_url=_queue.broker_url,
+)
+
+# --- Email -------------------------------------------------------------------------------------
+_email = _env.email
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = _email.host
+EMAIL_PORT = _email.port
+EMAIL_HOST_USER = _email.user or ""
+EMAIL_HOST_PASSWORD = _email.password or ""
+EMAIL_USE_TLS = _email.use_tls
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = _email.default_from
+SERVER_EMAIL = _email.default_from
+PANEL_APP_EMAIL = _email.panelapp_email
+
+# --- Logging -----------------------------------------------------------------------------------
+DJANGO_LOG_LEVEL = _env.site.log_level
+LOGGING = logging_config(DJANGO_LOG_LEVEL)
+
+# --- Cognito through the ALB (optional) --------------------------------------------------------
+_cognito = _env.cognito
+AWS_USE_COGNITO = _cognito is not None
+if _cognito is not None:
+    MIDDLEWARE = [*MIDDLEWARE, "panelapp.cognito.middleware.AlbAuthMiddleware"]
+    LOGOUT_REDIRECT_URL = "home"
+    AWS_COGNITO_DOMAIN_PREFIX = _cognito.domain_prefix
+    AWS_COGNITO_USER_POOL_CLIENT_ID = _cognito.client_id
+    AWS_COGNITO_HOSTED_AUTH_BASE = _cognito.hosted_auth_base
+    AWS_COGNITO_IDP_LOGOUT_ENDPOINT = _cognito.logout_endpoint
+    AWS_ELB_SESSION_COOKIE_PREFIX = _cognito.session_cookie_prefix
+    AWS_ELB_PUBLIC_KEY_ENDPOINT = _cognito.public_key_endpoint
+    AWS_JWT_SECTIONS = _cognito.jwt_sections
+    AWS_JWT_SIGNATURE_ALGORITHM = _cognito.jwt_algorithm
+    AWS_AMZN_OIDC_ACCESS_TOKEN = _cognito.access_token_header
+    AWS_AMZN_OIDC_IDENTITY = _cognito.identity_header
+    AWS_AMZN_OIDC_DATA = _cognito.data_header

@@ -1,0 +1,92 @@
+"""Project-wide Celery tasks: email, and housekeeping of the idempotency ledger.
+
+Email is always sent from a task so that a slow or unavailable SMTP server never slows a page;
+transient SMTP failures are retried with exponential backoff, permanent ones are not.
+"""
+from __future__ import annotations
+
+import logging
+import smtplib
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+
+from panelapp.idempotency import forget_completed_before, once_per_message
+
+logger = logging.getLogger("panelapp.tasks")
+
+MAX_EMAIL_ATTEMPTS = 10
+
+
+class TransientEmailError(Exception):
+    """An SMTP failure worth retrying (connection problems, 4xx answers)."""
+
+
+def is_transient(error: Exception) -> bool:
+    if isinstance(error, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)):
+        return True
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    # Connection refused, DNS failure, timeout: the server may come back.
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
+
+
+def deliver(messages: list[EmailMultiAlternatives]) -> int:
+    """Send over one SMTP connection; transient failures become TransientEmailError."""
+    try:
+        with get_connection() as connection:
+            return connection.send_messages(messages) or 0
+    except Exception as error:
+        if is_transient(error):
+            raise TransientEmailError(f"{type(error).__name__}: {error}") from error
+        raise
+
+
+def build_message(email: str | list[str], subject: str, text: str, html: str | None = None) -> EmailMultiAlternatives:
+    recipients = [email] if isinstance(email, str) else list(email)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, recipients)
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message
+
+
+_EMAIL_TASK = dict(
+    bind=True,
+    autoretry_for=(TransientEmailError,),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=MAX_EMAIL_ATTEMPTS - 1,
+)
+
+
+@shared_task(name="panelapp.tasks.send_email", **_EMAIL_TASK)
+@once_per_message
+def send_email(self, email: str | list[str], subject: str, text: str, html: str | None = None) -> None:
+    deliver([build_message(email, subject, text, html)])
+    logger.info("email %r sent to %d recipient(s)", subject, 1 if isinstance(email, str) else len(email))
+
+
+@shared_task(name="panelapp.tasks.send_mass_email", **_EMAIL_TASK)
+@once_per_message
+def send_mass_email(self, messages: list[dict]) -> None:
+    """``messages``: dicts with email, subject, text and optionally html."""
+    deliver([build_message(m["email"], m["subject"], m["text"], m.get("html")) for m in messages])
+    logger.info("%d emails sent", len(messages))
+
+
+@shared_task(name="panelapp.tasks.ping")
+def ping() -> str:
+    """A no-op for diagnostics: proves a worker consumes the queue."""
+    logger.info("pong")
+    return "pong"
+
+
+@shared_task(name="panelapp.tasks.forget_completed_tasks")
+def forget_completed_tasks() -> int:
+    deleted = forget_completed_before()
+    logger.info("forgot %d completed task id(s)", deleted)
+    return deleted
