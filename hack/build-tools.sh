@@ -40,6 +40,8 @@ build() {
     log "$group $version: build FAILED after $((SECONDS - start)) s"
     exit 1
   fi
+  # etcd's main package is go.etcd.io/etcd/server/v3, so go names its binary "server".
+  [[ -f "$tmp/server" ]] && mv "$tmp/server" "$tmp/etcd"
   echo "$((SECONDS - start))" > "$tmp/.build-seconds"
   touch "$tmp/.complete"
   rm -rf "$out" && mv "$tmp" "$out"

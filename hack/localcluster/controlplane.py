@@ -27,6 +27,8 @@ from .tools import Toolbox
 SERVICE_CIDR = "10.96.0.0/16"
 POD_CIDR = "10.244.0.0/16"
 FAKE_NODE_NAME = "kwok-node-0"
+# kubectl is used to create the fake node and for health checks; helm is not needed to start.
+CONTROL_PLANE_BINARIES = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok", "kubectl")
 
 
 class ControlPlaneError(RuntimeError):
@@ -121,7 +123,7 @@ class ControlPlane:
 
     # ---------------------------------------------------------------------------- lifecycle
     def start(self) -> "ControlPlane":
-        binaries = self.toolbox.require_all()
+        binaries = self.toolbox.require_all(CONTROL_PLANE_BINARIES)
         self.workdir.mkdir(parents=True, exist_ok=True)
         if self.api_port is not None:
             ensure_port_free(self.api_port, "the API server")
@@ -166,7 +168,7 @@ class ControlPlane:
                 f"--advertise-address={advertise_address()}",
                 f"--tls-cert-file={pki / 'apiserver.crt'}", f"--tls-private-key-file={pki / 'apiserver.key'}",
                 f"--client-ca-file={pki / 'ca.crt'}", f"--service-account-issuer={self.server}",
-                f"--service-account-key-file={pki / 'sa.key'}",
+                f"--service-account-key-file={pki / 'sa.pub'}",
                 f"--service-account-signing-key-file={pki / 'sa.key'}",
                 f"--service-cluster-ip-range={SERVICE_CIDR}", "--authorization-mode=Node,RBAC",
                 "--allow-privileged=true", "--profiling=false", f"--cert-dir={pki}", "--v=1",

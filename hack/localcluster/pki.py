@@ -35,7 +35,7 @@ _KEY_USAGE_OFF = dict(
 
 
 def make_pki(directory: Path, extra_ips: tuple[str, ...] = ()) -> None:
-    """Writes ca.{crt,key}, apiserver.{crt,key}, admin.{crt,key} and sa.key into `directory`."""
+    """Writes ca.{crt,key}, apiserver.{crt,key}, admin.{crt,key} and sa.{key,pub} into `directory`."""
     now = datetime.datetime.now(datetime.timezone.utc)
     not_before, not_after = now - datetime.timedelta(minutes=5), now + datetime.timedelta(days=30)
 
@@ -93,4 +93,10 @@ def make_pki(directory: Path, extra_ips: tuple[str, ...] = ()) -> None:
 
     issue("apiserver", "kube-apiserver", server=True)
     issue("admin", "panelapp-local-admin", organizations=("system:masters",))
-    _write_key(directory / "sa.key", _new_key())
+    # Service-account tokens: the API server signs with the private key and verifies with the
+    # public one; the controller-manager signs the legacy token Secrets with the private key.
+    sa_key = _new_key()
+    _write_key(directory / "sa.key", sa_key)
+    (directory / "sa.pub").write_bytes(
+        sa_key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from localcluster import ControlPlane, ControlPlaneError, MissingToolError, Toolbox
+from localcluster.controlplane import CONTROL_PLANE_BINARIES
 from localcluster.tools import read_versions
 
 
@@ -23,7 +24,7 @@ def test_missing_binaries_are_named_with_the_command_that_builds_them(tmp_path):
 
 def test_a_taken_api_port_is_reported_before_anything_starts(tmp_path):
     toolbox = Toolbox.from_environment()
-    toolbox.require_all()  # fails with the build command when the tools are not built
+    toolbox.require_all(CONTROL_PLANE_BINARIES)  # fails with the build command when not built
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
