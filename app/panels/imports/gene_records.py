@@ -1,0 +1,122 @@
+"""Gene records as PanelApp ships them (reference §6.1 and §6.2).
+
+Two shapes are accepted:
+
+* the Django fixture of ``deploy/genes.json.gz``: ``{"model": "panels.gene", "pk": SYMBOL,
+  "fields": {...}}`` where array fields are JSON-encoded strings (ArrayField serialisation) and
+  inactive rows hold ``ensembl_genes`` as the string ``"{}"``;
+* plain gene records, as in the gene-collection upload: ``{"gene_symbol": ..., ...}``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+from ..models import Gene
+
+GENE_FIELDS = (
+    "gene_name",
+    "ensembl_genes",
+    "omim_gene",
+    "alias",
+    "biotype",
+    "alias_name",
+    "hgnc_symbol",
+    "hgnc_date_symbol_changed",
+    "hgnc_release",
+    "hgnc_id",
+    "active",
+)
+_LIST_FIELDS = ("omim_gene", "alias", "alias_name")
+_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%y", "%d/%m/%y")
+
+
+class GeneRecordError(ValueError):
+    pass
+
+
+def read_json_file(path: str | Path):
+    """JSON or gzip-compressed JSON (``.gz``)."""
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def parse_date(value) -> dt.date | None:
+    """ISO dates (with or without a time part), ``%d-%m-%y`` or ``%d/%m/%y``."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text[:10] if fmt == "%Y-%m-%d" else text, fmt).date()
+        except ValueError:
+            continue
+    raise GeneRecordError(f"{value!r} is not a date (expected YYYY-MM-DD, DD-MM-YY or DD/MM/YY)")
+
+
+def _decoded(value, default):
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            return [value] if isinstance(default, list) else default
+    return default if value is None else value
+
+
+def normalise(record: dict) -> dict:
+    """One gene record (either shape) as Gene model field values, ``gene_symbol`` included."""
+    if not isinstance(record, dict):
+        raise GeneRecordError("a gene record must be a JSON object")
+    if "fields" in record:
+        symbol, fields = record.get("pk"), dict(record["fields"])
+    else:
+        symbol, fields = record.get("gene_symbol"), dict(record)
+    if symbol is None or not str(symbol).strip():
+        raise GeneRecordError("a gene record needs a gene symbol")
+    ensembl = _decoded(fields.get("ensembl_genes"), {})
+    if not isinstance(ensembl, dict):
+        raise GeneRecordError(f"{symbol}: ensembl_genes must be an object")
+    values = {
+        "gene_symbol": str(symbol).strip(),
+        "gene_name": fields.get("gene_name"),
+        "ensembl_genes": ensembl,
+        "biotype": fields.get("biotype"),
+        "hgnc_symbol": fields.get("hgnc_symbol") or str(symbol).strip(),
+        "hgnc_id": fields.get("hgnc_id"),
+        "hgnc_date_symbol_changed": parse_date(fields.get("hgnc_date_symbol_changed")),
+        "hgnc_release": parse_date(fields.get("hgnc_release")),
+        # Genes without Ensembl data cannot be placed on a genome, so they are stored inactive.
+        "active": bool(fields["active"]) if "active" in fields else bool(ensembl),
+    }
+    for key in _LIST_FIELDS:
+        items = _decoded(fields.get(key), [])
+        values[key] = [str(i) for i in items] if isinstance(items, list) else [str(items)]
+    return values
+
+
+@transaction.atomic
+def upsert_genes(records, batch_size: int = 2000) -> tuple[int, int]:
+    """Insert or update every record in one transaction. Returns ``(created, updated)``."""
+    rows = [normalise(r) for r in records]
+    symbols = [r["gene_symbol"] for r in rows]
+    existing = set(Gene.objects.filter(gene_symbol__in=symbols).values_list("gene_symbol", flat=True))
+    Gene.objects.bulk_create(
+        [Gene(**r) for r in rows],
+        batch_size=batch_size,
+        update_conflicts=True,
+        unique_fields=["gene_symbol"],
+        update_fields=list(GENE_FIELDS),
+    )
+    updated = len(set(symbols) & existing)
+    return len(set(symbols)) - updated, updated
+
+
+SAMPLE_GENES_FILE = Path(__file__).resolve().parent.parent / "data" / "genes_sample.json"

@@ -1,0 +1,146 @@
+"""The three kinds of entity a panel holds: genes, STRs and regions."""
+from django.db import models
+
+from ..vocab import (
+    CHROMOSOME_CHOICES,
+    DOSAGE_SCORE_CHOICES,
+    MOI_CHOICES,
+    MOP_CHOICES,
+    PENETRANCE_CHOICES,
+    VARIANT_TYPE_CHOICES,
+    EntityType,
+)
+from .base import TimeStampedModel
+from .genes import Gene
+from .panels import GenePanelSnapshot
+from .reviews import Comment, Evaluation, Evidence, Tag, TrackRecord
+
+
+class AbstractEntity(TimeStampedModel):
+    entity_type: str = ""
+
+    panel = models.ForeignKey(GenePanelSnapshot, on_delete=models.CASCADE, related_name="%(class)s_set")
+    # A copy of Gene.dict_tr() taken when the entity was added or its gene updated (API gene_data).
+    gene = models.JSONField(null=True, blank=True)
+    gene_core = models.ForeignKey(Gene, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    evidence = models.ManyToManyField(Evidence, blank=True, related_name="+")
+    evaluation = models.ManyToManyField(Evaluation, blank=True, related_name="+")
+    track = models.ManyToManyField(TrackRecord, blank=True, related_name="+")
+    comments = models.ManyToManyField(Comment, blank=True, related_name="+")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="+")
+    moi = models.CharField("Mode of inheritance", choices=MOI_CHOICES, max_length=255, blank=True, default="")
+    penetrance = models.CharField(choices=PENETRANCE_CHOICES, max_length=255, blank=True, null=True)
+    publications = models.JSONField(default=list, blank=True, null=True)
+    phenotypes = models.JSONField(default=list, blank=True, null=True)
+    mode_of_pathogenicity = models.CharField(choices=MOP_CHOICES, max_length=255, blank=True, null=True)
+    flagged = models.BooleanField(default=False)
+    ready = models.BooleanField(default=False)
+    saved_gel_status = models.IntegerField(null=True, default=0, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def label(self) -> str:
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class GenePanelEntrySnapshot(AbstractEntity):
+    """A gene on a panel."""
+
+    entity_type = EntityType.GENE
+
+    transcript = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "gene entity"
+        verbose_name_plural = "gene entities"
+        constraints = [models.UniqueConstraint(fields=["panel", "gene_core"], name="unique_gene_per_panel")]
+        indexes = [models.Index(fields=["gene_core", "panel"], name="gene_entity_symbol_idx")]
+
+    @property
+    def name(self) -> str:
+        return self.gene_core_id
+
+    @property
+    def label(self) -> str:
+        return f"gene: {self.name}"
+
+
+class _LocatedEntity(AbstractEntity):
+    """STRs and regions: named, placed on a chromosome with GRCh37/GRCh38 coordinates."""
+
+    name = models.CharField(max_length=128)
+    chromosome = models.CharField(max_length=8, choices=CHROMOSOME_CHOICES)
+    # Stored as entered and echoed as [start, end] (PanelApp keeps Postgres ranges; these stay portable).
+    position_37_start = models.IntegerField(null=True, blank=True)
+    position_37_end = models.IntegerField(null=True, blank=True)
+    position_38_start = models.IntegerField()
+    position_38_end = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def grch37_coordinates(self):
+        if self.position_37_start is None or self.position_37_end is None:
+            return None
+        return [self.position_37_start, self.position_37_end]
+
+    @property
+    def grch38_coordinates(self):
+        return [self.position_38_start, self.position_38_end]
+
+
+class STR(_LocatedEntity):
+    """A short tandem repeat on a panel."""
+
+    entity_type = EntityType.STR
+
+    repeated_sequence = models.CharField(max_length=128)
+    normal_repeats = models.IntegerField(help_text="≤ maximum normal number of repeats")
+    pathogenic_repeats = models.IntegerField(help_text="≥ minimum fully penetrant pathogenic number of repeats")
+
+    class Meta:
+        verbose_name = "STR"
+        constraints = [models.UniqueConstraint(fields=["panel", "name"], name="unique_str_per_panel")]
+        indexes = [models.Index(fields=["name", "panel"], name="str_name_idx")]
+
+    @property
+    def label(self) -> str:
+        return f"STR: {self.name}"
+
+
+class Region(_LocatedEntity):
+    """A genomic region (typically a CNV) on a panel."""
+
+    entity_type = EntityType.REGION
+
+    verbose_name = models.CharField(max_length=256, blank=True, null=True)
+    haploinsufficiency_score = models.CharField(max_length=2, choices=DOSAGE_SCORE_CHOICES, blank=True, null=True)
+    triplosensitivity_score = models.CharField(max_length=2, choices=DOSAGE_SCORE_CHOICES, blank=True, null=True)
+    required_overlap_percentage = models.IntegerField(default=0)
+    type_of_variants = models.CharField(max_length=128, choices=VARIANT_TYPE_CHOICES, default="small")
+
+    class Meta:
+        verbose_name = "region"
+        constraints = [models.UniqueConstraint(fields=["panel", "name"], name="unique_region_per_panel")]
+        indexes = [models.Index(fields=["name", "panel"], name="region_name_idx")]
+
+    @property
+    def label(self) -> str:
+        return f"Region: {self.name}"
+
+
+ENTITY_MODELS = {
+    EntityType.GENE: GenePanelEntrySnapshot,
+    EntityType.STR: STR,
+    EntityType.REGION: Region,
+}

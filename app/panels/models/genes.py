@@ -1,0 +1,65 @@
+from django.db import models
+
+
+class GeneQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class Gene(models.Model):
+    """The master gene table (HGNC + Ensembl), loaded from files and never edited by reviewers."""
+
+    gene_symbol = models.CharField(max_length=255, primary_key=True)
+    gene_name = models.CharField(max_length=255, blank=True, null=True)
+    # {"GRch37": {"82": {"ensembl_id", "location"}}, "GRch38": {"90": {...}}}; "GRch" is PanelApp's spelling.
+    ensembl_genes = models.JSONField(default=dict, blank=True)
+    omim_gene = models.JSONField(default=list, blank=True, null=True)
+    alias = models.JSONField(default=list, blank=True, null=True)
+    biotype = models.CharField(max_length=255, blank=True, null=True)
+    alias_name = models.JSONField(default=list, blank=True, null=True)
+    hgnc_symbol = models.CharField(max_length=255, blank=True, null=True)
+    hgnc_date_symbol_changed = models.DateField(blank=True, null=True)
+    hgnc_release = models.DateField(blank=True, null=True)
+    hgnc_id = models.CharField(max_length=255, blank=True, null=True)
+    active = models.BooleanField(default=True, db_index=True)
+
+    objects = GeneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["gene_symbol"]
+
+    def __str__(self) -> str:
+        return self.gene_symbol
+
+    def dict_tr(self) -> dict:
+        """The copy of this gene stored on an entity (API ``gene_data``), dates as ISO strings."""
+        return {
+            "gene_symbol": self.gene_symbol,
+            "gene_name": self.gene_name,
+            "ensembl_genes": self.ensembl_genes or {},
+            "omim_gene": list(self.omim_gene or []),
+            "alias": list(self.alias or []),
+            "biotype": self.biotype,
+            "alias_name": list(self.alias_name or []),
+            "hgnc_symbol": self.hgnc_symbol,
+            "hgnc_date_symbol_changed": _iso(self.hgnc_date_symbol_changed),
+            "hgnc_release": _iso(self.hgnc_release),
+            "hgnc_id": self.hgnc_id,
+        }
+
+    def ensembl_id(self, assembly: str) -> str:
+        """The Ensembl gene id on ``GRch37`` or ``GRch38``, or ``""`` when unknown."""
+        return ensembl_id_from(self.ensembl_genes, assembly)
+
+
+def ensembl_id_from(ensembl_genes, assembly: str) -> str:
+    releases = (ensembl_genes or {}).get(assembly) or {}
+    for release in sorted(releases, reverse=True):
+        ensembl_id = (releases[release] or {}).get("ensembl_id")
+        if ensembl_id:
+            return ensembl_id
+    return ""
+
+
+def _iso(value):
+    return value.isoformat() if value else None

@@ -1,0 +1,190 @@
+from django.db import models
+from django.utils.text import slugify
+
+from ..vocab import VISIBLE_STATUSES, PanelStatus
+from ..versions import Version
+from .base import TimeStampedModel
+
+# Separator for the searchable copy of a panel's relevant disorders (never typed by users).
+DISORDER_KEY_SEPARATOR = "\x1f"
+
+
+class PanelType(models.Model):
+    name = models.CharField(max_length=128, unique=True)
+    slug = models.SlugField(max_length=128, unique=True)
+    description = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)
+        super().save(*args, **kwargs)
+
+
+class Level4Title(models.Model):
+    """A panel's descriptive metadata. A new row is written whenever any of it changes."""
+
+    name = models.CharField(max_length=255, db_index=True)
+    description = models.TextField(blank=True, default="")
+    level3title = models.CharField(max_length=255, blank=True, default="")
+    level2title = models.CharField(max_length=255, blank=True, default="")
+    omim = models.JSONField(default=list, blank=True)
+    orphanet = models.JSONField(default=list, blank=True)
+    hpo = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def as_tuple(self) -> tuple:
+        return (
+            self.name,
+            self.description,
+            self.level3title,
+            self.level2title,
+            list(self.omim),
+            list(self.orphanet),
+            list(self.hpo),
+        )
+
+
+class GenePanelQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(status__in=VISIBLE_STATUSES)
+
+
+class GenePanel(TimeStampedModel):
+    """The stable identity of a panel; its id is the public panel id."""
+
+    old_pk = models.CharField(max_length=24, null=True, blank=True, db_index=True)
+    name = models.CharField(max_length=255, db_index=True)
+    status = models.CharField(
+        max_length=36, choices=PanelStatus.choices, default=PanelStatus.INTERNAL, db_index=True
+    )
+    types = models.ManyToManyField(PanelType, blank=True, related_name="panels")
+    signed_off = models.ForeignKey(
+        "panels.HistoricalSnapshot", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = GenePanelQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_visible(self) -> bool:
+        return self.status in VISIBLE_STATUSES
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("panels:detail", args=[self.pk])
+
+
+class GenePanelSnapshotQuerySet(models.QuerySet):
+    def with_panel(self):
+        """Everything the Panel JSON object needs, in a fixed number of queries."""
+        return self.select_related("panel", "level4title").prefetch_related("panel__types")
+
+    def visible(self):
+        return self.filter(panel__status__in=VISIBLE_STATUSES)
+
+    def ordered_by_name(self):
+        return self.order_by("level4title__name", "-major_version", "-minor_version", "panel_id")
+
+
+class GenePanelSnapshot(TimeStampedModel):
+    """The live state of a panel: metadata, version and the entities it owns.
+
+    There is exactly one row per panel, changed in place; every earlier version is kept only as
+    JSON in ``HistoricalSnapshot``.
+    """
+
+    panel = models.OneToOneField(GenePanel, on_delete=models.CASCADE, related_name="snapshot")
+    level4title = models.ForeignKey(Level4Title, on_delete=models.PROTECT)
+    major_version = models.PositiveIntegerField(default=0)
+    minor_version = models.PositiveIntegerField(default=0)
+    version_comment = models.TextField(null=True, blank=True)
+    old_panels = models.JSONField(default=list, blank=True)  # API "relevant_disorders"
+    # Searchable copy of old_panels ("\x1fR45\x1fR46\x1f"): JSON containment is PostgreSQL-only.
+    relevant_disorders_key = models.TextField(blank=True, default="", editable=False)
+    child_panels = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="parent_panels")
+    stats = models.JSONField(default=dict, blank=True)
+
+    objects = GenePanelSnapshotQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.level4title.name} v{self.version}"
+
+    @property
+    def version(self) -> str:
+        return f"{self.major_version}.{self.minor_version}"
+
+    @property
+    def version_tuple(self) -> Version:
+        return Version(self.major_version, self.minor_version)
+
+    @property
+    def name(self) -> str:
+        return self.level4title.name
+
+    @property
+    def relevant_disorders(self) -> list[str]:
+        return clean_list(self.old_panels)
+
+    def save(self, *args, **kwargs):
+        self.relevant_disorders_key = disorders_key(self.old_panels)
+        super().save(*args, **kwargs)
+
+    def is_super_panel(self) -> bool:
+        """Super panels own no entities; theirs are the entities of their child panels."""
+        if getattr(self, "_prefetched_objects_cache", {}).get("child_panels") is not None:
+            return bool(self._prefetched_objects_cache["child_panels"])
+        if not hasattr(self, "_is_super_panel"):
+            self._is_super_panel = self.child_panels.exists()
+        return self._is_super_panel
+
+
+def clean_list(values) -> list[str]:
+    """Blank items removed and each value stripped, as the API presents string arrays."""
+    return [str(v).strip() for v in (values or []) if v is not None and str(v).strip()]
+
+
+def disorders_key(values) -> str:
+    items = clean_list(values)
+    return DISORDER_KEY_SEPARATOR + DISORDER_KEY_SEPARATOR.join(items) + DISORDER_KEY_SEPARATOR if items else ""
+
+
+class HistoricalSnapshot(models.Model):
+    """A frozen earlier version of a panel: the API panel-detail JSON at that version."""
+
+    panel = models.ForeignKey(GenePanel, on_delete=models.PROTECT, related_name="historical_snapshots")
+    major_version = models.PositiveIntegerField()
+    minor_version = models.PositiveIntegerField()
+    reason = models.TextField(blank=True, default="")
+    schema_version = models.CharField(max_length=32, blank=True, default="")
+    data = models.JSONField()
+    signed_off_date = models.DateField(null=True, blank=True, db_index=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-major_version", "-minor_version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["panel", "major_version", "minor_version"], name="unique_panel_version_snapshot"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.panel_id} v{self.version}"
+
+    @property
+    def version(self) -> str:
+        return f"{self.major_version}.{self.minor_version}"
+
+    @property
+    def version_tuple(self) -> Version:
+        return Version(self.major_version, self.minor_version)

@@ -1,0 +1,58 @@
+"""Read-side query building shared by the API, the web pages and the exports.
+
+Each helper returns querysets with everything the JSON builders in ``panels.representation``
+touch already fetched, in a fixed number of queries.
+"""
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q
+
+from .models import STR, Evidence, GenePanelEntrySnapshot, GenePanelSnapshot, Region, Tag
+from .models.panels import DISORDER_KEY_SEPARATOR
+
+ENTITY_MODELS_IN_ORDER = (GenePanelEntrySnapshot, STR, Region)
+
+
+def entity_queryset(model, with_panel: bool = False):
+    """Entities with their sources and tags (and, for search results, their panel) prefetched."""
+    qs = model.objects.prefetch_related(
+        Prefetch("evidence", queryset=Evidence.objects.only("id", "name", "created")),
+        Prefetch("tags", queryset=Tag.objects.all()),
+    )
+    if with_panel:
+        qs = qs.select_related("panel__panel", "panel__level4title").prefetch_related("panel__panel__types")
+    return qs
+
+
+def snapshot_ids_for_entities(snapshot: GenePanelSnapshot) -> list[int]:
+    """A super panel shows its children's entities; any other panel shows its own."""
+    if snapshot.is_super_panel():
+        return list(snapshot.child_panels.values_list("pk", flat=True))
+    return [snapshot.pk]
+
+
+def panel_entities(snapshot: GenePanelSnapshot):
+    """``(genes, strs, regions)`` of a panel, ready for ``representation.panel_detail_dict``."""
+    ids = snapshot_ids_for_entities(snapshot)
+    with_panel = snapshot.is_super_panel()
+    return tuple(
+        list(entity_queryset(model, with_panel=with_panel).filter(panel_id__in=ids))
+        for model in ENTITY_MODELS_IN_ORDER
+    )
+
+
+def panel_lookup_q(term: str) -> Q:
+    """PanelApp's panel lookup on a GenePanelSnapshot queryset.
+
+    Digits match the panel id. Anything else matches the legacy 24-hex id, the exact name, an
+    exact relevant disorder (e.g. an R-code such as ``R45``) or a case-insensitive part of the name.
+    """
+    term = term.strip()
+    if term.isdigit():
+        return Q(panel_id=int(term))
+    return (
+        Q(panel__old_pk=term)
+        | Q(panel__name=term)
+        | Q(relevant_disorders_key__contains=f"{DISORDER_KEY_SEPARATOR}{term}{DISORDER_KEY_SEPARATOR}")
+        | Q(panel__name__icontains=term)
+    )
