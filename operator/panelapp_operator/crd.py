@@ -1,0 +1,188 @@
+"""Build the PanelApp CustomResourceDefinition from the pydantic models in spec.py.
+
+Pydantic emits JSON Schema; Kubernetes wants a *structural* OpenAPI v3 schema. The conversion:
+- inline every $ref (a field's own description wins over the model's docstring);
+- `X | None` (anyOf with null) becomes plain X: optional fields are simply not `required`;
+- titles, `additionalProperties: false` and JSON-Schema-only keywords are dropped (Kubernetes prunes
+  unknown fields itself);
+- defaults stay in the operator (pydantic applies them) and are written into the description, so
+  a later operator version can improve a default without rewriting stored objects;
+- cross-field rules (rules.Rule) arrive as x-kubernetes-validations from the models themselves.
+
+`crds/panelapp.org_panelapps.yaml` is this module's output; a unit test fails when it is stale.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+
+from panelapp_operator import spec
+
+CRD_NAME = f"{spec.PLURAL}.{spec.GROUP}"
+CRD_FILE_NAME = f"{spec.GROUP}_{spec.PLURAL}.yaml"
+
+# Keywords a structural schema may carry; anything else pydantic emits is dropped.
+_KEPT_KEYWORDS = {
+    "type", "description", "properties", "items", "required", "enum", "pattern", "format",
+    "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
+    "minItems", "maxItems", "minProperties", "maxProperties", "additionalProperties", "nullable",
+    "x-kubernetes-validations", "x-kubernetes-preserve-unknown-fields", "x-kubernetes-int-or-string",
+    "x-kubernetes-list-type", "x-kubernetes-list-map-keys", "x-kubernetes-map-type",
+}
+
+
+def _one_line(text: str) -> str:
+    """Docstrings wrap at 100 columns; `kubectl explain` wraps on its own."""
+    return " ".join(text.split())
+
+
+def _describe_default(description: str, default: Any) -> str:
+    if default is None or isinstance(default, (dict, list)) or "default" in description.lower():
+        return description
+    shown = json.dumps(default) if not isinstance(default, str) else default
+    return f"{description} Defaults to {shown}."
+
+
+class _Converter:
+    def __init__(self, definitions: dict[str, Any]):
+        self.definitions = definitions
+
+    def convert(self, node: dict[str, Any]) -> dict[str, Any]:
+        node = self._resolve(node)
+        out: dict[str, Any] = {}
+        for keyword, value in node.items():
+            if keyword == "properties":
+                out["properties"] = {name: self.convert(sub) for name, sub in value.items()}
+            elif keyword == "items":
+                out["items"] = self.convert(value)
+            elif keyword == "additionalProperties":
+                if isinstance(value, dict):
+                    out["additionalProperties"] = self.convert(value)
+            elif keyword == "description":
+                out["description"] = _one_line(value)
+            elif keyword in _KEPT_KEYWORDS:
+                out[keyword] = value
+        if "default" in node and "description" in out:
+            out["description"] = _describe_default(out["description"], node["default"])
+        if out.get("x-kubernetes-int-or-string"):
+            out.pop("type", None)
+        if out.get("type") == "object" and "properties" not in out and "additionalProperties" not in out:
+            out.setdefault("x-kubernetes-preserve-unknown-fields", True)
+        return out
+
+    def _resolve(self, node: dict[str, Any]) -> dict[str, Any]:
+        """Follow $ref and unwrap Optional, keeping the outer node's own keywords on top."""
+        node = dict(node)
+        if "$ref" in node:
+            target = self.definitions[node.pop("$ref").rsplit("/", 1)[-1]]
+            node = {**self._resolve(target), **node}
+        if "anyOf" in node:
+            variants = [v for v in node.pop("anyOf") if v.get("type") != "null"]
+            if len(variants) != 1:
+                raise ValueError(f"cannot express a union in a structural schema: {variants}")
+            inner = self._resolve(variants[0])
+            # The field's description and default (outer) win over the type's (inner).
+            node = {**inner, **node}
+        if "allOf" in node and len(node["allOf"]) == 1:
+            inner = self._resolve(node.pop("allOf")[0])
+            node = {**inner, **node}
+        return node
+
+
+def _schema_of(model: type) -> dict[str, Any]:
+    raw = model.model_json_schema(by_alias=True, mode="validation")
+    return _Converter(raw.get("$defs", {})).convert(raw)
+
+
+def spec_schema() -> dict[str, Any]:
+    return _schema_of(spec.PanelAppSpec)
+
+
+def status_schema() -> dict[str, Any]:
+    schema = _schema_of(spec.PanelAppStatus)
+    conditions = schema["properties"]["conditions"]
+    # Conditions are a map keyed by type, as in every Kubernetes API.
+    conditions["x-kubernetes-list-type"] = "map"
+    conditions["x-kubernetes-list-map-keys"] = ["type"]
+    return schema
+
+
+def build_crd() -> dict[str, Any]:
+    """The complete CRD object."""
+    root = {
+        "type": "object",
+        "description": "A PanelApp installation: web, worker and beat Deployments, migration and collectstatic "
+        "Jobs, configuration, Service, Ingress, autoscalers, disruption budgets and network policy, kept in the "
+        "state this resource asks for and upgraded safely.",
+        "required": ["spec"],
+        "properties": {
+            "apiVersion": {"type": "string", "description": "Versioned schema of this object."},
+            "kind": {"type": "string", "description": "Kind of this object: PanelApp."},
+            "metadata": {"type": "object"},
+            "spec": spec_schema(),
+            "status": status_schema(),
+        },
+        "x-kubernetes-validations": [
+            {
+                "rule": f"self.metadata.name.size() <= {spec.MAX_NAME_LENGTH}",
+                "message": f"metadata.name must be at most {spec.MAX_NAME_LENGTH} characters, so that the names "
+                "of the migration and collectstatic Jobs fit in 63",
+                "fieldPath": ".metadata.name",
+            }
+        ],
+    }
+    return {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {
+            "name": CRD_NAME,
+            "labels": {"app.kubernetes.io/name": "panelapp-operator", "app.kubernetes.io/part-of": "panelapp"},
+        },
+        "spec": {
+            "group": spec.GROUP,
+            "scope": "Namespaced",
+            "names": {
+                "kind": spec.KIND,
+                "listKind": f"{spec.KIND}List",
+                "plural": spec.PLURAL,
+                "singular": spec.SINGULAR,
+                "shortNames": list(spec.SHORT_NAMES),
+                "categories": ["all", "panelapp"],
+            },
+            "versions": [
+                {
+                    "name": spec.VERSION,
+                    "served": True,
+                    "storage": True,
+                    "subresources": {"status": {}},
+                    "additionalPrinterColumns": [
+                        {"name": "Phase", "type": "string", "jsonPath": ".status.phase",
+                         "description": "Coarse state of the installation."},
+                        {"name": "Ready", "type": "string", "jsonPath": ".status.ready",
+                         "description": "Ready pods over desired pods."},
+                        {"name": "Image", "type": "string", "jsonPath": ".status.image",
+                         "description": "Image web, worker and beat run."},
+                        {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},
+                    ],
+                    "schema": {"openAPIV3Schema": root},
+                }
+            ],
+        },
+    }
+
+
+class _NoAliasDumper(yaml.SafeDumper):
+    """Write repeated sub-schemas in full: YAML anchors make a CRD hard to read and to diff."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def render_crd_yaml() -> str:
+    header = (
+        "# Generated by `python -m panelapp_operator crd` from operator/panelapp_operator/spec.py.\n"
+        "# Do not edit by hand: change the models and regenerate.\n"
+    )
+    return header + yaml.dump(build_crd(), Dumper=_NoAliasDumper, sort_keys=False, width=120)

@@ -1,0 +1,43 @@
+"""The Kubernetes kinds the operator reads and writes, and where their API lives."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from panelapp_operator import spec as api
+
+
+@dataclass(frozen=True)
+class Kind:
+    kind: str
+    group: str  # "" for the core group
+    version: str
+    plural: str
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+
+PANELAPP = Kind(api.KIND, api.GROUP, api.VERSION, api.PLURAL)
+DEPLOYMENT = Kind("Deployment", "apps", "v1", "deployments")
+JOB = Kind("Job", "batch", "v1", "jobs")
+CONFIG_MAP = Kind("ConfigMap", "", "v1", "configmaps")
+SECRET = Kind("Secret", "", "v1", "secrets")
+SERVICE = Kind("Service", "", "v1", "services")
+SERVICE_ACCOUNT = Kind("ServiceAccount", "", "v1", "serviceaccounts")
+INGRESS = Kind("Ingress", "networking.k8s.io", "v1", "ingresses")
+NETWORK_POLICY = Kind("NetworkPolicy", "networking.k8s.io", "v1", "networkpolicies")
+AUTOSCALER = Kind("HorizontalPodAutoscaler", "autoscaling", "v2", "horizontalpodautoscalers")
+DISRUPTION_BUDGET = Kind("PodDisruptionBudget", "policy", "v1", "poddisruptionbudgets")
+POD = Kind("Pod", "", "v1", "pods")
+
+# Children the operator owns and watches (label-selected, server-side), i.e. the contents of its cache.
+CHILD_KINDS = (
+    DEPLOYMENT, JOB, CONFIG_MAP, SECRET, SERVICE, SERVICE_ACCOUNT, INGRESS, NETWORK_POLICY, AUTOSCALER,
+    DISRUPTION_BUDGET,
+)
+BY_KIND = {kind.kind: kind for kind in (PANELAPP, POD, *CHILD_KINDS)}
+
+
+def of(manifest: dict) -> Kind:
+    return BY_KIND[manifest["kind"]]

@@ -1,0 +1,51 @@
+"""What the pure renderers need to know: the spec plus a few facts the operator observed."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from panelapp_operator import spec as api
+from panelapp_operator.render import names
+
+
+@dataclass(frozen=True)
+class RenderInput:
+    """Input of every renderer.
+
+    `workload_image` is the image web, worker and beat should run *now*: the spec's image once its
+    migration and collectstatic succeeded, the previous image while they have not, and None before
+    the very first migration (then no Deployment is rendered). `uid` is the PanelApp's uid for owner
+    references; it is None when rendering without a cluster (`render FILE`).
+    """
+
+    name: str
+    namespace: str
+    spec: api.PanelAppSpec
+    config_hash: str
+    workload_image: str | None
+    uid: str | None = None
+
+    @property
+    def names(self) -> names.ChildNames:
+        return names.ChildNames(self.name)
+
+    @property
+    def service_account_name(self) -> str:
+        return self.spec.service_account.name or self.name
+
+    def metadata(self, name: str, component: str | None = None) -> dict[str, Any]:
+        labels = (names.component_labels(self.name, component) if component
+                  else names.instance_labels(self.name))
+        meta: dict[str, Any] = {"name": name, "namespace": self.namespace, "labels": labels}
+        if self.uid:
+            meta["ownerReferences"] = [
+                {
+                    "apiVersion": api.API_VERSION,
+                    "kind": api.KIND,
+                    "name": self.name,
+                    "uid": self.uid,
+                    "controller": True,
+                    "blockOwnerDeletion": True,
+                }
+            ]
+        return meta

@@ -1,0 +1,67 @@
+"""The migration and collectstatic Jobs of an upgrade.
+
+Both run the *new* image with the same configuration as the Deployments. Their names come from the
+image and the migration trigger (names.upgrade_key), so each upgrade has exactly one of each, and a
+restarted operator finds them instead of starting them again. Retries are not the Job's business:
+a failed Job stays failed until the image or the trigger changes.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from panelapp_operator.render import names
+from panelapp_operator.render.context import RenderInput
+from panelapp_operator.render.pods import ContainerPlan, pod_template
+
+
+def _job(inp: RenderInput, *, name: str, component: str, image: str, key: str, command: list[str],
+         plan_kwargs: dict[str, Any], timeout_seconds: int, backoff_limit: int) -> dict[str, Any]:
+    plan = ContainerPlan(component=component, image=image, command=command, restart_policy="Never",
+                         **plan_kwargs)
+    template = pod_template(inp, plan)
+    metadata = inp.metadata(name, component)
+    metadata["labels"][names.LABEL_UPGRADE_KEY] = key
+    metadata["annotations"] = {names.ANNOTATION_IMAGE: image,
+                               names.ANNOTATION_TRIGGER: inp.spec.migrations.trigger or ""}
+    return {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": metadata,
+        "spec": {
+            "backoffLimit": backoff_limit,
+            "activeDeadlineSeconds": timeout_seconds,
+            "template": template,
+        },
+    }
+
+
+def render_migration_job(inp: RenderInput, image: str, key: str) -> dict[str, Any]:
+    migrations = inp.spec.migrations
+    return _job(
+        inp,
+        name=inp.names.migration_job(key),
+        component=names.COMPONENT_MIGRATE,
+        image=image,
+        key=key,
+        command=["panelapp-migrate"],
+        plan_kwargs={"resources": migrations.resources, "overrides": migrations.pod_template},
+        timeout_seconds=migrations.timeout_seconds,
+        backoff_limit=migrations.backoff_limit,
+    )
+
+
+def render_collectstatic_job(inp: RenderInput, image: str, key: str) -> dict[str, Any]:
+    collectstatic = inp.spec.collectstatic
+    return _job(
+        inp,
+        name=inp.names.collectstatic_job(key),
+        component=names.COMPONENT_COLLECTSTATIC,
+        image=image,
+        key=key,
+        # panelapp-collectstatic never clears the bucket: pods still on the old image keep finding
+        # the hashed assets their pages reference.
+        command=["panelapp-collectstatic"],
+        plan_kwargs={"resources": collectstatic.resources, "overrides": collectstatic.pod_template},
+        timeout_seconds=collectstatic.timeout_seconds,
+        backoff_limit=inp.spec.migrations.backoff_limit,
+    )
