@@ -509,7 +509,7 @@ def update_entity(snapshot, entity, user, fields: EntityFields) -> bool:
     if not _would_change(entity, entity_type, fields):
         return False
     with panel_change(snapshot):
-        entity = type(entity).objects.get(pk=entity.pk)
+        entity.refresh_from_db()
         return bool(apply_entity_update(snapshot, entity, user, entity_type, fields))
 
 
@@ -552,7 +552,7 @@ def update_field(snapshot, entity, user, attr: str, value, comment: str = "") ->
     if not changes:
         return False
     with panel_change(snapshot):
-        entity = type(entity).objects.get(pk=entity.pk)
+        entity.refresh_from_db()
         if attr == "transcript" and not value:
             value = None
         setattr(entity, attr, value)
@@ -570,7 +570,7 @@ def set_rating(snapshot, entity, user, status: int, comment: str = "") -> None:
     if status not in EXPERT_REVIEW_FOR_STATUS:
         raise ValidationError({"status": ["Choose Green, Amber, Red or No list."]})
     with panel_change(snapshot):
-        entity = type(entity).objects.get(pk=entity.pk)
+        entity.refresh_from_db()
         old = entity.saved_gel_status or 0
         entity.evidence.filter(name__in=list(EXPERT_REVIEW_SOURCES)).delete()
         entity.evidence.add(Evidence.objects.create(name=EXPERT_REVIEW_FOR_STATUS[status], rating=5, reviewer=user.reviewer))
