@@ -33,8 +33,10 @@ build() {
   ( cd "$here/tools/$group" && go build -ldflags "$ldflags" -o "$tmp/" "$@" ) &
   local pid=$!
   while kill -0 "$pid" 2>/dev/null; do
-    sleep 30
-    kill -0 "$pid" 2>/dev/null && log "$group: still building ($((SECONDS - start)) s)"
+    sleep 1
+    if (( (SECONDS - start) % 30 == 0 )) && kill -0 "$pid" 2>/dev/null; then
+      log "$group: still building ($((SECONDS - start)) s)"
+    fi
   done
   if ! wait "$pid"; then
     log "$group $version: build FAILED after $((SECONDS - start)) s"
