@@ -16,6 +16,7 @@ THIRD_PARTY_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "corsheaders",
 ]
 PROJECT_APPS = ["panelapp", "accounts", "panels", "api"]
