@@ -3,11 +3,12 @@
 `celery -A panelapp` finds `app` here. panelapp.apps imports this module when Django starts so
 that `@shared_task` functions bind to it.
 """
+import logging
 import logging.config
 import os
 
 from celery import Celery
-from celery.signals import setup_logging
+from celery.signals import setup_logging, worker_ready, worker_shutting_down
 
 from panelapp import contract
 
@@ -25,3 +26,17 @@ def use_django_logging(**_kwargs) -> None:
     from django.conf import settings
 
     logging.config.dictConfig(settings.LOGGING)
+
+
+@worker_ready.connect
+def shut_down_quietly(sender, **_kwargs) -> None:
+    """Celery prints "worker: Warm shutdown" as plain text on SIGTERM (every pod stop); re-install
+    its own handler without that print, and log the shutdown as JSON instead (below)."""
+    from celery.apps import worker as celery_worker
+
+    celery_worker.install_worker_term_handler(sender.controller, verbose=False)
+
+
+@worker_shutting_down.connect
+def log_shutdown(sig=None, how=None, **_kwargs) -> None:
+    logging.getLogger("panelapp.celery").info("%s shutdown requested by %s", how, sig)

@@ -2,5 +2,5 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("api/v1/", include("api.urls")),
+    path("api/", include("api.urls")),
 ]

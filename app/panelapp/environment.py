@@ -87,7 +87,7 @@ class EnvironmentReader:
             return entry.local_default
         must = entry.required if required is None else required
         if must:
-            self.problems.append(f"{name} is missing ({entry.description})")
+            self.problems.append(f"{name} is missing: {entry.description}")
             return None
         return entry.default
 
@@ -96,7 +96,7 @@ class EnvironmentReader:
 
     def _invalid(self, name: str, reason: str, value: str) -> None:
         """Record a malformed value; the value is quoted only when the variable is not a secret."""
-        shown = "" if contract.variable(name).secret else f""
+        shown = "" if contract.variable(name).secret else f", got {value!r}"
         self.problems.append(f"{name} {reason}{shown}")
 
     # -- typed access ------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from django.http import HttpRequest
 logger = logging.getLogger("panelapp.health")
 
 TIMEOUT_SECONDS = 3
-#: A key nobody writes: HEAD on it answers 404 when the bucket is reachable and readable.
+#: A key nobody writes: reading it answers NoSuchKey when the bucket is reachable and readable.
 S3_PROBE_KEY = ".panelapp-health-probe"
 
 
@@ -76,6 +76,10 @@ def check_database() -> str:
 
 
 def check_s3() -> str:
+    """GET a probe key nobody writes in each bucket. The error code tells the cases apart (HEAD
+    answers a bare 404 for a missing bucket and a missing key alike): NoSuchKey means bucket and
+    credentials are fine; AccessDenied on a missing key is what S3 answers when the role may read
+    objects but not list the bucket (PanelApp's documented policy), so it counts as reachable."""
     from botocore.exceptions import ClientError
 
     seen = []
@@ -85,14 +89,15 @@ def check_s3() -> str:
             "s3", region_name=options.get("region_name"), endpoint_url=options.get("endpoint_url"),
             aws_access_key_id=options.get("access_key"), aws_secret_access_key=options.get("secret_key"),
         )
+        bucket = options["bucket_name"]
         key = "/".join(part for part in (options.get("location", ""), S3_PROBE_KEY) if part)
         try:
-            client.head_object(Bucket=options["bucket_name"], Key=key)
+            client.get_object(Bucket=bucket, Key=key, Range="bytes=0-0")
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code", "")
-            if code not in ("404", "NoSuchKey"):
-                raise RuntimeError(f"bucket {options['bucket_name']}: {code or error}") from None
-        seen.append(options["bucket_name"])
+            if code not in ("NoSuchKey", "AccessDenied"):
+                raise RuntimeError(f"bucket {bucket}: {code or error}") from None
+        seen.append(bucket)
     return f"buckets reachable: {', '.join(seen)}"
 
 

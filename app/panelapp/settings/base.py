@@ -121,6 +121,7 @@ AWS_COGNITO_USER_POOL_CLIENT_ID = None
 # Celery. No result backend: PanelApp's tasks report through the database and email, and SQS has
 # none. acks_late + reject_on_worker_lost: a task whose worker dies is redelivered by SQS after the
 # visibility timeout, which is why every task must be idempotent (see panelapp.tasks).
+CELERY_TASK_DEFAULT_QUEUE = "panelapp"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

@@ -1,0 +1,84 @@
+"""panelapp-web under docker-aws: a real gunicorn serving Django against PostgreSQL, moto and the
+SMTP sink."""
+import json
+
+import pytest
+
+from .conftest import HEALTH_TOKEN, STATIC_DOMAIN, json_lines, wait_until
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def web(production_env, web_server):
+    return web_server({**production_env, "GUNICORN_WORKERS": "3"})
+
+
+def test_gunicorn_workers_setting_gives_that_many_workers(web):
+    pids = wait_until(lambda: len(web.worker_pids()) == 3 and web.worker_pids(), 30, "3 gunicorn workers")
+    assert len(pids) == 3
+    for pid in pids:
+        cmdline = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
+        assert any(b"panelapp-web" in part for part in cmdline)
+
+
+def test_version_answers_any_host_header(web):
+    status, headers, body = web.get("/version/", headers={"Host": "10.1.2.3:8080"})
+    assert status == 200
+    assert headers["Content-Type"] == "application/json"
+    assert set(json.loads(body)) == {"version"}
+
+
+def test_other_pages_validate_the_host(web):
+    status, _, _ = web.get("/" + "admin/login/", headers={"Host": "evil.example.net"})
+    assert status == 400
+
+
+def test_health_shows_details_only_with_the_token(web):
+    status, _, body = web.get("/health/")
+    assert (status, json.loads(body)) == (200, {"status": "OK"})
+    status, _, body = web.get(f"/health/?token={HEALTH_TOKEN}")
+    report = json.loads(body)
+    assert status == 200, report
+    assert {name: check["status"] for name, check in report["checks"].items()} == {
+        "database": "OK", "s3": "OK", "sqs": "OK", "smtp": "OK"}
+    status, _, body = web.get("/health/", headers={"X-Health-Token": "wrong"})
+    assert "checks" not in json.loads(body)
+
+
+def test_health_reports_a_broken_dependency(production_env, web_server, aws):
+    aws.s3().delete_bucket(Bucket=aws.media_bucket)
+    web = web_server({**production_env, "GUNICORN_WORKERS": "1"})
+    status, _, body = web.get("/health/", headers={"X-Health-Token": HEALTH_TOKEN})
+    report = json.loads(body)
+    assert status == 503
+    assert report["status"] == "DOWN"
+    assert report["checks"]["s3"]["status"] == "DOWN"
+    assert aws.media_bucket in report["checks"]["s3"]["detail"]
+    assert report["checks"]["database"]["status"] == "OK"
+
+
+def test_pages_link_static_files_on_the_cdn_domain(web):
+    status, _, body = web.get("/admin/login/")
+    assert status == 200
+    assert f'href="https://{STATIC_DOMAIN}/static/admin/css/base.css"' in body.decode()
+
+
+def test_every_log_line_is_json(web):
+    web.get("/version/")
+    web.get("/admin/login/")
+    web.get("/does-not-exist/")
+    web.stop()
+    records = json_lines(web.output())
+    assert any("Booting worker" in r["message"] for r in records)
+    assert all({"timestamp", "level", "logger", "message"} <= set(r) for r in records)
+    assert any(r["logger"] == "django.request" and r["level"] == "WARNING" for r in records)
+
+
+def test_log_level_governs_gunicorn_too(production_env, web_server):
+    web = web_server({**production_env, "GUNICORN_WORKERS": "1", "DJANGO_LOG_LEVEL": "WARNING"})
+    web.get("/does-not-exist/")
+    web.stop()
+    records = json_lines(web.output())
+    assert records, "the 404 warning is logged"
+    assert all(r["level"] in ("WARNING", "ERROR", "CRITICAL") for r in records)
