@@ -1,0 +1,82 @@
+"""What every API v1 view shares: read-only access, pagination, panel lookup."""
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import IsAuthenticatedOrReadOnly
+from rest_framework.views import APIView
+
+from panels.models import GenePanelSnapshot, HistoricalSnapshot
+from panels.queries import panel_lookup_q
+from panels.versions import Version
+
+from ..pagination import PanelAppPagination
+
+
+class ReadOnlyView(APIView):
+    """GET only: anything else is 405 (PanelApp GE has no write API)."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    def paginate(self, items, serializer_class, context: dict | None = None):
+        paginator = PanelAppPagination()
+        page = paginator.paginate_queryset(items, self.request, view=self)
+        data = serializer_class(page, many=True, context=context or {}).data
+        return paginator.get_paginated_response(data)
+
+
+def find_snapshot(term: str, statuses=None) -> GenePanelSnapshot:
+    """The live snapshot a lookup term names (id, legacy id, name, relevant disorder), or 404.
+
+    Several panels may match a name or disorder; the first in panel-list order wins.
+    """
+    qs = GenePanelSnapshot.objects.with_panel().filter(panel_lookup_q(term))
+    if statuses is not None:
+        qs = qs.filter(panel__status__in=statuses)
+    snapshot = qs.ordered_by_name().first()
+    if snapshot is None:
+        raise NotFound()
+    return snapshot
+
+
+def find_historical(snapshot: GenePanelSnapshot, version: Version) -> HistoricalSnapshot:
+    historical = HistoricalSnapshot.objects.filter(
+        panel_id=snapshot.panel_id, major_version=version.major, minor_version=version.minor
+    ).first()
+    if historical is None:
+        raise NotFound(f"Version {version} of this panel does not exist.")
+    return historical
+
+
+_ENVELOPES: dict[str, object] = {}
+
+
+def paginated(serializer, name: str):
+    """Schema of the ``{count, next, previous, results}`` envelope around ``serializer``."""
+    if name not in _ENVELOPES:
+        _ENVELOPES[name] = _envelope(serializer, name)
+    return _ENVELOPES[name]
+
+
+def _envelope(serializer, name: str):
+    return inline_serializer(
+        name=name,
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer(many=True),
+        },
+    )
+
+
+PAGE = OpenApiParameter("page", int, description="Page number; 100 items per page.")
+VERSION = OpenApiParameter("version", str, description="A version such as 1.12; earlier versions come from stored snapshots.")
+ENTITY_NAME = OpenApiParameter("entity_name", str, description="Comma-separated entity names.")
+TAGS = OpenApiParameter("tags", str, description="Comma-separated tags; every tag must match.")
+CONFIDENCE = OpenApiParameter(
+    "confidence_level", str, description="0, 1, 2 or 3 (3 means green, including legacy 4); comma-separated for several."
+)
+PANEL_TYPES = OpenApiParameter("type", str, description="Comma-separated panel type slugs.")
+PANEL_NAME = OpenApiParameter("panel_name", str, description="Comma-separated exact panel names.")

@@ -1,0 +1,100 @@
+"""``/panels/``: the panel list, a panel (live or any earlier version), its versions and activity."""
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from panels import representation
+from panels.models import Activity, GenePanel, GenePanelSnapshot
+from panels.queries import panel_lookup_q
+from panels.vocab import VISIBLE_STATUSES, PanelStatus
+
+from .. import params
+from ..serializers import ActivitySerializer, PanelDetailSerializer, PanelSerializer
+from .base import PAGE, PANEL_TYPES, VERSION, ReadOnlyView, find_historical, find_snapshot, paginated
+
+
+def with_types(qs, slugs: list[str]):
+    if not slugs:
+        return qs
+    return qs.filter(panel_id__in=GenePanel.objects.filter(types__slug__in=slugs).values("pk"))
+
+
+class PanelList(ReadOnlyView):
+    @extend_schema(
+        operation_id="panels_list",
+        summary="List panels",
+        description="Public and promoted panels, by name. Internal and deleted panels are never listed.",
+        parameters=[
+            PAGE,
+            PANEL_TYPES,
+            OpenApiParameter("name", str, description="Panel id, legacy hash id, relevant disorder (e.g. R45) or part of the name."),
+            OpenApiParameter("retired", str, description="Any non-empty value also lists retired panels."),
+        ],
+        responses=paginated(PanelSerializer, "PaginatedPanelList"),
+    )
+    def get(self, request, format=None):
+        statuses = list(VISIBLE_STATUSES)
+        if request.query_params.get("retired"):
+            statuses.append(PanelStatus.RETIRED)
+        qs = GenePanelSnapshot.objects.with_panel().filter(panel__status__in=statuses)
+        qs = with_types(qs, params.comma_list(request, "type"))
+        name = request.query_params.get("name", "").strip()
+        if name:
+            qs = qs.filter(panel_lookup_q(name))
+        return self.paginate(qs.ordered_by_name(), PanelSerializer, {"panels": representation.PanelCache()})
+
+
+class PanelDetail(ReadOnlyView):
+    @extend_schema(
+        operation_id="panels_retrieve",
+        summary="A panel with its genes, STRs and regions",
+        description=(
+            "Look the panel up by id, legacy hash id, name or relevant disorder. Without `version` only "
+            "public and promoted panels resolve; with `version` any panel does, and earlier versions are "
+            "returned exactly as stored, plus `signed_off`."
+        ),
+        parameters=[VERSION, OpenApiParameter("exclude_entities", bool, description="True: leave out genes, strs and regions.")],
+        responses=PanelDetailSerializer,
+    )
+    def get(self, request, panel, format=None):
+        version = params.version(request)
+        include_entities = not params.flag(request, "exclude_entities")
+        snapshot = find_snapshot(panel, statuses=None if version else VISIBLE_STATUSES)
+        if version is None or version == snapshot.version_tuple:
+            return Response(representation.panel_detail_dict(snapshot, include_entities=include_entities))
+        historical = find_historical(snapshot, version)
+        data = dict(historical.data)
+        if not include_entities:
+            for key in ("genes", "strs", "regions"):
+                data.pop(key, None)
+        data["signed_off"] = representation.format_date(historical.signed_off_date)
+        return Response(data)
+
+
+class PanelVersions(ReadOnlyView):
+    @extend_schema(
+        operation_id="panels_versions_list",
+        summary="Versions of a panel",
+        description="Kept for compatibility: lists the current version only (older ones are read with `?version=`).",
+        parameters=[PAGE],
+        responses=paginated(PanelSerializer, "PaginatedPanelVersionList"),
+    )
+    def get(self, request, panel, format=None):
+        snapshot = find_snapshot(panel, statuses=VISIBLE_STATUSES)
+        return self.paginate([snapshot], PanelSerializer)
+
+
+class PanelActivities(ReadOnlyView):
+    @extend_schema(
+        operation_id="panels_activities_list",
+        summary="Activity of one panel (not paginated)",
+        responses=ActivitySerializer(many=True),
+    )
+    def get(self, request, panel, format=None):
+        if not panel.isdigit():
+            raise NotFound("Give the numeric panel id.")
+        activities = Activity.objects.visible_to(request.user).filter(panel_id=int(panel))
+        return Response(ActivitySerializer(activities, many=True).data)
+
