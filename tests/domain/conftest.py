@@ -73,3 +73,57 @@ def make_panel(curator, genes):
         return snapshot
 
     return make
+
+
+@pytest.fixture
+def api(client):
+    """A JSON client for /api/v1/: ``api.get("panels/", page=2)`` -> response (``.json()``)."""
+
+    class Api:
+        def __init__(self, http):
+            self.http = http
+
+        def get(self, path: str, **query):
+            return self.http.get(f"/api/v1/{path}", query, HTTP_ACCEPT="application/json")
+
+        def json(self, path: str, **query):
+            response = self.get(path, **query)
+            assert response.status_code == 200, (path, response.status_code, response.content[:500])
+            return response.json()
+
+    return Api(client)
+
+
+def add_str(snapshot, user, name="HTT_CAG", gene_symbol="HTT", **overrides):
+    fields = EntityFields(
+        name=name,
+        gene_symbol=gene_symbol,
+        chromosome="4",
+        position_37=(3076604, 3076660),
+        position_38=(3074877, 3074933),
+        repeated_sequence="CAG",
+        normal_repeats=35,
+        pathogenic_repeats=40,
+        moi=MONOALLELIC,
+        sources=[GREEN_SOURCE],
+        **overrides,
+    )
+    return add_entity(snapshot, user, "str", fields)
+
+
+def add_region(snapshot, user, name="ISCA-37390-Loss", **overrides):
+    fields = EntityFields(
+        name=name,
+        verbose_name="16p11.2 recurrent region (BP4-BP5) Loss",
+        chromosome="16",
+        position_37=None,
+        position_38=(29638676, 30188531),
+        haploinsufficiency_score="3",
+        triplosensitivity_score="",
+        required_overlap_percentage=60,
+        type_of_variants="cnv_loss",
+        moi=MONOALLELIC,
+        sources=["Expert Review Amber"],
+        **overrides,
+    )
+    return add_entity(snapshot, user, "region", fields)

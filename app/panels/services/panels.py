@@ -218,13 +218,9 @@ def _check_signable(snapshot: GenePanelSnapshot, version_text: str) -> None:
 
 
 def _apply_sign_off(snapshot: GenePanelSnapshot, user, before: PanelFields, after: PanelFields) -> None:
+    """Sign off ``after``'s version on its date; earlier sign-offs stay on record. Blank fields
+    remove the latest sign-off."""
     panel = snapshot.panel
-    if before.signed_off_version and before.signed_off_version != after.signed_off_version:
-        old = Version.parse(before.signed_off_version)
-        HistoricalSnapshot.objects.filter(
-            panel=panel, major_version=old.major, minor_version=old.minor
-        ).update(signed_off_date=None)
-        log_activity(snapshot, user, f"Panel signed off version {old} has been removed")
     if after.signed_off_version:
         version = Version.parse(after.signed_off_version)
         HistoricalSnapshot.objects.filter(
@@ -233,6 +229,12 @@ def _apply_sign_off(snapshot: GenePanelSnapshot, user, before: PanelFields, afte
         log_activity(
             snapshot, user, f"Panel version {version} has been signed off on {after.signed_off_date.isoformat()}"
         )
+    elif before.signed_off_version:
+        old = Version.parse(before.signed_off_version)
+        HistoricalSnapshot.objects.filter(
+            panel=panel, major_version=old.major, minor_version=old.minor
+        ).update(signed_off_date=None)
+        log_activity(snapshot, user, f"Panel signed off version {old} has been removed")
     panel.signed_off = latest_signed_off(panel)
     panel.save(update_fields=["signed_off"])
 
