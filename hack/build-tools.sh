@@ -63,7 +63,7 @@ helm_ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION \
  -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$k8s_minor \
  -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$k8s_minor"
 
-want="${*:-etcd kwok kubernetes helm}"
+want="${*:-etcd kwok kubernetes helm kube-score}"
 for group in $want; do
   case "$group" in
     etcd) build etcd "$ETCD_VERSION" "-s -w" go.etcd.io/etcd/server/v3 ;;
@@ -72,7 +72,9 @@ for group in $want; do
         k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
         k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl ;;
     helm) build helm "$HELM_VERSION" "$helm_ldflags" helm.sh/helm/v3/cmd/helm ;;
-    *) log "unknown tool group '$group' (known: etcd kwok kubernetes helm)"; exit 2 ;;
+    kube-score) build kube-score "$KUBE_SCORE_VERSION" "-s -w -X main.version=$KUBE_SCORE_VERSION" \
+        github.com/zegl/kube-score/cmd/kube-score ;;
+    *) log "unknown tool group '$group' (known: etcd kwok kubernetes helm kube-score)"; exit 2 ;;
   esac
 done
 log "all tools ready in $tools_dir"

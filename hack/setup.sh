@@ -29,6 +29,21 @@ fi
 log "syncing the Python environment (.venv) from uv.lock"
 uv sync --frozen --extra dev -q >&2
 
-# Go-built binaries: etcd, kube-apiserver & co, kubectl, kwok, helm (cached by version).
+# Go-built binaries: etcd, kube-apiserver & co, kubectl, kwok, helm, kube-score (cached by version).
 hack/build-tools.sh
+
+# checkov scans the chart, rendered manifests and Dockerfiles. It pins boto3 and packaging versions
+# the app cannot use, so it gets a virtual environment of its own in the tools cache, keyed by
+# version like the Go tools; `<dir>/checkov` is what hack/localcluster/tools.py looks for.
+# shellcheck source=versions.env
+source hack/versions.env
+checkov_dir="$(hack/build-tools.sh --print-dir)/checkov-$CHECKOV_VERSION"
+if [[ ! -f "$checkov_dir/.complete" ]]; then
+  log "installing checkov $CHECKOV_VERSION from PyPI into $checkov_dir"
+  rm -rf "$checkov_dir"  # a half-made venv from an interrupted run; venvs cannot be moved into place
+  uv venv -q --no-python-downloads --python "$(command -v python3)" "$checkov_dir/venv" >&2
+  uv pip install -q --no-python-downloads --python "$checkov_dir/venv/bin/python" "checkov==$CHECKOV_VERSION" >&2
+  ln -s venv/bin/checkov "$checkov_dir/checkov"
+  touch "$checkov_dir/.complete"
+fi
 log "ready"

@@ -1,4 +1,5 @@
-"""Finds the Go-built binaries in the version-keyed cache that hack/build-tools.sh fills."""
+"""Finds the pinned tools in the version-keyed cache: the Go-built binaries hack/build-tools.sh fills
+and the scanners hack/setup.sh installs there (checkov in a virtual environment of its own)."""
 from __future__ import annotations
 
 import os
@@ -17,14 +18,20 @@ BINARY_GROUPS = {
     "kube-scheduler": "kubernetes",
     "kubectl": "kubernetes",
     "helm": "helm",
+    # Scanners for the chart and images (tests/packaging). kube-score stands in for kube-linter;
+    # checkov is a virtual environment of its own that hack/setup.sh links as <group dir>/checkov.
+    "kube-score": "kube-score",
+    "checkov": "checkov",
 }
 GROUP_VERSION_KEYS = {
     "etcd": "ETCD_VERSION",
     "kwok": "KWOK_VERSION",
     "kubernetes": "KUBERNETES_VERSION",
     "helm": "HELM_VERSION",
+    "kube-score": "KUBE_SCORE_VERSION",
+    "checkov": "CHECKOV_VERSION",
 }
-BUILD_COMMAND = "hack/build-tools.sh  (or: make tools)"
+BUILD_COMMAND = "hack/build-tools.sh  (or: make tools; checkov: hack/setup.sh)"
 
 
 class MissingToolError(RuntimeError):
