@@ -1,0 +1,69 @@
+"""The number of SQL queries per API request is fixed: it does not grow with the page size or
+with the number of genes on a panel."""
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from panels.models import Gene
+from panels.services.entities import get_entity, set_tags
+from panels.services.panels import PanelFields, create_panel
+from panels.services.reviews import ReviewFields, submit_review
+
+from .conftest import add_region, add_str
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200, (url, response.content[:300])
+    return len(captured.captured_queries)
+
+
+@pytest.fixture
+def small_and_large(make_panel, curator, reviewer):
+    """Two panels alike in everything but size: 3 genes against 60."""
+    symbols = list(Gene.objects.active().order_by("gene_symbol").values_list("gene_symbol", flat=True))
+    small = make_panel("Small", genes=symbols[:3], type_slugs=["actionable", "reference"])
+    large = make_panel("Large", genes=symbols[3:63], type_slugs=["actionable", "reference"])
+    for snapshot in (small, large):
+        add_str(snapshot, curator)
+        add_region(snapshot, curator)
+        for entity in snapshot.genepanelentrysnapshot_set.all():
+            set_tags(snapshot, entity, curator, ["adult-onset", "watchlist_moi"])
+        submit_review(snapshot, get_entity(snapshot, "gene", symbols[3] if snapshot is large else symbols[0]), reviewer, ReviewFields(rating="GREEN"))
+    return small, large
+
+
+def test_panel_detail_costs_the_same_for_3_or_60_genes(client, small_and_large):
+    small, large = small_and_large
+    assert queries_for(client, f"/api/v1/panels/{small.panel_id}/") == queries_for(client, f"/api/v1/panels/{large.panel_id}/")
+    assert queries_for(client, f"/api/v1/panels/{large.panel_id}/") <= 12
+
+
+def test_nested_and_search_lists_cost_the_same_for_any_page_size(client, small_and_large):
+    small, large = small_and_large
+    for template in ("/api/v1/panels/{}/genes/", "/api/v1/panels/{}/genes/?tags=adult-onset"):
+        assert queries_for(client, template.format(small.panel_id)) == queries_for(client, template.format(large.panel_id))
+    # 3+60 gene rows: page 1 has 63; searching one panel's genes by name gives a page of 3 rows
+    assert queries_for(client, "/api/v1/genes/") == queries_for(client, "/api/v1/genes/?panel_name=Small")
+    assert queries_for(client, "/api/v1/entities/") == queries_for(client, "/api/v1/entities/?panel_name=Small")
+
+
+def test_panel_list_and_activity_feed_cost_the_same_for_few_or_many(client, curator, genes):
+    for n in range(3):
+        create_panel(curator, PanelFields(name=f"Few {n}", status="public", type_slugs=["actionable"]))
+    few_panels = queries_for(client, "/api/v1/panels/")
+    few_activities = queries_for(client, "/api/v1/activities/")
+    for n in range(40):
+        create_panel(curator, PanelFields(name=f"Many {n}", status="public", type_slugs=["actionable", "reference"]))
+    assert queries_for(client, "/api/v1/panels/") == few_panels
+    assert queries_for(client, "/api/v1/activities/") == few_activities
+
+
+def test_super_panel_detail_costs_the_same_for_small_or_large_children(client, curator, small_and_large):
+    small, large = small_and_large
+    tiny_super = create_panel(curator, PanelFields(name="Super small", status="public", child_panel_ids=[small.panel_id]))
+    big_super = create_panel(curator, PanelFields(name="Super big", status="public", child_panel_ids=[small.panel_id, large.panel_id]))
+    assert queries_for(client, f"/api/v1/panels/{tiny_super.panel_id}/") == queries_for(client, f"/api/v1/panels/{big_super.panel_id}/")
