@@ -15,8 +15,11 @@ from panelapp import contract
 from panelapp.environment import ConfigurationError, EnvironmentReader
 from panelapp.logs import logging_config
 
-#: The image's defaults (PanelApp's Dockerfile-web), overridable like any other setting.
-DEFAULTS = {"workers": "8", "timeout": "300", "bind": f"0.0.0.0:{contract.WEB_PORT}", "backlog": "4096"}
+#: The image's defaults (PanelApp's Dockerfile-web), overridable like any other setting. Gunicorn's
+#: control socket is off: pods are managed by Kubernetes, and its default path under $HOME may not
+#: be writable in the container.
+DEFAULTS = {"workers": "8", "timeout": "300", "bind": f"0.0.0.0:{contract.WEB_PORT}", "backlog": "4096",
+            "control_socket_disable": "true"}
 
 
 def known_settings() -> set[str]:

@@ -56,7 +56,8 @@ def build_message(email: str | list[str], subject: str, text: str, html: str | N
 _EMAIL_TASK = dict(
     bind=True,
     autoretry_for=(TransientEmailError,),
-    retry_backoff=5,
+    # 2 s, 4 s, 8 s ... up to 10 min, randomised so a recovering server is not hit all at once.
+    retry_backoff=2,
     retry_backoff_max=600,
     retry_jitter=True,
     max_retries=MAX_EMAIL_ATTEMPTS - 1,

@@ -17,7 +17,7 @@ SEND = (
 
 def publish_from_web(env, task_id):
     """Publish with the web's code and settings (panelapp-manage runs what the web image runs)."""
-    sent = run_command("panelapp-manage", "shell", "-c", SEND.format(task_id=task_id), env=env)
+    sent = run_command("panelapp-manage", "shell", "--no-imports", "-c", SEND.format(task_id=task_id), env=env)
     assert sent.returncode == 0, sent.stderr + sent.stdout
 
 
