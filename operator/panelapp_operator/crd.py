@@ -76,15 +76,22 @@ class _Converter:
         """Follow $ref and unwrap Optional, keeping the outer node's own keywords on top."""
         node = dict(node)
         if "$ref" in node:
-            target = self.definitions[node.pop("$ref").rsplit("/", 1)[-1]]
-            node = {**self._resolve(target), **node}
+            target = self._resolve(self.definitions[node.pop("$ref").rsplit("/", 1)[-1]])
+            node = {**target, **node}
+            if "description" in target and target["description"] not in node["description"]:
+                # "PostgreSQL connection." (the field) + what the type itself explains.
+                node["description"] = f"{node['description']} {target['description']}"
         if "anyOf" in node:
             variants = [v for v in node.pop("anyOf") if v.get("type") != "null"]
             if len(variants) != 1:
                 raise ValueError(f"cannot express a union in a structural schema: {variants}")
             inner = self._resolve(variants[0])
-            # The field's description and default (outer) win over the type's (inner).
+            # The field's description and default (outer) win over the type's (inner), but the
+            # type's explanation is kept after the field's.
+            outer_description = node.get("description")
             node = {**inner, **node}
+            if outer_description and inner.get("description") and inner["description"] not in outer_description:
+                node["description"] = f"{outer_description} {inner['description']}"
         if "allOf" in node and len(node["allOf"]) == 1:
             inner = self._resolve(node.pop("allOf")[0])
             node = {**inner, **node}
@@ -129,7 +136,6 @@ def build_crd() -> dict[str, Any]:
                 "rule": f"self.metadata.name.size() <= {spec.MAX_NAME_LENGTH}",
                 "message": f"metadata.name must be at most {spec.MAX_NAME_LENGTH} characters, so that the names "
                 "of the migration and collectstatic Jobs fit in 63",
-                "fieldPath": ".metadata.name",
             }
         ],
     }

@@ -31,12 +31,17 @@ AUTOSCALER = Kind("HorizontalPodAutoscaler", "autoscaling", "v2", "horizontalpod
 DISRUPTION_BUDGET = Kind("PodDisruptionBudget", "policy", "v1", "poddisruptionbudgets")
 POD = Kind("Pod", "", "v1", "pods")
 
-# Children the operator owns and watches (label-selected, server-side), i.e. the contents of its cache.
+# Children the operator owns and watches (label-selected, server-side), i.e. the contents of its
+# cache. Secrets are deliberately absent: the operator never streams Secret data; it reads the
+# metadata of the few Secrets it needs by name.
 CHILD_KINDS = (
-    DEPLOYMENT, JOB, CONFIG_MAP, SECRET, SERVICE, SERVICE_ACCOUNT, INGRESS, NETWORK_POLICY, AUTOSCALER,
-    DISRUPTION_BUDGET,
+    DEPLOYMENT, JOB, CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, INGRESS, NETWORK_POLICY, AUTOSCALER, DISRUPTION_BUDGET,
 )
-BY_KIND = {kind.kind: kind for kind in (PANELAPP, POD, *CHILD_KINDS)}
+# Children removed when the spec no longer asks for them (Jobs follow the upgrade's own cleanup).
+PRUNABLE_KINDS = (
+    DEPLOYMENT, CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, INGRESS, NETWORK_POLICY, AUTOSCALER, DISRUPTION_BUDGET,
+)
+BY_KIND = {kind.kind: kind for kind in (PANELAPP, POD, SECRET, *CHILD_KINDS)}
 
 
 def of(manifest: dict) -> Kind:

@@ -53,6 +53,19 @@ URL = r"^https?://[^\s/?#]+(/[^\s]*)?$"
 ENV_NAME = r"^[-._a-zA-Z][-._a-zA-Z0-9]*$"
 ARN = r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:.+$"
 
+# What the patterns above mean, for error messages a person can act on.
+PATTERN_MEANINGS = {
+    DNS_SUBDOMAIN: "a DNS subdomain name (lowercase letters, digits, '-' and '.')",
+    SECRET_KEY_NAME: "a Secret key (letters, digits, '-', '_' and '.')",
+    IMAGE_REFERENCE: "an image reference such as registry.example.org/panelapp:1.2.3",
+    S3_BUCKET: "an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending "
+               "with a letter or digit",
+    AWS_REGION: "an AWS region such as eu-west-2",
+    HOST_NAME: "a bare host name such as cdn.example.org (no scheme, no path, no trailing slash)",
+    URL: "an http(s) URL such as https://panelapp.example.org",
+    ARN: "an AWS ARN (arn:aws:...)",
+}
+
 # Environment variables that carry secrets: refused as plain `value`s in spec.env so that secret
 # values only ever reach pods through Secret references.
 SECRET_ENV_NAMES = (
@@ -416,7 +429,7 @@ class CognitoSpec(SpecModel):
 
     __rules__: ClassVar[tuple[Rule, ...]] = (
         Rule(
-            cel="!self.enabled || (has(self.domainPrefix) && has(self.userPoolClientID))",
+            cel="!self.?enabled.orValue(false) || (has(self.domainPrefix) && has(self.userPoolClientID))",
             message="domainPrefix and userPoolClientID are required when Cognito is enabled",
             field=".domainPrefix",
             holds=lambda m: not m.enabled or (m.domain_prefix is not None and m.user_pool_client_id is not None),
@@ -465,7 +478,7 @@ class ServiceAccountSpec(SpecModel):
 
     __rules__: ClassVar[tuple[Rule, ...]] = (
         Rule(
-            cel="self.create || has(self.name)",
+            cel="self.?create.orValue(true) || has(self.name)",
             message="name is required when create is false",
             field=".name",
             holds=lambda m: m.create or m.name is not None,
@@ -484,13 +497,16 @@ class ServiceAccountSpec(SpecModel):
     annotations: dict[str, str] | None = Field(default=None, description="Extra annotations of the ServiceAccount.")
 
 
+DEFAULT_MIN_REPLICAS, DEFAULT_MAX_REPLICAS = 2, 10
+
+
 class AutoscalingSpec(SpecModel):
     """A HorizontalPodAutoscaler for the component. When enabled, the operator never writes the
     Deployment's replicas, so it never fights the autoscaler."""
 
     __rules__: ClassVar[tuple[Rule, ...]] = (
         Rule(
-            cel="self.minReplicas <= self.maxReplicas",
+            cel=f"self.?minReplicas.orValue({DEFAULT_MIN_REPLICAS}) <= self.?maxReplicas.orValue({DEFAULT_MAX_REPLICAS})",
             message="minReplicas must not exceed maxReplicas",
             field=".minReplicas",
             holds=lambda m: m.min_replicas <= m.max_replicas,
@@ -498,8 +514,8 @@ class AutoscalingSpec(SpecModel):
     )
 
     enabled: bool = Field(default=False, description="Create the HorizontalPodAutoscaler.")
-    min_replicas: int = Field(default=2, ge=1, le=1000, description="Fewest replicas.")
-    max_replicas: int = Field(default=10, ge=1, le=1000, description="Most replicas.")
+    min_replicas: int = Field(default=DEFAULT_MIN_REPLICAS, ge=1, le=1000, description="Fewest replicas.")
+    max_replicas: int = Field(default=DEFAULT_MAX_REPLICAS, ge=1, le=1000, description="Most replicas.")
     target_cpu_utilization_percentage: int = Field(default=70, ge=1, le=1000,
                                                    description="Average CPU use, in percent of requests, to keep.")
     target_memory_utilization_percentage: int | None = Field(
@@ -726,14 +742,15 @@ class PanelAppSpec(SpecModel):
             holds=lambda m: _has_tag_or_digest(m.image),
         ),
         Rule(
-            cel="!self.cognito.enabled || !self.ingress.enabled || has(self.cognito.userPoolARN)",
+            cel="!self.?cognito.?enabled.orValue(false) || !self.?ingress.?enabled.orValue(false) || "
+            "has(self.cognito.userPoolARN)",
             message="cognito.userPoolARN is required when Cognito and the Ingress are enabled",
             field=".cognito.userPoolARN",
             holds=lambda m: not (m.cognito.enabled and m.ingress.enabled) or m.cognito.user_pool_arn is not None,
         ),
         Rule(
-            cel="!self.cognito.enabled || !self.ingress.enabled || "
-            "(has(self.ingress.alb) && has(self.ingress.alb.certificateARN))",
+            cel="!self.?cognito.?enabled.orValue(false) || !self.?ingress.?enabled.orValue(false) || "
+            "self.ingress.?alb.?certificateARN.hasValue()",
             message="Cognito login through the Ingress needs an ALB with HTTPS: set ingress.alb.certificateARN "
             "(an ALB authenticates only on HTTPS listeners)",
             field=".ingress.alb",
@@ -741,7 +758,7 @@ class PanelAppSpec(SpecModel):
             or (m.ingress.alb is not None and m.ingress.alb.certificate_arn is not None),
         ),
         Rule(
-            cel="!self.ingress.enabled || has(self.ingress.host) || "
+            cel="!self.?ingress.?enabled.orValue(false) || has(self.ingress.host) || "
             "self.allowedHosts[0].matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$')",
             message="ingress.host is required when the first allowedHosts entry is not a plain host name",
             field=".ingress.host",
@@ -858,6 +875,9 @@ class UpgradeStatus(StatusModel):
     )
     migration_job: str | None = Field(default=None, description="Name of the migration Job.")
     collectstatic_job: str | None = Field(default=None, description="Name of the collectstatic Job.")
+    failed_step: Literal["migrate", "collectstatic"] | None = Field(
+        default=None, description="Which Job failed, when state is Failed."
+    )
     message: str | None = Field(default=None, description="Detail, e.g. the Job's failure reason.")
     started_at: str | None = Field(default=None, description="When the migration Job was created.")
     finished_at: str | None = Field(default=None, description="When the upgrade succeeded or failed.")

@@ -1,0 +1,293 @@
+"""The only module that talks to the Kubernetes API server.
+
+Writes are server-side apply with one field manager (force: we own our fields), plain creates for
+create-once objects (Jobs, the generated Secret), deletes, status merge-patches and Events. Every
+request is counted, so the cost of a reconcile is measurable (see `ApiStats`).
+
+Secret values: Secrets are read only to learn their resourceVersion and key *names*; the data is
+dropped at once and never logged, cached or put into an exception message.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import threading
+import time
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import quote
+
+import kubernetes
+from kubernetes.client.exceptions import ApiException
+
+from panelapp_operator import kinds
+from panelapp_operator.kinds import Kind
+from panelapp_operator.render import names
+
+log = logging.getLogger(__name__)
+
+PARTIAL_METADATA = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1"
+HANDOFF_FIELD_MANAGER = f"{names.FIELD_MANAGER}-replicas-handoff"
+
+
+class ApiError(Exception):
+    """A failed API request, with the server's own message (never a request body)."""
+
+    def __init__(self, status: int, reason: str, message: str, verb: str, target: str):
+        self.status, self.reason, self.server_message = status, reason, message
+        super().__init__(f"{verb} {target}: {status} {reason}: {message}")
+
+    @property
+    def conflict(self) -> bool:
+        return self.status == 409
+
+    @property
+    def not_found(self) -> bool:
+        return self.status == 404
+
+    @property
+    def invalid(self) -> bool:
+        """The request was refused as invalid (bad input reached past our own validation)."""
+        return self.status in (400, 422)
+
+
+class ApiStats:
+    """Request counters by verb and kind, e.g. writes[("PATCH", "Deployment")]."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.reads: Counter[tuple[str, str]] = Counter()
+        self.writes: Counter[tuple[str, str]] = Counter()
+        self.dry_runs: Counter[tuple[str, str]] = Counter()
+
+    def count(self, verb: str, kind: str, dry_run: bool = False) -> None:
+        with self._lock:
+            if dry_run:
+                self.dry_runs[(verb, kind)] += 1
+            elif verb in ("GET", "LIST"):
+                self.reads[(verb, kind)] += 1
+            else:
+                self.writes[(verb, kind)] += 1
+
+    def snapshot(self) -> dict[str, int]:
+        with self._lock:
+            return {
+                "reads": sum(self.reads.values()),
+                "writes": sum(self.writes.values()),
+                "dry_runs": sum(self.dry_runs.values()),
+            }
+
+    def writes_by_kind(self) -> dict[str, int]:
+        with self._lock:
+            return {f"{verb} {kind}": n for (verb, kind), n in sorted(self.writes.items())}
+
+
+@dataclass(frozen=True)
+class ReferenceFacts:
+    """What the operator may know about a referenced Secret or ConfigMap: no values."""
+
+    resource_version: str
+    keys: frozenset[str]
+
+
+def load_api_client(kubeconfig: str | None = None) -> kubernetes.client.ApiClient:
+    """In-cluster credentials when running in a pod, else the kubeconfig (KUBECONFIG or ~/.kube)."""
+    configuration = kubernetes.client.Configuration()
+    try:
+        if kubeconfig is None:
+            kubernetes.config.load_incluster_config(client_configuration=configuration)
+        else:
+            raise kubernetes.config.ConfigException("kubeconfig given")
+    except kubernetes.config.ConfigException:
+        kubernetes.config.load_kube_config(config_file=kubeconfig, client_configuration=configuration)
+    return kubernetes.client.ApiClient(configuration)
+
+
+def path_of(kind: Kind, namespace: str | None, name: str | None = None, subresource: str | None = None) -> str:
+    base = f"/api/{kind.version}" if not kind.group else f"/apis/{kind.group}/{kind.version}"
+    path = base + (f"/namespaces/{quote(namespace)}" if namespace else "") + f"/{kind.plural}"
+    if name:
+        path += f"/{quote(name)}"
+    if subresource:
+        path += f"/{subresource}"
+    return path
+
+
+def now_rfc3339() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+class Kube:
+    """Typed access to the API server for the operator."""
+
+    def __init__(self, api_client: kubernetes.client.ApiClient, stats: ApiStats | None = None,
+                 reference_ttl_seconds: float = 5.0):
+        self.api_client = api_client
+        self.stats = stats or ApiStats()
+        self.reference_ttl_seconds = reference_ttl_seconds
+        self._references: dict[tuple[str, str, str], tuple[float, ReferenceFacts | None]] = {}
+        self._references_lock = threading.Lock()
+        self.instance = socket.gethostname()
+
+    # --- transport -------------------------------------------------------------------------------
+
+    def _request(self, verb: str, kind: Kind, path: str, *, body: Any = None, query: Mapping[str, str] | None = None,
+                 content_type: str | None = None, accept: str = "application/json", dry_run: bool = False,
+                 count_as: str | None = None) -> Any:
+        method = "GET" if verb == "LIST" else verb
+        query_params = list((query or {}).items())
+        if dry_run:
+            query_params.append(("dryRun", "All"))
+        headers = {"Accept": accept}
+        if content_type:
+            headers["Content-Type"] = content_type
+        self.stats.count(count_as or verb, kind.kind, dry_run)
+        try:
+            response = self.api_client.call_api(
+                path, method, query_params=query_params, header_params=headers, body=body,
+                auth_settings=["BearerToken"], _preload_content=False, _return_http_data_only=True,
+                _request_timeout=60,
+            )
+        except ApiException as error:
+            raise _api_error(error, verb, path) from None
+        finally:
+            # The client keeps the last raw response; it may be a Secret, so do not let it linger.
+            self.api_client.last_response = None
+        try:
+            data = response.data
+        finally:
+            response.release_conn()
+        return json.loads(data) if data else None
+
+    # --- reads -----------------------------------------------------------------------------------
+
+    def get(self, kind: Kind, namespace: str, name: str) -> dict[str, Any] | None:
+        try:
+            return self._request("GET", kind, path_of(kind, namespace, name))
+        except ApiError as error:
+            if error.not_found:
+                return None
+            raise
+
+    def list(self, kind: Kind, namespace: str | None, label_selector: str | None = None) -> list[dict[str, Any]]:
+        query = {"labelSelector": label_selector} if label_selector else None
+        result = self._request("LIST", kind, path_of(kind, namespace), query=query)
+        return list(result.get("items") or ())
+
+    def reference(self, kind: Kind, namespace: str, name: str) -> ReferenceFacts | None:
+        """resourceVersion and key names of a Secret or ConfigMap (None if absent), read at most
+        once per `reference_ttl_seconds`; the full object is only fetched when its version moved."""
+        cache_key = (kind.kind, namespace, name)
+        with self._references_lock:
+            cached = self._references.get(cache_key)
+        if cached is not None and time.monotonic() - cached[0] < self.reference_ttl_seconds:
+            return cached[1]
+        try:
+            meta = self._request("GET", kind, path_of(kind, namespace, name), accept=PARTIAL_METADATA)
+        except ApiError as error:
+            if not error.not_found:
+                raise
+            facts = None
+        else:
+            version = meta["metadata"]["resourceVersion"]
+            if cached is not None and cached[1] is not None and cached[1].resource_version == version:
+                facts = cached[1]
+            else:
+                facts = self._read_keys(kind, namespace, name)
+        with self._references_lock:
+            self._references[cache_key] = (time.monotonic(), facts)
+        return facts
+
+    def _read_keys(self, kind: Kind, namespace: str, name: str) -> ReferenceFacts | None:
+        obj = self.get(kind, namespace, name)
+        if obj is None:
+            return None
+        keys = frozenset((obj.get("data") or {}).keys()) | frozenset((obj.get("binaryData") or {}).keys())
+        version = obj["metadata"]["resourceVersion"]
+        del obj  # values go no further than this function
+        return ReferenceFacts(version, keys)
+
+    def forget_reference(self, kind: Kind, namespace: str, name: str) -> None:
+        with self._references_lock:
+            self._references.pop((kind.kind, namespace, name), None)
+
+    # --- writes ----------------------------------------------------------------------------------
+
+    def apply(self, manifest: Mapping[str, Any], *, dry_run: bool = False,
+              field_manager: str = names.FIELD_MANAGER) -> dict[str, Any]:
+        kind = kinds.of(dict(manifest))
+        meta = manifest["metadata"]
+        return self._request(
+            "PATCH", kind, path_of(kind, meta.get("namespace"), meta["name"]), body=manifest,
+            query={"fieldManager": field_manager, "force": "true"},
+            content_type="application/apply-patch+yaml", dry_run=dry_run, count_as="APPLY",
+        )
+
+    def create(self, manifest: Mapping[str, Any]) -> dict[str, Any]:
+        kind = kinds.of(dict(manifest))
+        return self._request("POST", kind, path_of(kind, manifest["metadata"].get("namespace")), body=manifest,
+                             query={"fieldManager": names.FIELD_MANAGER})
+
+    def delete(self, kind: Kind, namespace: str, name: str, propagation: str = "Background") -> None:
+        try:
+            self._request("DELETE", kind, path_of(kind, namespace, name),
+                          body={"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": propagation})
+        except ApiError as error:
+            if not error.not_found:
+                raise
+
+    def hand_over_replicas(self, namespace: str, deployment: str, replicas: int) -> None:
+        """Before the operator stops setting a Deployment's replicas (an autoscaler takes over),
+        make another field manager co-own the current value, so that dropping the field from our
+        apply does not reset the Deployment to one replica."""
+        self.apply(
+            {"apiVersion": "apps/v1", "kind": "Deployment",
+             "metadata": {"name": deployment, "namespace": namespace}, "spec": {"replicas": replicas}},
+            field_manager=HANDOFF_FIELD_MANAGER,
+        )
+
+    def patch_status(self, namespace: str, name: str, status: Mapping[str, Any]) -> dict[str, Any]:
+        kind = kinds.PANELAPP
+        return self._request("PATCH", kind, path_of(kind, namespace, name, "status"), body={"status": status},
+                             content_type="application/merge-patch+json", count_as="PATCH status")
+
+    def post_event(self, involved: Mapping[str, Any], type_: str, reason: str, message: str) -> None:
+        meta = involved["metadata"]
+        now = now_rfc3339()
+        event = {
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {"generateName": f"{meta['name']}.", "namespace": meta["namespace"]},
+            "involvedObject": {
+                "apiVersion": involved.get("apiVersion"),
+                "kind": involved.get("kind"),
+                "name": meta["name"],
+                "namespace": meta["namespace"],
+                "uid": meta.get("uid"),
+            },
+            "type": type_,
+            "reason": reason,
+            "message": message[:1024],
+            "source": {"component": names.FIELD_MANAGER},
+            "reportingComponent": names.FIELD_MANAGER,
+            "reportingInstance": self.instance,
+            "firstTimestamp": now,
+            "lastTimestamp": now,
+            "count": 1,
+        }
+        kind = Kind("Event", "", "v1", "events")
+        self._request("POST", kind, path_of(kind, meta["namespace"]), body=event)
+
+
+def _api_error(error: ApiException, verb: str, path: str) -> ApiError:
+    message = error.reason or ""
+    try:
+        body = json.loads(error.body or "{}")
+        message = body.get("message") or message
+    except (ValueError, TypeError):
+        pass
+    return ApiError(error.status or 0, error.reason or "", message, verb, path)

@@ -1,0 +1,380 @@
+"""The one reconcile: observe -> decide -> act -> status. No kopf here.
+
+It is idempotent and keeps no memory between calls: everything it needs is the PanelApp (with its
+status), the cached children, and a few reads of referenced Secrets. It is called for every
+reason something may have changed (the PanelApp, a child, the resync timer) and does nothing, with
+no writes, when nothing did.
+
+Safety rules it keeps:
+- A spec that fails validation, a missing Secret or ConfigMap, or a child the API server refuses
+  (checked with a dry run of every change first) leaves every child untouched.
+- The Deployments move to a new image only after its migration and collectstatic Jobs succeeded
+  (upgrade.py decides; this module acts).
+- Events and the status are written only when they change.
+"""
+from __future__ import annotations
+
+import logging
+import secrets as random_secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from panelapp_operator import drift, events, health, kinds, status, upgrade, validation
+from panelapp_operator import spec as api
+from panelapp_operator.cache import Cache
+from panelapp_operator.kube import ApiError, Kube, now_rfc3339
+from panelapp_operator.render import RenderInput, env, hashing, identity, jobs, names, render_children
+
+log = logging.getLogger(__name__)
+
+# How soon to look again while something is in motion (Jobs running, pods starting). Child events
+# usually wake the reconcile sooner; this bounds the delay when an event does not come (a pod
+# entering CrashLoopBackOff changes no Deployment field).
+PROGRESS_REQUEUE_SECONDS = 5.0
+# How soon to look again for a referenced Secret or ConfigMap that does not exist yet.
+MISSING_REFERENCE_REQUEUE_SECONDS = 10.0
+
+
+@dataclass
+class Outcome:
+    """What one reconcile did (for logs, tests and the write-cost figures)."""
+
+    phase: str | None = None
+    requeue_after: float | None = None
+    applied: list[str] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    status_written: bool = False
+    events: list[str] = field(default_factory=list)
+
+
+class Reconciler:
+    def __init__(self, kube: Kube, cache: Cache, *, clock: Callable[[], str] = now_rfc3339,
+                 new_secret_key: Callable[[], str] = lambda: random_secrets.token_urlsafe(50)):
+        self.kube = kube
+        self.cache = cache
+        self.clock = clock
+        self.new_secret_key = new_secret_key
+
+    # --- entry point ---------------------------------------------------------------------------
+
+    def reconcile(self, namespace: str, name: str) -> Outcome:
+        body = self.cache.get(kinds.PANELAPP, namespace, name)
+        if body is None:
+            body = self.kube.get(kinds.PANELAPP, namespace, name)
+            if body is None:
+                return Outcome()  # deleted; the garbage collector removes the children
+            self.cache.put(kinds.PANELAPP, body)
+        if body["metadata"].get("deletionTimestamp"):
+            return Outcome()
+        run = _Run(self, body)
+        return run.execute()
+
+
+class _Run:
+    """One reconcile of one PanelApp."""
+
+    def __init__(self, reconciler: Reconciler, body: dict[str, Any]):
+        self.r = reconciler
+        self.kube, self.cache = reconciler.kube, reconciler.cache
+        self.body = body
+        meta = body["metadata"]
+        self.namespace, self.name, self.uid = meta["namespace"], meta["name"], meta.get("uid")
+        self.generation = meta.get("generation", 0)
+        self.now = reconciler.clock()
+        self.previous = _previous_status(body)
+        self.outcome = Outcome()
+        self.extra_events: list[events.Event] = []
+        self.child_names = names.ChildNames(self.name)
+
+    def execute(self) -> Outcome:
+        try:
+            validation.check_name(self.name)
+            spec = validation.parse_spec(self.body.get("spec"))
+        except validation.InvalidSpec as problem:
+            return self._finish(status.Facts(self.generation, self.now, self.previous,
+                                             problem=status.ConfigProblem("InvalidSpec", str(problem)),
+                                             components=self._components(None)))
+
+        versions, missing = self._read_references(spec)
+        if missing:
+            self.outcome.requeue_after = MISSING_REFERENCE_REQUEUE_SECONDS
+            return self._finish(status.Facts(self.generation, self.now, self.previous,
+                                             problem=status.ConfigProblem("MissingReference", missing),
+                                             components=self._components(spec)))
+
+        if spec.suspend:
+            return self._finish(status.Facts(self.generation, self.now, self.previous, suspended=True,
+                                             components=self._components(spec)))
+
+        if spec.django.secret_key_secret_ref is None:
+            versions["Secret/" + self.child_names.generated_secret] = self._ensure_generated_secret(spec)
+
+        config_data = env.config_map_data(spec)
+        config_hash = hashing.config_hash(config_data, versions, spec.force_reload)
+        decision = self._decide_upgrade(spec)
+        inp = RenderInput(name=self.name, namespace=self.namespace, spec=spec, config_hash=config_hash,
+                          workload_image=decision.workload_image, uid=self.uid)
+
+        desired = render_children(inp)
+        rejected = self._apply_children(spec, desired.objects)
+        if rejected:
+            return self._finish(status.Facts(self.generation, self.now, self.previous,
+                                             problem=status.ConfigProblem("Rejected", rejected),
+                                             components=self._components(spec)))
+        self._prune(desired.keys())
+        self._run_jobs(inp, spec, decision)
+
+        components = self._components(spec)
+        if (decision.upgrade.state == upgrade.ROLLING_OUT and components
+                and all(c.ready and c.image == spec.image for c in components.values())):
+            decision = upgrade.rollout_finished(decision, self.now)
+        return self._finish(status.Facts(self.generation, self.now, self.previous, upgrade=decision,
+                                         components=components, config_hash=config_hash))
+
+    # --- observe -------------------------------------------------------------------------------
+
+    def _read_references(self, spec: api.PanelAppSpec) -> tuple[dict[str, str], str]:
+        """resourceVersions of every referenced Secret/ConfigMap, and what is missing (a message)."""
+        versions: dict[str, str] = {}
+        problems: list[str] = []
+        for ref in env.all_references(spec):
+            kind = kinds.SECRET if ref.kind == "Secret" else kinds.CONFIG_MAP
+            facts = self.kube.reference(kind, self.namespace, ref.name)
+            if facts is None:
+                if not ref.optional:
+                    problems.append(f"{ref.field}: {ref.kind} {ref.name!r} not found in namespace {self.namespace!r}")
+                continue
+            if ref.key is not None and ref.key not in facts.keys and not ref.optional:
+                problems.append(f"{ref.field}: key {ref.key!r} not found in {ref.kind} {ref.name!r}")
+                continue
+            versions[f"{ref.kind}/{ref.name}"] = facts.resource_version
+        return versions, "; ".join(dict.fromkeys(problems))
+
+    def _components(self, spec: api.PanelAppSpec | None) -> dict[str, api.ComponentStatus]:
+        wanted = [names.COMPONENT_WEB, names.COMPONENT_WORKER]
+        if spec is None or spec.beat.enabled:
+            wanted.append(names.COMPONENT_BEAT)
+        deployments = {
+            component: self.cache.get(kinds.DEPLOYMENT, self.namespace, self.child_names.deployment(component))
+            for component in wanted
+        }
+        deployments = {c: d for c, d in deployments.items() if d is not None}
+        summaries = {c: health.component_status(d) for c, d in deployments.items()}
+        if any(not s.ready for s in summaries.values()):
+            # Only look at pods when something is not ready: a converged resync reads nothing.
+            pods = self.kube.list(kinds.POD, self.namespace, f"{names.LABEL_INSTANCE}={self.name},"
+                                  f"{names.LABEL_MANAGED_BY}={names.MANAGED_BY}")
+            failures = health.pod_failures(pods)
+            summaries = {c: health.component_status(d, failures.get(c)) for c, d in deployments.items()}
+        return summaries
+
+    def _decide_upgrade(self, spec: api.PanelAppSpec) -> upgrade.UpgradeDecision:
+        upgrade_jobs = {
+            job["metadata"]["name"]: job
+            for job in self.cache.children(self.namespace, self.name, kinds.JOB)
+            if (job["metadata"].get("labels") or {}).get(names.LABEL_COMPONENT)
+            in (names.COMPONENT_MIGRATE, names.COMPONENT_COLLECTSTATIC)
+        }
+        current_image = self.previous.image or self._deployed_image()
+        decision = upgrade.decide(upgrade.UpgradeInput(
+            instance=self.name, image=spec.image, trigger=spec.migrations.trigger,
+            collectstatic=spec.collectstatic.enabled, recorded=self.previous.upgrade,
+            current_image=current_image, jobs=upgrade_jobs, now=self.now,
+        ))
+        already_recorded = (self.previous.upgrade is not None and self.previous.upgrade.key == decision.upgrade.key
+                            and self.previous.upgrade.state == upgrade.UPGRADE_FAILED)
+        if decision.failed_job and not already_recorded:
+            pods = self.kube.list(kinds.POD, self.namespace, f"batch.kubernetes.io/job-name={decision.failed_job}")
+            decision = upgrade.with_pod_detail(decision, health.job_pod_failure(pods))
+        return decision
+
+    def _deployed_image(self) -> str | None:
+        """The web Deployment's image, for a PanelApp whose status was lost."""
+        web = self.cache.get(kinds.DEPLOYMENT, self.namespace, self.child_names.deployment(names.COMPONENT_WEB))
+        if web is None:
+            return None
+        containers = web["spec"]["template"]["spec"].get("containers") or [{}]
+        return containers[0].get("image")
+
+    # --- act -----------------------------------------------------------------------------------
+
+    def _ensure_generated_secret(self, spec: api.PanelAppSpec) -> str:
+        name = self.child_names.generated_secret
+        facts = self.kube.reference(kinds.SECRET, self.namespace, name)
+        if facts is not None:
+            return facts.resource_version
+        inp = RenderInput(self.name, self.namespace, spec, config_hash="", workload_image=None, uid=self.uid)
+        try:
+            created = self.kube.create(identity.render_generated_secret(inp, self.r.new_secret_key()))
+        except ApiError as error:
+            if not error.conflict:
+                raise
+            self.kube.forget_reference(kinds.SECRET, self.namespace, name)
+            facts = self.kube.reference(kinds.SECRET, self.namespace, name)
+            if facts is None:
+                raise
+            return facts.resource_version
+        version = created["metadata"]["resourceVersion"]
+        del created  # it carries the new key
+        self.kube.forget_reference(kinds.SECRET, self.namespace, name)
+        self.outcome.created.append(f"Secret/{name}")
+        self.extra_events.append(events.Event(events.NORMAL, "SecretKeyGenerated",
+                                              f"generated the Django SECRET_KEY into Secret {name}; it is kept "
+                                              "for the life of this PanelApp"))
+        return version
+
+    def _apply_children(self, spec: api.PanelAppSpec, desired: list[dict[str, Any]]) -> str | None:
+        """Apply every child that differs. All changes are dry-run first; if the API server refuses
+        any, nothing is applied and the refusal is returned."""
+        changes: list[tuple[dict[str, Any], str]] = []
+        for obj in desired:
+            kind = kinds.of(obj)
+            reason = drift.needs_apply(obj, self.cache.get(kind, self.namespace, obj["metadata"]["name"]))
+            if reason is not None:
+                changes.append((obj, reason))
+        if not changes:
+            return None
+        for obj, _ in changes:
+            try:
+                self.kube.apply(obj, dry_run=True)
+            except ApiError as error:
+                if error.invalid:
+                    return f"{obj['kind']} {obj['metadata']['name']} was refused by the API server: " \
+                           f"{error.server_message}"
+                raise
+        self._hand_over_replicas(spec)
+        for obj, reason in changes:
+            kind = kinds.of(obj)
+            name = obj["metadata"]["name"]
+            repaired = reason.startswith("drifted") or (
+                reason == drift.MISSING and self.cache.was_deleted(kind, self.namespace, name))
+            applied = self.kube.apply(obj)
+            self.cache.put(kind, applied)
+            self.outcome.applied.append(f"{obj['kind']}/{name}")
+            if repaired:
+                what = "recreated it (it was deleted)" if reason == drift.MISSING else f"restored it ({reason})"
+                self.extra_events.append(events.Event(events.NORMAL, "DriftRepaired", f"{obj['kind']} {name}: {what}"))
+            log.info("applied %s %s/%s (%s)", obj["kind"], self.namespace, name, reason)
+        return None
+
+    def _hand_over_replicas(self, spec: api.PanelAppSpec) -> None:
+        for component, autoscaling in ((names.COMPONENT_WEB, spec.web.autoscaling),
+                                       (names.COMPONENT_WORKER, spec.worker.autoscaling)):
+            if not autoscaling.enabled:
+                continue
+            entry = self.cache.entry(kinds.DEPLOYMENT, self.namespace, self.child_names.deployment(component))
+            if entry is not None and entry.owns_replicas:
+                replicas = entry.body["spec"].get("replicas", 1)
+                self.kube.hand_over_replicas(self.namespace, self.child_names.deployment(component), replicas)
+                log.info("handed the replicas of %s/%s over to its autoscaler", self.namespace,
+                         self.child_names.deployment(component))
+
+    def _prune(self, wanted: set[tuple[str, str]]) -> None:
+        """Delete children the spec no longer asks for (a disabled Ingress, autoscaler, ...)."""
+        for kind in kinds.PRUNABLE_KINDS:
+            for child in self.cache.children(self.namespace, self.name, kind):
+                meta = child["metadata"]
+                if (kind.kind, meta["name"]) in wanted or not _owned_by(child, self.uid):
+                    continue
+                self.cache.expect_deletion(kind, self.namespace, meta["name"])
+                self.kube.delete(kind, self.namespace, meta["name"])
+                self.cache.delete(kind, self.namespace, meta["name"])
+                self.outcome.deleted.append(f"{kind.kind}/{meta['name']}")
+                log.info("deleted %s %s/%s: no longer in the spec", kind.kind, self.namespace, meta["name"])
+
+    def _run_jobs(self, inp: RenderInput, spec: api.PanelAppSpec, decision: upgrade.UpgradeDecision) -> None:
+        key = decision.upgrade.key
+        for component in decision.create:
+            if component == names.COMPONENT_MIGRATE:
+                manifest = jobs.render_migration_job(inp, spec.image, key)
+            else:
+                manifest = jobs.render_collectstatic_job(inp, spec.image, key)
+            try:
+                created = self.kube.create(manifest)
+            except ApiError as error:
+                if not error.conflict:
+                    raise
+                # It exists (our cache had not seen it yet): read it, never create it twice.
+                created = self.kube.get(kinds.JOB, self.namespace, manifest["metadata"]["name"])
+                if created is None:
+                    raise
+            else:
+                self.outcome.created.append(f"Job/{manifest['metadata']['name']}")
+                log.info("created Job %s/%s for %s", self.namespace, manifest["metadata"]["name"], spec.image)
+            self.cache.put(kinds.JOB, created)
+        for job_name in decision.delete:
+            self.cache.expect_deletion(kinds.JOB, self.namespace, job_name)
+            # Foreground: the Job disappears only after its pods, so "gone" means "stopped".
+            self.kube.delete(kinds.JOB, self.namespace, job_name, propagation="Foreground")
+            self.outcome.deleted.append(f"Job/{job_name}")
+
+    # --- status --------------------------------------------------------------------------------
+
+    def _finish(self, facts: status.Facts) -> Outcome:
+        new_status = status.build_status(facts)
+        self.outcome.phase = new_status.phase
+        old_doc, new_doc = _dump(self.previous), _dump(new_status)
+        if old_doc != new_doc:
+            patch = merge_patch(old_doc, new_doc)
+            updated = self.kube.patch_status(self.namespace, self.name, patch)
+            self.cache.put(kinds.PANELAPP, updated)
+            self.outcome.status_written = True
+        for event in events.transition_events(self.previous, new_status) + self.extra_events:
+            self._post(event)
+        if self.outcome.requeue_after is None and _in_motion(new_status):
+            self.outcome.requeue_after = PROGRESS_REQUEUE_SECONDS
+        return self.outcome
+
+    def _post(self, event: events.Event) -> None:
+        self.outcome.events.append(event.reason)
+        log_at = logging.WARNING if event.type == events.WARNING else logging.INFO
+        log.log(log_at, "%s/%s: %s: %s", self.namespace, self.name, event.reason, event.message)
+        try:
+            self.kube.post_event(self.body, event.type, event.reason, event.message)
+        except ApiError as error:
+            # An Event is a notification; failing to post one must not fail the reconcile.
+            log.warning("could not post Event %s for %s/%s: %s", event.reason, self.namespace, self.name, error)
+
+
+def _previous_status(body: Mapping[str, Any]) -> api.PanelAppStatus:
+    try:
+        return api.PanelAppStatus.model_validate(body.get("status") or {})
+    except ValidationError:
+        # A status we cannot read (hand-edited, or from an incompatible version) is rebuilt.
+        return api.PanelAppStatus()
+
+
+def _dump(value: api.PanelAppStatus) -> dict[str, Any]:
+    return value.model_dump(by_alias=True, exclude_none=True, mode="json")
+
+
+def _owned_by(child: Mapping[str, Any], uid: str | None) -> bool:
+    return any(ref.get("uid") == uid and ref.get("controller")
+               for ref in (child.get("metadata") or {}).get("ownerReferences") or ())
+
+
+def _in_motion(current: api.PanelAppStatus) -> bool:
+    if current.phase in ("Pending", "Migrating", "RollingOut"):
+        return True
+    # Failing pods may recover (or get worse) without any Deployment field changing.
+    return current.phase == "Degraded" and any(
+        c.type == "Degraded" and c.reason == "PodsFailing" for c in current.conditions or ())
+
+
+def merge_patch(old: Any, new: Any) -> Any:
+    """The JSON merge patch (RFC 7386) that turns `old` into `new`: removed keys become null."""
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return new
+    patch: dict[str, Any] = {}
+    for key in old.keys() - new.keys():
+        patch[key] = None
+    for key, value in new.items():
+        if key not in old:
+            patch[key] = value
+        elif old[key] != value:
+            patch[key] = merge_patch(old[key], value) if isinstance(value, dict) else value
+    return patch

@@ -1,0 +1,205 @@
+"""The migration gate: decides, from status and the observed Jobs, where an upgrade stands.
+
+The sequence for a new image (or a new migrations.trigger) is
+
+    Migrating -> CollectingStatic -> RollingOut -> Succeeded        (or Failed, and it stays there)
+
+and the Deployments are only moved to the new image once both Jobs succeeded. Everything here is
+pure: the reconciler feeds in what it observed and performs the actions this module returns.
+
+Why it never runs a finished migration twice, even across operator restarts: the Jobs' names are a
+function of (image, trigger); status.upgrade records progress *after* each step is observed; and a
+step is re-derived from the Job itself when status lags behind (the operator died between creating
+a Job and recording it, or between seeing it finish and recording that).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from panelapp_operator import spec as api
+from panelapp_operator.render import names
+
+RUNNING, SUCCEEDED, FAILED = "running", "succeeded", "failed"
+
+MIGRATING = "Migrating"
+COLLECTING_STATIC = "CollectingStatic"
+ROLLING_OUT = "RollingOut"
+UPGRADE_SUCCEEDED = "Succeeded"
+UPGRADE_FAILED = "Failed"
+# States in which both Jobs of the key are known to have succeeded.
+JOBS_DONE_STATES = (ROLLING_OUT, UPGRADE_SUCCEEDED)
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    state: str  # RUNNING, SUCCEEDED or FAILED
+    reason: str = ""
+    message: str = ""
+
+
+def job_outcome(job: Mapping[str, Any]) -> JobOutcome:
+    """Read a Job's terminal conditions. A Job being deleted counts as running until it is gone."""
+    for condition in (job.get("status") or {}).get("conditions") or ():
+        if condition.get("status") != "True":
+            continue
+        if condition.get("type") == "Complete":
+            return JobOutcome(SUCCEEDED, condition.get("reason") or "Completed", condition.get("message") or "")
+        if condition.get("type") == "Failed":
+            return JobOutcome(FAILED, condition.get("reason") or "Failed", condition.get("message") or "")
+    return JobOutcome(RUNNING)
+
+
+def job_key(job: Mapping[str, Any]) -> str | None:
+    return ((job.get("metadata") or {}).get("labels") or {}).get(names.LABEL_UPGRADE_KEY)
+
+
+@dataclass(frozen=True)
+class UpgradeInput:
+    instance: str
+    image: str
+    trigger: str | None
+    collectstatic: bool
+    recorded: api.UpgradeStatus | None  # status.upgrade as last written
+    current_image: str | None  # status.image: what the Deployments were last moved to
+    jobs: Mapping[str, Mapping[str, Any]]  # this instance's migrate/collectstatic Jobs by name
+    now: str
+
+
+@dataclass(frozen=True)
+class UpgradeDecision:
+    upgrade: api.UpgradeStatus
+    # Image the Deployments must run now; None before the first migration of a new installation.
+    workload_image: str | None
+    create: tuple[str, ...] = ()  # components of Jobs to create: "migrate" and/or "collectstatic"
+    delete: tuple[str, ...] = ()  # names of Jobs to delete (stale runs, and old ones once done)
+    failed_job: str | None = None  # a Job that just failed: its pods explain why
+    waiting: str | None = None  # why nothing can start yet
+
+    @property
+    def jobs_done(self) -> bool:
+        return self.upgrade.state in JOBS_DONE_STATES
+
+
+@dataclass
+class _Plan:
+    state: str
+    message: str | None = None
+    failed_step: str | None = None
+    create: list[str] = field(default_factory=list)
+    failed_job: str | None = None
+    waiting: str | None = None
+
+
+def decide(inp: UpgradeInput) -> UpgradeDecision:
+    key = names.upgrade_key(inp.image, inp.trigger)
+    child = names.ChildNames(inp.instance)
+    migration_name, collectstatic_name = child.migration_job(key), child.collectstatic_job(key)
+    recorded = inp.recorded if inp.recorded is not None and inp.recorded.key == key else None
+
+    other_jobs = {name: job for name, job in inp.jobs.items() if job_key(job) != key}
+    stale_running = tuple(sorted(name for name, job in other_jobs.items() if job_outcome(job).state == RUNNING))
+
+    plan = _plan(inp, recorded, migration_name, collectstatic_name, bool(stale_running))
+
+    base = recorded or api.UpgradeStatus(
+        image=inp.image, trigger=inp.trigger, key=key, state=plan.state, started_at=inp.now,
+    )
+    upgrade = replace_upgrade(
+        base,
+        state=plan.state,
+        message=plan.message,
+        failed_step=plan.failed_step,
+        migration_job=migration_name,
+        collectstatic_job=collectstatic_name if inp.collectstatic else None,
+        finished_at=(base.finished_at or inp.now) if plan.state in (UPGRADE_SUCCEEDED, UPGRADE_FAILED) else None,
+    )
+
+    jobs_done = plan.state in JOBS_DONE_STATES
+    workload_image = inp.image if jobs_done else inp.current_image
+
+    delete: tuple[str, ...] = ()
+    if stale_running and not jobs_done:
+        # Two migrations must never run against one database: stop the stale one first.
+        delete = stale_running
+    elif plan.state == UPGRADE_SUCCEEDED:
+        # Keep the Jobs of the current image (their logs, and proof it is migrated); drop the rest.
+        delete = tuple(sorted(other_jobs))
+
+    return UpgradeDecision(
+        upgrade=upgrade,
+        workload_image=workload_image,
+        create=tuple(plan.create),
+        delete=delete,
+        failed_job=plan.failed_job,
+        waiting=plan.waiting,
+    )
+
+
+def replace_upgrade(upgrade: api.UpgradeStatus, **changes: Any) -> api.UpgradeStatus:
+    return upgrade.model_copy(update=changes)
+
+
+def _plan(inp: UpgradeInput, recorded: api.UpgradeStatus | None, migration_name: str,
+          collectstatic_name: str, stale_running: bool) -> _Plan:
+    if recorded is not None and recorded.state == UPGRADE_FAILED:
+        # Terminal until the image or the trigger changes (a new key). No automatic retries: a
+        # migration that failed once usually fails again, and each run holds database locks.
+        return _Plan(UPGRADE_FAILED, recorded.message, failed_step=recorded.failed_step)
+    if recorded is not None and recorded.state in JOBS_DONE_STATES:
+        return _Plan(recorded.state, recorded.message)
+
+    migration = inp.jobs.get(migration_name)
+    if migration is None:
+        if recorded is not None and recorded.state == COLLECTING_STATIC:
+            pass  # migrated earlier; the finished Job was removed since
+        elif stale_running:
+            return _Plan(MIGRATING, "waiting for the previous upgrade's Job to stop",
+                         waiting="a Job of a previous upgrade is still running")
+        else:
+            return _Plan(MIGRATING, f"running migrations for {inp.image}", create=["migrate"])
+    else:
+        outcome = job_outcome(migration)
+        if outcome.state == RUNNING:
+            return _Plan(MIGRATING, f"job {migration_name} is migrating the database for {inp.image}")
+        if outcome.state == FAILED:
+            return _Plan(UPGRADE_FAILED, _failure_message("migration", migration_name, outcome),
+                         failed_step=names.COMPONENT_MIGRATE, failed_job=migration_name)
+
+    if not inp.collectstatic:
+        return _Plan(ROLLING_OUT, f"migrated; moving web, worker and beat to {inp.image}")
+    collect = inp.jobs.get(collectstatic_name)
+    if collect is None:
+        return _Plan(COLLECTING_STATIC, f"collecting static files of {inp.image}", create=["collectstatic"])
+    outcome = job_outcome(collect)
+    if outcome.state == RUNNING:
+        return _Plan(COLLECTING_STATIC, f"job {collectstatic_name} is collecting static files of {inp.image}")
+    if outcome.state == FAILED:
+        return _Plan(UPGRADE_FAILED, _failure_message("collectstatic", collectstatic_name, outcome),
+                     failed_step=names.COMPONENT_COLLECTSTATIC, failed_job=collectstatic_name)
+    return _Plan(ROLLING_OUT, f"migrated and static files collected; moving web, worker and beat to {inp.image}")
+
+
+def _failure_message(step: str, job_name: str, outcome: JobOutcome) -> str:
+    detail = f": {outcome.message}" if outcome.message else ""
+    return f"{step} job {job_name} failed ({outcome.reason}{detail})"
+
+
+def with_pod_detail(decision: UpgradeDecision, detail: str | None) -> UpgradeDecision:
+    """Append what the failed Job's pods said (exit code, reason) to the failure message."""
+    if not detail or decision.upgrade.state != UPGRADE_FAILED:
+        return decision
+    message = decision.upgrade.message or ""
+    if detail in message:
+        return decision
+    return replace(decision, upgrade=replace_upgrade(decision.upgrade, message=f"{message}; {detail}"))
+
+
+def rollout_finished(decision: UpgradeDecision, now: str) -> UpgradeDecision:
+    """The Deployments run the new image everywhere: the upgrade is complete."""
+    if decision.upgrade.state != ROLLING_OUT:
+        return decision
+    upgrade = replace_upgrade(decision.upgrade, state=UPGRADE_SUCCEEDED,
+                              message=f"running {decision.upgrade.image}", finished_at=now)
+    return replace(decision, upgrade=upgrade)
