@@ -66,11 +66,14 @@ def _upgrade_events(old: api.UpgradeStatus | None, new: api.UpgradeStatus | None
     if new.state == upgrades.MIGRATING and before is None:
         found.append(Event(NORMAL, "MigrationStarted",
                            f"job {new.migration_job} migrates the database for {new.image}"))
-    if passed(upgrades.COLLECTING_STATIC) or (new.collectstatic_job is None and passed(upgrades.ROLLING_OUT)):
+    # Reaching any state after Migrating means the migration succeeded (several steps may pass in
+    # one reconcile, e.g. after an operator restart: each still gets its Event).
+    if passed(upgrades.COLLECTING_STATIC):
         found.append(Event(NORMAL, "MigrationSucceeded", f"job {new.migration_job} migrated the database for "
                            f"{new.image}"))
-    if passed(upgrades.COLLECTING_STATIC):
-        found.append(Event(NORMAL, "CollectstaticStarted", f"job {new.collectstatic_job} collects static files"))
+        if new.collectstatic_job is not None:
+            found.append(Event(NORMAL, "CollectstaticStarted",
+                               f"job {new.collectstatic_job} collects static files"))
     if passed(upgrades.ROLLING_OUT):
         found.append(Event(NORMAL, "RolloutStarted", f"moving web, worker and beat to {new.image}"))
     if passed(upgrades.UPGRADE_SUCCEEDED):

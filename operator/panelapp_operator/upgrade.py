@@ -112,7 +112,10 @@ def decide(inp: UpgradeInput) -> UpgradeDecision:
         message=plan.message,
         failed_step=plan.failed_step,
         migration_job=migration_name,
-        collectstatic_job=collectstatic_name if inp.collectstatic else None,
+        # Named once it exists (or is being created): a failed migration never had one.
+        collectstatic_job=collectstatic_name if inp.collectstatic and (
+            plan.state in (COLLECTING_STATIC, *JOBS_DONE_STATES) or plan.failed_step == names.COMPONENT_COLLECTSTATIC
+        ) else None,
         finished_at=(base.finished_at or inp.now) if plan.state in (UPGRADE_SUCCEEDED, UPGRADE_FAILED) else None,
     )
 
