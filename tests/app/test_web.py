@@ -82,3 +82,18 @@ def test_log_level_governs_gunicorn_too(production_env, web_server):
     records = json_lines(web.output())
     assert records, "the 404 warning is logged"
     assert all(r["level"] in ("WARNING", "ERROR", "CRITICAL") for r in records)
+
+
+def test_admin_is_mounted_at_django_admin_url(production_env, web_server):
+    web = web_server({**production_env, "GUNICORN_WORKERS": "1", "DJANGO_ADMIN_URL": "/ops-console"})
+    assert web.get("/ops-console/login/")[0] == 200
+    status, _, body = web.get("/admin/login/")
+    assert status != 200 and b"id_password" not in body  # the default mount point serves no admin
+
+
+def test_an_access_log_can_be_asked_for_and_is_json(production_env, web_server):
+    web = web_server({**production_env, "GUNICORN_WORKERS": "1", "GUNICORN_ACCESSLOG": "-"})
+    web.get("/version/?probe=1")
+    web.stop()
+    access = [r for r in json_lines(web.output()) if r["logger"] == "gunicorn.access"]
+    assert any("GET /version/?probe=1" in r["message"] for r in access)
