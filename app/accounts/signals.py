@@ -15,3 +15,23 @@ def create_profile_and_token(sender, instance, created, **kwargs):
     user_type = Reviewer.Types.GEL if instance.is_superuser else Reviewer.Types.EXTERNAL
     Reviewer.objects.get_or_create(user=instance, defaults={"user_type": user_type})
     Token.objects.get_or_create(user=instance)
+
+
+def _connect_cognito_signal() -> None:
+    """First Cognito login of a new user: ask the curators to approve them as a reviewer."""
+    try:
+        from panelapp.cognito.middleware import cognito_user_created
+    except ImportError:  # Cognito support not installed
+        return
+
+    def request_review(sender, user, **kwargs):
+        from django.db import transaction
+
+        from .tasks import reviewer_confirmation_request_email
+
+        transaction.on_commit(lambda: reviewer_confirmation_request_email.delay(user.pk))
+
+    cognito_user_created.connect(request_review, weak=False, dispatch_uid="accounts.cognito_reviewer_request")
+
+
+_connect_cognito_signal()

@@ -34,6 +34,9 @@ def import_finished(upload) -> tuple[str, str]:
         text = f"Your {noun} has been imported.\n\n{upload.import_log}\n"
     else:
         subject = f"Error importing {noun}"
-        lines = "\n".join(f"Line {e['line']}: {e['reason']}" for e in upload.errors)
+        lines = "\n".join(
+            f"{'Line ' + str(e['line']) if e['line'] else 'File'}{', ' + e['column'] if e['column'] else ''}: {e['reason']}"
+            for e in upload.errors
+        )
         text = f"Your {noun} was rejected; nothing was imported.\n\n{lines}\n"
     return subject, f"{text}\n{base_url()}/panels/uploads/{upload.kind}/{upload.pk}/\n"

@@ -56,3 +56,32 @@ def panel_lookup_q(term: str) -> Q:
         | Q(relevant_disorders_key__contains=f"{DISORDER_KEY_SEPARATOR}{term}{DISORDER_KEY_SEPARATOR}")
         | Q(panel__name__icontains=term)
     )
+
+
+def evaluations_of_user(user) -> list[dict]:
+    """The reviews a user wrote, newest first, with where they are (profile page)."""
+    rows = []
+    for model in ENTITY_MODELS_IN_ORDER:
+        name_field = "gene_core_id" if model is GenePanelEntrySnapshot else "name"
+        through = model.evaluation.through
+        entity = model._meta.model_name
+        for link in through.objects.filter(evaluation__user=user).values(
+            "evaluation__rating",
+            "evaluation__version",
+            "evaluation__modified",
+            f"{entity}__{name_field}",
+            f"{entity}__panel__panel_id",
+            f"{entity}__panel__level4title__name",
+        ):
+            rows.append(
+                {
+                    "rating": link["evaluation__rating"],
+                    "version": link["evaluation__version"],
+                    "modified": link["evaluation__modified"],
+                    "entity_type": str(model.entity_type),
+                    "entity_name": link[f"{entity}__{name_field}"],
+                    "panel_id": link[f"{entity}__panel__panel_id"],
+                    "panel_name": link[f"{entity}__panel__level4title__name"],
+                }
+            )
+    return sorted(rows, key=lambda r: r["modified"], reverse=True)

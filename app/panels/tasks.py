@@ -34,3 +34,16 @@ def email_panel_promoted(panel_pk: int) -> int:
         sent += 1
     logger.info("Promotion of panel %s announced to %d contributors", panel_pk, sent)
     return sent
+
+
+@shared_task(
+    name="panels.tasks.import_upload",
+    autoretry_for=(OSError,),
+    retry_backoff=5,
+    max_retries=5,
+)
+def import_upload(kind: str, upload_pk: int) -> str:
+    """Import a curator's uploaded file (panel TSV, reviews TSV or gene JSON), all or nothing."""
+    from .services.uploads import run_import
+
+    return run_import(kind, upload_pk)

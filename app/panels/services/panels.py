@@ -283,3 +283,14 @@ def promote(snapshot: GenePanelSnapshot, user, comment: str) -> GenePanelSnapsho
         panel_id = snapshot.panel_id
         transaction.on_commit(lambda: email_panel_promoted.delay(panel_id))
     return snapshot
+
+
+def mark_not_ready(snapshot: GenePanelSnapshot, user) -> None:
+    """Clear every "ready" mark of the panel, e.g. after a promotion. No new version."""
+    from ..models import ENTITY_MODELS
+
+    _require_curator(user)
+    with panel_change(snapshot, bump=False):
+        for model in ENTITY_MODELS.values():
+            model.objects.filter(panel=snapshot).update(ready=False)
+        log_activity(snapshot, user, "All entities of the panel were marked as not ready")

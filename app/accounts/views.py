@@ -1,0 +1,78 @@
+"""Registration, email verification and the profile page (with the API token)."""
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views import View
+from django.views.generic import FormView, TemplateView
+from rest_framework.authtoken.models import Token
+
+from . import tasks, verification
+from .forms import RegistrationForm
+
+
+class RegisterView(FormView):
+    template_name = "accounts/register.html"
+    form_class = RegistrationForm
+    success_url = reverse_lazy("accounts:registered")
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            user = form.save()
+            transaction.on_commit(lambda: tasks.registration_email.delay(user.pk))
+            transaction.on_commit(lambda: tasks.reviewer_confirmation_request_email.delay(user.pk))
+        return super().form_valid(form)
+
+
+class RegisteredView(TemplateView):
+    template_name = "accounts/registered.html"
+
+
+class VerifyEmailView(View):
+    def get(self, request, b64_email, token):
+        User = get_user_model()
+        try:
+            user_id, email = verification.verified_user_id(b64_email, token)
+        except verification.Expired:
+            user_id = verification.expired_link_user_id(token)
+            if user_id is not None and User.objects.filter(pk=user_id, is_active=False).exists():
+                tasks.registration_email.delay(user_id)
+            messages.warning(request, "This link has expired. We have sent you a new one.")
+            return redirect("accounts:login")
+        except verification.Invalid:
+            return render(request, "accounts/verify_failed.html", status=400)
+        user = User.objects.filter(pk=user_id, email=email).first()
+        if user is None:
+            return render(request, "accounts/verify_failed.html", status=400)
+        if not user.is_active:
+            user.is_active = True
+            user.save(update_fields=["is_active", "modified"])
+        messages.success(request, "Your email address is confirmed. You can now log in.")
+        return redirect("accounts:login")
+
+
+class ProfileView(LoginRequiredMixin, TemplateView):
+    template_name = "accounts/profile.html"
+
+    def get_context_data(self, **kwargs):
+        from panels.queries import evaluations_of_user
+
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["token"], _ = Token.objects.get_or_create(user=user)
+        context["reviewer"] = user.reviewer
+        context["evaluations"] = evaluations_of_user(user)
+        return context
+
+
+class RegenerateTokenView(LoginRequiredMixin, View):
+    """A new API token replaces the old one at once (for a token that may have leaked)."""
+
+    def post(self, request):
+        with transaction.atomic():
+            Token.objects.filter(user=request.user).delete()
+            Token.objects.create(user=request.user)
+        messages.success(request, "You have a new API token; the old one no longer works.")
+        return redirect("accounts:profile")

@@ -1,0 +1,51 @@
+"""Template helpers shared by every PanelApp page."""
+from django import template
+from django.utils.html import format_html
+
+from accounts.roles import is_curator as _is_curator
+from accounts.roles import is_verified_reviewer as _is_verified_reviewer
+
+from ..vocab import gel_status_colour, gel_status_label
+
+register = template.Library()
+
+
+@register.filter
+def is_curator(user) -> bool:
+    return _is_curator(user)
+
+
+@register.filter
+def is_reviewer(user) -> bool:
+    return _is_verified_reviewer(user)
+
+
+@register.simple_tag
+def rating(status, flagged=False):
+    """A rating badge: colour AND a word, so it reads without colour too."""
+    colour = gel_status_colour(status, flagged)
+    return format_html('<span class="rating {}">{}</span>', colour, gel_status_label(status, flagged))
+
+
+@register.inclusion_tag("panelapp/field.html")
+def field(bound_field, help_text=None):
+    """Label, input, help and this field's errors together (errors next to the field)."""
+    return {"field": bound_field, "help": help_text or bound_field.help_text}
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (pagination links)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def joined(values, separator="; "):
+    return separator.join(str(v) for v in (values or []))

@@ -1,0 +1,1 @@
+"""Web pages. Views are thin: they read forms, call services and render templates."""

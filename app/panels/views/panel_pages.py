@@ -1,0 +1,231 @@
+"""Panel list, panel page, and the curator's panel actions."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.shortcuts import redirect
+from django.views.generic import FormView, TemplateView, View
+
+from accounts.roles import is_curator
+
+from .. import queries
+from ..forms.common import apply_service_errors
+from ..forms.panel import PanelForm, PanelStatusForm, PromoteForm
+from ..models import STR, GenePanelEntrySnapshot, GenePanelSnapshot, HistoricalSnapshot, Region
+from ..services import panels as panel_service
+from ..vocab import VISIBLE_STATUSES, PanelStatus, gel_status_colour, gel_status_label
+from .mixins import CuratorRequiredMixin, PanelMixin
+
+
+def listable_statuses(user) -> list[str]:
+    """Everyone sees public panels; curators also see internal and retired ones."""
+    statuses = list(VISIBLE_STATUSES)
+    if is_curator(user):
+        statuses += [PanelStatus.INTERNAL, PanelStatus.RETIRED]
+    return statuses
+
+
+def super_and_child_ids() -> tuple[set[int], set[int]]:
+    links = GenePanelSnapshot.child_panels.through.objects.values_list("from_genepanelsnapshot_id", "to_genepanelsnapshot_id")
+    parents, children = set(), set()
+    for parent, child in links:
+        parents.add(parent)
+        children.add(child)
+    return parents, children
+
+
+class PanelListView(TemplateView):
+    template_name = "panels/panel_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        request = self.request
+        search = request.GET.get("search", "").strip()
+        gene = request.GET.get("gene", "").strip()
+        qs = GenePanelSnapshot.objects.with_panel().filter(panel__status__in=listable_statuses(request.user))
+        if search:
+            qs = qs.filter(queries.panel_lookup_q(search))
+        if gene:
+            holding = set(GenePanelEntrySnapshot.objects.filter(gene_core__gene_symbol__iexact=gene).values_list("panel_id", flat=True))
+            holding |= set(
+                GenePanelSnapshot.child_panels.through.objects.filter(to_genepanelsnapshot_id__in=holding).values_list(
+                    "from_genepanelsnapshot_id", flat=True
+                )
+            )
+            qs = qs.filter(pk__in=holding)
+        parents, children = super_and_child_ids()
+        context.update(
+            panels=[
+                {"snapshot": s, "is_super": s.pk in parents, "is_child": s.pk in children, "stats": s.stats or {}}
+                for s in qs.ordered_by_name()
+            ],
+            search=search,
+            gene=gene,
+        )
+        return context
+
+
+def entity_rows(snapshot: GenePanelSnapshot, super_panel: bool):
+    """Plain rows for the panel page's tables, in a fixed number of queries."""
+    ids = queries.snapshot_ids_for_entities(snapshot)
+    tables = {}
+    for key, model in (("genes", GenePanelEntrySnapshot), ("strs", STR), ("regions", Region)):
+        qs = queries.entity_queryset(model, with_panel=super_panel).filter(panel_id__in=ids)
+        qs = qs.annotate(review_count=Count("evaluation", distinct=True))
+        rows = []
+        for entity in qs:
+            rows.append(
+                {
+                    "name": entity.name,
+                    "type": str(entity.entity_type),
+                    "status": entity.saved_gel_status or 0,
+                    "colour": gel_status_colour(entity.saved_gel_status, entity.flagged),
+                    "label": gel_status_label(entity.saved_gel_status, entity.flagged),
+                    "flagged": entity.flagged,
+                    "ready": entity.ready,
+                    "moi": entity.moi,
+                    "sources": [ev.name for ev in entity.evidence.all()],
+                    "tags": [t.name for t in entity.tags.all()],
+                    "reviews": entity.review_count,
+                    "panel_id": entity.panel.panel_id if super_panel else snapshot.panel_id,
+                    "panel_name": entity.panel.level4title.name if super_panel else None,
+                    "location": getattr(entity, "chromosome", None),
+                }
+            )
+        rows.sort(key=lambda r: (-min(r["status"], 3) if not r["flagged"] else 1, r["name"].lower()))
+        tables[key] = rows
+    return tables
+
+
+class PanelDetailView(PanelMixin, TemplateView):
+    template_name = "panels/panel_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        snapshot = self.snapshot
+        super_panel = snapshot.is_super_panel()
+        tables = entity_rows(snapshot, super_panel)
+        signed_off = HistoricalSnapshot.objects.filter(panel_id=snapshot.panel_id, signed_off_date__isnull=False).only(
+            "major_version", "minor_version", "signed_off_date"
+        )
+        context.update(
+            snapshot=snapshot,
+            panel=snapshot.panel,
+            title=snapshot.level4title,
+            tables=tables,
+            counts={key: _counts(rows) for key, rows in tables.items()},
+            super_panel=super_panel,
+            children=snapshot.child_panels.select_related("level4title").order_by("level4title__name") if super_panel else [],
+            parents=snapshot.parent_panels.select_related("level4title").order_by("level4title__name"),
+            signed_off_versions=list(signed_off),
+            versions=[snapshot.version]
+            + [h.version for h in HistoricalSnapshot.objects.filter(panel_id=snapshot.panel_id).only("major_version", "minor_version")],
+            promote_form=kwargs.get("promote_form") or PromoteForm(),
+            is_curator=is_curator(self.request.user),
+        )
+        return context
+
+
+def _counts(rows: list[dict]) -> dict:
+    return {
+        "total": len(rows),
+        "green": sum(1 for r in rows if r["colour"] == "green"),
+        "amber": sum(1 for r in rows if r["colour"] == "amber"),
+        "red": sum(1 for r in rows if r["colour"] == "red"),
+        "grey": sum(1 for r in rows if r["colour"] == "grey"),
+        "reviewed": sum(1 for r in rows if r["reviews"]),
+        "ready": sum(1 for r in rows if r["ready"]),
+    }
+
+
+class PanelCreateView(CuratorRequiredMixin, FormView):
+    template_name = "panels/panel_form.html"
+    form_class = PanelForm
+
+    def form_valid(self, form):
+        try:
+            snapshot = panel_service.create_panel(self.request.user, form.to_fields())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Panel {snapshot.level4title.name} created (version {snapshot.version}).")
+        return redirect("panels:detail", snapshot.panel_id)
+
+
+class PanelUpdateView(CuratorRequiredMixin, PanelMixin, FormView):
+    template_name = "panels/panel_form.html"
+    form_class = PanelForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["snapshot"] = self.snapshot
+        return kwargs
+
+    def get_initial(self):
+        return PanelForm.initial_for(self.snapshot)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(snapshot=self.snapshot, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            changed = panel_service.update_panel(self.snapshot, self.request.user, form.to_fields())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+            return self.form_invalid(form)
+        if changed:
+            messages.success(self.request, f"Panel saved as version {self.snapshot.version}.")
+        else:
+            messages.info(self.request, "Nothing changed, so the version stays the same.")
+        return redirect("panels:detail", self.snapshot.panel_id)
+
+
+class PanelPromoteView(CuratorRequiredMixin, PanelMixin, View):
+    def post(self, request, pk):
+        form = PromoteForm(request.POST)
+        if form.is_valid():
+            try:
+                panel_service.promote(self.snapshot, request.user, form.cleaned_data["version_comment"])
+            except ValidationError as error:
+                apply_service_errors(form, error)
+        if not form.is_valid() or form.errors:
+            view = PanelDetailView(request=request, kwargs={"pk": pk})
+            context = view.get_context_data(promote_form=form)
+            return view.render_to_response(context, status=400)
+        messages.success(request, f"Panel promoted to version {self.snapshot.version}.")
+        return redirect("panels:detail", pk)
+
+
+class PanelStatusView(CuratorRequiredMixin, PanelMixin, View):
+    """Approve (public), reject (internal) or delete, without a new version."""
+
+    def post(self, request, pk):
+        form = PanelStatusForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose public, internal or deleted.")
+            return redirect("panels:detail", pk)
+        panel_service.set_status(self.snapshot, request.user, form.cleaned_data["status"])
+        messages.success(request, f"Panel status is now {form.cleaned_data['status']}.")
+        if form.cleaned_data["status"] == PanelStatus.DELETED:
+            return redirect("panels:index")
+        return redirect("panels:detail", pk)
+
+
+class PanelMarkNotReadyView(CuratorRequiredMixin, PanelMixin, View):
+    def post(self, request, pk):
+        panel_service.mark_not_ready(self.snapshot, request.user)
+        messages.success(request, "All entities are marked not ready.")
+        return redirect("panels:detail", pk)
+
+
+def legacy_panel_redirect(request, old_pk, rest):
+    """``/panels/<24-hex legacy id>/...`` -> ``/panels/<id>/...`` (permanent)."""
+    from django.http import Http404, HttpResponsePermanentRedirect
+
+    from ..models import GenePanel
+
+    panel = GenePanel.objects.filter(old_pk=old_pk).only("pk").first()
+    if panel is None:
+        raise Http404("No panel has this legacy id.")
+    return HttpResponsePermanentRedirect(f"/panels/{panel.pk}/{rest}")
