@@ -79,10 +79,12 @@ def _is_empty(value: Any) -> bool:
 
 
 def _same_scalar(desired: Any, observed: Any) -> bool:
+    if isinstance(desired, bool) or isinstance(observed, bool):
+        return desired is observed  # in Python True == 1; in YAML they are different values
     if desired == observed:
         return True
     # Quantities come back canonical: 0.5 -> 500m, 1024Mi -> 1Gi, 1 -> "1".
-    if isinstance(desired, (str, int)) and isinstance(observed, (str, int)) and not isinstance(desired, bool):
+    if isinstance(desired, (str, int)) and isinstance(observed, (str, int)):
         return _quantity(desired) is not None and _quantity(desired) == _quantity(observed)
     return False
 

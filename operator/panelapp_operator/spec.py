@@ -332,26 +332,35 @@ class QueueSpec(SpecModel):
     )
 
 
+_DATABASE_PARTS = ("host", "hostSecretRef", "port", "portSecretRef", "name", "nameSecretRef", "user", "userSecretRef",
+                   "passwordSecretRef")
+
+
+def _at_most_one(*values: Any) -> bool:
+    return sum(value is not None for value in values) <= 1
+
+
 class DatabaseSpec(SpecModel):
-    """The PostgreSQL database: either urlSecretRef, or host/port/name/user with passwordSecretRef."""
+    """The PostgreSQL database: either urlSecretRef, or the parts (host, port, name, user, each as a
+    plain value or from a Secret, and passwordSecretRef). The app's contract counts all of them as
+    secrets: use the *SecretRef forms to keep them out of the resource (plain values are rendered
+    into the ConfigMap, as written)."""
 
     __rules__: ClassVar[tuple[Rule, ...]] = (
         Rule(
-            cel="!(has(self.urlSecretRef) && (has(self.host) || has(self.port) || has(self.name) || has(self.user)"
-            " || has(self.userSecretRef) || has(self.passwordSecretRef)))",
+            cel="!has(self.urlSecretRef) || !(" + " || ".join(f"has(self.{p})" for p in _DATABASE_PARTS) + ")",
             message="set either urlSecretRef or the parts (host, port, name, user, passwordSecretRef), not both",
             field=".urlSecretRef",
-            holds=lambda m: not (
-                m.url_secret_ref is not None
-                and any(v is not None for v in (m.host, m.port, m.name, m.user, m.user_secret_ref,
-                                                m.password_secret_ref))
+            holds=lambda m: m.url_secret_ref is None or all(
+                getattr(m, f) is None for f in ("host", "host_secret_ref", "port", "port_secret_ref", "name",
+                                                 "name_secret_ref", "user", "user_secret_ref", "password_secret_ref")
             ),
         ),
         Rule(
-            cel="has(self.urlSecretRef) || has(self.host)",
-            message="host is required unless urlSecretRef is set",
+            cel="has(self.urlSecretRef) || (has(self.host) != has(self.hostSecretRef))",
+            message="set exactly one of host and hostSecretRef (or use urlSecretRef)",
             field=".host",
-            holds=lambda m: m.url_secret_ref is not None or m.host is not None,
+            holds=lambda m: m.url_secret_ref is not None or ((m.host is None) != (m.host_secret_ref is None)),
         ),
         Rule(
             cel="has(self.urlSecretRef) || has(self.passwordSecretRef)",
@@ -361,9 +370,21 @@ class DatabaseSpec(SpecModel):
         ),
         Rule(
             cel="has(self.urlSecretRef) || (has(self.user) != has(self.userSecretRef))",
-            message="set exactly one of user and userSecretRef",
+            message="set exactly one of user and userSecretRef (or use urlSecretRef)",
             field=".user",
             holds=lambda m: m.url_secret_ref is not None or ((m.user is None) != (m.user_secret_ref is None)),
+        ),
+        Rule(
+            cel="!(has(self.port) && has(self.portSecretRef))",
+            message="set port or portSecretRef, not both",
+            field=".port",
+            holds=lambda m: _at_most_one(m.port, m.port_secret_ref),
+        ),
+        Rule(
+            cel="!(has(self.name) && has(self.nameSecretRef))",
+            message="set name or nameSecretRef, not both",
+            field=".name",
+            holds=lambda m: _at_most_one(m.name, m.name_secret_ref),
         ),
     )
 
@@ -372,12 +393,19 @@ class DatabaseSpec(SpecModel):
         description="Secret key holding DATABASE_URL, postgresql://USER:PASSWORD@HOST:PORT/NAME. "
         "Excludes every other field of database.",
     )
-    host: str | None = Field(default=None, description="PostgreSQL host name (DATABASE_HOST).", max_length=253)
+    host: str | None = Field(default=None, description="PostgreSQL host name (DATABASE_HOST) as a plain value.",
+                             max_length=253, pattern=HOST_NAME)
+    host_secret_ref: SecretKeyRef | None = Field(default=None,
+                                                 description="Secret key holding DATABASE_HOST, instead of host.")
     port: int | None = Field(default=None, ge=1, le=65535,
                              description="PostgreSQL port (DATABASE_PORT). Defaults to 5432 and is always rendered "
-                             "with the parts, because the app's own fallback is not 5432.")
+                             "with the parts, because the app's own fallback has been wrong before.")
+    port_secret_ref: SecretKeyRef | None = Field(default=None,
+                                                 description="Secret key holding DATABASE_PORT, instead of port.")
     name: str | None = Field(default=None, description="Database name (DATABASE_NAME). Defaults to panelapp.",
                              max_length=63)
+    name_secret_ref: SecretKeyRef | None = Field(default=None,
+                                                 description="Secret key holding DATABASE_NAME, instead of name.")
     user: str | None = Field(default=None, description="Database user (DATABASE_USER) as a plain value.",
                              max_length=63)
     user_secret_ref: SecretKeyRef | None = Field(default=None,

@@ -47,10 +47,14 @@ def config_map_data(spec: api.PanelAppSpec) -> dict[str, str]:
     }
     database = spec.database
     if database.url_secret_ref is None:
-        data["DATABASE_HOST"] = database.host or ""
-        # Always set: the app's own fallback port is not PostgreSQL's.
-        data["DATABASE_PORT"] = str(database.port or DEFAULT_DATABASE_PORT)
-        data["DATABASE_NAME"] = database.name or DEFAULT_DATABASE_NAME
+        # Parts given as plain values (those from Secrets are secretKeyRefs, see secret_references).
+        if database.host is not None:
+            data["DATABASE_HOST"] = database.host
+        if database.port_secret_ref is None:
+            # Always set, whether or not the app's fallback is right: it was 5324 in the past.
+            data["DATABASE_PORT"] = str(database.port or DEFAULT_DATABASE_PORT)
+        if database.name_secret_ref is None:
+            data["DATABASE_NAME"] = database.name or DEFAULT_DATABASE_NAME
         if database.user is not None:
             data["DATABASE_USER"] = database.user
     if spec.cognito.enabled:
@@ -97,6 +101,9 @@ def secret_references(spec: api.PanelAppSpec) -> list[Reference]:
         ("SECRET_KEY", "spec.django.secretKeySecretRef", spec.django.secret_key_secret_ref),
         ("DJANGO_ADMIN_URL", "spec.django.adminURLSecretRef", spec.django.admin_url_secret_ref),
         ("DATABASE_URL", "spec.database.urlSecretRef", spec.database.url_secret_ref),
+        ("DATABASE_HOST", "spec.database.hostSecretRef", spec.database.host_secret_ref),
+        ("DATABASE_PORT", "spec.database.portSecretRef", spec.database.port_secret_ref),
+        ("DATABASE_NAME", "spec.database.nameSecretRef", spec.database.name_secret_ref),
         ("DATABASE_USER", "spec.database.userSecretRef", spec.database.user_secret_ref),
         ("DATABASE_PASSWORD", "spec.database.passwordSecretRef", spec.database.password_secret_ref),
         ("EMAIL_HOST_USER", "spec.email.userSecretRef", spec.email.user_secret_ref),
