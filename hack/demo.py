@@ -135,7 +135,9 @@ class Demo:
             if result.returncode != 0:
                 raise DemoError(f"`{' '.join(step)}` failed:\n{result.stderr[-3000:]}")
             if step[-1] == "load_demo_data":
-                self.demo_logins = [line for line in result.stdout.splitlines() if line.strip()]
+                # The command's own summary (the logins); its JSON log lines stay out of the way.
+                self.demo_logins = [line for line in result.stdout.splitlines()
+                                    if line.strip() and not line.lstrip().startswith("{")]
         self.spawn("panelapp-web", [app_command("panelapp-web")], env, self.workdir / "panelapp-web.log")
         url = f"http://{self.args.host}:{self.args.port}/"
 
