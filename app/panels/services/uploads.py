@@ -46,7 +46,7 @@ def run_import(kind: str, upload_pk: int) -> str:
     model = UPLOAD_MODELS[kind]
     try:
         with transaction.atomic():
-            upload = model.objects.select_for_update().select_related("user").get(pk=upload_pk)
+            upload = model.objects.select_for_update().get(pk=upload_pk)
             if upload.is_finished():
                 logger.info("upload %s %s already %s", kind, upload_pk, upload.status)
                 return upload.status
