@@ -94,7 +94,7 @@ class EnvironmentReader:
     def is_set(self, name: str) -> bool:
         return bool(self.environ.get(name, "").strip())
 
-    def _invalid(self, name: str, reason: str, value: str) -> None:
+    def invalid(self, name: str, reason: str, value: str) -> None:
         """Record a malformed value; the value is quoted only when the variable is not a secret."""
         shown = "" if contract.variable(name).secret else f", got {value!r}"
         self.problems.append(f"{name} {reason}{shown}")
@@ -111,7 +111,7 @@ class EnvironmentReader:
         try:
             return parse_bool(value)
         except ValueError as error:
-            self._invalid(name, str(error), value)
+            self.invalid(name, str(error), value)
             return False
 
     def integer(self, name: str, *, minimum: int = 0, maximum: int | None = None) -> int | None:
@@ -121,11 +121,11 @@ class EnvironmentReader:
         try:
             number = int(value)
         except ValueError:
-            self._invalid(name, f"must be a whole number", value)
+            self.invalid(name, "must be a whole number", value)
             return None
         if number < minimum or (maximum is not None and number > maximum):
             upper = f" and {maximum}" if maximum is not None else ""
-            self._invalid(name, f"must be between {minimum}{upper}", value)
+            self.invalid(name, f"must be between {minimum}{upper}", value)
             return None
         return number
 
@@ -141,7 +141,7 @@ class EnvironmentReader:
         try:
             return parse_hosts(value)
         except ValueError as error:
-            self._invalid(name, str(error), value)
+            self.invalid(name, str(error), value)
             return []
 
     def domain(self, name: str) -> str | None:
@@ -149,8 +149,8 @@ class EnvironmentReader:
         if value is None:
             return None
         if not _DOMAIN.match(value):
-            self._invalid(name, f"must be a bare domain such as cdn.example.org (no scheme, no path, no "
-                                f"trailing /)", value)
+            self.invalid(name, "must be a bare domain such as cdn.example.org (no scheme, no path, no "
+                                "trailing /)", value)
             return None
         return value
 
@@ -160,7 +160,7 @@ class EnvironmentReader:
             return None
         parts = urlsplit(value)
         if parts.scheme not in schemes or (not parts.netloc and parts.scheme in ("http", "https")):
-            self._invalid(name, f"must be a URL starting with {' or '.join(s + '://' for s in schemes)}",
+            self.invalid(name, f"must be a URL starting with {' or '.join(s + '://' for s in schemes)}",
                           value)
             return None
         return value
@@ -170,7 +170,7 @@ class EnvironmentReader:
         if value is None:
             return None
         if not _EMAIL.match(value):
-            self._invalid(name, f"must be an email address (optionally 'Name <address>')", value)
+            self.invalid(name, "must be an email address (optionally 'Name <address>')", value)
             return None
         return value
 
@@ -179,7 +179,7 @@ class EnvironmentReader:
         if value == "WARN":
             value = "WARNING"
         if value not in _LOG_LEVELS:
-            self._invalid(name, f"must be one of {', '.join(_LOG_LEVELS)}", value)
+            self.invalid(name, f"must be one of {', '.join(_LOG_LEVELS)}", value)
             return "INFO"
         return value
 
@@ -188,7 +188,7 @@ class EnvironmentReader:
         try:
             return normalise_admin_path(value)
         except ValueError as error:
-            self._invalid(name, str(error), value)
+            self.invalid(name, str(error), value)
             return "admin/"
 
     # -- outcome -----------------------------------------------------------------------------
@@ -336,7 +336,7 @@ def read_queue(reader: EnvironmentReader) -> QueueConfig | None:
     broker_url = reader.url("CELERY_BROKER_URL", schemes=("sqs",))
     queue_name = reader.text("TASK_QUEUE_NAME")
     if queue_name is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,80}(\.fifo)?", queue_name):
-        reader._invalid("TASK_QUEUE_NAME", f"must be an SQS queue name (letters, digits, '-', '_')",
+        reader.invalid("TASK_QUEUE_NAME", "must be an SQS queue name (letters, digits, '-', '_')",
                         queue_name)
         queue_name = None
     # SQS limits: a visibility timeout is at most 12 hours.

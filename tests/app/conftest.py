@@ -3,7 +3,6 @@ commands run as real subprocesses (panelapp-web, panelapp-worker, panelapp-migra
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import time
@@ -21,6 +20,7 @@ from tests.fixtures.services import (
     PostgresServer,
     SmtpSink,
     app_process_env,
+    aws_environment,
     free_port,
     wait_until,
 )
@@ -84,18 +84,17 @@ def runtime_database(postgres_server: PostgresServer) -> str:
     return url
 
 
-@pytest.fixture
-def production_env(aws: AwsResources, smtp: SmtpSink, runtime_database: str) -> dict[str, str]:
+def production_environment(aws_endpoint: str, smtp: SmtpSink, database_url: str) -> dict[str, str]:
     """A complete docker-aws environment pointing at moto, the SMTP sink and PostgreSQL."""
     return command_env({
-        **aws.env,
+        **aws_environment(aws_endpoint),
         "DJANGO_SETTINGS_MODULE": PRODUCTION,
         "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "panelapp.example.org;127.0.0.1;localhost",
         "PANEL_APP_BASE_URL": "https://panelapp.example.org",
         "AWS_S3_STATICFILES_CUSTOM_DOMAIN": STATIC_DOMAIN,
         "AWS_S3_MEDIAFILES_CUSTOM_DOMAIN": MEDIA_DOMAIN,
-        "DATABASE_URL": runtime_database,
+        "DATABASE_URL": database_url,
         "EMAIL_HOST": smtp.host,
         "EMAIL_PORT": str(smtp.port),
         "EMAIL_USE_TLS": "False",
@@ -104,6 +103,12 @@ def production_env(aws: AwsResources, smtp: SmtpSink, runtime_database: str) -> 
         "HEALTH_CHECK_TOKEN": HEALTH_TOKEN,
         "BROKER_POLLING_INTERVAL": "0",
     })
+
+
+@pytest.fixture
+def production_env(aws: AwsResources, smtp: SmtpSink, runtime_database: str) -> dict[str, str]:
+    """The production environment for one test; ``aws`` has just reset moto and made the resources."""
+    return production_environment(aws.endpoint_url, smtp, runtime_database)
 
 
 @dataclass

@@ -45,3 +45,14 @@ def test_alb_key_endpoint_serves_the_pem(alb_keys):
         assert response.read() == alb_keys.public_pem
     token = alb_keys.mint("x@example.org")
     assert all(segment.endswith("=") or len(segment) % 4 == 0 for segment in token.split("."))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tasks_over_sqs_reach_a_worker_on_the_test_settings(tasks_over_sqs, celery_worker, aws):
+    from panelapp.tasks import ping
+    from tests.fixtures.services import wait_until, worker_database_env
+
+    worker = celery_worker(env=worker_database_env())
+    result = ping.delay()
+    wait_until(lambda: result.id in worker.output() and "pong" in worker.output(), 60, "the worker to run ping")
+    assert aws.sqs().list_queues()["QueueUrls"] == [aws.queue_url]

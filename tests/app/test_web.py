@@ -4,14 +4,24 @@ import json
 
 import pytest
 
-from .conftest import HEALTH_TOKEN, STATIC_DOMAIN, json_lines, wait_until
+from .conftest import HEALTH_TOKEN, STATIC_DOMAIN, json_lines, production_environment, start_web, wait_until
 
 pytestmark = pytest.mark.postgres
 
 
+@pytest.fixture(scope="module")
+def shared_web(moto_server, smtp_sink, runtime_database, tmp_path_factory):
+    """One server for the tests that only read: starting gunicorn is the slow part."""
+    env = production_environment(moto_server.endpoint_url, smtp_sink, runtime_database)
+    server = start_web({**env, "GUNICORN_WORKERS": "3"}, tmp_path_factory.mktemp("web"))
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def web(production_env, web_server):
-    return web_server({**production_env, "GUNICORN_WORKERS": "3"})
+def web(shared_web, aws):
+    """The shared server, with the buckets and the queue it checks freshly made in moto."""
+    return shared_web
 
 
 def test_gunicorn_workers_setting_gives_that_many_workers(web):
@@ -46,9 +56,8 @@ def test_health_shows_details_only_with_the_token(web):
     assert "checks" not in json.loads(body)
 
 
-def test_health_reports_a_broken_dependency(production_env, web_server, aws):
+def test_health_reports_a_broken_dependency(web, aws):
     aws.s3().delete_bucket(Bucket=aws.media_bucket)
-    web = web_server({**production_env, "GUNICORN_WORKERS": "1"})
     status, _, body = web.get("/health/", headers={"X-Health-Token": HEALTH_TOKEN})
     report = json.loads(body)
     assert status == 503
@@ -68,8 +77,7 @@ def test_every_log_line_is_json(web):
     web.get("/version/")
     web.get("/admin/login/")
     web.get("/does-not-exist/")
-    web.stop()
-    records = json_lines(web.output())
+    records = json_lines(web.output())  # every record is flushed as it is written
     assert any("Booting worker" in r["message"] for r in records)
     assert all({"timestamp", "level", "logger", "message"} <= set(r) for r in records)
     assert any(r["logger"] == "django.request" for r in records)
