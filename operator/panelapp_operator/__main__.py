@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
                      "it off)")
     run.add_argument("--liveness-host", default=os.environ.get("LIVENESS_HOST", "0.0.0.0"),
                      help="address the liveness endpoint binds to (default 0.0.0.0)")
+    run.add_argument("--metrics-port", type=int, default=int(os.environ.get("METRICS_PORT", "9090")),
+                     help="port of the Prometheus metrics endpoint GET /metrics (default: $METRICS_PORT or 9090; 0 "
+                     "turns it off); it binds to the liveness address")
     run.add_argument("--resync-seconds", type=float, default=float(os.environ.get("RESYNC_SECONDS", "60")),
                      help="reconcile every PanelApp at least this often, to repair drift no event announced and "
                      "to notice rotated Secrets (default: $RESYNC_SECONDS or 60)")
@@ -118,6 +121,7 @@ def _render(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     import kopf
 
+    from panelapp_operator import metrics
     from panelapp_operator.controller import Controller
     from panelapp_operator.handlers import build_registry, build_settings, quiet_kopf_loggers
     from panelapp_operator.kube import Kube, load_api_client
@@ -129,13 +133,16 @@ def _run(args: argparse.Namespace) -> int:
     logging.getLogger("kubernetes").setLevel(logging.WARNING)  # never log request/response bodies
 
     namespaces = _namespaces(args)
-    kube = Kube(load_api_client(args.kubeconfig))
+    # Referenced Secrets are re-read at most every few seconds (bursts of events), but at least on
+    # every resync, so a rotation is seen within one resync interval.
+    kube = Kube(load_api_client(args.kubeconfig), reference_ttl_seconds=min(5.0, args.resync_seconds / 2))
     controller = Controller(kube, workers=args.workers, resync_seconds=args.resync_seconds)
     liveness = f"http://{args.liveness_host}:{args.liveness_port}/healthz" if args.liveness_port else None
     logging.getLogger(__name__).info(
         "watching %s; liveness at %s", ", ".join(namespaces) if namespaces else "all namespaces", liveness or "off")
     if args.kubeconfig:
         os.environ["KUBECONFIG"] = args.kubeconfig  # kopf's own login reads it from the environment
+    metrics_server = metrics.serve(controller, args.liveness_host, args.metrics_port) if args.metrics_port else None
     try:
         asyncio.run(kopf.operator(
             registry=build_registry(controller),
@@ -147,6 +154,8 @@ def _run(args: argparse.Namespace) -> int:
         ))
     finally:
         controller.stop()
+        if metrics_server is not None:
+            metrics_server.shutdown()
     return 0
 
 

@@ -81,6 +81,13 @@ class ApiStats:
                 "dry_runs": sum(self.dry_runs.values()),
             }
 
+    def samples(self) -> list[tuple[str, str, str, int]]:
+        """(type, verb, kind, count) for every counter: type is read, write or dry_run."""
+        with self._lock:
+            return [(label, verb, kind, count)
+                    for label, counter in (("read", self.reads), ("write", self.writes), ("dry_run", self.dry_runs))
+                    for (verb, kind), count in sorted(counter.items())]
+
     def writes_by_kind(self) -> dict[str, int]:
         with self._lock:
             return {f"{verb} {kind}": n for (verb, kind), n in sorted(self.writes.items())}

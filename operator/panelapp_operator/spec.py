@@ -672,7 +672,7 @@ class MigrationsSpec(SpecModel):
         description="Any string; changing it runs the migration again for the same image (also the way to retry "
         "a failed migration). Part of the Job's name.",
     )
-    timeout_seconds: int = Field(default=900, ge=30, le=86400,
+    timeout_seconds: int = Field(default=900, ge=10, le=86400,
                                  description="Deadline of the Job (activeDeadlineSeconds); a timed-out migration "
                                  "fails like any other.")
     backoff_limit: int = Field(default=0, ge=0, le=10,
@@ -687,7 +687,7 @@ class CollectstaticSpec(SpecModel):
     files, so old pods keep finding the hashed assets they reference."""
 
     enabled: bool = Field(default=True, description="Run collectstatic for every new image.")
-    timeout_seconds: int = Field(default=900, ge=30, le=86400, description="Deadline of the Job.")
+    timeout_seconds: int = Field(default=900, ge=10, le=86400, description="Deadline of the Job.")
     resources: ResourceRequirements | None = Field(default=None, description="Resources of the Job's container.")
     pod_template: PodTemplateOverrides | None = Field(default=None, description="Overrides for the Job's pod only.")
 

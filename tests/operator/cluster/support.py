@@ -18,6 +18,7 @@ import pytest
 from kubernetes import client
 from kubernetes.client.exceptions import ApiException
 
+from panelapp_operator import metrics
 from tests.operator import samples
 
 GROUP, VERSION, PLURAL = "panelapp.org", "v1alpha1", "panelapps"
@@ -57,11 +58,13 @@ class OperatorProcess:
     log_path: Path
     resync_seconds: float = 2.0
     port: int = field(default_factory=free_port)
+    metrics_port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
     def start(self) -> "OperatorProcess":
         args = [sys.executable, "-m", "panelapp_operator", "run", "--liveness-host", "127.0.0.1",
-                "--liveness-port", str(self.port), "--resync-seconds", str(self.resync_seconds),
+                "--liveness-port", str(self.port), "--metrics-port", str(self.metrics_port),
+                "--resync-seconds", str(self.resync_seconds),
                 "--log-format", "full"]
         for namespace in self.namespaces:
             args += ["--namespace", namespace]
@@ -85,8 +88,17 @@ class OperatorProcess:
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=5) as response:
             return json.loads(response.read())
 
-    def stats(self) -> dict[str, Any]:
-        return self.health()["controller"]
+    def counters(self) -> dict[str, float]:
+        """Live counters from /metrics: reconciles, and API reads, writes and dry runs."""
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=5) as response:
+            samples = metrics.parse(response.read().decode())
+        totals = {"reconciles": 0.0, "read": 0.0, "write": 0.0, "dry_run": 0.0}
+        for name, value in samples.items():
+            if name.startswith("panelapp_operator_reconciles_total"):
+                totals["reconciles"] += value
+            elif name.startswith("panelapp_operator_api_requests_total"):
+                totals[name.split('type="', 1)[1].split('"', 1)[0]] += value
+        return totals
 
     def kill(self) -> None:
         """SIGKILL: no cleanup, as when a node dies or the OOM killer strikes."""
