@@ -1,15 +1,14 @@
 #!/usr/bin/env python
-"""Django's command-line utility for PanelApp administrative tasks."""
-import os
+"""Django's command-line utility for PanelApp (the image installs the same as `panelapp-manage`)."""
 import sys
 
 
 def main() -> None:
-    # The embedded default runs with nothing but SQLite and local files.
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "panelapp.settings.local")
-    from django.core.management import execute_from_command_line
+    # Same entry as panelapp-manage: DJANGO_SETTINGS_MODULE defaults to the embedded
+    # panelapp.settings.local, and a broken environment is reported as one clear error.
+    from panelapp.commands import manage_main
 
-    execute_from_command_line(sys.argv)
+    manage_main(sys.argv)
 
 
 if __name__ == "__main__":
