@@ -16,7 +16,7 @@ from django.db import transaction
 from .imports.gene_records import SAMPLE_GENES_FILE, read_json_file, upsert_genes
 from .models import GenePanel
 from .services.entities import EntityFields, add_entity, get_entity, set_rating, set_ready, set_tags
-from .services.panels import PanelFields, create_panel, promote, update_panel
+from .services.panels import PanelFields, create_panel, ensure_default_panel_types, promote, update_panel
 from .services.reviews import ReviewFields, submit_review
 
 CURATOR = ("curator", "curator-demo")
@@ -202,6 +202,7 @@ def _build_panel(spec: Panel, curator):
 @transaction.atomic
 def load_demo_data() -> dict:
     """Create the demo data set unless it exists. Returns what it did."""
+    ensure_default_panel_types()
     upsert_genes(read_json_file(SAMPLE_GENES_FILE))
     curator, reviewer = ensure_users()
     if GenePanel.objects.filter(name=MARKER_PANEL).exists():

@@ -19,7 +19,10 @@ MOI = "MONOALLELIC, autosomal or pseudoautosomal, NOT imprinted"
 @pytest.fixture
 def people(transactional_db):
     from panels.imports.gene_records import SAMPLE_GENES_FILE, read_json_file, upsert_genes
+    from panels.services.panels import ensure_default_panel_types
 
+    # Transactional tests empty every table, data migrations' rows included.
+    ensure_default_panel_types()
     upsert_genes(read_json_file(SAMPLE_GENES_FILE))
     return make_user("curator", "GEL", first_name="Cara", last_name="Curator"), make_user(
         "reviewer", "REVIEWER", first_name="Rex", last_name="Reviewer"

@@ -294,3 +294,11 @@ def mark_not_ready(snapshot: GenePanelSnapshot, user) -> None:
         for model in ENTITY_MODELS.values():
             model.objects.filter(panel=snapshot).update(ready=False)
         log_activity(snapshot, user, "All entities of the panel were marked as not ready")
+
+
+def ensure_default_panel_types() -> None:
+    """The panel types every installation starts with (also seeded by migration 0002)."""
+    from ..vocab import DEFAULT_PANEL_TYPES
+
+    for slug, name in DEFAULT_PANEL_TYPES:
+        PanelType.objects.get_or_create(slug=slug, defaults={"name": name, "description": name})
