@@ -29,7 +29,14 @@ def known_settings() -> set[str]:
 
 
 def settings_from_environment(environ: Mapping[str, str]) -> dict[str, str]:
-    """Gunicorn settings from GUNICORN_* variables over DEFAULTS; ConfigurationError on unknown names."""
+    """Gunicorn settings from GUNICORN_* variables over DEFAULTS.
+
+    Raises ConfigurationError naming every unknown setting and every value gunicorn's own
+    validators refuse, so that the web command can stop with one clear message instead of
+    gunicorn's plain-text error for the first of them.
+    """
+    from gunicorn.config import Config
+
     known = known_settings()
     values = dict(DEFAULTS)
     problems = []
@@ -43,6 +50,13 @@ def settings_from_environment(environ: Mapping[str, str]) -> dict[str, str]:
         close = difflib.get_close_matches(name, known, n=1)
         hint = f" (did you mean GUNICORN_{close[0].upper()}?)" if close else ""
         problems.append(f"{variable} is not a gunicorn setting{hint}")
+    probe = Config()
+    for name, value in values.items():
+        if name in known:
+            try:
+                probe.set(name, value)
+            except (TypeError, ValueError) as error:
+                problems.append(f"GUNICORN_{name.upper()} is not a valid {name}: {error}")
     if problems:
         raise ConfigurationError(problems, "panelapp.gunicorn_config")
     return values

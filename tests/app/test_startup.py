@@ -64,3 +64,12 @@ def test_unknown_gunicorn_setting_stops_the_web_command(production_env):
     completed = run_command("panelapp-web", env={**production_env, "GUNICORN_TIMEOUTS": "30"}, timeout=60)
     error = configuration_error(completed)
     assert error["problems"] == ["GUNICORN_TIMEOUTS is not a gunicorn setting (did you mean GUNICORN_TIMEOUT?)"]
+
+
+def test_invalid_gunicorn_values_stop_the_web_command(production_env):
+    env = {**production_env, "GUNICORN_WORKERS": "many", "GUNICORN_PRELOAD_APP": "perhaps"}
+    error = configuration_error(run_command("panelapp-web", env=env, timeout=60))
+    assert sorted(error["problems"]) == [
+        "GUNICORN_PRELOAD_APP is not a valid preload_app: Invalid boolean: perhaps",
+        "GUNICORN_WORKERS is not a valid workers: invalid literal for int() with base 0: 'many'",
+    ]
