@@ -230,14 +230,16 @@ class Kube:
         meta = manifest["metadata"]
         return self._request(
             "PATCH", kind, path_of(kind, meta.get("namespace"), meta["name"]), body=manifest,
-            query={"fieldManager": field_manager, "force": "true"},
+            # Strict: an unknown field (a typo in a pass-through affinity, say) is an error the user
+            # sees, not a silently dropped field that would look like drift forever.
+            query={"fieldManager": field_manager, "force": "true", "fieldValidation": "Strict"},
             content_type="application/apply-patch+yaml", dry_run=dry_run, count_as="APPLY",
         )
 
     def create(self, manifest: Mapping[str, Any]) -> dict[str, Any]:
         kind = kinds.of(dict(manifest))
         return self._request("POST", kind, path_of(kind, manifest["metadata"].get("namespace")), body=manifest,
-                             query={"fieldManager": names.FIELD_MANAGER})
+                             query={"fieldManager": names.FIELD_MANAGER, "fieldValidation": "Strict"})
 
     def delete(self, kind: Kind, namespace: str, name: str, propagation: str = "Background") -> None:
         try:

@@ -190,6 +190,12 @@ class _Run:
         if decision.failed_job and not already_recorded:
             pods = self.kube.list(kinds.POD, self.namespace, f"batch.kubernetes.io/job-name={decision.failed_job}")
             decision = upgrade.with_pod_detail(decision, health.job_pod_failure(pods))
+        elif decision.running_job and not decision.create:
+            # A Job whose pod cannot start (image pull, bad Secret) would otherwise just wait for its
+            # deadline in silence.
+            pods = self.kube.list(kinds.POD, self.namespace, f"batch.kubernetes.io/job-name={decision.running_job}")
+            stuck = [reason for reasons in health.pod_failures(pods).values() for reason in reasons]
+            decision = upgrade.with_stuck_pods(decision, stuck)
         return decision
 
     def _deployed_image(self) -> str | None:

@@ -78,6 +78,15 @@ class UpgradeDecision:
     waiting: str | None = None  # why nothing can start yet
 
     @property
+    def running_job(self) -> str | None:
+        """The Job the upgrade is waiting for, if one is running."""
+        if self.upgrade.state == MIGRATING and not self.waiting:
+            return self.upgrade.migration_job
+        if self.upgrade.state == COLLECTING_STATIC:
+            return self.upgrade.collectstatic_job
+        return None
+
+    @property
     def jobs_done(self) -> bool:
         return self.upgrade.state in JOBS_DONE_STATES
 
@@ -197,6 +206,14 @@ def with_pod_detail(decision: UpgradeDecision, detail: str | None) -> UpgradeDec
     if detail in message:
         return decision
     return replace(decision, upgrade=replace_upgrade(decision.upgrade, message=f"{message}; {detail}"))
+
+
+def with_stuck_pods(decision: UpgradeDecision, stuck: list[str]) -> UpgradeDecision:
+    """Say why a running Job's pod is not getting anywhere (ImagePullBackOff, ...)."""
+    if not stuck:
+        return decision
+    message = f"{decision.upgrade.message}; its pod is stuck: {'; '.join(stuck)}"
+    return replace(decision, upgrade=replace_upgrade(decision.upgrade, message=message))
 
 
 def rollout_finished(decision: UpgradeDecision, now: str) -> UpgradeDecision:

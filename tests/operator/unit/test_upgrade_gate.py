@@ -149,3 +149,12 @@ def test_job_outcome_reads_terminal_conditions_only():
         upgrade.RUNNING
     assert upgrade.job_outcome({"status": {"conditions": [{"type": "Failed", "status": "False"}]}}).state == \
         upgrade.RUNNING
+
+
+def test_stuck_job_pods_are_explained_while_waiting():
+    key = key_of()
+    decision = decide(jobs=[job(CHILD.migration_job(key), key)])
+    assert decision.running_job == CHILD.migration_job(key)
+    stuck = upgrade.with_stuck_pods(decision, ["m-1: ImagePullBackOff"])
+    assert stuck.upgrade.message.endswith("its pod is stuck: m-1: ImagePullBackOff")
+    assert upgrade.with_stuck_pods(decision, []) is decision

@@ -1,0 +1,35 @@
+"""The examples people copy are applied as they are and become Ready."""
+from __future__ import annotations
+
+from tests.operator import samples
+from tests.operator.cluster.support import wait_for
+
+
+def test_minimal_example(cluster, kube, operator):
+    cluster.kubectl("apply", "-n", kube.namespace, "-f", str(samples.EXAMPLES / "minimal.yaml"))
+    kube.wait_phase("Ready", image=samples.IMAGE, describe=operator.log_tail)
+    cluster.kubectl("wait", "-n", kube.namespace, "panelapp/panelapp", "--for=condition=Ready", "--timeout=10s")
+
+
+def test_production_example(cluster, kube, operator):
+    kube.create_secret("panelapp-aurora", {"url": f"postgresql://panelapp:{samples.DB_PASSWORD}@aurora:5432/panelapp"})
+    kube.create_secret("panelapp-ses", {"username": "AKIAEXAMPLE", "password": samples.SMTP_PASSWORD})
+    kube.create_secret("panelapp-django", {"secret-key": "k" * 50, "admin-url": "hidden-admin/"})
+    cluster.kubectl("apply", "-n", kube.namespace, "-f", str(samples.EXAMPLES / "production.yaml"))
+    kube.wait_phase("Ready", image=samples.IMAGE, describe=operator.log_tail)
+
+    children = {(kind, name) for kind, name, _ in kube.owned_children()}
+    assert {("HorizontalPodAutoscaler", "panelapp-web"), ("HorizontalPodAutoscaler", "panelapp-worker"),
+            ("PodDisruptionBudget", "panelapp-web"), ("PodDisruptionBudget", "panelapp-worker"),
+            ("Ingress", "panelapp"), ("Ingress", "panelapp-login"), ("NetworkPolicy", "panelapp")} <= children
+    assert ("Secret", "panelapp-secret-key") not in children  # a key is referenced: none is generated
+    account = kube.core.read_namespaced_service_account("panelapp", kube.namespace)
+    assert account.metadata.annotations["eks.amazonaws.com/role-arn"] == "arn:aws:iam::123456789012:role/panelapp"
+    login = kube.networking.read_namespaced_ingress("panelapp-login", kube.namespace)
+    assert login.metadata.annotations["alb.ingress.kubernetes.io/auth-type"] == "cognito"
+    # The autoscalers own the replicas: the real HPA controller brings web to its minimum of 3.
+    wait_for(lambda: kube.deployment("panelapp-web").spec.replicas == 3, "the autoscaler to scale web to 3")
+    kube.wait_phase("Ready", describe=operator.log_tail)
+    for secret_value in (samples.DB_PASSWORD, samples.SMTP_PASSWORD):
+        assert secret_value not in str(kube.panelapp())
+        assert secret_value not in str(kube.core.read_namespaced_config_map("panelapp-config", kube.namespace).data)
