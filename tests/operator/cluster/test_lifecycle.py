@@ -35,20 +35,6 @@ def test_create_becomes_ready_with_every_child_owned(kube, ready_panelapp, opera
                       "RolloutStarted", "RolloutComplete", "Ready"):
         assert milestone in reasons
 
-    # The kubectl view a user gets.
-    table = kube_get_table(kube)
-    assert "Ready" in table and "4/4" in table and samples.IMAGE in table
-
-
-def kube_get_table(kube):
-    from kubernetes import client
-
-    api = client.ApiClient(kube.api_client.configuration)
-    response = api.call_api(f"/apis/panelapp.org/v1alpha1/namespaces/{kube.namespace}/panelapps", "GET",
-                            header_params={"Accept": "application/json;as=Table;v=v1;g=meta.k8s.io"},
-                            auth_settings=["BearerToken"], _preload_content=False, _return_http_data_only=True)
-    return response.data.decode()
-
 
 def test_no_secret_value_in_config_map_status_or_events(kube, ready_panelapp):
     config = kube.core.read_namespaced_config_map("panelapp-config", kube.namespace)
