@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from kubernetes import client
 
 from tests.operator import samples
 from tests.operator.cluster.support import Kube, OperatorProcess, wait_for
@@ -28,9 +29,15 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def panelapp_crd(cluster):
-    cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", str(CRD_FILE))
-    cluster.kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd/panelapps.panelapp.org")
-    # Discovery caches refresh asynchronously; wait until the resource is served.
+    applied = cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", str(CRD_FILE), check=False)
+    assert applied.returncode == 0, f"the CRD was refused:\n{applied.stderr}"
+    extensions = client.ApiextensionsV1Api(cluster.api_client())
+
+    def established():
+        crd = extensions.read_custom_resource_definition("panelapps.panelapp.org")
+        return any(c.type == "Established" and c.status == "True" for c in crd.status.conditions or ())
+    wait_for(established, "the PanelApp CRD to be established", timeout=60)
+    # Discovery refreshes asynchronously; wait until the resource is served.
     wait_for(lambda: cluster.kubectl("get", "panelapps", "-A", check=False).returncode == 0,
              "the panelapps resource to be served", timeout=30)
     return CRD_FILE
