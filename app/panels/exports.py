@@ -10,9 +10,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 
-from django.db.models import Prefetch
-
-from .models import STR, Evaluation, GenePanelEntrySnapshot, GenePanelSnapshot, HistoricalSnapshot, Region
+from .models import STR, GenePanelEntrySnapshot, GenePanelSnapshot, HistoricalSnapshot, Region
 from .models.genes import ensembl_id_from
 from .queries import entity_queryset, snapshot_ids_for_entities
 
@@ -80,8 +78,17 @@ def _join(values) -> str:
     return ";".join(str(v) for v in (values or []) if str(v).strip())
 
 
-def _ratings(evaluations) -> str:
-    ratings = [e.rating for e in evaluations]
+def _review_ratings(model, entity_ids: list[int]) -> dict[int, list[str]]:
+    column = f"{model._meta.model_name}_id"
+    ratings: dict[int, list[str]] = {}
+    for entity_id, rating in model.evaluation.through.objects.filter(**{f"{column}__in": entity_ids}).values_list(
+        column, "evaluation__rating"
+    ):
+        ratings.setdefault(entity_id, []).append(rating)
+    return ratings
+
+
+def _ratings(ratings: list[str]) -> str:
     total = len(ratings)
     if not total:
         return "0;0;0"
@@ -120,12 +127,9 @@ def live_rows(snapshot: GenePanelSnapshot, categories: set[int]) -> Iterator[lis
     }
     ids = snapshot_ids_for_entities(snapshot)
     for model in (GenePanelEntrySnapshot, STR, Region):
-        qs = (
-            entity_queryset(model)
-            .filter(panel_id__in=ids, flagged=False, saved_gel_status__gt=0)
-            .prefetch_related(Prefetch("evaluation", queryset=Evaluation.objects.only("id", "rating")))
-        )
+        qs = entity_queryset(model).filter(panel_id__in=ids, flagged=False, saved_gel_status__gt=0)
         wanted = [e for e in qs if min(e.saved_gel_status, 4) in categories or (e.saved_gel_status >= 3 and 3 in categories)]
+        ratings = _review_ratings(model, [e.pk for e in wanted])
         for entity in sorted(wanted, key=lambda e: (-e.saved_gel_status, e.name)):
             gene = entity.gene or {}
             values = {
@@ -133,13 +137,13 @@ def live_rows(snapshot: GenePanelSnapshot, categories: set[int]) -> Iterator[lis
                 "Entity Name": entity.name,
                 "Entity type": str(entity.entity_type),
                 "Gene Symbol": gene.get("gene_symbol", ""),
-                "Sources(; separated)": _join(ev.name for ev in entity.evidence.all()),
+                "Sources(; separated)": _join(entity.evidence_names),
                 "Model_Of_Inheritance": entity.moi,
                 "Phenotypes": _join(entity.phenotypes),
                 "Publications": _join(entity.publications),
                 "Flagged": entity.flagged,
                 "GEL_Status": entity.saved_gel_status,
-                "UserRatings_Green_amber_red": _ratings(entity.evaluation.all()),
+                "UserRatings_Green_amber_red": _ratings(ratings.get(entity.pk, [])),
                 "ready": entity.ready,
                 "Mode of pathogenicity": entity.mode_of_pathogenicity or "",
                 "EnsemblId(GRch37)": ensembl_id_from(gene.get("ensembl_genes"), "GRch37"),

@@ -5,23 +5,19 @@ touch already fetched, in a fixed number of queries.
 """
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
-from .models import STR, Evidence, GenePanelEntrySnapshot, GenePanelSnapshot, Region, Tag
+from .models import STR, GenePanelEntrySnapshot, GenePanelSnapshot, Region
 from .models.panels import DISORDER_KEY_SEPARATOR
 
 ENTITY_MODELS_IN_ORDER = (GenePanelEntrySnapshot, STR, Region)
 
 
 def entity_queryset(model, with_panel: bool = False):
-    """Entities with their sources and tags (and, for search results, their panel) prefetched."""
-    qs = model.objects.prefetch_related(
-        Prefetch("evidence", queryset=Evidence.objects.only("id", "name", "created")),
-        Prefetch("tags", queryset=Tag.objects.all()),
-    )
-    if with_panel:
-        qs = qs.select_related("panel__panel", "panel__level4title").prefetch_related("panel__panel__types")
-    return qs
+    """Entities with their source names and tags (and, for search results, their panel) loaded
+    in a fixed number of queries; see ``EntityQuerySet``."""
+    qs = model.objects.with_sources_and_tags()
+    return qs.with_panel() if with_panel else qs
 
 
 def snapshot_ids_for_entities(snapshot: GenePanelSnapshot) -> list[int]:

@@ -50,7 +50,8 @@ def panel_dict(snapshot: GenePanelSnapshot) -> dict:
         "relevant_disorders": clean_list(snapshot.old_panels),
         "stats": {key: stats[key] for key in PUBLIC_STATS_KEYS if key in stats},
         "types": [
-            {"name": t.name, "slug": t.slug, "description": t.description} for t in panel.types.all()
+            {"name": t.name, "slug": t.slug, "description": t.description}
+            for t in (panel.type_list if hasattr(panel, "type_list") else panel.types.all())
         ],
     }
 
@@ -78,11 +79,15 @@ def _common_entity_keys(entity) -> dict:
 
 
 def _evidence_names(entity) -> list[str]:
-    # Prefetched newest first (Evidence.Meta.ordering).
+    """Newest first. Loaded in bulk by ``EntityQuerySet.with_sources_and_tags`` when available."""
+    if hasattr(entity, "evidence_names"):
+        return list(entity.evidence_names)
     return [ev.name for ev in entity.evidence.all()]
 
 
 def _tag_names(entity) -> list[str]:
+    if hasattr(entity, "tag_names"):
+        return list(entity.tag_names)
     return [tag.name for tag in entity.tags.all()]
 
 

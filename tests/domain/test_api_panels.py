@@ -283,3 +283,22 @@ def test_openapi_schema_and_interactive_docs(client):
     assert docs.status_code == 200
     html = docs.content.decode()
     assert "swagger-ui" in html and "cdn" not in html.lower() and "/static/drf_spectacular_sidecar/" in html
+
+
+def test_the_cached_panel_detail_always_shows_the_current_state(api, client, make_panel, curator, reviewer):
+    from panels.services.entities import get_entity, set_tags
+    from panels.services.reviews import ReviewFields, submit_review
+
+    child = make_panel("Cached child", genes=["BRCA1"])
+    superpanel = create_panel(curator, PanelFields(name="Cached super", status="public", child_panel_ids=[child.panel_id]))
+    assert [g["tags"] for g in api.json(f"panels/{child.panel_id}/")["genes"]] == [[]]
+    assert len(api.json(f"panels/{superpanel.panel_id}/")["genes"]) == 1
+    page = client.get(f"/panels/{child.panel_id}/").content.decode()
+
+    set_tags(child, get_entity(child, "gene", "BRCA1"), curator, ["adult-onset"])  # no new version
+    assert [g["tags"] for g in api.json(f"panels/{child.panel_id}/")["genes"]] == [["adult-onset"]]
+    add_entity(child, curator, "gene", EntityFields(gene_symbol="TP53", sources=[GREEN_SOURCE], moi=MONOALLELIC))
+    assert len(api.json(f"panels/{superpanel.panel_id}/")["genes"]) == 2  # a child's change shows in its super panel
+    submit_review(child, get_entity(child, "gene", "BRCA1"), reviewer, ReviewFields(rating="GREEN"))
+    newer = client.get(f"/panels/{child.panel_id}/").content.decode()
+    assert newer != page and "1 reviewed" in newer

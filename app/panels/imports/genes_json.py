@@ -11,6 +11,7 @@ import json
 import logging
 
 from django.db import transaction
+from django.utils import timezone
 
 from ..models import STR, Gene, GenePanelEntrySnapshot, GenePanelSnapshot, Region
 from ..services.versioning import increment_version, lock_snapshot
@@ -100,6 +101,8 @@ def import_genes_json(content: bytes, user) -> dict:
             if still_used:
                 logger.warning("%d %s entities still use deleted gene symbols", still_used, model._meta.verbose_name)
         copies = _refresh_copies(touched) if touched else 0
+        # Super panels show their children's genes: mark every panel changed (panels.cache).
+        GenePanelSnapshot.objects.update(modified=timezone.now())
     return {
         "panels": bumped,
         "inserted": inserted,

@@ -16,6 +16,67 @@ from .panels import GenePanelSnapshot
 from .reviews import Comment, Evaluation, Evidence, Tag, TrackRecord
 
 
+class EntityQuerySet(models.QuerySet):
+    """Entity querysets that can load every entity's source names and tags in two queries.
+
+    ``with_sources_and_tags()`` sets ``evidence_names`` (newest first) and ``tag_names`` on each
+    entity fetched; ``with_panel()`` also loads each entity's panel (snapshot, panel, title and
+    panel types). Cheaper than prefetch_related, which builds a queryset per entity.
+    """
+
+    _attach = False
+    _attach_panel_types = False
+
+    def with_sources_and_tags(self):
+        clone = self._chain()
+        clone._attach = True
+        return clone
+
+    def with_panel(self):
+        clone = self.select_related("panel__panel", "panel__level4title")
+        clone._attach_panel_types = True
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._attach = self._attach
+        clone._attach_panel_types = self._attach_panel_types
+        return clone
+
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if not fresh:
+            return
+        entities = [e for e in self._result_cache if isinstance(e, self.model)]
+        if self._attach and entities:
+            attach_sources_and_tags(self.model, entities)
+        if self._attach_panel_types and entities:
+            from .panels import attach_panel_types
+
+            attach_panel_types([e.panel.panel for e in entities])
+
+
+def attach_sources_and_tags(model, entities) -> None:
+    column = f"{model._meta.model_name}_id"
+    ids = [e.pk for e in entities]
+    names: dict[int, list[str]] = {pk: [] for pk in ids}
+    for entity_id, name in (
+        model.evidence.through.objects.filter(**{f"{column}__in": ids})
+        .order_by("-evidence__created", "-evidence_id")
+        .values_list(column, "evidence__name")
+    ):
+        names[entity_id].append(name)
+    tags: dict[int, list[str]] = {pk: [] for pk in ids}
+    for entity_id, name in (
+        model.tags.through.objects.filter(**{f"{column}__in": ids}).order_by("tag__name").values_list(column, "tag__name")
+    ):
+        tags[entity_id].append(name)
+    for entity in entities:
+        entity.evidence_names = names[entity.pk]
+        entity.tag_names = tags[entity.pk]
+
+
 class AbstractEntity(TimeStampedModel):
     entity_type: str = ""
 
@@ -36,6 +97,8 @@ class AbstractEntity(TimeStampedModel):
     flagged = models.BooleanField(default=False)
     ready = models.BooleanField(default=False)
     saved_gel_status = models.IntegerField(null=True, default=0, db_index=True)
+
+    objects = EntityQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -52,6 +52,28 @@ class Level4Title(models.Model):
         )
 
 
+def attach_panel_types(panels) -> None:
+    """Give each GenePanel instance a ``type_list`` of its types, in one query.
+
+    Django's prefetch_related does the same but costs a queryset per instance, which dominates
+    pages listing hundreds of panels or entities. Several instances of one panel (one per entity
+    loaded with select_related) share the list.
+    """
+    panels = [p for p in panels if not hasattr(p, "type_list")]
+    if not panels:
+        return
+    by_panel: dict[int, list] = {p.pk: [] for p in panels}
+    rows = (
+        GenePanel.types.through.objects.filter(genepanel_id__in=list(by_panel))
+        .order_by("paneltype__name")
+        .values_list("genepanel_id", "paneltype__name", "paneltype__slug", "paneltype__description")
+    )
+    for panel_id, name, slug, description in rows:
+        by_panel[panel_id].append(PanelType(name=name, slug=slug, description=description))
+    for panel in panels:
+        panel.type_list = by_panel[panel.pk]
+
+
 class GenePanelQuerySet(models.QuerySet):
     def visible(self):
         return self.filter(status__in=VISIBLE_STATUSES)
@@ -85,9 +107,24 @@ class GenePanel(TimeStampedModel):
 
 
 class GenePanelSnapshotQuerySet(models.QuerySet):
+    _attach_types = False
+
     def with_panel(self):
         """Everything the Panel JSON object needs, in a fixed number of queries."""
-        return self.select_related("panel", "level4title").prefetch_related("panel__types")
+        clone = self.select_related("panel", "level4title")
+        clone._attach_types = True
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._attach_types = self._attach_types
+        return clone
+
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._attach_types:
+            attach_panel_types([s.panel for s in self._result_cache if isinstance(s, GenePanelSnapshot)])
 
     def visible(self):
         return self.filter(panel__status__in=VISIBLE_STATUSES)

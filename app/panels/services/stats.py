@@ -37,11 +37,19 @@ def compute_stats(snapshot_ids: list[int]) -> dict:
 
 
 def recalculate_stats(snapshot: GenePanelSnapshot) -> None:
-    """Refresh a panel's counters, then those of the super panels that include it."""
+    """Refresh a panel's counters, then those of the super panels that include it.
+
+    Also stamps ``modified`` on each: it is the revision that cached renderings of the panel are
+    keyed on (panels.cache), and super panels show their children's entities.
+    """
+    from django.utils import timezone
+
     from ..queries import snapshot_ids_for_entities
 
+    now = timezone.now()
     snapshot.stats = compute_stats(snapshot_ids_for_entities(snapshot))
-    GenePanelSnapshot.objects.filter(pk=snapshot.pk).update(stats=snapshot.stats)
+    snapshot.modified = now
+    GenePanelSnapshot.objects.filter(pk=snapshot.pk).update(stats=snapshot.stats, modified=now)
     for parent in snapshot.parent_panels.all():
         parent.stats = compute_stats(snapshot_ids_for_entities(parent))
-        GenePanelSnapshot.objects.filter(pk=parent.pk).update(stats=parent.stats)
+        GenePanelSnapshot.objects.filter(pk=parent.pk).update(stats=parent.stats, modified=now)

@@ -58,8 +58,8 @@ class EntityAcrossPanelsView(TemplateView):
                         "snapshot": entity.panel,
                         "colour": gel_status_colour(entity.saved_gel_status, entity.flagged),
                         "label": gel_status_label(entity.saved_gel_status, entity.flagged),
-                        "sources": [ev.name for ev in entity.evidence.all()],
-                        "tags": [t.name for t in entity.tags.all()],
+                        "sources": entity.evidence_names,
+                        "tags": entity.tag_names,
                     }
                 )
         holding = [row["snapshot"].pk for row in rows]

@@ -1,14 +1,18 @@
 """Panel list, panel page, and the curator's panel actions."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect
+from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView, View
 
 from accounts.roles import is_curator
 
+from .. import cache as panel_cache
 from .. import queries
 from ..forms.common import apply_service_errors
 from ..forms.panel import PanelForm, PanelStatusForm, PromoteForm
@@ -66,36 +70,72 @@ class PanelListView(TemplateView):
         return context
 
 
+def review_counts(model, entity_ids: list[int]) -> dict[int, int]:
+    column = f"{model._meta.model_name}_id"
+    rows = (
+        model.evaluation.through.objects.filter(**{f"{column}__in": entity_ids})
+        .values(column)
+        .annotate(n=Count("id"))
+        .values_list(column, "n")
+    )
+    return dict(rows)
+
+
+def entity_path(panel_id: int, entity_type: str, name: str) -> str:
+    """``/panels/<id>/<type>/<name>/`` without a reverse() per row (thousands per page)."""
+    return f"/panels/{panel_id}/{entity_type}/{quote(name, safe='')}/"
+
+
 def entity_rows(snapshot: GenePanelSnapshot, super_panel: bool):
     """Plain rows for the panel page's tables, in a fixed number of queries."""
     ids = queries.snapshot_ids_for_entities(snapshot)
     tables = {}
     for key, model in (("genes", GenePanelEntrySnapshot), ("strs", STR), ("regions", Region)):
-        qs = queries.entity_queryset(model, with_panel=super_panel).filter(panel_id__in=ids)
-        qs = qs.annotate(review_count=Count("evaluation", distinct=True))
+        qs = queries.entity_queryset(model, with_panel=super_panel).filter(panel_id__in=ids).defer("gene")
+        entities = list(qs)
+        reviews = review_counts(model, [e.pk for e in entities])
         rows = []
-        for entity in qs:
+        kind = "gene" if key == "genes" else key[:-1]
+        for entity in entities:
+            status = entity.saved_gel_status or 0
+            panel_id = entity.panel.panel_id if super_panel else snapshot.panel_id
             rows.append(
                 {
                     "name": entity.name,
-                    "type": str(entity.entity_type),
-                    "status": entity.saved_gel_status or 0,
-                    "colour": gel_status_colour(entity.saved_gel_status, entity.flagged),
-                    "label": gel_status_label(entity.saved_gel_status, entity.flagged),
-                    "flagged": entity.flagged,
+                    "type": kind,
+                    "url": entity_path(panel_id, kind, entity.name),
+                    "status": status,
+                    "colour": gel_status_colour(status, entity.flagged),
+                    "label": gel_status_label(status, entity.flagged),
                     "ready": entity.ready,
                     "moi": entity.moi,
-                    "sources": [ev.name for ev in entity.evidence.all()],
-                    "tags": [t.name for t in entity.tags.all()],
-                    "reviews": entity.review_count,
-                    "panel_id": entity.panel.panel_id if super_panel else snapshot.panel_id,
+                    "sources": entity.evidence_names,
+                    "tags": entity.tag_names,
+                    "reviews": reviews.get(entity.pk, 0),
+                    "panel_id": panel_id,
                     "panel_name": entity.panel.level4title.name if super_panel else None,
                     "location": getattr(entity, "chromosome", None),
+                    "flagged": entity.flagged,
                 }
             )
-        rows.sort(key=lambda r: (-min(r["status"], 3) if not r["flagged"] else 1, r["name"].lower()))
+        rows.sort(key=lambda r: (1 if r["flagged"] else -min(r["status"], 3), r["name"].lower()))
         tables[key] = rows
     return tables
+
+
+class PanelTables:
+    """The panel page's entity tables, built only if the template's cached fragment is missing."""
+
+    def __init__(self, snapshot: GenePanelSnapshot, super_panel: bool):
+        self.snapshot, self.super_panel = snapshot, super_panel
+
+    @cached_property
+    def rows(self) -> dict:
+        return entity_rows(self.snapshot, self.super_panel)
+
+    @cached_property
+    def counts(self) -> dict:
+        return {key: _counts(rows) for key, rows in self.rows.items()}
 
 
 class PanelDetailView(PanelMixin, TemplateView):
@@ -105,7 +145,6 @@ class PanelDetailView(PanelMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         snapshot = self.snapshot
         super_panel = snapshot.is_super_panel()
-        tables = entity_rows(snapshot, super_panel)
         signed_off = HistoricalSnapshot.objects.filter(panel_id=snapshot.panel_id, signed_off_date__isnull=False).only(
             "major_version", "minor_version", "signed_off_date"
         )
@@ -113,8 +152,9 @@ class PanelDetailView(PanelMixin, TemplateView):
             snapshot=snapshot,
             panel=snapshot.panel,
             title=snapshot.level4title,
-            tables=tables,
-            counts={key: _counts(rows) for key, rows in tables.items()},
+            tables=PanelTables(snapshot, super_panel),
+            revision=panel_cache.revision(snapshot),
+            cache_timeout=panel_cache.TIMEOUT,
             super_panel=super_panel,
             children=snapshot.child_panels.select_related("level4title").order_by("level4title__name") if super_panel else [],
             parents=snapshot.parent_panels.select_related("level4title").order_by("level4title__name"),

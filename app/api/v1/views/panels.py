@@ -1,11 +1,14 @@
 """``/panels/``: the panel list, a panel (live or any earlier version), its versions and activity."""
 from __future__ import annotations
 
+import json
+
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from panels import representation
+from panels import cache, representation
 from panels.models import Activity, GenePanel, GenePanelSnapshot
 from panels.queries import panel_lookup_q
 from panels.vocab import VISIBLE_STATUSES, PanelStatus
@@ -63,7 +66,7 @@ class PanelDetail(ReadOnlyView):
         include_entities = not params.flag(request, "exclude_entities")
         snapshot = find_snapshot(panel, statuses=None if version else VISIBLE_STATUSES)
         if version is None or version == snapshot.version_tuple:
-            return Response(representation.panel_detail_dict(snapshot, include_entities=include_entities))
+            return live_detail(request, snapshot, include_entities)
         historical = find_historical(snapshot, version)
         data = dict(historical.data)
         if not include_entities:
@@ -71,6 +74,23 @@ class PanelDetail(ReadOnlyView):
                 data.pop(key, None)
         data["signed_off"] = representation.format_date(historical.signed_off_date)
         return Response(data)
+
+
+def live_detail(request, snapshot, include_entities: bool):
+    """The current version. JSON is served from a cached rendering (see panels.cache); other
+    formats (the browsable API) are rendered from the cached data."""
+    data = cache.get_or_build(
+        "api-panel-detail", snapshot, lambda: representation.panel_detail_dict(snapshot, include_entities=include_entities), include_entities
+    )
+    if getattr(request, "accepted_renderer", None) is not None and request.accepted_renderer.format == "json":
+        body = cache.get_or_build("api-panel-detail-json", snapshot, lambda: json_bytes(data), include_entities)
+        return HttpResponse(body, content_type="application/json")
+    return Response(data)
+
+
+def json_bytes(data) -> bytes:
+    # The same bytes DRF's JSONRenderer writes: compact, UTF-8.
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 class PanelVersions(ReadOnlyView):
