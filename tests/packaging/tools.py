@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from localcluster import MissingToolError, Toolbox
 
 REPO = Path(__file__).resolve().parents[2]
 CHART = REPO / "helm" / "panelapp-operator"
+CRD_NAME = "panelapps.panelapp.org"
 # The Kubernetes version the chart is rendered and linted for (the local control plane's).
 KUBERNETES_VERSION = Toolbox.from_environment().version("kubernetes")
 
@@ -62,3 +64,14 @@ def helm_template(env: dict[str, str], *args: str, release: str = "panelapp-oper
 
 def documents(text: str) -> list[dict]:
     return [doc for doc in yaml.safe_load_all(text) if doc]
+
+
+def checked(completed: subprocess.CompletedProcess, what: str) -> subprocess.CompletedProcess:
+    """The completed process, or a test failure showing its output."""
+    assert completed.returncode == 0, f"{what} failed:\n{completed.stdout}\n{completed.stderr}"
+    return completed
+
+
+def release_name() -> str:
+    """Release names are unique: cluster-scoped objects (ClusterRoles) are named after them."""
+    return f"pa-{uuid.uuid4().hex[:8]}"
