@@ -30,3 +30,15 @@ def get_or_build(kind: str, snapshot: GenePanelSnapshot, build, *variants) -> ob
         value = build()
         cache.set(key, value, TIMEOUT)
     return value
+
+
+def site_revision() -> str:
+    """Changes whenever any panel changes: the key of cached cross-panel listings.
+
+    One small aggregate query; every change stamps its snapshot's ``modified``.
+    """
+    from django.db.models import Count, Max
+
+    state = GenePanelSnapshot.objects.aggregate(latest=Max("modified"), panels=Count("id"))
+    latest = state["latest"].timestamp() if state["latest"] else 0
+    return f"{state['panels']}:{latest:.6f}"

@@ -1,12 +1,16 @@
 """What every API v1 view shares: read-only access, pagination, panel lookup."""
 from __future__ import annotations
 
+from django.core.cache import cache as django_cache
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
+from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
+from panels import cache as panel_cache
 from panels.models import GenePanelSnapshot, HistoricalSnapshot
 from panels.queries import panel_lookup_q
 from panels.versions import Version
@@ -18,6 +22,23 @@ class ReadOnlyView(APIView):
     """GET only: anything else is 405 (PanelApp GE has no write API)."""
 
     permission_classes = [IsAuthenticatedOrReadOnly]
+
+    def from_cache(self, request, build):
+        """JSON answers that depend on no user are kept until any panel changes (panels.cache).
+
+        ``build`` makes the Response. Errors and other formats (the browsable API) are not kept.
+        """
+        if getattr(request, "accepted_renderer", None) is None or request.accepted_renderer.format != "json":
+            return build()
+        key = f"panelapp:api:{panel_cache.site_revision()}:{request.build_absolute_uri()}"
+        body = django_cache.get(key)
+        if body is None:
+            response = build()
+            if response.status_code != 200:
+                return response
+            body = JSONRenderer().render(response.data)
+            django_cache.set(key, body, panel_cache.TIMEOUT)
+        return HttpResponse(body, content_type="application/json")
 
     def paginate(self, items, serializer_class, context: dict | None = None):
         paginator = PanelAppPagination()

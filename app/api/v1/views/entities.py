@@ -89,6 +89,9 @@ def _panel_entities_view(kind: Kind):
             responses=paginated(kind.serializer, f"PaginatedPanel{kind.key.title()}List"),
         )
         def get(self, request, panel, format=None):
+            return self.from_cache(request, lambda: self.build(request, panel))
+
+        def build(self, request, panel):
             version = params.version(request)
             snapshot = find_snapshot(panel)
             if version is not None and version != snapshot.version_tuple:
@@ -174,6 +177,9 @@ def _search_views(kind: Kind):
             responses=paginated(kind.serializer, f"Paginated{kind.key.title()}SearchList"),
         )
         def get(self, request, names=None, format=None):
+            return self.from_cache(request, lambda: self.build(request, names))
+
+        def build(self, request, names):
             qs = search_queryset(kind, request, _names(request, names))
             return self.paginate(qs, kind.serializer, {"panels": representation.PanelCache(), "with_panel": True})
 
@@ -242,6 +248,9 @@ class EntityList(ReadOnlyView):
         responses=paginated(EntitySerializer, "PaginatedEntityList"),
     )
     def get(self, request, names=None, format=None):
+        return self.from_cache(request, lambda: self.build(request, names))
+
+    def build(self, request, names):
         wanted = _names(request, names)
         sequence = MixedEntities({kind: search_queryset(kind, request, wanted) for kind in KINDS})
         return self.paginate(sequence, EntitySerializer, {"panels": representation.PanelCache(), "with_panel": True})

@@ -38,6 +38,9 @@ class PanelList(ReadOnlyView):
         responses=paginated(PanelSerializer, "PaginatedPanelList"),
     )
     def get(self, request, format=None):
+        return self.from_cache(request, lambda: self.build(request))
+
+    def build(self, request):
         statuses = list(VISIBLE_STATUSES)
         if request.query_params.get("retired"):
             statuses.append(PanelStatus.RETIRED)

@@ -53,6 +53,9 @@ class SignedOffList(ReadOnlyView):
         responses=paginated(SignedOffPanelSerializer, "PaginatedSignedOffList"),
     )
     def get(self, request, format=None):
+        return self.from_cache(request, lambda: self.build(request))
+
+    def build(self, request):
         display = params.choice(request, "display", ("latest", "all"), "latest")
         panel_id = params.integer(request, "panel_id")
         qs = HistoricalSnapshot.objects.filter(signed_off_date__isnull=False)
