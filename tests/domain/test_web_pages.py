@@ -145,3 +145,13 @@ def test_gene_autocomplete(client, genes):
     results = client.get("/autocomplete/gene/", {"q": "brca"}).json()["results"]
     assert [r["id"] for r in results] == ["BRCA1", "BRCA2"]
     assert "A12M1~withdrawn" not in str(client.get("/autocomplete/gene/", {"q": "A12"}).json())
+
+
+def test_names_are_escaped_on_the_panel_page(client, panel, curator):
+    from .conftest import add_str
+
+    add_str(panel, curator, name="<script>alert(1)</script>")
+    page = client.get(f"/panels/{panel.panel_id}/").content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'href="/panels/%d/str/%%3Cscript%%3Ealert%%281%%29%%3C%%2Fscript%%3E/"' % panel.panel_id in page

@@ -81,14 +81,16 @@ class PanelDetail(ReadOnlyView):
 
 def live_detail(request, snapshot, include_entities: bool):
     """The current version. JSON is served from a cached rendering (see panels.cache); other
-    formats (the browsable API) are rendered from the cached data."""
-    data = cache.get_or_build(
-        "api-panel-detail", snapshot, lambda: representation.panel_detail_dict(snapshot, include_entities=include_entities), include_entities
-    )
+    formats (the browsable API) are rendered from the data."""
+
+    def data():
+        return representation.panel_detail_dict(snapshot, include_entities=include_entities)
+
     if getattr(request, "accepted_renderer", None) is not None and request.accepted_renderer.format == "json":
-        body = cache.get_or_build("api-panel-detail-json", snapshot, lambda: json_bytes(data), include_entities)
+        # Cached as bytes: unpickling the data of a thousand genes would cost more than building it.
+        body = cache.get_or_build("api-panel-detail-json", snapshot, lambda: json_bytes(data()), include_entities)
         return HttpResponse(body, content_type="application/json")
-    return Response(data)
+    return Response(data())
 
 
 def json_bytes(data) -> bytes:
