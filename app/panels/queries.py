@@ -45,7 +45,8 @@ def panel_lookup_q(term: str) -> Q:
     """
     term = term.strip()
     if term.isdigit():
-        return Q(panel_id=int(term))
+        # Beyond a 64-bit id nothing can match (and the database would refuse the number).
+        return Q(panel_id=int(term)) if len(term) <= 18 else Q(pk__in=[])
     return (
         Q(panel__old_pk=term)
         | Q(panel__name=term)

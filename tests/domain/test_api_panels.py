@@ -302,3 +302,35 @@ def test_the_cached_panel_detail_always_shows_the_current_state(api, client, mak
     submit_review(child, get_entity(child, "gene", "BRCA1"), reviewer, ReviewFields(rating="GREEN"))
     newer = client.get(f"/panels/{child.panel_id}/").content.decode()
     assert newer != page and "1 reviewed" in newer
+
+
+ODD_REQUESTS = [
+    ("panels/", {"page": "abc"}),
+    ("panels/", {"page": "99999999999999999999999"}),
+    ("panels/", {"name": "%_\\'\"; DROP TABLE"}),
+    ("panels/", {"type": ",,,"}),
+    ("panels/99999999999999999999999/", {}),
+    ("panels/{pid}/", {"version": "99999999999.1"}),
+    ("panels/{pid}/", {"version": "-1.0"}),
+    ("panels/{pid}/", {"exclude_entities": "maybe"}),
+    ("panels/{pid}/genes/", {"confidence_level": "3,x"}),
+    ("panels/{pid}/genes/", {"page": "2"}),
+    ("panels/{pid}/genes/NOPE/evaluations/", {}),
+    ("panels/99999999999999999999999/activities/", {}),
+    ("genes/", {"tags": "a" * 500}),
+    ("genes/%00/", {}),
+    ("panels/signedoff/", {"panel_id": "99999999999999999999999"}),
+    ("panels/signedoff/99999999999999999999/", {}),
+    ("entities/", {"page": "0"}),
+]
+
+
+@pytest.mark.parametrize("path,query", ODD_REQUESTS)
+def test_odd_requests_get_a_4xx_or_2xx_with_json_never_a_500(api, make_panel, path, query):
+    snapshot = make_panel("Odd", genes=["BRCA1"])
+    response = api.get(path.format(pid=snapshot.panel_id), **query)
+    assert response.status_code < 500, (path, query, response.status_code)
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    if response.status_code >= 400:
+        assert set(body) in ({"detail"}, {"error"}), body

@@ -155,3 +155,12 @@ def test_names_are_escaped_on_the_panel_page(client, panel, curator):
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert 'href="/panels/%d/str/%%3Cscript%%3Ealert%%281%%29%%3C%%2Fscript%%3E/"' % panel.panel_id in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/panels/?search=%00x", "/panels/?gene=%00", "/panels/entities/?tag=%00", "/panels/entities/BR%00CA1",
+     "/autocomplete/gene/?q=%00", "/panels/activity/?entity=%00&panel=%00"],
+)
+def test_nul_characters_in_addresses_are_harmless(client, panel, url):
+    assert client.get(url).status_code < 500

@@ -7,6 +7,7 @@ from rest_framework.exceptions import APIException, ParseError
 from panels.versions import InvalidVersion, Version
 
 TRUE_VALUES = {"true", "True", "TRUE", "1", "yes"}
+MAX_ID = 2**63 - 1
 
 
 class IncorrectVersion(APIException):
@@ -41,8 +42,8 @@ def integer(request, name: str) -> int | None:
         value = int(raw)
     except ValueError:
         raise ParseError(f"Query parameter '{name}' must be an integer, not {raw!r}.")
-    if value < 0:
-        raise ParseError(f"Query parameter '{name}' must not be negative.")
+    if not 0 <= value <= MAX_ID:
+        raise ParseError(f"Query parameter '{name}' must be between 0 and {MAX_ID}.")
     return value
 
 

@@ -2,13 +2,14 @@
 from django.http import JsonResponse
 
 from ..models import Gene
+from .text import query_text
 
 LIMIT = 20
 
 
 def genes(request):
     """Active gene symbols starting with ``q`` (then containing it), for the gene field."""
-    term = request.GET.get("q", "").strip()
+    term = query_text(request, "q")
     if not term:
         return JsonResponse({"results": []})
     qs = Gene.objects.active().only("gene_symbol", "gene_name")

@@ -9,6 +9,7 @@ from ..models import STR, Gene, GenePanelEntrySnapshot, GenePanelSnapshot, Regio
 from ..queries import entity_queryset
 from ..vocab import gel_status_colour, gel_status_label
 from .panel_pages import listable_statuses
+from .text import query_text
 
 
 class EntityIndexView(TemplateView):
@@ -19,7 +20,7 @@ class EntityIndexView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         statuses = listable_statuses(self.request.user)
-        tag = self.request.GET.get("tag", "").strip()
+        tag = query_text(self.request, "tag")
         names = {}
         for model, kind, field in ((GenePanelEntrySnapshot, "gene", "gene_core_id"), (STR, "str", "name"), (Region, "region", "name")):
             qs = model.objects.filter(panel__panel__status__in=statuses)
@@ -41,7 +42,7 @@ class EntityAcrossPanelsView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        name = self.kwargs["name"]
+        name = self.kwargs["name"].replace("\x00", "")
         statuses = listable_statuses(self.request.user)
         rows = []
         for model, field in ((GenePanelEntrySnapshot, "gene_core_id"), (STR, "name"), (Region, "name")):

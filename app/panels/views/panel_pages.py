@@ -20,6 +20,7 @@ from ..models import STR, GenePanelEntrySnapshot, GenePanelSnapshot, HistoricalS
 from ..services import panels as panel_service
 from ..vocab import VISIBLE_STATUSES, PanelStatus, gel_status_colour, gel_status_label
 from .mixins import CuratorRequiredMixin, PanelMixin
+from .text import query_text
 
 
 def listable_statuses(user) -> list[str]:
@@ -45,8 +46,8 @@ class PanelListView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         request = self.request
-        search = request.GET.get("search", "").strip()
-        gene = request.GET.get("gene", "").strip()
+        search = query_text(request, "search")
+        gene = query_text(request, "gene")
         qs = GenePanelSnapshot.objects.with_panel().filter(panel__status__in=listable_statuses(request.user))
         if search:
             qs = qs.filter(queries.panel_lookup_q(search))

@@ -1,11 +1,13 @@
 """What every API v1 view shares: read-only access, pagination, panel lookup."""
 from __future__ import annotations
 
+import hashlib
+
 from django.core.cache import cache as django_cache
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
@@ -23,6 +25,13 @@ class ReadOnlyView(APIView):
 
     permission_classes = [IsAuthenticatedOrReadOnly]
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        values = [str(v) for v in kwargs.values()] + [v for vs in request.query_params.lists() for v in vs[1]]
+        if any("\x00" in value for value in values):
+            # PostgreSQL text cannot hold NUL; no PanelApp name or parameter contains one.
+            raise ParseError("Requests may not contain NUL characters.")
+
     def from_cache(self, request, build):
         """JSON answers that depend on no user are kept until any panel changes (panels.cache).
 
@@ -30,7 +39,8 @@ class ReadOnlyView(APIView):
         """
         if getattr(request, "accepted_renderer", None) is None or request.accepted_renderer.format != "json":
             return build()
-        key = f"panelapp:api:{panel_cache.site_revision()}:{request.build_absolute_uri()}"
+        address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        key = f"panelapp:api:{panel_cache.site_revision()}:{address}"
         body = django_cache.get(key)
         if body is None:
             response = build()

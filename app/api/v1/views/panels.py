@@ -118,7 +118,7 @@ class PanelActivities(ReadOnlyView):
         responses=ActivitySerializer(many=True),
     )
     def get(self, request, panel, format=None):
-        if not panel.isdigit():
+        if not panel.isdigit() or len(panel) > 18:
             raise NotFound("Give the numeric panel id.")
         activities = Activity.objects.visible_to(request.user).filter(panel_id=int(panel))
         return Response(ActivitySerializer(activities, many=True).data)
