@@ -7,8 +7,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
-# Debian packages: the real PostgreSQL server and the browser the UI tests drive.
-DEBIAN_PACKAGES=(postgresql chromium fonts-dejavu-core ca-certificates curl)
+# Debian packages: the real PostgreSQL server and the browser the UI tests drive; buildah and
+# debootstrap build the two images without a Docker engine (tests/packaging).
+DEBIAN_PACKAGES=(postgresql chromium fonts-dejavu-core ca-certificates curl buildah debootstrap)
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -45,5 +46,20 @@ if [[ ! -f "$checkov_dir/.complete" ]]; then
   uv pip install -q --no-python-downloads --python "$checkov_dir/venv/bin/python" "checkov==$CHECKOV_VERSION" >&2
   ln -s venv/bin/checkov "$checkov_dir/checkov"
   touch "$checkov_dir/.complete"
+fi
+
+# The images' base, made of Debian packages: there is no registry to pull python:slim from here,
+# so buildah builds the Dockerfiles on a Debian root filesystem with the same Python (3.11) and
+# the same commands (python, pip, groupadd). Cached by suite and package list (PYTHON_BASE_VERSION).
+base_dir="$(hack/build-tools.sh --print-dir)/python-base-$PYTHON_BASE_VERSION"
+if [[ ! -f "$base_dir/.complete" ]]; then
+  log "building the Debian $PYTHON_BASE_SUITE base (Python) for image builds into $base_dir"
+  if [[ $(id -u) -eq 0 ]]; then sudo=(); else sudo=(sudo); fi
+  "${sudo[@]}" rm -rf "$base_dir" && mkdir -p "$base_dir"
+  "${sudo[@]}" debootstrap --variant=minbase --include="$PYTHON_BASE_PACKAGES" "$PYTHON_BASE_SUITE" \
+    "$base_dir/rootfs" http://deb.debian.org/debian >"$base_dir/debootstrap.log" 2>&1 \
+    || { log "debootstrap failed; see $base_dir/debootstrap.log"; exit 1; }
+  "${sudo[@]}" tar -C "$base_dir/rootfs" -cf "$base_dir/rootfs.tar" . && "${sudo[@]}" rm -rf "$base_dir/rootfs"
+  touch "$base_dir/.complete"
 fi
 log "ready"

@@ -30,6 +30,8 @@ GROUP_VERSION_KEYS = {
     "helm": "HELM_VERSION",
     "kube-score": "KUBE_SCORE_VERSION",
     "checkov": "CHECKOV_VERSION",
+    # Not a binary: rootfs.tar, the Debian base of the image builds (hack/setup.sh).
+    "python-base": "PYTHON_BASE_VERSION",
 }
 BUILD_COMMAND = "hack/build-tools.sh  (or: make tools; checkov: hack/setup.sh)"
 
