@@ -96,18 +96,24 @@ def test_job_whose_pod_is_marked_to_fail_ends_failed(cluster, namespace):
     assert pod["status"]["containerStatuses"][0]["state"]["terminated"]["exitCode"] == 1
 
 
-def test_pod_marked_crashloop_is_never_ready(cluster, namespace):
-    manifest = deployment("crashy", 1)
-    manifest["spec"]["template"]["metadata"]["annotations"] = {"kwok.panelapp.org/outcome": "crashloop"}
+@pytest.mark.parametrize(("outcome", "reason", "phase"), [
+    ("crashloop", "CrashLoopBackOff", "Running"),
+    ("imagepull", "ImagePullBackOff", "Pending"),
+])
+def test_pod_marked_to_misbehave_is_never_ready_and_says_why(cluster, namespace, outcome, reason, phase):
+    manifest = deployment(outcome, 1)
+    manifest["spec"]["template"]["metadata"]["annotations"] = {"kwok.panelapp.org/outcome": outcome}
     apply(cluster, namespace, manifest)
 
-    def waiting_reason():
-        pods = (get_json(cluster, "pods", "-n", namespace, "-l", "app=crashy") or {}).get("items", [])
+    def waiting():
+        pods = (get_json(cluster, "pods", "-n", namespace, "-l", f"app={outcome}") or {}).get("items", [])
         statuses = pods[0].get("status", {}).get("containerStatuses", []) if pods else []
-        return statuses and statuses[0].get("state", {}).get("waiting", {}).get("reason")
+        return statuses and (pods[0]["status"]["phase"], statuses[0].get("state", {}).get("waiting", {}))
 
-    assert wait_until(waiting_reason, "a CrashLoopBackOff container") == "CrashLoopBackOff"
-    status = get_json(cluster, "deployment", "crashy", "-n", namespace)["status"]
+    pod_phase, state = wait_until(waiting, f"a container waiting in {reason}")
+    assert (pod_phase, state.get("reason")) == (phase, reason)
+    assert state.get("message")
+    status = get_json(cluster, "deployment", outcome, "-n", namespace)["status"]
     assert status.get("readyReplicas", 0) == 0
 
 
