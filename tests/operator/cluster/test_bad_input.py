@@ -90,9 +90,6 @@ def test_crash_looping_pods_are_surfaced_while_the_old_ones_serve(kube, ready_pa
     assert "podFailures" not in kube.status()["components"]["web"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "hack/localcluster/stages/outcomes.yaml: the imagepull stage renders invalid YAML (nested quotes in "
-    "its message), so KWOK never marks the pod ImagePullBackOff; remove this marker once the stage is fixed"))
 def test_image_pull_failures_are_surfaced(kube, ready_panelapp, operator):
     kube.patch_spec({"worker": {"podTemplate": {"annotations": {"kwok.panelapp.org/outcome": "imagepull"}}}})
     wait_for(lambda: any("ImagePullBackOff" in f for f in _failures(kube, "worker")), "ImagePullBackOff in status",
