@@ -23,7 +23,7 @@ NAMESPACED_RESOURCES = {
     "/configmaps": {"get", "list", "watch", "create", "patch", "delete"},
     "batch/jobs": {"get", "list", "watch", "create", "patch", "delete"},
     "/secrets": {"get", "create"},
-    "/pods": {"list"},
+    "/pods": {"list", "watch"},
     "/events": {"create"},
 }
 CLUSTER_SCOPED_RESOURCES = {

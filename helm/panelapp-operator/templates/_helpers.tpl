@@ -118,10 +118,11 @@ runs the operator with exactly these rights; keep the two in step.
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get", "create"]
-# Pods are listed (never changed) to say why a component or Job fails, e.g. CrashLoopBackOff.
+# Pods are only read: listed to say why a component or Job fails (e.g. CrashLoopBackOff), and the
+# migration and collectstatic Jobs' pods are watched to see a step finish at once.
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["list"]
+  verbs: ["list", "watch"]
 # Events explain the operator's decisions in `kubectl describe panelapp`.
 - apiGroups: [""]
   resources: ["events"]
