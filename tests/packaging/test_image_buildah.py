@@ -10,6 +10,7 @@ import urllib.request
 import pytest
 
 from tests.fixtures.services import free_port, wait_until
+from tests.packaging.app_env import production_env
 from tests.packaging.buildah import Buildah
 from tests.packaging.tools import REPO
 
@@ -59,15 +60,7 @@ def test_the_app_image_serves_version_as_uid_1000(buildah, app_container, tmp_pa
     assert config["Cmd"] == ["panelapp-web"]
     assert buildah.run(app_container, ["id", "-u"]).stdout.strip() == "1000"
     port = free_port()
-    env = {
-        "SECRET_KEY": "buildah-test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz", "ALLOWED_HOSTS": "panelapp.example.org",
-        "PANEL_APP_BASE_URL": "https://panelapp.example.org", "AWS_REGION": "eu-west-2",
-        "AWS_S3_STATICFILES_BUCKET_NAME": "panelapp-static", "AWS_S3_MEDIAFILES_BUCKET_NAME": "panelapp-media",
-        "AWS_S3_STATICFILES_CUSTOM_DOMAIN": "static.example.org", "AWS_S3_MEDIAFILES_CUSTOM_DOMAIN": "media.example.org",
-        "DATABASE_URL": f"postgresql://panelapp:unused@127.0.0.1:{free_port()}/panelapp", "EMAIL_HOST": "smtp.example.org",
-        "EMAIL_PORT": "25", "DEFAULT_FROM_EMAIL": "panelapp@example.org", "PANEL_APP_EMAIL": "panelapp@example.org",
-        "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1",
-    }
+    env = {**production_env(), "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1"}
     web = buildah.start(app_container, ["panelapp-web"], env, tmp_path / "web.log")
     request = urllib.request.Request(f"http://127.0.0.1:{port}/version/", headers={"Host": "panelapp.example.org"})
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures.services import AwsResources, free_port, wait_until
+from tests.fixtures.services import free_port, wait_until
+from tests.packaging.app_env import production_env
 from tests.packaging.dockerfile import parse
 from tests.packaging.image_build import ImageBuilder, ImageTree, make_base_python
 
@@ -39,25 +40,6 @@ def app_image(tmp_path_factory, base_python) -> ImageTree:
 @pytest.fixture(scope="module")
 def operator_image(tmp_path_factory, base_python) -> ImageTree:
     return build("Dockerfile.operator", tmp_path_factory, base_python)
-
-
-def production_env(aws: AwsResources) -> dict[str, str]:
-    """The mandatory docker-aws variables, with S3 and SQS on moto. Nothing here opens the
-    database: /version/ and the worker's start-up do not query it."""
-    return {
-        **aws.env,
-        "SECRET_KEY": "image-test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "panelapp.example.org",
-        "PANEL_APP_BASE_URL": "https://panelapp.example.org",
-        "AWS_S3_STATICFILES_CUSTOM_DOMAIN": "static.example.org",
-        "AWS_S3_MEDIAFILES_CUSTOM_DOMAIN": "media.example.org",
-        "DATABASE_URL": f"postgresql://panelapp:unused@127.0.0.1:{free_port()}/panelapp",
-        "EMAIL_HOST": "smtp.example.org",
-        "EMAIL_PORT": "25",
-        "DEFAULT_FROM_EMAIL": "panelapp@example.org",
-        "PANEL_APP_EMAIL": "panelapp@example.org",
-        "BROKER_POLLING_INTERVAL": "0",
-    }
 
 
 def start(image: ImageTree, command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
@@ -88,7 +70,7 @@ def test_the_app_image_sets_the_production_contract(app_image):
 
 def test_web_serves_version_from_the_image(app_image, aws, tmp_path):
     port = free_port()
-    web = start(app_image, ["panelapp-web"], {**production_env(aws), "GUNICORN_BIND": f"127.0.0.1:{port}",
+    web = start(app_image, ["panelapp-web"], {**production_env(aws.env), "GUNICORN_BIND": f"127.0.0.1:{port}",
                                               "GUNICORN_WORKERS": "1"}, tmp_path / "web.log")
     request = urllib.request.Request(f"http://127.0.0.1:{port}/version/", headers={"Host": "panelapp.example.org"})
 
@@ -111,7 +93,7 @@ def test_web_serves_version_from_the_image(app_image, aws, tmp_path):
 
 def test_worker_connects_to_sqs_from_the_image(app_image, aws, tmp_path):
     log = tmp_path / "worker.log"
-    worker = start(app_image, ["panelapp-worker", "--concurrency=1"], production_env(aws), log)
+    worker = start(app_image, ["panelapp-worker", "--concurrency=1"], production_env(aws.env), log)
 
     def ready():
         if worker.poll() is not None:
@@ -131,8 +113,8 @@ def test_worker_connects_to_sqs_from_the_image(app_image, aws, tmp_path):
 def test_every_command_the_operator_runs_starts_from_the_image(app_image, command):
     """With an empty environment each command loads docker-aws and stops at once, naming what is
     missing (exit status 2): the script, its module and the settings are all in the image."""
-    completed = subprocess.run(app_image.command([command]), env=app_image.run_env(), cwd=app_image.workdir, capture_output=True,
-                               text=True, timeout=120)
+    completed = subprocess.run(app_image.command([command]), env=app_image.run_env(), cwd=app_image.workdir,
+                               capture_output=True, text=True, timeout=120)
     assert completed.returncode == 2, completed.stdout + completed.stderr
     error = json.loads(completed.stderr.strip().splitlines()[-1])
     assert "docker-aws" in error["message"]
@@ -142,8 +124,8 @@ def test_every_command_the_operator_runs_starts_from_the_image(app_image, comman
 def test_the_operator_image_prints_its_crd(operator_image):
     assert operator_image.stage.last("ENTRYPOINT").exec_form() == ["panelapp-operator"]
     assert operator_image.stage.last("CMD").exec_form() == ["run"]
-    printed = subprocess.run(operator_image.command(["panelapp-operator", "crd"]), env=operator_image.run_env(), cwd=operator_image.workdir,
-                             capture_output=True, text=True, timeout=60)
+    printed = subprocess.run(operator_image.command(["panelapp-operator", "crd"]), env=operator_image.run_env(),
+                             cwd=operator_image.workdir, capture_output=True, text=True, timeout=60)
     assert printed.returncode == 0, printed.stderr
     assert printed.stdout == (REPO / "crds" / "panelapp.org_panelapps.yaml").read_text()
 

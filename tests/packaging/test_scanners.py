@@ -31,7 +31,8 @@ def manifests(tmp_path_factory, helm_env) -> dict:
     folder = tmp_path_factory.mktemp("manifests")
     files = {
         "chart-cluster": helm_template(helm_env),
-        "chart-namespaces": helm_template(helm_env, *values.everything("team-a", "team-b", panelapp_namespace="team-a")),
+        "chart-namespaces": helm_template(helm_env, *values.everything("team-a", "team-b",
+                                                                      panelapp_namespace="team-a")),
     }
     rendered = run([sys.executable, "-m", "panelapp_operator", "render", values.DATA / "panelapp-full.yaml",
                     "--namespace", "panelapp"])
