@@ -186,7 +186,8 @@ def main() -> None:
             ("genes/BRCA1", "/api/v1/genes/BRCA1/"),
             ("panel web page (1,000 genes)", f"/panels/{big}/"),
         ]
-        print(f"gunicorn {args.workers} workers, {args.clients} concurrent clients, {args.seconds:.0f} s each")
+        print(f"gunicorn {args.workers} workers, {args.clients} concurrent clients, {args.seconds:.0f} s each; "
+              f"load average before: {os.getloadavg()[0]:.1f} (other work on this machine)")
         print(f"{'endpoint':32} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'KiB':>8} {'errors':>7}")
         for label, path in targets:
             figures = measure(port, path, args.seconds, args.clients)
@@ -195,6 +196,7 @@ def main() -> None:
                 f"{figures['bytes'] / 1024:8.0f} {figures['errors']:7d}",
                 flush=True,
             )
+        print(f"load average after: {os.getloadavg()[0]:.1f}")
         print("first request after a change to the 1,000-gene panel (cache rebuilt), 10 changes:")
         for label, path in targets[1:2] + targets[3:]:
             figures = after_each_change(port, path, big)

@@ -78,3 +78,14 @@ def test_every_model_is_in_the_admin(client):
     for path in ("panels/genepanel", "panels/gene", "panels/genepanelentrysnapshot", "panels/str", "panels/region",
                  "panels/historicalsnapshot", "panels/activity", "panels/evaluation", "accounts/user", "panels/uploadedpanellist"):
         assert client.get(f"/admin/{path}/").status_code == 200, path
+
+
+def test_a_first_cognito_login_asks_the_curators_to_approve_the_reviewer(mailoutbox, settings, django_capture_on_commit_callbacks):
+    from panelapp.cognito.middleware import cognito_user_created
+
+    user = User.objects.create_user("cognito@example.org", "cognito@example.org")
+    assert user.reviewer.user_type == "EXTERNAL"
+    with django_capture_on_commit_callbacks(execute=True):
+        cognito_user_created.send(sender=User, user=user, request=None)
+    assert [m.to for m in mailoutbox] == [[settings.PANEL_APP_EMAIL]]
+    assert mailoutbox[0].subject == "New reviewer request"
