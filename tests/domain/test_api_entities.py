@@ -5,7 +5,6 @@ import pytest
 
 from panels.models import GenePanelEntrySnapshot
 from panels.services.entities import EntityFields, add_entity, get_entity, set_tags
-from panels.services.panels import PanelFields, update_panel
 from panels.services.reviews import ReviewFields, submit_review
 
 from .conftest import GREEN_SOURCE, add_region, add_str

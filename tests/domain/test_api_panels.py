@@ -8,7 +8,7 @@ from panels.models import GenePanel
 from panels.services.entities import EntityFields, add_entity, set_rating
 from panels.services.panels import PanelFields, create_panel, promote, update_panel
 
-from .conftest import GREEN_SOURCE, MONOALLELIC, add_region, add_str
+from .conftest import GREEN_SOURCE, MONOALLELIC
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

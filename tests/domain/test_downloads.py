@@ -5,9 +5,8 @@ import io
 import pytest
 
 from panels.exports import HEADER
-from panels.services.entities import EntityFields, add_entity
+from panels.services.entities import EntityFields, add_entity, get_entity
 from panels.services.reviews import ReviewFields, submit_review
-from panels.services.entities import get_entity
 
 from .conftest import add_region, add_str
 

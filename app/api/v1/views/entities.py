@@ -107,10 +107,6 @@ def _panel_entities_view(kind: Kind):
     return PanelEntities
 
 
-class UnsupportedVersion(Exception):
-    pass
-
-
 def _evaluations_view(kind: Kind):
     class EntityEvaluations(ReadOnlyView):
         @extend_schema(
