@@ -33,7 +33,8 @@ def add_gene(page, panel_url: str, symbol: str, sources: list[str], rating_moi: 
     page.goto(panel_url)
     page.get_by_role("link", name="Add a gene").click()
     page.get_by_label("Gene symbol").fill(symbol)
-    page.get_by_label("Sources").select_option(sources)
+    for source in sources:
+        page.get_by_label(source, exact=True).check()
     page.get_by_label("Mode of inheritance", exact=True).select_option(rating_moi)
     page.get_by_role("button", name="Add", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(symbol)

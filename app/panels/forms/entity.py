@@ -29,7 +29,7 @@ class _EntityForm(forms.Form):
     entity_type: str = ""
 
     sources = forms.MultipleChoiceField(
-        required=False, help_text="Where the evidence comes from. Hold Ctrl (⌘ on a Mac) to choose several."
+        required=False, widget=forms.CheckboxSelectMultiple, help_text="Where the evidence comes from."
     )
     moi = forms.ChoiceField(label="Mode of inheritance", choices=MOI_CHOICES, required=False)
     penetrance = forms.ChoiceField(choices=PENETRANCE_FORM_CHOICES, required=False)
