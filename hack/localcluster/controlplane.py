@@ -346,8 +346,10 @@ class ControlPlane:
                            "topology.kubernetes.io/zone": "local-a"},
             },
             # No taint: there are no real nodes, so every pod should land here.
-            "status": {"allocatable": {"cpu": "64", "memory": "256Gi", "pods": "1000"},
-                       "capacity": {"cpu": "64", "memory": "256Gi", "pods": "1000"}},
+            # Ephemeral storage too, so pods that request it (a read-only root filesystem with
+            # a sized /tmp) are schedulable as on a real node.
+            "status": {"allocatable": {"cpu": "64", "memory": "256Gi", "ephemeral-storage": "500Gi", "pods": "1000"},
+                       "capacity": {"cpu": "64", "memory": "256Gi", "ephemeral-storage": "500Gi", "pods": "1000"}},
         }
         self.kubectl("apply", "-f", "-", input=json.dumps(node))
 
