@@ -1,5 +1,5 @@
 # One entry point for people and CI. Every target sets up what it needs first.
-.PHONY: setup tools demo cluster test test-fast crd lint clean help
+.PHONY: setup tools demo cluster test crd clean help
 SHELL := /bin/bash
 PYTHON := .venv/bin/python
 
@@ -9,6 +9,7 @@ help:
 	@echo "make test     set everything up and run every test"
 	@echo "make cluster  set up and start only the local control plane"
 	@echo "make tools    build the pinned Go binaries into the cache (PANELAPP_TOOLS_DIR)"
+	@echo "make crd      regenerate the CRD, its copy in the chart, and the references in docs/install.md"
 
 setup:
 	@hack/setup.sh
@@ -24,6 +25,12 @@ cluster: setup
 
 test: setup
 	@$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+# The CRD is generated from operator/panelapp_operator/spec.py; tests fail when any copy is stale.
+crd:
+	@$(PYTHON) -m panelapp_operator crd > crds/panelapp.org_panelapps.yaml
+	@cp crds/panelapp.org_panelapps.yaml helm/panelapp-operator/crds/
+	@$(PYTHON) -m tests.packaging.install_doc
 
 clean:
 	rm -rf .pytest_cache app/_local app/_staticfiles app/_mediafiles .local
