@@ -23,8 +23,8 @@ def build_settings(*, request_timeout: float = 60.0) -> kopf.OperatorSettings:
     # The operator posts its own Events (derived from status transitions); kopf posts none.
     settings.posting.enabled = False
     # Children are watched server-side filtered: only objects this operator manages reach it.
-    for kind in kinds.CHILD_KINDS:
-        settings.watching.label_selectors[kind.group, kind.version, kind.plural] = names.MANAGED_SELECTOR
+    for kind in kinds.WATCHED_KINDS:
+        settings.watching.label_selectors[kind.group, kind.version, kind.plural] = _selector(kind)
     settings.networking.request_timeout = request_timeout
     # Detect silently dead watch streams (cloud load balancers) and reconnect.
     settings.watching.inactivity_timeout = 70.0
@@ -43,7 +43,7 @@ def build_registry(controller: Controller) -> kopf.OperatorRegistry:
     async def panelapp_event(event: dict[str, Any], type: str | None, **_: Any) -> None:  # noqa: A002
         controller.on_panelapp(type, event["object"])
 
-    for kind in kinds.CHILD_KINDS:
+    for kind in kinds.WATCHED_KINDS:
         _register_child(registry, controller, kind)
 
     @kopf.on.startup(registry=registry)
@@ -61,6 +61,10 @@ def build_registry(controller: Controller) -> kopf.OperatorRegistry:
         return controller.stats()
 
     return registry
+
+
+def _selector(kind: Kind) -> str:
+    return names.JOB_POD_SELECTOR if kind == kinds.POD else names.MANAGED_SELECTOR
 
 
 def _register_child(registry: kopf.OperatorRegistry, controller: Controller, kind: Kind) -> None:

@@ -41,7 +41,11 @@ CHILD_KINDS = (
 PRUNABLE_KINDS = (
     DEPLOYMENT, CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, INGRESS, NETWORK_POLICY, AUTOSCALER, DISRUPTION_BUDGET,
 )
-BY_KIND = {kind.kind: kind for kind in (PANELAPP, POD, SECRET, *CHILD_KINDS)}
+# The pods of the migration and collectstatic Jobs are watched too (they are few and short-lived):
+# a pod that exited 0 is the fastest sign that a step of an upgrade is done.
+JOB_POD_COMPONENTS = ("migrate", "collectstatic")
+WATCHED_KINDS = (*CHILD_KINDS, POD)
+BY_KIND = {kind.kind: kind for kind in (PANELAPP, SECRET, *WATCHED_KINDS)}
 
 
 def of(manifest: dict) -> Kind:

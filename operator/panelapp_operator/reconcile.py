@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import logging
 import secrets as random_secrets
+import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +38,8 @@ log = logging.getLogger(__name__)
 PROGRESS_REQUEUE_SECONDS = 5.0
 # How soon to look again for a referenced Secret or ConfigMap that does not exist yet.
 MISSING_REFERENCE_REQUEUE_SECONDS = 10.0
+# Pods are listed (for failure reasons) at most this often per PanelApp.
+POD_LIST_INTERVAL_SECONDS = 2.0
 
 
 @dataclass
@@ -58,6 +62,24 @@ class Reconciler:
         self.cache = cache
         self.clock = clock
         self.new_secret_key = new_secret_key
+        # An observation cache, not state: losing it costs one extra pod listing.
+        self._pod_failures: dict[tuple[str, str], tuple[float, dict[str, list[str]]]] = {}
+        self._pods_lock = threading.Lock()
+
+    def pod_failures(self, namespace: str, name: str) -> dict[str, list[str]]:
+        """Failing pods of a PanelApp by component. During a rollout reconciles come in quick
+        succession; the pods are listed at most once per POD_LIST_INTERVAL_SECONDS for each."""
+        now = time.monotonic()
+        with self._pods_lock:
+            cached = self._pod_failures.get((namespace, name))
+        if cached is not None and now - cached[0] < POD_LIST_INTERVAL_SECONDS:
+            return cached[1]
+        pods = self.kube.list(kinds.POD, namespace, f"{names.LABEL_INSTANCE}={name},"
+                              f"{names.LABEL_MANAGED_BY}={names.MANAGED_BY}")
+        failures = health.pod_failures(pods)
+        with self._pods_lock:
+            self._pod_failures[(namespace, name)] = (now, failures)
+        return failures
 
     # --- entry point ---------------------------------------------------------------------------
 
@@ -166,9 +188,7 @@ class _Run:
         summaries = {c: health.component_status(d) for c, d in deployments.items()}
         if any(not s.ready for s in summaries.values()):
             # Only look at pods when something is not ready: a converged resync reads nothing.
-            pods = self.kube.list(kinds.POD, self.namespace, f"{names.LABEL_INSTANCE}={self.name},"
-                                  f"{names.LABEL_MANAGED_BY}={names.MANAGED_BY}")
-            failures = health.pod_failures(pods)
+            failures = self.r.pod_failures(self.namespace, self.name)
             summaries = {c: health.component_status(d, failures.get(c)) for c, d in deployments.items()}
         return summaries
 
@@ -179,21 +199,27 @@ class _Run:
             if (job["metadata"].get("labels") or {}).get(names.LABEL_COMPONENT)
             in (names.COMPONENT_MIGRATE, names.COMPONENT_COLLECTSTATIC)
         }
+        job_pods = self.cache.children(self.namespace, self.name, kinds.POD)
+        succeeded = frozenset(
+            (pod["metadata"].get("labels") or {}).get(names.LABEL_JOB_NAME, "")
+            for pod in job_pods if (pod.get("status") or {}).get("phase") == "Succeeded"
+        )
         current_image = self.previous.image or self._deployed_image()
         decision = upgrade.decide(upgrade.UpgradeInput(
             instance=self.name, image=spec.image, trigger=spec.migrations.trigger,
             collectstatic=spec.collectstatic.enabled, recorded=self.previous.upgrade,
-            current_image=current_image, jobs=upgrade_jobs, now=self.now,
+            current_image=current_image, jobs=upgrade_jobs, now=self.now, succeeded_jobs=succeeded,
         ))
         already_recorded = (self.previous.upgrade is not None and self.previous.upgrade.key == decision.upgrade.key
                             and self.previous.upgrade.state == upgrade.UPGRADE_FAILED)
         if decision.failed_job and not already_recorded:
-            pods = self.kube.list(kinds.POD, self.namespace, f"batch.kubernetes.io/job-name={decision.failed_job}")
+            pods = self.kube.list(kinds.POD, self.namespace, f"{names.LABEL_JOB_NAME}={decision.failed_job}")
             decision = upgrade.with_pod_detail(decision, health.job_pod_failure(pods))
         elif decision.running_job and not decision.create:
             # A Job whose pod cannot start (image pull, bad Secret) would otherwise just wait for its
             # deadline in silence.
-            pods = self.kube.list(kinds.POD, self.namespace, f"batch.kubernetes.io/job-name={decision.running_job}")
+            pods = [pod for pod in job_pods
+                    if (pod["metadata"].get("labels") or {}).get(names.LABEL_JOB_NAME) == decision.running_job]
             stuck = [reason for reasons in health.pod_failures(pods).values() for reason in reasons]
             decision = upgrade.with_stuck_pods(decision, stuck)
         return decision

@@ -39,8 +39,15 @@ class JobOutcome:
     message: str = ""
 
 
-def job_outcome(job: Mapping[str, Any]) -> JobOutcome:
-    """Read a Job's terminal conditions. A Job being deleted counts as running until it is gone."""
+def job_outcome(job: Mapping[str, Any], pod_succeeded: bool = False) -> JobOutcome:
+    """Read a Job's terminal conditions. A Job being deleted counts as running until it is gone.
+
+    `pod_succeeded`: one of the Job's pods exited 0. For these one-pod Jobs that *is* success; the
+    Job controller only records it up to a second later (it batches pod updates), and every
+    upgrade step would pay that second.
+    """
+    if pod_succeeded:
+        return JobOutcome(SUCCEEDED, "PodSucceeded")
     for condition in (job.get("status") or {}).get("conditions") or ():
         if condition.get("status") != "True":
             continue
@@ -65,6 +72,7 @@ class UpgradeInput:
     current_image: str | None  # status.image: what the Deployments were last moved to
     jobs: Mapping[str, Mapping[str, Any]]  # this instance's migrate/collectstatic Jobs by name
     now: str
+    succeeded_jobs: frozenset[str] = frozenset()  # Jobs one of whose pods exited 0
 
 
 @dataclass(frozen=True)
@@ -163,16 +171,15 @@ def _plan(inp: UpgradeInput, recorded: api.UpgradeStatus | None, migration_name:
         return _Plan(recorded.state, recorded.message)
 
     migration = inp.jobs.get(migration_name)
-    if migration is None:
-        if recorded is not None and recorded.state == COLLECTING_STATIC:
-            pass  # migrated earlier; the finished Job was removed since
-        elif stale_running:
+    if recorded is not None and recorded.state == COLLECTING_STATIC:
+        pass  # the migration's success is on record; whatever its Job says now does not undo it
+    elif migration is None:
+        if stale_running:
             return _Plan(MIGRATING, "waiting for the previous upgrade's Job to stop",
                          waiting="a Job of a previous upgrade is still running")
-        else:
-            return _Plan(MIGRATING, f"running migrations for {inp.image}", create=["migrate"])
+        return _Plan(MIGRATING, f"running migrations for {inp.image}", create=["migrate"])
     else:
-        outcome = job_outcome(migration)
+        outcome = job_outcome(migration, migration_name in inp.succeeded_jobs)
         if outcome.state == RUNNING:
             return _Plan(MIGRATING, f"job {migration_name} is migrating the database for {inp.image}")
         if outcome.state == FAILED:
@@ -184,7 +191,7 @@ def _plan(inp: UpgradeInput, recorded: api.UpgradeStatus | None, migration_name:
     collect = inp.jobs.get(collectstatic_name)
     if collect is None:
         return _Plan(COLLECTING_STATIC, f"collecting static files of {inp.image}", create=["collectstatic"])
-    outcome = job_outcome(collect)
+    outcome = job_outcome(collect, collectstatic_name in inp.succeeded_jobs)
     if outcome.state == RUNNING:
         return _Plan(COLLECTING_STATIC, f"job {collectstatic_name} is collecting static files of {inp.image}")
     if outcome.state == FAILED:

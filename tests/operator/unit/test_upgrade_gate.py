@@ -158,3 +158,20 @@ def test_stuck_job_pods_are_explained_while_waiting():
     stuck = upgrade.with_stuck_pods(decision, ["m-1: ImagePullBackOff"])
     assert stuck.upgrade.message.endswith("its pod is stuck: m-1: ImagePullBackOff")
     assert upgrade.with_stuck_pods(decision, []) is decision
+
+
+def test_a_pod_that_exited_zero_is_success_before_the_job_records_it():
+    key = key_of()
+    running = job(CHILD.migration_job(key), key)
+    decision = upgrade.decide(upgrade.UpgradeInput(
+        instance="panelapp", image=NEXT_IMAGE, trigger=None, collectstatic=True, recorded=None, current_image=IMAGE,
+        jobs={running["metadata"]["name"]: running}, now=NOW, succeeded_jobs=frozenset({CHILD.migration_job(key)})))
+    assert decision.create == ("collectstatic",)
+
+
+def test_recorded_migration_success_is_not_undone_by_a_late_job_condition():
+    key = key_of()
+    recorded = api.UpgradeStatus(image=NEXT_IMAGE, key=key, state="CollectingStatic")
+    late_failure = job(CHILD.migration_job(key), key, "failed", "DeadlineExceeded")
+    decision = decide(recorded=recorded, jobs=[late_failure, job(CHILD.collectstatic_job(key), key, "succeeded")])
+    assert decision.upgrade.state == upgrade.ROLLING_OUT
