@@ -28,11 +28,17 @@ def test_image_bump_runs_exactly_one_migration_then_rolls_out(kube, ready_panela
     for deployment in ("panelapp-web", "panelapp-worker", "panelapp-beat"):
         assert kube.image_of(deployment) == samples.NEXT_IMAGE
 
-    # The Deployments moved only after both Jobs had completed: the new ReplicaSets are younger.
-    jobs_done = max(migrations[0].status.completion_time, collect[0].status.completion_time)
+    # The Deployments moved only after both Jobs' pods had exited 0: the new ReplicaSets are younger.
+    finished = []
+    for job in (migrations[0], collect[0]):
+        pods = kube.core.list_namespaced_pod(kube.namespace,
+                                             label_selector=f"batch.kubernetes.io/job-name={job.metadata.name}").items
+        finished += [pod.status.container_statuses[0].state.terminated.finished_at for pod in pods
+                     if pod.status.phase == "Succeeded"]
+    assert len(finished) == 2
     for rs in kube.apps.list_namespaced_replica_set(kube.namespace).items:
         if rs.spec.template.spec.containers[0].image == samples.NEXT_IMAGE:
-            assert rs.metadata.creation_timestamp >= jobs_done.replace(microsecond=0)
+            assert rs.metadata.creation_timestamp >= max(finished).replace(microsecond=0)
 
     # Once the upgrade succeeded, the previous image's Jobs are cleaned up; the current ones stay.
     wait_for(lambda: not migration_jobs_for(kube, samples.IMAGE), "the previous migration Job to be removed")
