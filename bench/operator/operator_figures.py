@@ -282,8 +282,10 @@ def main() -> None:
             figures["fleet_writes_per_create"] = (after["write"] - before["write"]) / args.panelapps
             print(f"{args.panelapps} PanelApps in {args.namespaces} namespaces all Ready (goal < 120 s): "
                   f"{figures['fleet_all_ready_s']:.1f} s (created in {created:.1f} s)")
-            print(f"operator peak resident memory (goal < 200 MB):             {figures['operator_peak_rss_mb']:.0f} MB")
-            print(f"API writes per create in the fleet:                        {figures['fleet_writes_per_create']:.1f}")
+            print(f"operator peak resident memory (goal < 200 MB):             "
+                  f"{figures['operator_peak_rss_mb']:.0f} MB")
+            print(f"API writes per create in the fleet:                        "
+                  f"{figures['fleet_writes_per_create']:.1f}")
 
             # Converged resyncs of everything.
             total = len(keys) + args.rounds

@@ -66,7 +66,7 @@ def first_difference(desired: Any, observed: Any, path: str = "") -> str | None:
             return None
         if len(desired) != len(observed):
             return path
-        for index, (want, have) in enumerate(zip(desired, observed)):
+        for index, (want, have) in enumerate(zip(desired, observed, strict=True)):
             found = first_difference(want, have, f"{path}[{index}]")
             if found:
                 return found

@@ -76,5 +76,7 @@ def _register_child(registry: kopf.OperatorRegistry, controller: Controller, kin
 
 
 def quiet_kopf_loggers() -> None:
-    """kopf logs every handled event at INFO in verbose mode; keep the operator's own log readable."""
-    logging.getLogger("kopf.objects").setLevel(logging.WARNING)
+    """Keep the operator's own log readable: kopf logs handled events and every liveness probe
+    (through aiohttp's access log) at INFO."""
+    for name in ("kopf.objects", "kopf.activities.probe", "aiohttp.access"):
+        logging.getLogger(name).setLevel(logging.WARNING)

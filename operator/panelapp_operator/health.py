@@ -88,7 +88,8 @@ def job_pod_failure(pods: Iterable[Mapping[str, Any]]) -> str | None:
 
 
 def _terminated(container: str, terminated: Mapping[str, Any]) -> str:
-    text = f"container {container} exited with code {terminated.get('exitCode')} ({terminated.get('reason') or 'Error'})"
+    reason = terminated.get("reason") or "Error"
+    text = f"container {container} exited with code {terminated.get('exitCode')} ({reason})"
     return _with_message(text, terminated.get("message"))
 
 

@@ -88,10 +88,6 @@ class ApiStats:
                     for label, counter in (("read", self.reads), ("write", self.writes), ("dry_run", self.dry_runs))
                     for (verb, kind), count in sorted(counter.items())]
 
-    def writes_by_kind(self) -> dict[str, int]:
-        with self._lock:
-            return {f"{verb} {kind}": n for (verb, kind), n in sorted(self.writes.items())}
-
 
 @dataclass(frozen=True)
 class ReferenceFacts:

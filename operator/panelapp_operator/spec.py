@@ -87,7 +87,9 @@ Quantity = Annotated[
     WithJsonSchema(
         {
             "x-kubernetes-int-or-string": True,
-            "pattern": r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$",
+            # Kubernetes' own quantity grammar: 250m, 0.5, 512Mi, 1e3, ...
+            "pattern": r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))"
+                       r"(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$",
         }
     ),
 ]
@@ -534,7 +536,8 @@ class AutoscalingSpec(SpecModel):
 
     __rules__: ClassVar[tuple[Rule, ...]] = (
         Rule(
-            cel=f"self.?minReplicas.orValue({DEFAULT_MIN_REPLICAS}) <= self.?maxReplicas.orValue({DEFAULT_MAX_REPLICAS})",
+            cel=f"self.?minReplicas.orValue({DEFAULT_MIN_REPLICAS}) <= "
+            f"self.?maxReplicas.orValue({DEFAULT_MAX_REPLICAS})",
             message="minReplicas must not exceed maxReplicas",
             field=".minReplicas",
             holds=lambda m: m.min_replicas <= m.max_replicas,

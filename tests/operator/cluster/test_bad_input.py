@@ -25,7 +25,8 @@ def test_a_long_name_is_refused(cluster, kube):
 
 
 def _untouched(kube):
-    return ({d.metadata.name: d.metadata.generation for d in kube.apps.list_namespaced_deployment(kube.namespace).items},
+    deployments = kube.apps.list_namespaced_deployment(kube.namespace).items
+    return ({d.metadata.name: d.metadata.generation for d in deployments},
             kube.core.read_namespaced_config_map("panelapp-config", kube.namespace).metadata.resource_version)
 
 

@@ -2,8 +2,6 @@
 and a restarted operator resumes without a second migration."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from tests.operator import samples
 from tests.operator.cluster.conftest import settle
 from tests.operator.cluster.support import wait_for

@@ -103,7 +103,8 @@ def test_pod_template_overrides_reach_every_pod_including_jobs():
         podTemplate={"annotations": {"team": "genomics", "kwok.panelapp.org/outcome": "crashloop"},
                      "labels": {"cost-centre": "42", names.LABEL_COMPONENT: "hijack"},
                      "nodeSelector": {"pool": "apps"},
-                     "tolerations": [{"key": "dedicated", "operator": "Equal", "value": "apps", "effect": "NoSchedule"}],
+                     "tolerations": [{"key": "dedicated", "operator": "Equal", "value": "apps",
+                                      "effect": "NoSchedule"}],
                      "affinity": {"nodeAffinity": {"x": 1}}, "priorityClassName": "high"},
         web={"podTemplate": {"annotations": {"kwok.panelapp.org/outcome": "imagepull"},
                              "tolerations": [{"key": "web", "operator": "Exists"}]}},
@@ -134,7 +135,9 @@ def test_job_names_are_deterministic_and_fit_in_a_label():
     assert key == names.upgrade_key(samples.IMAGE, None)
     assert key != names.upgrade_key(samples.IMAGE, "again") != names.upgrade_key(samples.NEXT_IMAGE, None)
     inp = render_input(name="p" * 40)
-    for job in (jobs.render_migration_job(inp, samples.IMAGE, key), jobs.render_collectstatic_job(inp, samples.IMAGE, key)):
+    rendered_jobs = (jobs.render_migration_job(inp, samples.IMAGE, key),
+                     jobs.render_collectstatic_job(inp, samples.IMAGE, key))
+    for job in rendered_jobs:
         assert len(job["metadata"]["name"]) <= 63
         assert job["spec"]["backoffLimit"] == 0 and job["spec"]["activeDeadlineSeconds"] == 900
         assert job["spec"]["template"]["spec"]["restartPolicy"] == "Never"

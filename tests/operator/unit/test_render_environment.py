@@ -145,7 +145,8 @@ def test_extra_env_and_env_from_pass_through_and_override():
         env=[{"name": "DJANGO_LOG_LEVEL", "value": "WARNING"},
              {"name": "OMIM_API_KEY", "valueFrom": {"secretKeyRef": {"name": "omim", "key": "key"}}},
              {"name": "SECRET_KEY", "valueFrom": {"secretKeyRef": {"name": "mine", "key": "k"}}}],
-        envFrom=[{"configMapRef": {"name": "extra-settings"}}, {"secretRef": {"name": "extra-secrets"}, "prefix": "X_"}],
+        envFrom=[{"configMapRef": {"name": "extra-settings"}},
+                 {"secretRef": {"name": "extra-secrets"}, "prefix": "X_"}],
     )
     deployment = children(spec)[("Deployment", "panelapp-worker")]
     variables = container(deployment)["env"]
