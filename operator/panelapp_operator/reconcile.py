@@ -88,6 +88,8 @@ class Reconciler:
         if body is None:
             body = self.kube.get(kinds.PANELAPP, namespace, name)
             if body is None:
+                with self._pods_lock:
+                    self._pod_failures.pop((namespace, name), None)
                 return Outcome()  # deleted; the garbage collector removes the children
             self.cache.put(kinds.PANELAPP, body)
         if body["metadata"].get("deletionTimestamp"):
@@ -121,15 +123,17 @@ class _Run:
                                              problem=status.ConfigProblem("InvalidSpec", str(problem)),
                                              components=self._components(None)))
 
+        if spec.suspend:
+            # Before the references: a PanelApp is often suspended precisely while its Secrets are
+            # being sorted out.
+            return self._finish(status.Facts(self.generation, self.now, self.previous, suspended=True,
+                                             components=self._components(spec)))
+
         versions, missing = self._read_references(spec)
         if missing:
             self.outcome.requeue_after = MISSING_REFERENCE_REQUEUE_SECONDS
             return self._finish(status.Facts(self.generation, self.now, self.previous,
                                              problem=status.ConfigProblem("MissingReference", missing),
-                                             components=self._components(spec)))
-
-        if spec.suspend:
-            return self._finish(status.Facts(self.generation, self.now, self.previous, suspended=True,
                                              components=self._components(spec)))
 
         if spec.django.secret_key_secret_ref is None:

@@ -69,13 +69,14 @@ def build_status(facts: Facts) -> api.PanelAppStatus:
         cond(PROGRESSING, False, facts.problem.reason, "changes are on hold until the spec is fixed")
         return status.model_copy(update={"phase": "Invalid", "conditions": conditions})
 
+    if facts.suspended:
+        # References are not checked while suspended, so ConfigValid keeps its last value.
+        cond(PROGRESSING, False, "Suspended", "spec.suspend is true: no changes are made")
+        return status.model_copy(update={"phase": "Suspended", "conditions": conditions})
+
     cond(CONFIG_VALID, True, "Valid", "the spec is valid and every referenced Secret and ConfigMap exists")
     if facts.config_hash is not None:
         status = status.model_copy(update={"config_hash": facts.config_hash})
-
-    if facts.suspended:
-        cond(PROGRESSING, False, "Suspended", "spec.suspend is true: no changes are made")
-        return status.model_copy(update={"phase": "Suspended", "conditions": conditions})
 
     decision = facts.upgrade
     assert decision is not None, "an unsuspended valid reconcile always decides the upgrade"
