@@ -141,7 +141,11 @@ def _run(args: argparse.Namespace) -> int:
     logging.getLogger(__name__).info(
         "watching %s; liveness at %s", ", ".join(namespaces) if namespaces else "all namespaces", liveness or "off")
     if args.kubeconfig:
-        os.environ["KUBECONFIG"] = args.kubeconfig  # kopf's own login reads it from the environment
+        # kopf's login loads the client library's default kubeconfig, which that library read from
+        # $KUBECONFIG once, at import: point the default at the file asked for.
+        from kubernetes.config import kube_config
+
+        kube_config.KUBE_CONFIG_DEFAULT_LOCATION = args.kubeconfig
     metrics_server = metrics.serve(controller, args.liveness_host, args.metrics_port) if args.metrics_port else None
     try:
         asyncio.run(kopf.operator(

@@ -60,6 +60,7 @@ class OperatorProcess:
     port: int = field(default_factory=free_port)
     metrics_port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    extra_args: list[str] = field(default_factory=list)
 
     def start(self) -> "OperatorProcess":
         args = [sys.executable, "-m", "panelapp_operator", "run", "--liveness-host", "127.0.0.1",
@@ -68,6 +69,7 @@ class OperatorProcess:
                 "--log-format", "full"]
         for namespace in self.namespaces:
             args += ["--namespace", namespace]
+        args += self.extra_args
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=self.env,
                                         cwd=samples.REPO, start_new_session=True)
