@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "hack"))
 
 from localcluster import ControlPlane, ControlPlaneError, MissingToolError  # noqa: E402
-from localcluster.controlplane import ensure_port_free  # noqa: E402
+from localcluster.controlplane import ensure_port_free, free_port  # noqa: E402
 
 DEMO_NAMESPACE = "panelapp-demo"
 EXAMPLE = REPO / "examples" / "minimal.yaml"
@@ -85,13 +85,38 @@ class Demo:
     def install_crd(self) -> None:
         self.progress("installing the PanelApp CRD from crds/")
         self.cluster.kubectl("apply", "--server-side", "-f", str(CRD_DIR))
-        self.cluster.kubectl("wait", "--for=condition=Established", "crd/panelapps.panelapp.org", "--timeout=60s")
+
+        # Poll rather than `kubectl wait`, which can give up at once on a CRD created a moment ago.
+        def established() -> bool:
+            result = self.cluster.kubectl(
+                "get", "crd", "panelapps.panelapp.org", "-o",
+                "jsonpath={.status.conditions[?(@.type=='Established')].status}", check=False)
+            return result.stdout.strip() == "True"
+
+        wait_for(established, "the PanelApp CRD to be established", 60, self.progress)
 
     def start_operator(self) -> None:
         self.progress("starting the operator (python -m panelapp_operator run)")
         log_path = self.workdir / "operator.log"
         env = self.cluster.env()
-        self.spawn("operator", [sys.executable, "-m", "panelapp_operator", "run"], env, log_path)
+        # Free loopback ports for its liveness and metrics endpoints: the defaults (8080, 9090)
+        # are often taken on a workstation.
+        liveness_port, metrics_port = free_port(), free_port()
+        self.spawn("operator", [sys.executable, "-m", "panelapp_operator", "run", "--liveness-host", "127.0.0.1",
+                                "--liveness-port", str(liveness_port), "--metrics-port", str(metrics_port)],
+                   env, log_path)
+        liveness = f"http://127.0.0.1:{liveness_port}/healthz"
+
+        def alive() -> bool:
+            self.check_alive()
+            try:
+                with urllib.request.urlopen(liveness, timeout=2) as response:
+                    return response.status == 200
+            except OSError:
+                return False
+
+        wait_for(alive, f"the operator's liveness endpoint {liveness}", 60, self.progress)
+        self.progress(f"operator running: liveness {liveness}, metrics http://127.0.0.1:{metrics_port}/metrics")
 
     def apply_example(self) -> None:
         self.progress(f"applying {EXAMPLE.relative_to(REPO)} in namespace {DEMO_NAMESPACE}")

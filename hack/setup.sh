@@ -28,7 +28,9 @@ if ! command -v uv >/dev/null 2>&1 || [[ "$(uv --version | awk '{print $2}')" !=
   python3 -m pip install -q --disable-pip-version-check "uv==$UV_VERSION" >&2
 fi
 log "syncing the Python environment (.venv) from uv.lock"
-uv sync --frozen --extra dev -q >&2
+# The project itself is installed editable; reinstalling it (about a second) picks up a Django app
+# or package added since the last sync, which the editable install's package map would not know.
+uv sync --frozen --extra dev -q --reinstall-package panelapp-operator >&2
 
 # Go-built binaries: etcd, kube-apiserver & co, kubectl, kwok, helm, kube-score (cached by version).
 hack/build-tools.sh
