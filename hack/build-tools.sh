@@ -12,6 +12,8 @@ source "$here/versions.env"
 tools_dir="${PANELAPP_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/panelapp-operator/tools}"
 
 if [[ "${1:-}" == "--print-dir" ]]; then echo "$tools_dir"; exit 0; fi
+# Go's own tarball installs under /usr/local/go; a non-login shell may not have it on PATH.
+command -v go >/dev/null || { [[ -x /usr/local/go/bin/go ]] && PATH="$PATH:/usr/local/go/bin"; }
 command -v go >/dev/null || { echo "build-tools: 'go' is not on PATH; install Go >= 1.26" >&2; exit 1; }
 
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS="-mod=mod -trimpath -buildvcs=false"
