@@ -20,14 +20,14 @@ urlpatterns = [
     path(
         "change_password/",
         auth_views.PasswordChangeView.as_view(
-            template_name="accounts/change_password.html", success_url=reverse_lazy("accounts:profile")
+            template_name="accounts/password_form.html", success_url=reverse_lazy("accounts:profile")
         ),
         name="change_password",
     ),
     path(
         "password_reset/",
         auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
+            template_name="accounts/password_form.html",
             email_template_name="accounts/password_reset_email.txt",
             success_url=reverse_lazy("accounts:password_reset_done"),
         ),
@@ -41,7 +41,7 @@ urlpatterns = [
     path(
         "reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html", success_url=reverse_lazy("accounts:login")
+            template_name="accounts/password_form.html", success_url=reverse_lazy("accounts:login")
         ),
         name="password_reset_confirm",
     ),

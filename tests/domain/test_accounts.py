@@ -89,3 +89,34 @@ def test_a_first_cognito_login_asks_the_curators_to_approve_the_reviewer(mailout
         cognito_user_created.send(sender=User, user=user, request=None)
     assert [m.to for m in mailoutbox] == [[settings.PANEL_APP_EMAIL]]
     assert mailoutbox[0].subject == "New reviewer request"
+
+
+def test_forgotten_password_is_reset_through_the_emailed_link(client, mailoutbox):
+    user = User.objects.create_user("forgetful", email="forgetful@example.org", password="the old passphrase 1")
+    page = client.get("/accounts/password_reset/")
+    assert page.status_code == 200 and b'name="email"' in page.content
+    assert client.post("/accounts/password_reset/", {"email": "forgetful@example.org"}).status_code == 302
+    link = re.search(r"http://testserver(/accounts/reset/\S+)", mailoutbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200 and b'name="new_password1"' in form_page.content
+    new = "a brand new passphrase 2"
+    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new)
+    # A used link is refused with a way to ask for a new one.
+    assert b"no longer valid" in client.get(link, follow=True).content
+
+
+def test_signed_in_user_changes_password_and_sees_form_errors(client):
+    user = User.objects.create_user("changer", email="changer@example.org", password="the old passphrase 1")
+    client.force_login(user)
+    wrong = client.post("/accounts/change_password/", {
+        "old_password": "not it", "new_password1": "x new passphrase 3", "new_password2": "x new passphrase 3"})
+    assert wrong.status_code == 200 and b"old password was entered incorrectly" in wrong.content
+    right = client.post("/accounts/change_password/", {
+        "old_password": "the old passphrase 1", "new_password1": "x new passphrase 3",
+        "new_password2": "x new passphrase 3"})
+    assert right.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("x new passphrase 3")
