@@ -115,14 +115,7 @@ class Bench:
 
     def counters(self) -> dict[str, float]:
         with urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=5) as response:
-            samples = metrics.parse(response.read().decode())
-        totals = {"reconciles": 0.0, "read": 0.0, "write": 0.0, "dry_run": 0.0}
-        for name, value in samples.items():
-            if name.startswith("panelapp_operator_reconciles_total"):
-                totals["reconciles"] += value
-            elif name.startswith("panelapp_operator_api_requests_total"):
-                totals[name.split('type="', 1)[1].split('"', 1)[0]] += value
-        return totals
+            return metrics.totals(response.read().decode())
 
     def operator_peak_rss_mb(self) -> float:
         for line in Path(f"/proc/{self.operator.pid}/status").read_text().splitlines():

@@ -72,3 +72,14 @@ def parse(text: str) -> dict[str, float]:
             name, _, value = line.rpartition(" ")
             samples[name] = float(value)
     return samples
+
+
+def totals(text: str) -> dict[str, float]:
+    """Reconciles, and API reads, writes and dry runs, summed over labels (tests and the benchmark)."""
+    sums = {"reconciles": 0.0, "read": 0.0, "write": 0.0, "dry_run": 0.0}
+    for name, value in parse(text).items():
+        if name.startswith("panelapp_operator_reconciles_total"):
+            sums["reconciles"] += value
+        elif name.startswith("panelapp_operator_api_requests_total"):
+            sums[name.split('type="', 1)[1].split('"', 1)[0]] += value
+    return sums

@@ -93,14 +93,7 @@ class OperatorProcess:
     def counters(self) -> dict[str, float]:
         """Live counters from /metrics: reconciles, and API reads, writes and dry runs."""
         with urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=5) as response:
-            samples = metrics.parse(response.read().decode())
-        totals = {"reconciles": 0.0, "read": 0.0, "write": 0.0, "dry_run": 0.0}
-        for name, value in samples.items():
-            if name.startswith("panelapp_operator_reconciles_total"):
-                totals["reconciles"] += value
-            elif name.startswith("panelapp_operator_api_requests_total"):
-                totals[name.split('type="', 1)[1].split('"', 1)[0]] += value
-        return totals
+            return metrics.totals(response.read().decode())
 
     def kill(self) -> None:
         """SIGKILL: no cleanup, as when a node dies or the OOM killer strikes."""
