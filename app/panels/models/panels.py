@@ -9,6 +9,21 @@ from .base import TimeStampedModel
 DISORDER_KEY_SEPARATOR = "\x1f"
 
 
+class MajorMinorVersion:
+    """`version` ("1.12") and `version_tuple` for a model with major_version and minor_version fields."""
+
+    major_version: int
+    minor_version: int
+
+    @property
+    def version(self) -> str:
+        return f"{self.major_version}.{self.minor_version}"
+
+    @property
+    def version_tuple(self) -> Version:
+        return Version(self.major_version, self.minor_version)
+
+
 class PanelType(models.Model):
     name = models.CharField(max_length=128, unique=True)
     slug = models.SlugField(max_length=128, unique=True)
@@ -133,7 +148,7 @@ class GenePanelSnapshotQuerySet(models.QuerySet):
         return self.order_by("level4title__name", "-major_version", "-minor_version", "panel_id")
 
 
-class GenePanelSnapshot(TimeStampedModel):
+class GenePanelSnapshot(MajorMinorVersion, TimeStampedModel):
     """The live state of a panel: metadata, version and the entities it owns.
 
     There is exactly one row per panel, changed in place; every earlier version is kept only as
@@ -155,14 +170,6 @@ class GenePanelSnapshot(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.level4title.name} v{self.version}"
-
-    @property
-    def version(self) -> str:
-        return f"{self.major_version}.{self.minor_version}"
-
-    @property
-    def version_tuple(self) -> Version:
-        return Version(self.major_version, self.minor_version)
 
     @property
     def name(self) -> str:
@@ -195,7 +202,7 @@ def disorders_key(values) -> str:
     return DISORDER_KEY_SEPARATOR + DISORDER_KEY_SEPARATOR.join(items) + DISORDER_KEY_SEPARATOR if items else ""
 
 
-class HistoricalSnapshot(models.Model):
+class HistoricalSnapshot(MajorMinorVersion, models.Model):
     """A frozen earlier version of a panel: the API panel-detail JSON at that version."""
 
     panel = models.ForeignKey(GenePanel, on_delete=models.PROTECT, related_name="historical_snapshots")
@@ -217,11 +224,3 @@ class HistoricalSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.panel_id} v{self.version}"
-
-    @property
-    def version(self) -> str:
-        return f"{self.major_version}.{self.minor_version}"
-
-    @property
-    def version_tuple(self) -> Version:
-        return Version(self.major_version, self.minor_version)
