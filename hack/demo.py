@@ -27,6 +27,7 @@ sys.path.insert(0, str(REPO / "hack"))
 
 from localcluster import ControlPlane, ControlPlaneError, MissingToolError  # noqa: E402
 from localcluster.controlplane import ensure_port_free, free_port  # noqa: E402
+from localcluster.processes import terminate  # noqa: E402
 
 DEMO_NAMESPACE = "panelapp-demo"
 EXAMPLE = REPO / "examples" / "minimal.yaml"
@@ -197,12 +198,7 @@ class Demo:
 
     def stop(self) -> None:
         for _name, process, _log in reversed(self.processes):
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
+            terminate(process, timeout=20, group=True)  # gunicorn forks workers
         if self.cluster:
             self.cluster.stop()
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
 import ssl
 import subprocess
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from .pki import make_pki
+from .processes import terminate
 from .stages import write_stage_file
 from .tools import Toolbox
 
@@ -152,7 +152,7 @@ class ControlPlane:
             tmpfs = Path("/dev/shm")
             self._etcd_dir = (tmpfs if tmpfs.is_dir() else self.workdir) / f"panelapp-etcd-{os.getpid()}-{etcd_port}"
             etcd = self._spawn("etcd", binaries["etcd"], [
-                f"--name=local", f"--data-dir={self._etcd_dir}",
+                "--name=local", f"--data-dir={self._etcd_dir}",
                 f"--listen-client-urls={etcd_url}", f"--advertise-client-urls={etcd_url}",
                 f"--listen-peer-urls=http://127.0.0.1:{free_port()}",
                 f"--initial-advertise-peer-urls=http://127.0.0.1:{free_port()}",
@@ -210,14 +210,7 @@ class ControlPlane:
     def stop(self) -> None:
         """Stops the components this object started, newest first, and removes etcd's data."""
         for component in reversed(self.components):
-            process = component.process
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            terminate(component.process, timeout=15)
         self.components.clear()
         etcd_dir = getattr(self, "_etcd_dir", None)
         if etcd_dir:

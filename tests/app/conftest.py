@@ -3,7 +3,6 @@ commands run as real subprocesses (panelapp-web, panelapp-worker, panelapp-migra
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import time
 import urllib.error
@@ -13,6 +12,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
+
+from localcluster.processes import terminate
 
 from tests.fixtures.services import (
     VENV_BIN,
@@ -138,13 +139,7 @@ class WebServer:
         return [int(pid) for pid in children]
 
     def stop(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.send_signal(signal.SIGTERM)
-            try:
-                self.popen.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait()
+        terminate(self.popen)
 
 
 def start_web(env: dict[str, str], logdir: Path, *, timeout: float = 90) -> WebServer:
