@@ -56,8 +56,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="port of the Prometheus metrics endpoint GET /metrics (default: $METRICS_PORT or 9090; 0 "
                      "turns it off); it binds to the liveness address")
     run.add_argument("--resync-seconds", type=float, default=float(os.environ.get("RESYNC_SECONDS", "60")),
-                     help="reconcile every PanelApp at least this often, to repair drift no event announced and "
-                     "to notice rotated Secrets (default: $RESYNC_SECONDS or 60)")
+                     help="reconcile every PanelApp at least this often, to repair drift no event announced "
+                     "(default: $RESYNC_SECONDS or 60); rotated Secrets and ConfigMaps are watched and roll "
+                     "the pods at once")
     run.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", "4")),
                      help="PanelApps reconciled in parallel (default: $WORKERS or 4)")
     run.add_argument("--kubeconfig", default=None, help="kubeconfig file (default: in-cluster, then KUBECONFIG)")
@@ -133,10 +134,10 @@ def _run(args: argparse.Namespace) -> int:
     logging.getLogger("kubernetes").setLevel(logging.WARNING)  # never log request/response bodies
 
     namespaces = _namespaces(args)
-    # Referenced Secrets are re-read at most every few seconds (bursts of events), but at least on
-    # every resync, so a rotation is seen within one resync interval.
+    # Referenced Secrets are re-read at most every few seconds (bursts of events); a change the
+    # reference watches report drops its cached facts at once.
     kube = Kube(load_api_client(args.kubeconfig), reference_ttl_seconds=min(5.0, args.resync_seconds / 2))
-    controller = Controller(kube, workers=args.workers, resync_seconds=args.resync_seconds)
+    controller = Controller(kube, workers=args.workers, resync_seconds=args.resync_seconds, namespaces=namespaces)
     liveness = f"http://{args.liveness_host}:{args.liveness_port}/healthz" if args.liveness_port else None
     logging.getLogger(__name__).info(
         "watching %s; liveness at %s", ", ".join(namespaces) if namespaces else "all namespaces", liveness or "off")

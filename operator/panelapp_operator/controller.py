@@ -2,8 +2,9 @@
 
 Watch events (fed in by handlers.py) update the cache and queue the affected PanelApp; worker
 threads take keys from the queue and run the one reconcile; a timer queues every known PanelApp
-again each resync interval, which catches anything no event announced (a rotated Secret, a pod
-that started crash-looping). Keys are (namespace, name).
+again each resync interval, which catches anything no event announced (a pod that started
+crash-looping). Referenced Secrets and ConfigMaps have watches of their own (references.py): a
+rotation queues the PanelApps that use it at once. Keys are (namespace, name).
 
 Why not kopf's own timers and change handlers: kopf gives every resource with a timer a finalizer
 (deletion would then hang whenever the operator is not running), and its change handlers write
@@ -25,6 +26,7 @@ from panelapp_operator.cache import Cache
 from panelapp_operator.kinds import Kind
 from panelapp_operator.kube import ApiError, Kube
 from panelapp_operator.reconcile import Reconciler
+from panelapp_operator.references import ReferenceIndex, ReferenceWatcher
 from panelapp_operator.render import names
 from panelapp_operator.workqueue import WorkQueue
 
@@ -38,11 +40,15 @@ COALESCE_SECONDS = 0.05
 
 class Controller:
     def __init__(self, kube: Kube, *, workers: int = 4, resync_seconds: float = 60.0,
-                 cache: Cache | None = None):
+                 cache: Cache | None = None, namespaces: list[str] | None = None,
+                 watch_references: bool = True):
         self.kube = kube
         self.cache = cache or Cache()
         self.queue = WorkQueue()
-        self.reconciler = Reconciler(kube, self.cache)
+        self.references = ReferenceIndex()
+        self.reconciler = Reconciler(kube, self.cache, references=self.references)
+        self.reference_watcher = (ReferenceWatcher(kube, namespaces or [], self.on_reference_change)
+                                  if watch_references else None)
         self.workers = workers
         self.resync_seconds = resync_seconds
         self._generations: dict[tuple[str, str], int] = {}
@@ -63,10 +69,14 @@ class Controller:
         timer = threading.Thread(target=self._resync_forever, name="resync", daemon=True)
         timer.start()
         self._threads.append(timer)
+        if self.reference_watcher is not None:
+            self.reference_watcher.start()
         log.info("controller started: %d workers, resync every %ss", self.workers, self.resync_seconds)
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stopping.set()
+        if self.reference_watcher is not None:
+            self.reference_watcher.stop()
         self.queue.shutdown()
         deadline = time.monotonic() + timeout
         for thread in self._threads:
@@ -82,6 +92,7 @@ class Controller:
         key = (meta["namespace"], meta["name"])
         if event_type == "DELETED":
             self.cache.delete(kinds.PANELAPP, *key)
+            self.references.forget(key[0], (kinds.PANELAPP.kind, key[1]))
             self.queue.forget(key)
             with self._lock:
                 self._generations.pop(key, None)
@@ -108,6 +119,17 @@ class Controller:
         owner = _owner_name(body)
         if owner is not None:
             self.queue.add((meta["namespace"], owner), delay)
+
+    def on_reference_change(self, kind: Kind, namespace: str, name: str) -> None:
+        """A Secret or ConfigMap changed (called by the reference watches for every one)."""
+        referrers = self.references.referrers(kind.kind, namespace, name)
+        if not referrers:
+            return
+        # The facts cached for a few seconds are stale now: the reconcile must read the new version.
+        self.kube.forget_reference(kind, namespace, name)
+        for owner_kind, owner in referrers:
+            if owner_kind == kinds.PANELAPP.kind:
+                self.queue.add((namespace, owner), COALESCE_SECONDS)
 
     # --- work ----------------------------------------------------------------------------------
 

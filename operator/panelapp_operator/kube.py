@@ -15,7 +15,7 @@ import socket
 import threading
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -31,6 +31,7 @@ from panelapp_operator.render import names
 log = logging.getLogger(__name__)
 
 PARTIAL_METADATA = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1"
+PARTIAL_METADATA_LIST = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"
 HANDOFF_FIELD_MANAGER = f"{names.FIELD_MANAGER}-replicas-handoff"
 
 
@@ -68,7 +69,7 @@ class ApiStats:
         with self._lock:
             if dry_run:
                 self.dry_runs[(verb, kind)] += 1
-            elif verb in ("GET", "LIST"):
+            elif verb in ("GET", "LIST", "WATCH"):
                 self.reads[(verb, kind)] += 1
             else:
                 self.writes[(verb, kind)] += 1
@@ -217,6 +218,48 @@ class Kube:
     def forget_reference(self, kind: Kind, namespace: str, name: str) -> None:
         with self._references_lock:
             self._references.pop((kind.kind, namespace, name), None)
+
+    # --- metadata-only watches (referenced Secrets and ConfigMaps) ------------------------------
+
+    def list_metadata(self, kind: Kind, namespace: str | None) -> tuple[list[dict[str, Any]], str]:
+        """Metadata of every object of a kind (no data: the server strips it), and the list's
+        resourceVersion to start a watch from."""
+        result = self._request("LIST", kind, path_of(kind, namespace), accept=PARTIAL_METADATA_LIST)
+        return [item["metadata"] for item in result.get("items") or ()], result["metadata"]["resourceVersion"]
+
+    def watch_metadata(self, kind: Kind, namespace: str | None, resource_version: str,
+                       timeout_seconds: int = 300) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(event type, metadata) of every change after `resource_version`, until the server ends
+        the watch (after `timeout_seconds`). The server sends metadata only, so a Secret's data never
+        reaches this process. Raises ApiError(410) when the version is too old: list again."""
+        path = path_of(kind, namespace)
+        query = [("watch", "true"), ("resourceVersion", resource_version), ("allowWatchBookmarks", "true"),
+                 ("timeoutSeconds", str(timeout_seconds))]
+        self.stats.count("WATCH", kind.kind)
+        try:
+            response = self.api_client.call_api(
+                path, "GET", query_params=query, header_params={"Accept": PARTIAL_METADATA},
+                auth_settings=["BearerToken"], _preload_content=False, _return_http_data_only=True,
+                _request_timeout=(10, timeout_seconds + 30),
+            )
+        except ApiException as error:
+            raise _api_error(error, "WATCH", path) from None
+        try:
+            buffer = b""
+            for chunk in response.stream(4096, decode_content=True):
+                buffer += chunk
+                while b"\n" in buffer:
+                    line, buffer = buffer.split(b"\n", 1)
+                    if not line.strip():
+                        continue
+                    event = json.loads(line)
+                    obj = event.get("object") or {}
+                    if event.get("type") == "ERROR":
+                        raise ApiError(obj.get("code") or 0, obj.get("reason") or "", obj.get("message") or "",
+                                       "WATCH", path)
+                    yield event["type"], obj.get("metadata") or {}
+        finally:
+            response.release_conn()
 
     # --- writes ----------------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from panelapp_operator import drift, events, health, kinds, status, upgrade, val
 from panelapp_operator import spec as api
 from panelapp_operator.cache import Cache
 from panelapp_operator.kube import ApiError, Kube, now_rfc3339
+from panelapp_operator.references import ReferenceIndex
 from panelapp_operator.render import RenderInput, env, hashing, identity, jobs, names, render_children
 
 log = logging.getLogger(__name__)
@@ -57,9 +58,11 @@ class Outcome:
 
 class Reconciler:
     def __init__(self, kube: Kube, cache: Cache, *, clock: Callable[[], str] = now_rfc3339,
-                 new_secret_key: Callable[[], str] = lambda: random_secrets.token_urlsafe(50)):
+                 new_secret_key: Callable[[], str] = lambda: random_secrets.token_urlsafe(50),
+                 references: ReferenceIndex | None = None):
         self.kube = kube
         self.cache = cache
+        self.references = references or ReferenceIndex()
         self.clock = clock
         self.new_secret_key = new_secret_key
         # An observation cache, not state: losing it costs one extra pod listing.
@@ -122,6 +125,7 @@ class _Run:
             return self._finish(status.Facts(self.generation, self.now, self.previous,
                                              problem=status.ConfigProblem("InvalidSpec", str(problem)),
                                              components=self._components(None)))
+        self._index_references(spec)
 
         if spec.suspend:
             # Before the references: a PanelApp is often suspended precisely while its Secrets are
@@ -143,7 +147,8 @@ class _Run:
         config_hash = hashing.config_hash(config_data, versions, spec.force_reload)
         decision = self._decide_upgrade(spec)
         inp = RenderInput(name=self.name, namespace=self.namespace, spec=spec, config_hash=config_hash,
-                          workload_image=decision.workload_image, uid=self.uid)
+                          workload_image=decision.workload_image, uid=self.uid,
+                          new_deployments=self._new_autoscaled_deployments(spec, decision.workload_image))
 
         desired = render_children(inp)
         rejected = self._apply_children(spec, desired.objects)
@@ -162,6 +167,14 @@ class _Run:
                                          components=components, config_hash=config_hash))
 
     # --- observe -------------------------------------------------------------------------------
+
+    def _index_references(self, spec: api.PanelAppSpec) -> None:
+        """Tell the reference watches what this spec names, missing objects included: a rotation,
+        or the creation of a missing one, then queues this PanelApp at once."""
+        named = {(ref.kind, ref.name) for ref in env.all_references(spec)}
+        if spec.django.secret_key_secret_ref is None:
+            named.add((kinds.SECRET.kind, self.child_names.generated_secret))
+        self.r.references.set(self.namespace, (kinds.PANELAPP.kind, self.name), named)
 
     def _read_references(self, spec: api.PanelAppSpec) -> tuple[dict[str, str], str]:
         """resourceVersions of every referenced Secret/ConfigMap, and what is missing (a message)."""
@@ -227,6 +240,27 @@ class _Run:
             stuck = [reason for reasons in health.pod_failures(pods).values() for reason in reasons]
             decision = upgrade.with_stuck_pods(decision, stuck)
         return decision
+
+    def _new_autoscaled_deployments(self, spec: api.PanelAppSpec, workload_image: str | None) -> frozenset[str]:
+        """Autoscaled components whose Deployment is about to be created. Absence from the cache is
+        confirmed with a read: a cold cache (the operator just started) is no proof, and setting
+        the minimum on a live Deployment would undo the autoscaler's work."""
+        if workload_image is None:
+            return frozenset()
+        new = set()
+        for component, autoscaling in ((names.COMPONENT_WEB, spec.web.autoscaling),
+                                       (names.COMPONENT_WORKER, spec.worker.autoscaling)):
+            if not autoscaling.enabled:
+                continue
+            name = self.child_names.deployment(component)
+            if self.cache.get(kinds.DEPLOYMENT, self.namespace, name) is not None:
+                continue
+            live = self.kube.get(kinds.DEPLOYMENT, self.namespace, name)
+            if live is None:
+                new.add(component)
+            else:
+                self.cache.put(kinds.DEPLOYMENT, live)
+        return frozenset(new)
 
     def _deployed_image(self) -> str | None:
         """The web Deployment's image, for a PanelApp whose status was lost."""

@@ -22,7 +22,7 @@ NAMESPACED_RESOURCES = {
     "policy/poddisruptionbudgets": {"list", "watch", "create", "patch", "delete"},
     "/configmaps": {"get", "list", "watch", "create", "patch", "delete"},
     "batch/jobs": {"get", "list", "watch", "create", "patch", "delete"},
-    "/secrets": {"get", "create"},
+    "/secrets": {"get", "list", "watch", "create"},  # list and watch: metadata only
     "/pods": {"list", "watch"},
     "/events": {"create"},
 }

@@ -104,7 +104,8 @@ runs the operator with exactly these rights; keep the two in step.
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
   verbs: ["list", "watch", "create", "patch", "delete"]
-# ConfigMaps: the rendered one is a child; ConfigMaps named in spec.envFrom are read (get).
+# ConfigMaps: the rendered one is a child; ConfigMaps named in spec.env/envFrom are read (get),
+# and all are watched metadata-only so that a change to a referenced one rolls the pods at once.
 - apiGroups: [""]
   resources: ["configmaps"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
@@ -112,12 +113,13 @@ runs the operator with exactly these rights; keep the two in step.
 - apiGroups: ["batch"]
   resources: ["jobs"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
-# Secrets: referenced ones are read by name (only their resourceVersion and key names are kept,
-# to roll pods when a Secret rotates); one generated SECRET_KEY Secret per PanelApp is created.
-# No list or watch: the operator never streams Secrets.
+# Secrets: referenced ones are read by name (only their resourceVersion and key names are kept);
+# one generated SECRET_KEY Secret per PanelApp is created. list and watch are for a metadata-only
+# watch (the API server sends PartialObjectMetadata, never the data) that rolls the pods as soon
+# as a referenced Secret rotates.
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get", "create"]
+  verbs: ["get", "list", "watch", "create"]
 # Pods are only read: listed to say why a component or Job fails (e.g. CrashLoopBackOff), and the
 # migration and collectstatic Jobs' pods are watched to see a step finish at once.
 - apiGroups: [""]

@@ -15,7 +15,9 @@ class RenderInput:
     `workload_image` is the image web, worker and beat should run *now*: the spec's image once its
     migration and collectstatic succeeded, the previous image while they have not, and None before
     the very first migration (then no Deployment is rendered). `uid` is the PanelApp's uid for owner
-    references; it is None when rendering without a cluster (`render FILE`).
+    references; it is None when rendering without a cluster (`render FILE`). `new_deployments`:
+    components whose Deployment does not exist yet; under an autoscaler they are created at
+    minReplicas (left unset, the Deployment would start at one and wait for the autoscaler).
     """
 
     name: str
@@ -24,6 +26,7 @@ class RenderInput:
     config_hash: str
     workload_image: str | None
     uid: str | None = None
+    new_deployments: frozenset[str] = frozenset()
 
     @property
     def names(self) -> names.ChildNames:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from panelapp_operator import spec as api
 from panelapp_operator.render import env, names
 from panelapp_operator.render.context import RenderInput
 from panelapp_operator.render.pods import ContainerPlan, pod_template
@@ -29,6 +30,15 @@ def _http_probe(host: str, period: int, failures: int, timeout: int) -> dict[str
         "failureThreshold": failures,
         "timeoutSeconds": timeout,
     }
+
+
+def _replicas(inp: RenderInput, component: str, replicas: int, autoscaling: api.AutoscalingSpec) -> int | None:
+    """The replica count the operator sets: none under an autoscaler (it never fights one), except
+    when the Deployment is created, which then starts at the autoscaler's minimum instead of one.
+    The operator hands that value over to another field manager before it stops setting it."""
+    if not autoscaling.enabled:
+        return replicas
+    return autoscaling.min_replicas if component in inp.new_deployments else None
 
 
 def _deployment(inp: RenderInput, component: str, template: dict[str, Any], *,
@@ -76,7 +86,7 @@ def render_web_deployment(inp: RenderInput, image: str) -> dict[str, Any]:
     )
     return _deployment(
         inp, names.COMPONENT_WEB, pod_template(inp, plan),
-        replicas=None if web.autoscaling.enabled else web.replicas,
+        replicas=_replicas(inp, names.COMPONENT_WEB, web.replicas, web.autoscaling),
         strategy=NO_DOWNTIME_STRATEGY,
     )
 
@@ -95,7 +105,7 @@ def render_worker_deployment(inp: RenderInput, image: str) -> dict[str, Any]:
     )
     return _deployment(
         inp, names.COMPONENT_WORKER, pod_template(inp, plan),
-        replicas=None if worker.autoscaling.enabled else worker.replicas,
+        replicas=_replicas(inp, names.COMPONENT_WORKER, worker.replicas, worker.autoscaling),
         strategy=NO_DOWNTIME_STRATEGY,
     )
 

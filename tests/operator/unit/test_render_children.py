@@ -88,6 +88,20 @@ def test_autoscaled_deployments_leave_replicas_to_the_autoscaler():
     assert ("HorizontalPodAutoscaler", "panelapp-worker") not in rendered
 
 
+def test_a_deployment_created_under_an_autoscaler_starts_at_its_minimum():
+    spec = samples.minimal_spec(web={"autoscaling": {"enabled": True, "minReplicas": 3}},
+                                worker={"replicas": 4, "autoscaling": {"enabled": True, "minReplicas": 5,
+                                                                       "maxReplicas": 8}})
+    created = children(spec, new_deployments=frozenset({"web", "worker"}))
+    assert created[("Deployment", "panelapp-web")]["spec"]["replicas"] == 3
+    assert created[("Deployment", "panelapp-worker")]["spec"]["replicas"] == 5
+    # Once it exists, the count is the autoscaler's alone.
+    assert "replicas" not in children(spec)[("Deployment", "panelapp-web")]["spec"]
+    # Without an autoscaler, a new Deployment simply gets its replicas.
+    plain = children(samples.minimal_spec(), new_deployments=frozenset({"web"}))
+    assert plain[("Deployment", "panelapp-web")]["spec"]["replicas"] == 2
+
+
 def test_disruption_budgets():
     spec = samples.minimal_spec(web={"podDisruptionBudget": {"enabled": True, "minAvailable": "50%"}},
                                 worker={"podDisruptionBudget": {"enabled": True}})
