@@ -41,7 +41,9 @@ def _gene_record(symbol: str, n: int) -> dict:
 
 
 @transaction.atomic
-def build(genes: int = 40_000, panels: int = 300, entities: int = 30_000, big_panel: int = 1_000, seed: int = 5) -> dict:
+def build(
+    genes: int = 40_000, panels: int = 300, entities: int = 30_000, big_panel: int = 1_000, seed: int = 5, brca1_panels: int = 60
+) -> dict:
     from django.contrib.auth import get_user_model
 
     from panels.imports.gene_records import SAMPLE_GENES_FILE, read_json_file, upsert_genes
@@ -104,14 +106,14 @@ def build(genes: int = 40_000, panels: int = 300, entities: int = 30_000, big_pa
     for snapshot in snapshots:
         snapshot.save(update_fields=["relevant_disorders_key"])  # derived on save()
 
-    # Which genes go on which panel: 1,000 on the big one, BRCA1 on 60, the rest spread evenly.
+    # Which genes go on which panel: 1,000 on the big one, BRCA1 on 60 (or brca1_panels), the rest spread evenly.
     per_panel = {snapshots[0].pk: rng.sample(symbols, big_panel)}
     remaining = entities - big_panel
     others = snapshots[1:]
     for index, snapshot in enumerate(others):
         count = remaining // len(others) + (1 if index < remaining % len(others) else 0)
         chosen = rng.sample(symbols, count)
-        if index < 60 and "BRCA1" not in chosen:
+        if index < brca1_panels and "BRCA1" not in chosen:
             chosen[0] = "BRCA1"
         per_panel[snapshot.pk] = chosen
     rows = []

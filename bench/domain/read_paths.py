@@ -1,0 +1,123 @@
+"""Figures: p50/p99 latency and requests per second of the reads people wait on, uncached and
+cached, at 1, 4 and 8 clients, with the SQL statements each request costs, on PostgreSQL.
+
+The data set has the shape of the large upload (see upload_shape.py): 120 panels, one of 1,000
+genes, BRCA1 on 40 panels, 7,649 gene entities (dataset.py, with sources, tags and reviews).
+
+* ``uncached``: gunicorn runs uncached_settings (docker-aws with Django's dummy cache), so every
+  request builds its answer from the database: what the first reader after a change pays.
+* ``cached``: docker-aws as shipped (answers kept per panel revision, see app/panels/cache.py).
+
+The load generator shares the 2 cores with gunicorn and PostgreSQL, and other work runs on the
+machine: the figures come with the load average.
+
+    .venv/bin/python bench/domain/read_paths.py [--seconds 10] [--clients 1,4,8] [--workers 2]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path[:0] = [str(REPO), str(REPO / "app"), str(REPO / "bench" / "app"), str(HERE)]
+
+from api_latency import measure, run, start_web  # noqa: E402
+from support import PLACEHOLDER_ENV, VENV_BIN, stop  # noqa: E402
+
+
+def statements_per_request(paths: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
+    """``(uncached, cached)`` SQL statements of one request to each path, in this process."""
+    from django.db import connection
+    from django.test import Client, override_settings
+
+    counts: dict[str, list[int]] = {}
+
+    def count_once(path: str) -> int:
+        statements = [0]
+
+        def counter(execute, sql, params, many, context):
+            statements[0] += 1
+            return execute(sql, params, many, context)
+
+        client = Client(HTTP_HOST="localhost", HTTP_ACCEPT="application/json" if "/api/" in path else "text/html")
+        with connection.execute_wrapper(counter):
+            response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        return statements[0]
+
+    for label, path in paths:
+        counts[label] = [count_once(path)]
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bench"}}):
+        for label, path in paths:
+            count_once(path)  # fill the cache
+            counts[label].append(count_once(path))
+    return {label: (a, b) for label, (a, b) in counts.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--clients", default="1,4,8")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    clients = [int(c) for c in args.clients.split(",")]
+
+    from tests.fixtures.services import start_postgres
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-pg-"))
+    server, stop_postgres = start_postgres(workdir / "cluster")
+    env = {**PLACEHOLDER_ENV, "DATABASE_URL": server.url, "DJANGO_LOG_LEVEL": "WARNING"}
+    try:
+        run([str(VENV_BIN / "panelapp-migrate")], env)
+        os.environ.update({**env, "DJANGO_SETTINGS_MODULE": "uncached_settings"})
+        import django
+
+        django.setup()
+        from django.db import connection, connections
+
+        from dataset import build
+
+        summary = build(genes=20_000, panels=120, entities=7_649, big_panel=1_000, brca1_panels=40)
+        connection.cursor().execute("ANALYZE")
+        big = summary["big_panel_id"]
+        targets = [
+            ("panel list", "/api/v1/panels/"),
+            ("panel of 1,000 genes", f"/api/v1/panels/{big}/"),
+            ("panel page (1,000 genes)", f"/panels/{big}/"),
+            ("genes/BRCA1", "/api/v1/genes/BRCA1/"),
+        ]
+        print(
+            f"data set: {summary['genes']} genes, {summary['panels']} panels, {summary['gene_entities']} gene entities "
+            f"(BRCA1 on {summary['brca1_panels']} panels)"
+        )
+        statements = statements_per_request(targets)
+        connections.close_all()
+        print(f"{'SQL statements per request':32} {'uncached':>9} {'cached':>7}")
+        for label, _ in targets:
+            print(f"{label:32} {statements[label][0]:9d} {statements[label][1]:7d}")
+        bench_path = f"{REPO / 'app'}{os.pathsep}{HERE}"
+        for mode, settings in (("uncached", "uncached_settings"), ("cached", "panelapp.settings.docker-aws")):
+            web, port = start_web({**env, "DJANGO_SETTINGS_MODULE": settings, "PYTHONPATH": bench_path}, args.workers)
+            try:
+                print(f"\n{mode}: gunicorn {args.workers} workers, {args.seconds:.0f} s per figure")
+                print(f"{'endpoint':28} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'load':>6}")
+                for label, path in targets:
+                    for count in clients:
+                        load = os.getloadavg()[0]
+                        figures = measure(port, path, args.seconds, count)
+                        print(
+                            f"{label:28} {count:7d} {figures['rps']:8.1f} {figures['p50']:8.1f} {figures['p99']:8.1f} {load:6.2f}",
+                            flush=True,
+                        )
+            finally:
+                stop(web)
+    finally:
+        stop_postgres()
+
+
+if __name__ == "__main__":
+    main()
