@@ -106,6 +106,9 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("DATABASE_USER", "PostgreSQL user name.", _G_DATABASE, need="required-without-DATABASE_URL", secret=True),
     Variable("DATABASE_PASSWORD", "PostgreSQL password (any characters; it is URL-quoted).", _G_DATABASE,
              need="required-without-DATABASE_URL", secret=True),
+    Variable("DATABASE_STATEMENT_TIMEOUT", "Seconds one SQL statement of a web request may run before PostgreSQL "
+             "cancels it and the request answers 503 (0: no limit). Keep it below GUNICORN_TIMEOUT; workers and "
+             "Jobs (migrations, imports) are not limited.", _G_DATABASE, default="30", kind="integer"),
     # --- Email --------------------------------------------------------------------------------
     Variable("EMAIL_HOST", "SMTP server host name.", _G_EMAIL, need="required", local_default="localhost"),
     Variable("EMAIL_PORT", "SMTP server port.", _G_EMAIL, need="required", kind="port", local_default="25"),

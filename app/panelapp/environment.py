@@ -206,29 +206,34 @@ class EnvironmentReader:
 @dataclass(frozen=True)
 class DatabaseConfig:
     url: str  # postgresql://user:quoted-password@host:port/name
+    #: Seconds a web request's statement may run (0: no limit); see panelapp.database.
+    statement_timeout: int = 30
 
 
 def read_database(reader: EnvironmentReader) -> DatabaseConfig | None:
     """DATABASE_URL, or the DATABASE_* parts (port 5432 and name 'panelapp' by default)."""
+    # A day is far beyond any web timeout: a larger value is a unit mistake (milliseconds?).
+    timeout = reader.integer("DATABASE_STATEMENT_TIMEOUT", minimum=0, maximum=86400)
     if reader.is_set("DATABASE_URL"):
         url = reader.url("DATABASE_URL", schemes=("postgres", "postgresql", "postgis"))
-        if url is None:
+        if url is None or timeout is None:
             return None
         parts = urlsplit(url)
         if not parts.hostname or not parts.path.strip("/"):
             reader.problems.append("DATABASE_URL must name a host and a database: "
                                    "postgresql://user:password@host:port/name")
             return None
-        return DatabaseConfig(url=url)
+        return DatabaseConfig(url=url, statement_timeout=timeout)
     host = reader.text("DATABASE_HOST", required=True)
     user = reader.text("DATABASE_USER", required=True)
     password = reader.text("DATABASE_PASSWORD", required=True)
     port = reader.port("DATABASE_PORT")
     name = reader.text("DATABASE_NAME")
-    if None in (host, user, password, port, name):
+    if None in (host, user, password, port, name, timeout):
         return None
     # The password may hold '@', ':' or '/': quoted, like PanelApp does, so the URL parses back exactly.
-    return DatabaseConfig(url=f"postgresql://{quote(user, safe='')}:{quote(password, safe='')}@{host}:{port}/{name}")
+    return DatabaseConfig(url=f"postgresql://{quote(user, safe='')}:{quote(password, safe='')}@{host}:{port}/{name}",
+                          statement_timeout=timeout)
 
 
 @dataclass(frozen=True)

@@ -148,7 +148,8 @@ class _Run:
         decision = self._decide_upgrade(spec)
         inp = RenderInput(name=self.name, namespace=self.namespace, spec=spec, config_hash=config_hash,
                           workload_image=decision.workload_image, uid=self.uid,
-                          new_deployments=self._new_autoscaled_deployments(spec, decision.workload_image))
+                          new_deployments=self._new_autoscaled_deployments(spec, decision.workload_image),
+                          component_images=decision.workload_component_images)
 
         desired = render_children(inp)
         rejected = self._apply_children(spec, desired.objects)
@@ -160,8 +161,9 @@ class _Run:
         self._run_jobs(inp, spec, decision)
 
         components = self._components(spec)
+        wanted_images = spec.component_image_overrides()
         if (decision.upgrade.state == upgrade.ROLLING_OUT and components
-                and all(c.ready and c.image == spec.image for c in components.values())):
+                and all(c.ready and c.image == wanted_images.get(name, spec.image) for name, c in components.items())):
             decision = upgrade.rollout_finished(decision, self.now)
         return self._finish(status.Facts(self.generation, self.now, self.previous, upgrade=decision,
                                          components=components, config_hash=config_hash))
@@ -226,6 +228,8 @@ class _Run:
             instance=self.name, image=spec.image, trigger=spec.migrations.trigger,
             collectstatic=spec.collectstatic.enabled, recorded=self.previous.upgrade,
             current_image=current_image, jobs=upgrade_jobs, now=self.now, succeeded_jobs=succeeded,
+            component_images=spec.component_image_overrides(),
+            current_component_images=self._current_component_images(current_image),
         ))
         already_recorded = (self.previous.upgrade is not None and self.previous.upgrade.key == decision.upgrade.key
                             and self.previous.upgrade.state == upgrade.UPGRADE_FAILED)
@@ -261,6 +265,20 @@ class _Run:
             else:
                 self.cache.put(kinds.DEPLOYMENT, live)
         return frozenset(new)
+
+    def _current_component_images(self, current_image: str | None) -> dict[str, str]:
+        """Components' own images the Deployments were last moved to: from the status, or, for a
+        PanelApp whose status was lost, whatever the live Deployments run."""
+        if self.previous.image is not None:
+            return dict(self.previous.component_images or {})
+        found = {}
+        for component in names.WORKLOAD_COMPONENTS:
+            live = self.cache.get(kinds.DEPLOYMENT, self.namespace, self.child_names.deployment(component))
+            containers = (live or {}).get("spec", {}).get("template", {}).get("spec", {}).get("containers") or [{}]
+            image = containers[0].get("image")
+            if image is not None and image != current_image:
+                found[component] = image
+        return found
 
     def _deployed_image(self) -> str | None:
         """The web Deployment's image, for a PanelApp whose status was lost."""

@@ -610,8 +610,46 @@ class GunicornSpec(SpecModel):
     )
 
 
+# --- per-component image and command (upstream images) --------------------------------------
+
+COMMAND_PART = Annotated[str, Field(max_length=4096)]
+
+
+def _component_image_field(component: str) -> Any:
+    return Field(
+        default=None, max_length=512, pattern=IMAGE_REFERENCE,
+        description=f"Image of the {component} pods instead of image, with a tag or digest (e.g. a separate "
+        f"upstream {component} image). Changing it is an upgrade like changing image: the migration Job "
+        "(which runs image) goes first.",
+    )
+
+
+def _command_field(default_text: str) -> Any:
+    return Field(
+        default=None, max_length=64,
+        description=f"Command (the container's entrypoint) instead of {default_text}. An empty list keeps the "
+        "image's own ENTRYPOINT and CMD, e.g. for an upstream image that starts itself.",
+    )
+
+
+def _args_field() -> Any:
+    return Field(default=None, max_length=256,
+                 description="Arguments (the container's args) after the command or the image's entrypoint.")
+
+
+def _image_tag_rule() -> Rule:
+    return Rule(
+        cel="!has(self.image) || self.image.matches('" + IMAGE_HAS_TAG_OR_DIGEST + "')",
+        message="image needs a tag or a digest, so that a new release is a new reference (a new migration)",
+        field=".image",
+        holds=lambda m: m.image is None or _has_tag_or_digest(m.image),
+    )
+
+
 class WebSpec(SpecModel):
     """The web Deployment: gunicorn on port 8080."""
+
+    __rules__: ClassVar[tuple[Rule, ...]] = (_image_tag_rule(),)
 
     replicas: int = Field(default=2, ge=0, le=1000, description="Replicas when autoscaling is off.")
     resources: ResourceRequirements | None = Field(
@@ -632,12 +670,18 @@ class WebSpec(SpecModel):
         "gracefulTimeout.",
     )
     pod_template: PodTemplateOverrides | None = Field(default=None, description="Overrides for web pods only.")
+    image: str | None = _component_image_field("web")
+    command: list[COMMAND_PART] | None = _command_field(
+        "panelapp-web. The server must listen on 8080 and answer GET /version/ (the probes)")
+    args: list[COMMAND_PART] | None = _args_field()
 
 
 class WorkerSpec(SpecModel):
     """The Celery worker Deployment, consuming the SQS queue. It has no liveness probe on purpose:
     SQS offers no remote control, so `celery inspect ping` cannot work, and a broker outage must not
     restart every worker."""
+
+    __rules__: ClassVar[tuple[Rule, ...]] = (_image_tag_rule(),)
 
     replicas: int = Field(default=1, ge=0, le=1000, description="Replicas when autoscaling is off.")
     concurrency: int = Field(default=2, ge=1, le=64, description="Celery processes per pod (--concurrency).")
@@ -654,10 +698,16 @@ class WorkerSpec(SpecModel):
         "queue's default visibility timeout.",
     )
     pod_template: PodTemplateOverrides | None = Field(default=None, description="Overrides for worker pods only.")
+    image: str | None = _component_image_field("worker")
+    command: list[COMMAND_PART] | None = _command_field(
+        "panelapp-worker --concurrency=<concurrency> (concurrency then has no effect)")
+    args: list[COMMAND_PART] | None = _args_field()
 
 
 class BeatSpec(SpecModel):
     """The Celery beat scheduler: a singleton (one replica, Recreate strategy, no autoscaler)."""
+
+    __rules__: ClassVar[tuple[Rule, ...]] = (_image_tag_rule(),)
 
     enabled: bool = Field(default=True, description="Run the beat Deployment (PanelApp schedules periodic checks).")
     resources: ResourceRequirements | None = Field(
@@ -665,6 +715,10 @@ class BeatSpec(SpecModel):
         "memory limit of 256Mi."
     )
     pod_template: PodTemplateOverrides | None = Field(default=None, description="Overrides for the beat pod only.")
+    image: str | None = _component_image_field("beat")
+    command: list[COMMAND_PART] | None = _command_field(
+        "panelapp-beat. The root filesystem is read-only: keep the schedule file under /tmp")
+    args: list[COMMAND_PART] | None = _args_field()
 
 
 class MigrationsSpec(SpecModel):
@@ -683,6 +737,12 @@ class MigrationsSpec(SpecModel):
     resources: ResourceRequirements | None = Field(default=None, description="Resources of the Job's container. "
                                                    "Defaults to the web defaults.")
     pod_template: PodTemplateOverrides | None = Field(default=None, description="Overrides for the Job's pod only.")
+    command: list[COMMAND_PART] | None = Field(
+        default=None, min_length=1, max_length=64,
+        description="Command of the migration Job (it runs image) instead of panelapp-migrate, e.g. [python, "
+        "manage.py, migrate, --noinput] for an upstream image. It must exit 0 once the database is migrated.",
+    )
+    args: list[COMMAND_PART] | None = _args_field()
 
 
 class CollectstaticSpec(SpecModel):
@@ -693,6 +753,13 @@ class CollectstaticSpec(SpecModel):
     timeout_seconds: int = Field(default=900, ge=10, le=86400, description="Deadline of the Job.")
     resources: ResourceRequirements | None = Field(default=None, description="Resources of the Job's container.")
     pod_template: PodTemplateOverrides | None = Field(default=None, description="Overrides for the Job's pod only.")
+    command: list[COMMAND_PART] | None = Field(
+        default=None, min_length=1, max_length=64,
+        description="Command of the collectstatic Job (it runs image) instead of panelapp-collectstatic, e.g. "
+        "[python, manage.py, collectstatic, --noinput]. Never add --clear: pods of the previous release still "
+        "link the old files.",
+    )
+    args: list[COMMAND_PART] | None = _args_field()
 
 
 # --- networking ---------------------------------------------------------------------------------
@@ -847,6 +914,12 @@ class PanelAppSpec(SpecModel):
     network_policy: NetworkPolicySpec = Field(default_factory=NetworkPolicySpec,
                                               description="Optional NetworkPolicy.")
 
+    def component_image_overrides(self) -> dict[str, str]:
+        """Components whose pods run an image of their own instead of `image` (upstream images)."""
+        own = {"web": self.web.image, "worker": self.worker.image,
+               "beat": self.beat.image if self.beat.enabled else None}
+        return {component: image for component, image in own.items() if image is not None}
+
 
 # --- status -------------------------------------------------------------------------------------
 
@@ -924,6 +997,9 @@ class PanelAppStatus(StatusModel):
     image: str | None = Field(default=None, description="Image web, worker and beat run (set when the Deployments "
                               "are moved to it).")
     migrated_image: str | None = Field(default=None, description="Last image whose migration Job succeeded.")
+    component_images: dict[str, str] | None = Field(
+        default=None, description="Images of the components that run their own (web.image, worker.image, "
+        "beat.image), set with image when the Deployments are moved to them.")
     upgrade: UpgradeStatus | None = Field(default=None, description="The current or last upgrade.")
     components: ComponentsStatus | None = Field(default=None, description="Per-component replicas and readiness.")
     config_hash: str | None = Field(default=None, description="Hash of the rendered configuration and the "

@@ -83,7 +83,8 @@ def build_status(facts: Facts) -> api.PanelAppStatus:
     upgrade = decision.upgrade
     status = status.model_copy(update={"upgrade": upgrade})
     if decision.jobs_done:
-        status = status.model_copy(update={"image": upgrade.image, "migrated_image": upgrade.image})
+        status = status.model_copy(update={"image": upgrade.image, "migrated_image": upgrade.image,
+                                           "component_images": dict(decision.workload_component_images) or None})
     elif upgrade.state == upgrades.COLLECTING_STATIC:
         status = status.model_copy(update={"migrated_image": upgrade.image})
 

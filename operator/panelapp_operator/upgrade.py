@@ -73,6 +73,9 @@ class UpgradeInput:
     jobs: Mapping[str, Mapping[str, Any]]  # this instance's migrate/collectstatic Jobs by name
     now: str
     succeeded_jobs: frozenset[str] = frozenset()  # Jobs one of whose pods exited 0
+    # Components' own images (spec.web.image, ...) and those the Deployments were last moved to.
+    component_images: Mapping[str, str] = field(default_factory=dict)
+    current_component_images: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,8 @@ class UpgradeDecision:
     upgrade: api.UpgradeStatus
     # Image the Deployments must run now; None before the first migration of a new installation.
     workload_image: str | None
+    # Components that run an image of their own now (instead of workload_image).
+    workload_component_images: Mapping[str, str] = field(default_factory=dict)
     create: tuple[str, ...] = ()  # components of Jobs to create: "migrate" and/or "collectstatic"
     delete: tuple[str, ...] = ()  # names of Jobs to delete (stale runs, and old ones once done)
     failed_job: str | None = None  # a Job that just failed: its pods explain why
@@ -110,7 +115,7 @@ class _Plan:
 
 
 def decide(inp: UpgradeInput) -> UpgradeDecision:
-    key = names.upgrade_key(inp.image, inp.trigger)
+    key = names.upgrade_key(inp.image, inp.trigger, inp.component_images)
     child = names.ChildNames(inp.instance)
     migration_name, collectstatic_name = child.migration_job(key), child.collectstatic_job(key)
     recorded = inp.recorded if inp.recorded is not None and inp.recorded.key == key else None
@@ -138,6 +143,7 @@ def decide(inp: UpgradeInput) -> UpgradeDecision:
 
     jobs_done = plan.state in JOBS_DONE_STATES
     workload_image = inp.image if jobs_done else inp.current_image
+    workload_component_images = dict(inp.component_images if jobs_done else inp.current_component_images)
 
     delete: tuple[str, ...] = ()
     if stale_running and not jobs_done:
@@ -150,6 +156,7 @@ def decide(inp: UpgradeInput) -> UpgradeDecision:
     return UpgradeDecision(
         upgrade=upgrade,
         workload_image=workload_image,
+        workload_component_images=workload_component_images,
         create=tuple(plan.create),
         delete=delete,
         failed_job=plan.failed_job,

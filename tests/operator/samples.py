@@ -101,6 +101,9 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
      "spec.web.autoscaling.minReplicas", "must not exceed"),
     ("smtp-user-without-password", {"email.userSecretRef": {"name": "smtp", "key": "user"}},
      "spec.email.userSecretRef", "both"),
+    ("component-image-without-tag", {"worker.image": "registry.example.org/panelapp-worker"}, "spec.worker.image",
+     "tag or a digest"),
+    ("empty-migration-command", {"migrations.command": []}, "spec.migrations.command", ""),
 ]
 
 

@@ -40,6 +40,11 @@ DATABASES = {
         _env.database.url, engine="django.db.backends.postgresql", conn_max_age=60, conn_health_checks=True,
     )
 }
+# No web request holds the database longer than this (panelapp.database); workers are not limited.
+DATABASE_STATEMENT_TIMEOUT = _env.database.statement_timeout
+MIDDLEWARE = [*MIDDLEWARE]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware"),
+                  "panelapp.database.StatementTimeoutMiddleware")
 
 # --- S3: two buckets, unsigned URLs on their own domains ------------------------------------------
 _s3 = _env.s3

@@ -42,10 +42,10 @@ def render_children(inp: RenderInput) -> DesiredChildren:
         if budget.enabled:
             objects.append(scaling.render_disruption_budget(inp, component, budget))
     if inp.workload_image is not None:
-        objects.append(workloads.render_web_deployment(inp, inp.workload_image))
-        objects.append(workloads.render_worker_deployment(inp, inp.workload_image))
+        objects.append(workloads.render_web_deployment(inp, inp.image_of(names.COMPONENT_WEB)))
+        objects.append(workloads.render_worker_deployment(inp, inp.image_of(names.COMPONENT_WORKER)))
         if spec.beat.enabled:
-            objects.append(workloads.render_beat_deployment(inp, inp.workload_image))
+            objects.append(workloads.render_beat_deployment(inp, inp.image_of(names.COMPONENT_BEAT)))
     for component, autoscaling in ((names.COMPONENT_WEB, spec.web.autoscaling),
                                    (names.COMPONENT_WORKER, spec.worker.autoscaling)):
         if autoscaling.enabled:
@@ -73,8 +73,9 @@ def render_for_review(spec: api.PanelAppSpec, name: str, namespace: str) -> list
         spec=spec,
         config_hash=hashing.config_hash(data, {}, spec.force_reload),
         workload_image=spec.image,
+        component_images=spec.component_image_overrides(),
     )
-    key = names.upgrade_key(spec.image, spec.migrations.trigger)
+    key = names.upgrade_key(spec.image, spec.migrations.trigger, spec.component_image_overrides())
     manifests = [jobs.render_migration_job(inp, spec.image, key)]
     if spec.collectstatic.enabled:
         manifests.append(jobs.render_collectstatic_job(inp, spec.image, key))

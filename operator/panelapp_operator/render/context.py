@@ -1,7 +1,8 @@
 """What the pure renderers need to know: the spec plus a few facts the operator observed."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from panelapp_operator import spec as api
@@ -18,6 +19,7 @@ class RenderInput:
     references; it is None when rendering without a cluster (`render FILE`). `new_deployments`:
     components whose Deployment does not exist yet; under an autoscaler they are created at
     minReplicas (left unset, the Deployment would start at one and wait for the autoscaler).
+    `component_images`: components that run an image of their own now instead of workload_image.
     """
 
     name: str
@@ -27,6 +29,13 @@ class RenderInput:
     workload_image: str | None
     uid: str | None = None
     new_deployments: frozenset[str] = frozenset()
+    component_images: Mapping[str, str] = field(default_factory=dict)
+
+    def image_of(self, component: str) -> str | None:
+        """What a workload component runs now (None before the first migration)."""
+        if self.workload_image is None:
+            return None
+        return self.component_images.get(component, self.workload_image)
 
     @property
     def names(self) -> names.ChildNames:

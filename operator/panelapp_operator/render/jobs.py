@@ -15,8 +15,9 @@ from panelapp_operator.render.pods import ContainerPlan, pod_template
 
 
 def _job(inp: RenderInput, *, name: str, component: str, image: str, key: str, command: list[str],
-         plan_kwargs: dict[str, Any], timeout_seconds: int, backoff_limit: int) -> dict[str, Any]:
-    plan = ContainerPlan(component=component, image=image, command=command, restart_policy="Never",
+         args: list[str] | None, plan_kwargs: dict[str, Any], timeout_seconds: int,
+         backoff_limit: int) -> dict[str, Any]:
+    plan = ContainerPlan(component=component, image=image, command=command, args=args, restart_policy="Never",
                          **plan_kwargs)
     template = pod_template(inp, plan)
     metadata = inp.metadata(name, component)
@@ -43,7 +44,8 @@ def render_migration_job(inp: RenderInput, image: str, key: str) -> dict[str, An
         component=names.COMPONENT_MIGRATE,
         image=image,
         key=key,
-        command=["panelapp-migrate"],
+        command=migrations.command or ["panelapp-migrate"],
+        args=migrations.args,
         plan_kwargs={"resources": migrations.resources, "overrides": migrations.pod_template},
         timeout_seconds=migrations.timeout_seconds,
         backoff_limit=migrations.backoff_limit,
@@ -60,7 +62,8 @@ def render_collectstatic_job(inp: RenderInput, image: str, key: str) -> dict[str
         key=key,
         # panelapp-collectstatic never clears the bucket: pods still on the old image keep finding
         # the hashed assets their pages reference.
-        command=["panelapp-collectstatic"],
+        command=collectstatic.command or ["panelapp-collectstatic"],
+        args=collectstatic.args,
         plan_kwargs={"resources": collectstatic.resources, "overrides": collectstatic.pod_template},
         timeout_seconds=collectstatic.timeout_seconds,
         backoff_limit=inp.spec.migrations.backoff_limit,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from panelapp_operator import spec as api
@@ -94,11 +95,15 @@ class ChildNames:
         return f"{self.instance}-{COMPONENT_COLLECTSTATIC}-{key}"
 
 
-def upgrade_key(image: str, trigger: str | None) -> str:
-    """Eight hex digits naming the Jobs of one upgrade: the same image and trigger always give the
-    same Jobs, so a finished migration is found again instead of being run twice."""
-    digest = hashlib.sha256(f"{image}\n{trigger or ''}".encode()).hexdigest()
-    return digest[:8]
+def upgrade_key(image: str, trigger: str | None, component_images: Mapping[str, str] | None = None) -> str:
+    """Eight hex digits naming the Jobs of one upgrade: the same images and trigger always give the
+    same Jobs, so a finished migration is found again instead of being run twice. Components' own
+    images are part of the release (a new worker image is an upgrade too); without any, the key is
+    what it always was."""
+    text = f"{image}\n{trigger or ''}"
+    if component_images:
+        text += "".join(f"\n{component}={ref}" for component, ref in sorted(component_images.items()))
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
 def instance_labels(instance: str) -> dict[str, str]:

@@ -49,13 +49,14 @@ class ContainerPlan:
 
     component: str
     image: str
-    command: list[str]
+    command: list[str] | None  # None or empty: the image's own entrypoint
     resources: api.ResourceRequirements | None
     overrides: api.PodTemplateOverrides | None
     extra_env: list[dict[str, Any]] = field(default_factory=list)
     extra_container_fields: dict[str, Any] = field(default_factory=dict)
     termination_grace_period_seconds: int | None = None
     restart_policy: str | None = None
+    args: list[str] | None = None
 
 
 def resources_of(requirements: api.ResourceRequirements | None, component: str) -> dict[str, Any]:
@@ -102,7 +103,12 @@ def pod_template(inp: RenderInput, plan: ContainerPlan) -> dict[str, Any]:
         "name": plan.component,
         "image": plan.image,
         "imagePullPolicy": spec.image_pull_policy,
-        "command": plan.command,
+    }
+    if plan.command:
+        container["command"] = list(plan.command)
+    if plan.args:
+        container["args"] = list(plan.args)
+    container |= {
         "envFrom": [{"configMapRef": {"name": inp.names.config_map}}]
         + [source.model_dump(by_alias=True, exclude_none=True) for source in spec.env_from or ()],
         "env": env.merge_env(env.secret_env(spec, inp.names) + plan.extra_env, env.user_env(spec)),

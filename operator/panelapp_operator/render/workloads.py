@@ -32,6 +32,12 @@ def _http_probe(host: str, period: int, failures: int, timeout: int) -> dict[str
     }
 
 
+def command_of(default: list[str], command: list[str] | None) -> list[str] | None:
+    """The operator's command for the component unless the spec sets one; an empty list in the
+    spec renders no command, so the image's own ENTRYPOINT runs (upstream images start themselves)."""
+    return list(default) if command is None else list(command)
+
+
 def _replicas(inp: RenderInput, component: str, replicas: int, autoscaling: api.AutoscalingSpec) -> int | None:
     """The replica count the operator sets: none under an autoscaler (it never fights one), except
     when the Deployment is created, which then starts at the autoscaler's minimum instead of one.
@@ -77,7 +83,8 @@ def render_web_deployment(inp: RenderInput, image: str) -> dict[str, Any]:
     plan = ContainerPlan(
         component=names.COMPONENT_WEB,
         image=image,
-        command=["panelapp-web"],
+        command=command_of(["panelapp-web"], web.command),
+        args=web.args,
         resources=web.resources,
         overrides=web.pod_template,
         extra_env=env.gunicorn_env(web.gunicorn),
@@ -98,7 +105,8 @@ def render_worker_deployment(inp: RenderInput, image: str) -> dict[str, Any]:
     plan = ContainerPlan(
         component=names.COMPONENT_WORKER,
         image=image,
-        command=["panelapp-worker", f"--concurrency={worker.concurrency}"],
+        command=command_of(["panelapp-worker", f"--concurrency={worker.concurrency}"], worker.command),
+        args=worker.args,
         resources=worker.resources,
         overrides=worker.pod_template,
         termination_grace_period_seconds=worker.termination_grace_period_seconds,
@@ -115,7 +123,8 @@ def render_beat_deployment(inp: RenderInput, image: str) -> dict[str, Any]:
     plan = ContainerPlan(
         component=names.COMPONENT_BEAT,
         image=image,
-        command=["panelapp-beat"],
+        command=command_of(["panelapp-beat"], beat.command),
+        args=beat.args,
         resources=beat.resources,
         overrides=beat.pod_template,
         termination_grace_period_seconds=30,

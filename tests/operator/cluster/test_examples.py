@@ -1,6 +1,8 @@
 """The examples people copy are applied as they are and become Ready."""
 from __future__ import annotations
 
+import yaml
+
 from tests.operator import samples
 from tests.operator.cluster.support import wait_for
 
@@ -33,3 +35,39 @@ def test_production_example(cluster, kube, operator):
     for secret_value in (samples.DB_PASSWORD, samples.SMTP_PASSWORD):
         assert secret_value not in str(kube.panelapp())
         assert secret_value not in str(kube.core.read_namespaced_config_map("panelapp-config", kube.namespace).data)
+
+
+def upstream_example_with_our_image() -> list[dict]:
+    """examples/upstream-images.yaml with our image in place of Genomics England's, every command,
+    args and per-component override kept."""
+    documents = samples.example_documents("upstream-images.yaml")
+    resource = next(doc for doc in documents if doc["kind"] == "PanelApp")
+    resource["spec"]["image"] = samples.IMAGE
+    for component in ("worker", "beat"):
+        resource["spec"][component]["image"] = samples.IMAGE
+    return documents
+
+
+def test_upstream_images_example_with_our_image(cluster, kube, operator):
+    documents = upstream_example_with_our_image()
+    cluster.kubectl("apply", "-n", kube.namespace, "-f", "-", input=yaml.safe_dump_all(documents))
+    kube.wait_phase("Ready", image=samples.IMAGE, describe=operator.log_tail)
+
+    def app(deployment):
+        return kube.deployment(deployment).spec.template.spec.containers[0]
+    assert app("panelapp-web").command is None and app("panelapp-worker").command is None
+    assert app("panelapp-beat").command[:4] == ["celery", "--app", "panelapp", "beat"]
+    migration = kube.jobs("migrate")[0].spec.template.spec.containers[0]
+    assert migration.command == ["python", "manage.py", "migrate", "--noinput"]
+    assert kube.status()["componentImages"] == {"worker": samples.IMAGE, "beat": samples.IMAGE}
+
+    # A new worker image is an upgrade: while its migration fails, the workers stay where they are.
+    kube.patch_spec({"worker": {"image": samples.NEXT_IMAGE},
+                     "migrations": {"podTemplate": {"annotations": {"kwok.panelapp.org/outcome": "fail"}}}})
+    kube.wait_phase("Degraded", describe=operator.log_tail)
+    assert kube.image_of("panelapp-worker") == samples.IMAGE
+    kube.patch_spec({"migrations": {"podTemplate": None, "trigger": "retry"}})
+    kube.wait_phase("Ready", describe=operator.log_tail)
+    wait_for(lambda: kube.image_of("panelapp-worker") == samples.NEXT_IMAGE, "the workers to move")
+    assert kube.image_of("panelapp-web") == kube.image_of("panelapp-beat") == samples.IMAGE
+    assert kube.status()["componentImages"]["worker"] == samples.NEXT_IMAGE

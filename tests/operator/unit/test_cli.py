@@ -1,4 +1,4 @@
-"""The command line: golden files of `render` for both examples, and clear errors."""
+"""The command line: golden files of `render` for every example, and clear errors."""
 from __future__ import annotations
 
 import os
@@ -20,7 +20,7 @@ def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess
                           text=True, cwd=samples.REPO, timeout=60)
 
 
-@pytest.mark.parametrize("example", ["minimal", "production"])
+@pytest.mark.parametrize("example", ["minimal", "production", "upstream-images"])
 def test_render_matches_the_golden_file(example):
     result = run_cli("render", f"examples/{example}.yaml", "--namespace", "panelapp")
     assert result.returncode == 0, result.stderr
