@@ -4,6 +4,7 @@ from __future__ import annotations
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
 
+from panels.queries import MAX_TAGS
 from panels.versions import InvalidVersion, Version
 
 TRUE_VALUES = {"true", "True", "TRUE", "1", "yes"}
@@ -22,6 +23,14 @@ def comma_list(request, name: str) -> list[str]:
     """``a,b , c`` -> ``["a", "b", "c"]``; absent or blank -> ``[]``."""
     raw = request.query_params.get(name, "")
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def tags(request) -> list[str]:
+    """``tags`` without duplicates; more than MAX_TAGS distinct tags is a 400 naming the limit."""
+    values = list(dict.fromkeys(comma_list(request, "tags")))
+    if len(values) > MAX_TAGS:
+        raise ParseError(f"Query parameter 'tags' accepts at most {MAX_TAGS} tags, got {len(values)}.")
+    return values
 
 
 def version(request) -> Version | None:

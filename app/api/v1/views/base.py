@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from panels import cache as panel_cache
 from panels.models import GenePanelSnapshot, HistoricalSnapshot
-from panels.queries import panel_lookup_q
+from panels.queries import MAX_TAGS, panel_lookup_q
 from panels.versions import Version
 
 from ..pagination import PanelAppPagination
@@ -105,7 +105,9 @@ def _envelope(serializer, name: str):
 PAGE = OpenApiParameter("page", int, description="Page number; 100 items per page.")
 VERSION = OpenApiParameter("version", str, description="A version such as 1.12; earlier versions come from stored snapshots.")
 ENTITY_NAME = OpenApiParameter("entity_name", str, description="Comma-separated entity names.")
-TAGS = OpenApiParameter("tags", str, description="Comma-separated tags; every tag must match.")
+TAGS = OpenApiParameter(
+    "tags", str, description=f"Comma-separated tags; every tag must match. At most {MAX_TAGS} distinct tags."
+)
 CONFIDENCE = OpenApiParameter(
     "confidence_level", str, description="0, 1, 2 or 3 (3 means green, including legacy 4); comma-separated for several."
 )

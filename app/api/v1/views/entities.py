@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from panels import representation
 from panels.models import STR, GenePanel, GenePanelEntrySnapshot, Region
-from panels.queries import entity_queryset, snapshot_ids_for_entities
+from panels.queries import entity_queryset, snapshot_ids_for_entities, with_all_tags
 from panels.vocab import VISIBLE_STATUSES
 
 from .. import params
@@ -58,15 +58,13 @@ def filter_live(qs, kind: Kind, request, names: list[str]):
         for level in levels:
             condition |= Q(saved_gel_status__gte=3) if level >= 3 else Q(saved_gel_status=level)
         qs = qs.filter(condition)
-    for tag in params.comma_list(request, "tags"):
-        qs = qs.filter(tags__name=tag)  # one join per tag: every tag must match
-    return qs
+    return with_all_tags(qs, params.tags(request))
 
 
 def filter_historical(items: list[dict], request) -> list[dict]:
     names = set(params.comma_list(request, "entity_name"))
     levels = {str(level) for level in params.confidence_levels(request)}
-    tags = set(params.comma_list(request, "tags"))
+    tags = set(params.tags(request))
     return [
         item
         for item in items

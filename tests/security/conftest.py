@@ -1,0 +1,9 @@
+"""Fixtures of the security tests: the domain tests' people and panels, reused."""
+from tests.domain.conftest import (  # noqa: F401
+    api,
+    curator,
+    external,
+    genes,
+    make_panel,
+    reviewer,
+)
