@@ -131,6 +131,8 @@ VARIABLES: tuple[Variable, ...] = (
              need="required", kind="domain"),
     Variable("AWS_MEDIAFILES_LOCATION", "Key prefix of media files in their bucket.", _G_S3, default="media"),
     Variable("AWS_S3_ENDPOINT_URL", "S3 endpoint override for S3-compatible stores and tests.", _G_S3, kind="url"),
+    Variable("AWS_S3_URL_PROTOCOL", "Scheme of the static and media URLs on their domains: https: (a CDN), or "
+             "http: for a local S3-compatible store without TLS (the local demo).", _G_S3, default="https:"),
     Variable("AWS_ACCESS_KEY_ID", "Only when not using an IAM role (the default AWS credential chain).", _G_S3,
              secret=True),
     Variable("AWS_SECRET_ACCESS_KEY", "Only when not using an IAM role (the default AWS credential chain).", _G_S3,

@@ -304,6 +304,7 @@ class S3Config:
     endpoint_url: str | None
     access_key_id: str | None
     secret_access_key: str | None
+    url_protocol: str = "https:"
 
 
 def read_s3(reader: EnvironmentReader) -> S3Config | None:
@@ -318,7 +319,11 @@ def read_s3(reader: EnvironmentReader) -> S3Config | None:
         endpoint_url=reader.url("AWS_S3_ENDPOINT_URL"),
         access_key_id=reader.text("AWS_ACCESS_KEY_ID"),
         secret_access_key=reader.text("AWS_SECRET_ACCESS_KEY"),
+        url_protocol=reader.text("AWS_S3_URL_PROTOCOL") or "https:",
     )
+    if values["url_protocol"] not in ("https:", "http:"):
+        reader.invalid("AWS_S3_URL_PROTOCOL", "must be https: or http:", values["url_protocol"])
+        values["url_protocol"] = "https:"
     if bool(values["access_key_id"]) != bool(values["secret_access_key"]):
         reader.problems.append("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together "
                                "(or neither, to use the IAM role)")

@@ -119,6 +119,12 @@ def test_custom_domains_are_bare_domains():
                         "(no scheme, no path, no trailing /), got 'https://cdn.example.org/'"]
 
 
+def test_url_protocol_is_https_or_http_only():
+    assert load_production(COMPLETE).s3.url_protocol == "https:"
+    assert problems_of({**COMPLETE, "AWS_S3_URL_PROTOCOL": "ftp:"}) == [
+        "AWS_S3_URL_PROTOCOL must be https: or http:, got 'ftp:'"]
+
+
 def test_cognito_is_off_by_default_and_needs_its_two_ids_when_on():
     assert load_production(COMPLETE).cognito is None
     problems = problems_of({**COMPLETE, "AWS_USE_COGNITO": "TRUE"})

@@ -57,6 +57,14 @@ def test_storage_settings_follow_the_contract(production_env, monkeypatch):
     assert static["querystring_auth"] is media["querystring_auth"] is False
 
 
+def test_a_local_store_without_tls_gets_http_urls(production_env, monkeypatch):
+    env = {**production_env, "AWS_S3_URL_PROTOCOL": "http:"}
+    settings = load_settings("panelapp.settings.docker-aws", env, monkeypatch)
+    assert settings["STATIC_URL"] == f"http://{STATIC_DOMAIN}/static/"
+    assert settings["MEDIA_URL"] == f"http://{MEDIA_DOMAIN}/media/"
+    assert settings["STORAGES"]["default"]["OPTIONS"]["url_protocol"] == "http:"
+
+
 def test_without_access_keys_the_default_credential_chain_is_used(production_env, monkeypatch):
     env = {k: v for k, v in production_env.items() if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
     settings = load_settings("panelapp.settings.docker-aws", env, monkeypatch)

@@ -56,6 +56,7 @@ _s3_common = {
     "secret_key": _s3.secret_access_key,
     "querystring_auth": False,
     "default_acl": None,  # inherit the bucket's policy
+    "url_protocol": _s3.url_protocol,
 }
 STORAGES = {
     "staticfiles": {
@@ -80,8 +81,14 @@ STORAGES = {
         },
     },
 }
-STATIC_URL = f"https://{_s3.static_domain}/{_s3.static_location}/" if _s3.static_location else f"https://{_s3.static_domain}/"
-MEDIA_URL = f"https://{_s3.media_domain}/{_s3.media_location}/" if _s3.media_location else f"https://{_s3.media_domain}/"
+
+
+def _public_url(domain: str, location: str) -> str:
+    return f"{_s3.url_protocol}//{domain}/{location}/" if location else f"{_s3.url_protocol}//{domain}/"
+
+
+STATIC_URL = _public_url(_s3.static_domain, _s3.static_location)
+MEDIA_URL = _public_url(_s3.media_domain, _s3.media_location)
 
 # --- Celery on SQS -----------------------------------------------------------------------------
 _queue = _env.queue
