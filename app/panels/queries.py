@@ -64,6 +64,28 @@ def with_all_tags(qs, tags: list[str]):
     return qs.filter(pk__in=complete)
 
 
+def panel_entities_of_many(snapshots: list[GenePanelSnapshot]):
+    """``(snapshot, (genes, strs, regions))`` for each snapshot, in a fixed number of queries
+    (super panels, rare, cost their own). Snapshots need ``panel`` and ``level4title`` loaded."""
+    from .models.panels import attach_panel_types
+
+    attach_panel_types([s.panel for s in snapshots])
+    ids = [s.pk for s in snapshots]
+    supers = set(
+        GenePanelSnapshot.child_panels.through.objects.filter(from_genepanelsnapshot_id__in=ids).values_list(
+            "from_genepanelsnapshot_id", flat=True
+        )
+    )
+    plain = [s.pk for s in snapshots if s.pk not in supers]
+    grouped: dict[int, tuple[list, list, list]] = {pk: ([], [], []) for pk in plain}
+    for index, model in enumerate(ENTITY_MODELS_IN_ORDER):
+        for entity in entity_queryset(model).filter(panel_id__in=plain):
+            grouped[entity.panel_id][index].append(entity)
+    for snapshot in snapshots:
+        snapshot._is_super_panel = snapshot.pk in supers
+        yield snapshot, (panel_entities(snapshot) if snapshot.pk in supers else grouped[snapshot.pk])
+
+
 def panel_lookup_q(term: str) -> Q:
     """PanelApp's panel lookup on a GenePanelSnapshot queryset.
 

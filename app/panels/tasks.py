@@ -36,14 +36,18 @@ def email_panel_promoted(panel_pk: int) -> int:
     return sent
 
 
-@shared_task(
-    name="panels.tasks.import_upload",
-    autoretry_for=(OSError,),
-    retry_backoff=5,
-    max_retries=5,
-)
-def import_upload(kind: str, upload_pk: int) -> str:
-    """Import a curator's uploaded file (panel TSV, reviews TSV or gene JSON), all or nothing."""
-    from .services.uploads import run_import
+@shared_task(bind=True, name="panels.tasks.import_upload", max_retries=5)
+def import_upload(self, kind: str, upload_pk: int) -> str:
+    """Import a curator's uploaded file (panel TSV, reviews TSV or gene JSON), all or nothing.
 
-    return run_import(kind, upload_pk)
+    Storage or database trouble is retried with a growing delay; when the retries are spent the
+    upload is marked failed (and the curator told), never left pending.
+    """
+    from .services.uploads import TRANSIENT_ERRORS, give_up, run_import
+
+    try:
+        return run_import(kind, upload_pk)
+    except TRANSIENT_ERRORS as error:
+        if self.request.retries >= self.max_retries:
+            return give_up(kind, upload_pk)
+        raise self.retry(exc=error, countdown=5 * 2**self.request.retries)

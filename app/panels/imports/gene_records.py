@@ -105,7 +105,9 @@ def normalise(record: dict) -> dict:
 @transaction.atomic
 def upsert_genes(records, batch_size: int = 2000) -> tuple[int, int]:
     """Insert or update every record in one transaction. Returns ``(created, updated)``."""
-    rows = [normalise(r) for r in records]
+    # One row per symbol, the last record winning, as if they were written one after another
+    # (PostgreSQL refuses to upsert the same row twice in one statement).
+    rows = list({row["gene_symbol"]: row for row in map(normalise, records)}.values())
     symbols = [r["gene_symbol"] for r in rows]
     existing = set(Gene.objects.filter(gene_symbol__in=symbols).values_list("gene_symbol", flat=True))
     Gene.objects.bulk_create(

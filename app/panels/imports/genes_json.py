@@ -3,48 +3,66 @@
 In one transaction: every active panel that is not a super panel gets one new minor version
 (their entities' gene copies may change), new genes are inserted, changed genes refresh the
 copies on entities, renamed genes move entities to the new symbol, and deleted symbols are
-deactivated (never removed: old versions still name them).
+deactivated (never removed: old versions still name them). Every step is a fixed number of bulk
+statements, however many genes the file holds.
 """
 from __future__ import annotations
 
 import json
 import logging
+import re
+from typing import BinaryIO
 
 from django.db import transaction
 from django.utils import timezone
 
 from ..models import STR, Gene, GenePanelEntrySnapshot, GenePanelSnapshot, Region
-from ..services.versioning import increment_version, lock_snapshot
+from ..services.versioning import bump_panels
 from ..vocab import PanelStatus
-from .common import ImportRejected, Problem, decode
+from .common import NUL_REASON, ImportRejected, Problem, decode, read_maybe_gzip
 from .gene_records import GeneRecordError, normalise, upsert_genes
 
 logger = logging.getLogger(__name__)
 KEYS = ("insert", "update", "delete", "update_symbol")
 
 
-def _parse(content: bytes) -> dict:
+# A JSON escape of NUL (``\u0000``) not itself escaped: PostgreSQL text and jsonb cannot hold NUL.
+_NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
+
+
+def _parse(source: bytes | BinaryIO) -> dict:
+    text = decode(read_maybe_gzip(source))
+    if "\x00" in text or _NUL_ESCAPE.search(text):
+        raise ImportRejected([Problem(None, "", "The file " + NUL_REASON)])
     try:
-        data = json.loads(decode(content))
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ImportRejected([Problem(error.lineno, "", f"not valid JSON: {error.msg}")])
+    except RecursionError:
+        raise ImportRejected([Problem(None, "", "not valid gene data: the JSON is nested too deeply.")])
     if not isinstance(data, dict) or not set(data) & set(KEYS):
         raise ImportRejected([Problem(None, "", "expected an object with insert, update, delete and/or update_symbol")])
     problems = []
     records = {"insert": [], "update": [], "update_symbol": [], "delete": []}
     for key in ("insert", "update"):
-        for index, record in enumerate(data.get(key) or []):
+        items = data.get(key) or []
+        if not isinstance(items, list):
+            problems.append(Problem(None, key, "expected a list of gene records"))
+            continue
+        for index, record in enumerate(items):
             try:
                 records[key].append(normalise(record))
-            except GeneRecordError as error:
+            except (GeneRecordError, TypeError, ValueError) as error:
                 problems.append(Problem(None, f"{key}[{index}]", str(error)))
-    for index, pair in enumerate(data.get("update_symbol") or []):
+    renames = data.get("update_symbol") or []
+    for index, pair in enumerate(renames if isinstance(renames, list) else [renames]):
         try:
             new, old = pair
             records["update_symbol"].append((normalise(new), str(old)))
         except (GeneRecordError, TypeError, ValueError) as error:
             problems.append(Problem(None, f"update_symbol[{index}]", f"expected [gene record, old symbol]: {error}"))
-    for index, symbol in enumerate(data.get("delete") or []):
+    deletes = data.get("delete") or []
+    for index, symbol in enumerate(deletes if isinstance(deletes, list) else [deletes]):
         if not isinstance(symbol, str) or not symbol.strip():
             problems.append(Problem(None, f"delete[{index}]", "expected a gene symbol"))
         else:
@@ -58,43 +76,60 @@ ENTITY_MODELS = (GenePanelEntrySnapshot, STR, Region)
 
 
 def _refresh_copies(symbols: set[str]) -> int:
+    """Every entity's copy of its gene, from the gene table: one read and one bulk update per kind."""
     genes = {g.gene_symbol: g.dict_tr() for g in Gene.objects.filter(gene_symbol__in=symbols)}
     changed = 0
     for model in ENTITY_MODELS:
-        for entity in model.objects.filter(gene_core_id__in=symbols).only("id", "gene_core_id", "gene"):
+        entities = list(model.objects.filter(gene_core_id__in=symbols).only("id", "gene_core_id", "gene"))
+        for entity in entities:
             entity.gene = genes[entity.gene_core_id]
-            entity.save(update_fields=["gene"])
-            changed += 1
+        model.objects.bulk_update(entities, ["gene"], batch_size=1000)
+        changed += len(entities)
     return changed
 
 
-def import_genes_json(content: bytes, user) -> dict:
-    records = _parse(content)
+def _rename(pairs: list[tuple[dict, str]]) -> int:
+    """Move entities from each old symbol to its new one, pair by pair in file order (in memory),
+    then write every move at once. A panel that already has the new symbol keeps its own entry."""
+    symbols = {new["gene_symbol"] for new, _ in pairs} | {old for _, old in pairs}
+    renamed = 0
+    for model in ENTITY_MODELS:
+        entities = list(model.objects.filter(gene_core_id__in=symbols).only("id", "panel_id", "gene_core_id"))
+        moved = {}
+        for new, old in pairs:
+            new_symbol = new["gene_symbol"]
+            holding = {e.panel_id for e in entities if e.gene_core_id == new_symbol}
+            for entity in entities:
+                if entity.gene_core_id != old:
+                    continue
+                if model is GenePanelEntrySnapshot and entity.panel_id in holding:
+                    continue
+                entity.gene_core_id = new_symbol
+                moved[entity.pk] = entity
+                renamed += 1
+        model.objects.bulk_update(list(moved.values()), ["gene_core"], batch_size=1000)
+    return renamed
+
+
+def import_genes_json(source: bytes | BinaryIO, user) -> dict:
+    """Import a gene-collection file (JSON, or gzip-compressed JSON). All or nothing."""
+    records = _parse(source)
     with transaction.atomic():
-        panels = GenePanelSnapshot.objects.select_related("panel", "level4title").exclude(
-            panel__status=PanelStatus.DELETED
-        )
-        bumped = {}
-        for snapshot in panels:
-            if snapshot.is_super_panel():
-                continue
-            increment_version(lock_snapshot(snapshot), comment="Gene data upload", include_superpanels=False)
-            bumped[snapshot.panel_id] = snapshot.version
+        panels = list(GenePanelSnapshot.objects.select_related("panel", "level4title").exclude(panel__status=PanelStatus.DELETED))
+        supers = set(GenePanelSnapshot.child_panels.through.objects.values_list("from_genepanelsnapshot_id", flat=True))
+        bumped = bump_panels([s for s in panels if s.pk not in supers], comment="Gene data upload", include_superpanels=False)
         inserted, _ = upsert_genes(records["insert"]) if records["insert"] else (0, 0)
         _, updated = upsert_genes(records["update"]) if records["update"] else (0, 0)
         touched = {r["gene_symbol"] for r in records["update"]}
         renamed = 0
-        for new, old in records["update_symbol"]:
-            upsert_genes([new])
-            new_symbol = new["gene_symbol"]
-            for model in ENTITY_MODELS:
-                qs = model.objects.filter(gene_core_id=old)
-                if model is GenePanelEntrySnapshot:
-                    # A panel that already has the new symbol keeps its own entry.
-                    qs = qs.exclude(panel__in=model.objects.filter(gene_core_id=new_symbol).values("panel"))
-                renamed += qs.update(gene_core_id=new_symbol)
-            touched.add(new_symbol)
-            Gene.objects.filter(gene_symbol=old).update(active=False)
+        pairs = records["update_symbol"]
+        if pairs:
+            upsert_genes([new for new, _ in pairs])
+            renamed = _rename(pairs)
+            touched |= {new["gene_symbol"] for new, _ in pairs}
+            # An old symbol stays active only if a later pair brought it back as a new symbol.
+            retired = {old for index, (_, old) in enumerate(pairs) if old not in {n["gene_symbol"] for n, _ in pairs[index + 1 :]}}
+            Gene.objects.filter(gene_symbol__in=retired).update(active=False)
         deactivated = Gene.objects.filter(gene_symbol__in=records["delete"]).update(active=False)
         for model in ENTITY_MODELS:
             still_used = model.objects.filter(gene_core_id__in=records["delete"]).count()
@@ -104,7 +139,7 @@ def import_genes_json(content: bytes, user) -> dict:
         # Super panels show their children's genes: mark every panel changed (panels.cache).
         GenePanelSnapshot.objects.update(modified=timezone.now())
     return {
-        "panels": bumped,
+        "panels": {snapshot.panel_id: snapshot.version for snapshot in bumped},
         "inserted": inserted,
         "updated": updated,
         "renamed": renamed,

@@ -1,19 +1,23 @@
 """Panel TSV upload (reference §6.3): the 36-column download layout, validated whole first.
 
-Every row is checked before anything is written; then, in one transaction, each panel named in
-the file gets exactly one new minor version and all of its rows.
+Every row is checked before anything is written, with a fixed number of queries for the whole
+file; then, in one transaction, each panel named in the file gets exactly one new minor version
+and all of its rows, written in bulk (services.entity_batch).
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from django.db import transaction
 
 from ..exports import COLUMN
 from ..models import STR, Gene, GenePanelSnapshot, Region
-from ..services.entities import EntityFields, apply_entity_update, apply_new_entity, get_entity, refresh_status
-from ..services.versioning import panel_change
+from ..services.entities import EntityFields
+from ..services.entity_batch import EntityBatch
+from ..services.stats import recalculate_stats_of_panels
+from ..services.versioning import bump_panels
 from ..vocab import (
     DOSAGE_SCORE_VALUES,
     EXPERT_REVIEW_SOURCES,
@@ -24,7 +28,7 @@ from ..vocab import (
     EntityType,
     PanelStatus,
 )
-from .common import ImportRejected, Problem, parse_bool, read_tsv, split_list
+from .common import ImportRejected, Problem, parse_bool, read_tsv, sorted_problems, split_list
 
 MIN_COLUMNS = {EntityType.GENE: 15, EntityType.STR: 31, EntityType.REGION: 35}
 # The download writes MOP values; files edited by hand often hold the form labels instead.
@@ -172,7 +176,12 @@ def _check_against_database(rows: list[Row], problems: list[Problem]) -> dict[st
         .filter(panel__name__in=names)
         .exclude(panel__status=PanelStatus.DELETED)
     }
-    super_panels = sorted(name for name, s in snapshots.items() if s.is_super_panel())
+    supers = set(
+        GenePanelSnapshot.child_panels.through.objects.filter(
+            from_genepanelsnapshot_id__in=[s.pk for s in snapshots.values()]
+        ).values_list("from_genepanelsnapshot_id", flat=True)
+    )
+    super_panels = sorted(name for name, s in snapshots.items() if s.pk in supers)
     for row in rows:
         if row.panel_name not in snapshots:
             problems.append(Problem(row.line, "Level4", f"there is no panel named {row.panel_name!r}"))
@@ -188,52 +197,47 @@ def _check_against_database(rows: list[Row], problems: list[Problem]) -> dict[st
     if missing:
         problems.append(Problem(None, "Gene Symbol", "Can't find following genes: " + ", ".join(missing)))
 
-    for row in rows:
-        if row.entity_type == EntityType.GENE:
+    # STRs and regions must already exist somewhere with the same definition: one query per kind.
+    for entity_type, model in ((EntityType.STR, STR), (EntityType.REGION, Region)):
+        located = [row for row in rows if row.entity_type == entity_type]
+        if not located:
             continue
-        model = STR if row.entity_type == EntityType.STR else Region
-        known = model.objects.filter(name=row.fields.name)
-        if not any(_same_definition(entity, row.fields) for entity in known):
-            problems.append(
-                Problem(
-                    row.line,
-                    "Entity Name",
-                    f"no {row.entity_type.upper() if row.entity_type == 'str' else row.entity_type} named "
-                    f"{row.fields.name!r} with these coordinates exists; uploads cannot define new ones",
+        known: dict[str, list] = defaultdict(list)
+        for entity in model.objects.filter(name__in={row.fields.name for row in located}):
+            known[entity.name].append(entity)
+        for row in located:
+            if not any(_same_definition(entity, row.fields) for entity in known[row.fields.name]):
+                problems.append(
+                    Problem(
+                        row.line,
+                        "Entity Name",
+                        f"no {row.entity_type.upper() if row.entity_type == 'str' else row.entity_type} named "
+                        f"{row.fields.name!r} with these coordinates exists; uploads cannot define new ones",
+                    )
                 )
-            )
     return snapshots
 
 
-def import_panel_tsv(content: bytes, user) -> dict:
-    """Import a panel TSV as ``user`` (a curator). All or nothing; raises ImportRejected."""
+def import_panel_tsv(source: bytes | BinaryIO, user) -> dict:
+    """Import a panel TSV as ``user`` (a curator). All or nothing; raises ImportRejected.
+
+    Every panel named gets one new minor version (frozen first) however many rows it has; the rows
+    are then applied in file order by one ``EntityBatch`` and written in bulk.
+    """
     problems: list[Problem] = []
-    rows = [row for line, cells in read_tsv(content) if (row := _parse_row(line, cells, problems)) is not None]
+    rows = [row for line, cells in read_tsv(source, problems) if (row := _parse_row(line, cells, problems)) is not None]
     if not rows and not problems:
         problems.append(Problem(2, "", "The file has a header but no rows."))
     snapshots = _check_against_database(rows, problems) if rows else {}
     if problems:
-        raise ImportRejected(sorted(problems, key=lambda p: (p.line is None, p.line or 0)))
+        raise ImportRejected(sorted_problems(problems))
 
-    by_panel: dict[str, list[Row]] = defaultdict(list)
-    for row in rows:
-        by_panel[row.panel_name].append(row)
-    versions, added, updated = {}, 0, 0
+    touched = list({row.panel_name: snapshots[row.panel_name] for row in rows}.values())
     with transaction.atomic():
-        for panel_name, panel_rows in by_panel.items():
-            snapshot = snapshots[panel_name]
-            with panel_change(snapshot, comment="Panel list upload"):
-                for row in panel_rows:
-                    entity_name = row.fields.gene_symbol if row.entity_type == EntityType.GENE else row.fields.name
-                    entity = get_entity(snapshot, row.entity_type, entity_name)
-                    if entity is None:
-                        entity = apply_new_entity(snapshot, user, row.entity_type, row.fields)
-                        added += 1
-                    else:
-                        apply_entity_update(snapshot, entity, user, row.entity_type, row.fields, append_only=True)
-                        updated += 1
-                    if row.flagged and not entity.flagged:
-                        entity.flagged = True
-                        refresh_status(entity)
-            versions[snapshot.panel_id] = snapshot.version
-    return {"panels": versions, "added": added, "updated": updated, "rows": len(rows)}
+        bump_panels(touched, comment="Panel list upload")
+        batch = EntityBatch(user, [(snapshots[row.panel_name], row.entity_type, row.fields) for row in rows])
+        added = sum(batch.apply(snapshots[row.panel_name], row.entity_type, row.fields, row.flagged) for row in rows)
+        batch.save()
+        recalculate_stats_of_panels(touched)
+    versions = {snapshot.panel_id: snapshot.version for snapshot in touched}
+    return {"panels": versions, "added": added, "updated": len(rows) - added, "rows": len(rows)}

@@ -1,20 +1,23 @@
 """Reviews TSV upload (reference §6.4): reviews written on behalf of named users.
 
 22 columns; each row adds to (or creates) that user's review of a gene on a panel. Validated whole
-first, then one minor version per panel, in one transaction.
+first (a fixed number of queries for the whole file), then one minor version per panel and every
+review written in bulk, in one transaction.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from typing import BinaryIO
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from ..models import GenePanelEntrySnapshot, GenePanelSnapshot
-from ..services.reviews import ReviewFields, apply_review
-from ..services.versioning import panel_change
+from ..services.review_batch import ReviewBatch
+from ..services.reviews import ReviewFields
+from ..services.stats import recalculate_stats_of_panels
+from ..services.versioning import bump_panels
 from ..vocab import MOI_VALUES, MOP_CHOICES, PanelStatus, ReviewRating
-from .common import ImportRejected, Problem, parse_bool, read_tsv, split_list
+from .common import ImportRejected, Problem, parse_bool, read_tsv, sorted_problems, split_list
 
 COLUMNS = (
     "Gene_Symbol", "Sources", "Level4", "Level3", "Level2", "Model_Of_Inheritance", "Phenotypes", "Omim",
@@ -31,10 +34,11 @@ def _cell(cells, name):
     return cells[index] if index < len(cells) else ""
 
 
-def import_reviews_tsv(content: bytes, uploader) -> dict:
+def import_reviews_tsv(source: bytes | BinaryIO, uploader) -> dict:
+    """Import a reviews TSV (``uploader`` is the curator). All or nothing; raises ImportRejected."""
     problems: list[Problem] = []
     parsed = []
-    for line, cells in read_tsv(content):
+    for line, cells in read_tsv(source, problems):
         if not any(cells):
             problems.append(Problem(line, "", "Empty lines are not allowed"))
             continue
@@ -88,30 +92,30 @@ def import_reviews_tsv(content: bytes, uploader) -> dict:
         .filter(panel__name__in={p[2] for p in parsed})
         .exclude(panel__status=PanelStatus.DELETED)
     }
-    entities = {}
+    by_snapshot = {s.pk: name for name, s in snapshots.items()}
+    entities = {
+        (by_snapshot[e.panel_id], e.gene_core_id): e
+        for e in GenePanelEntrySnapshot.objects.filter(
+            panel_id__in=list(by_snapshot), gene_core_id__in={p[3] for p in parsed}
+        ).order_by("-id")  # the first of any duplicates wins, as ``.first()`` picked it
+    }
     for line, username, panel_name, symbol, _ in parsed:
         if username not in users:
             problems.append(Problem(line, "Username", f"there is no user {username!r}"))
-        snapshot = snapshots.get(panel_name)
-        if snapshot is None:
+        if panel_name not in snapshots:
             problems.append(Problem(line, "Level4", f"there is no panel named {panel_name!r}"))
-            continue
-        entity = GenePanelEntrySnapshot.objects.filter(panel=snapshot, gene_core_id=symbol).first()
-        if entity is None:
+        elif (panel_name, symbol) not in entities:
             problems.append(Problem(line, "Gene_Symbol", f"{symbol} is not on the panel {panel_name}"))
-        entities[(panel_name, symbol)] = entity
     if problems:
-        raise ImportRejected(sorted(problems, key=lambda p: (p.line is None, p.line or 0)))
+        raise ImportRejected(sorted_problems(problems))
 
-    by_panel = defaultdict(list)
-    for item in parsed:
-        by_panel[item[2]].append(item)
-    versions = {}
+    touched = list({item[2]: snapshots[item[2]] for item in parsed}.values())
     with transaction.atomic():
-        for panel_name, items in by_panel.items():
-            snapshot = snapshots[panel_name]
-            with panel_change(snapshot, comment="Reviews upload"):
-                for _line, username, _panel, symbol, fields in items:
-                    apply_review(snapshot, entities[(panel_name, symbol)], users[username], fields, append_only=True)
-            versions[snapshot.panel_id] = snapshot.version
+        bump_panels(touched, comment="Reviews upload")
+        batch = ReviewBatch([(entities[(p[2], p[3])], users[p[1]]) for p in parsed])
+        for _line, username, panel_name, symbol, fields in parsed:
+            batch.apply(snapshots[panel_name], entities[(panel_name, symbol)], users[username], fields)
+        batch.save()
+        recalculate_stats_of_panels(touched)
+    versions = {snapshot.panel_id: snapshot.version for snapshot in touched}
     return {"panels": versions, "reviews": len(parsed), "rows": len(parsed)}

@@ -12,6 +12,13 @@ def user_name(user) -> str | None:
 
 def log_activity(snapshot: GenePanelSnapshot, user, text: str, entity=None) -> Activity:
     """Record ``text`` against the panel's *current* version (call after any version bump)."""
+    activity = activity_line(snapshot, user, text, entity)
+    activity.save()
+    return activity
+
+
+def activity_line(snapshot: GenePanelSnapshot, user, text: str, entity=None) -> Activity:
+    """The (unsaved) feed line ``log_activity`` writes; bulk imports save many at once."""
     extra = {
         "user_name": user_name(user),
         "panel_name": snapshot.level4title.name,
@@ -24,7 +31,7 @@ def log_activity(snapshot: GenePanelSnapshot, user, text: str, entity=None) -> A
         entity_type = str(entity.entity_type)
         extra.update({"entity_type": entity_type, "entity_name": entity.name})
         fields = {"entity_type": entity_type, "entity_name": entity.name}
-    return Activity.objects.create(
+    return Activity(
         panel_id=snapshot.panel_id,
         user=user if getattr(user, "pk", None) else None,
         text=text,

@@ -198,11 +198,18 @@ def evidence_status(entity) -> int:
     if entity.flagged:
         return GelStatus.NO_LIST
     gel_evidence = [ev for ev in entity.evidence.select_related("reviewer").order_by("-created", "-id") if ev.is_gel()]
-    for ev in gel_evidence:
-        if ev.name in EXPERT_REVIEW_SOURCES:
-            return int(EXPERT_REVIEW_SOURCES[ev.name])
-    count = min(sum(1 for ev in gel_evidence if ev.name in HIGH_CONFIDENCE_SOURCES and ev.rating > 3), 3)
-    if gel_evidence and count == 0:
+    return status_from_sources(False, [(ev.name, ev.rating) for ev in gel_evidence])
+
+
+def status_from_sources(flagged: bool, gel_sources: list[tuple[str, int]]) -> int:
+    """``evidence_status`` over the curators' ``(source name, rating)`` pairs, newest first."""
+    if flagged:
+        return GelStatus.NO_LIST
+    for name, _rating in gel_sources:
+        if name in EXPERT_REVIEW_SOURCES:
+            return int(EXPERT_REVIEW_SOURCES[name])
+    count = min(sum(1 for name, rating in gel_sources if name in HIGH_CONFIDENCE_SOURCES and rating > 3), 3)
+    if gel_sources and count == 0:
         return GelStatus.RED
     return count
 
@@ -233,18 +240,23 @@ def get_entity(snapshot: GenePanelSnapshot, entity_type: str, name: str):
     return model.objects.filter(panel=snapshot, **lookup).first()
 
 
-def _record(entity, user, issues: list[tuple[str, str]], status: int | None = None) -> str:
-    """Write one TrackRecord for a list of (issue code, description); return the description."""
-    description = "\n".join(text for _, text in issues)
-    track = TrackRecord.objects.create(
+def track_record(user, issues: list[tuple[str, str]], gel_status: int) -> TrackRecord:
+    """One (unsaved) history line for a list of (issue code, description)."""
+    return TrackRecord(
         issue_type=",".join(code for code, _ in issues if code),
-        issue_description=description,
+        issue_description="\n".join(text for _, text in issues),
         user=user if getattr(user, "pk", None) else None,
         curator_status=1 if is_curator(user) else 0,
-        gel_status=entity.saved_gel_status if status is None else status,
+        gel_status=gel_status,
     )
+
+
+def _record(entity, user, issues: list[tuple[str, str]], status: int | None = None) -> str:
+    """Write one TrackRecord for a list of (issue code, description); return the description."""
+    track = track_record(user, issues, entity.saved_gel_status if status is None else status)
+    track.save()
     entity.track.add(track)
-    return description
+    return track.issue_description
 
 
 def _entity_attrs(entity_type: str, fields: EntityFields) -> dict:
@@ -366,6 +378,14 @@ def apply_new_entity(snapshot: GenePanelSnapshot, user, entity_type: str, fields
     entity.tags.set(_tags(fields.tags))
     _review(snapshot, entity, user, fields)
     refresh_status(entity)
+    description = _record(entity, user, [(Issue.CREATED, added_text(snapshot, entity, fields, sources, curator))])
+    if log:
+        log_activity(snapshot, user, description, entity)
+    return entity
+
+
+def added_text(snapshot, entity, fields: EntityFields, sources: list[str], curator: bool) -> str:
+    """The history line of a new entity."""
     text = f"{entity.label} was added to {snapshot.level4title.name}."
     if sources:
         text += " Sources: " + ", ".join(sources) + "."
@@ -375,10 +395,7 @@ def apply_new_entity(snapshot: GenePanelSnapshot, user, entity_type: str, fields
         text += "\nPhenotypes: " + "; ".join(clean_list(fields.phenotypes))
     if not curator:
         text += "\nAdded by a reviewer: awaiting approval by a curator."
-    description = _record(entity, user, [(Issue.CREATED, text)])
-    if log:
-        log_activity(snapshot, user, description, entity)
-    return entity
+    return text
 
 
 def add_entity(snapshot: GenePanelSnapshot, user, entity_type: str, fields: EntityFields):
@@ -486,12 +503,14 @@ def apply_entity_update(snapshot, entity, user, entity_type: str, fields: Entity
         return []
     old, new = refresh_status(entity)
     if old != new:
-        issues.append(
-            (Issue.GEL_STATUS_UPDATE, f"Rating changed from {STATUS_DESCRIPTIONS[min(old, 3)]} to {STATUS_DESCRIPTIONS[min(new, 3)]}")
-        )
+        issues.append(rating_changed(old, new))
     description = _record(entity, user, issues)
     log_activity(snapshot, user, description, entity)
     return [text for _, text in issues]
+
+
+def rating_changed(old: int, new: int) -> tuple[str, str]:
+    return Issue.GEL_STATUS_UPDATE, f"Rating changed from {STATUS_DESCRIPTIONS[min(old, 3)]} to {STATUS_DESCRIPTIONS[min(new, 3)]}"
 
 
 def update_entity(snapshot, entity, user, fields: EntityFields) -> bool:

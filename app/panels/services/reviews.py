@@ -73,6 +73,12 @@ def apply_review(snapshot, entity, user, fields: ReviewFields, *, append_only: b
     if comment:
         evaluation.comments.add(Comment.objects.create(user=user, comment=comment, version=snapshot.version))
 
+    log_activity(snapshot, user, review_text(entity, evaluation, comment), entity)
+    return evaluation
+
+
+def review_text(entity, evaluation: Evaluation, comment: str) -> str:
+    """The activity line of a review."""
     parts = [f"{entity.label} was reviewed" + (f": {ReviewRating(evaluation.rating).label}." if evaluation.rating else ".")]
     if evaluation.moi:
         parts.append(f"Mode of inheritance: {evaluation.moi}")
@@ -82,8 +88,7 @@ def apply_review(snapshot, entity, user, fields: ReviewFields, *, append_only: b
         parts.append("Publications: " + "; ".join(evaluation.publications))
     if comment:
         parts.append(f"Comment: {comment}")
-    log_activity(snapshot, user, "\n".join(parts), entity)
-    return evaluation
+    return "\n".join(parts)
 
 
 def submit_review(snapshot, entity, user, fields: ReviewFields) -> Evaluation:

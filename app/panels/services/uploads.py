@@ -8,11 +8,11 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 
 from accounts.roles import is_curator
 
-from ..imports.common import ImportRejected
+from ..imports.common import ImportRejected, Problem
 from ..imports.genes_json import import_genes_json
 from ..imports.panel_tsv import import_panel_tsv
 from ..imports.reviews_tsv import import_reviews_tsv
@@ -41,8 +41,18 @@ def start_upload(kind: str, user, uploaded_file) -> Upload:
     return upload
 
 
+#: Trouble of the storage or the database, not of the file: the task retries these, and gives up
+#: (``give_up``) only when its retries are spent.
+TRANSIENT_ERRORS = (OSError, OperationalError, InterfaceError)
+
+
 def run_import(kind: str, upload_pk: int) -> str:
-    """Import one stored upload. Safe to run twice: a finished upload is left alone."""
+    """Import one stored upload. Safe to run twice: a finished upload is left alone.
+
+    Whatever is wrong with the file ends the upload ``failed``, with the reasons and an email:
+    the importers' ``ImportRejected``, and any other error the file provokes (a value the
+    database refuses, a parser's limit). Only ``TRANSIENT_ERRORS`` are raised, for a retry.
+    """
     model = UPLOAD_MODELS[kind]
     try:
         with transaction.atomic():
@@ -51,18 +61,41 @@ def run_import(kind: str, upload_pk: int) -> str:
                 logger.info("upload %s %s already %s", kind, upload_pk, upload.status)
                 return upload.status
             with upload.file.open("rb") as handle:
-                content = handle.read()
-            summary = IMPORTERS[kind](content, upload.user)
+                summary = IMPORTERS[kind](handle, upload.user)
             upload.status, upload.imported, upload.summary = Upload.Status.IMPORTED, True, summary
             upload.import_log = SUCCESS_LOG[kind]
             upload.errors = []
             upload.save()
     except ImportRejected as rejected:
         _reject(model, upload_pk, [p.as_dict() for p in rejected.problems])
-    except Exception:
+    except TRANSIENT_ERRORS:
         # Not the file's fault (storage or database trouble): let Celery retry, reveal no details.
-        logger.exception("importing %s upload %s failed", kind, upload_pk)
+        logger.exception("importing %s upload %s failed; it will be retried", kind, upload_pk)
         raise
+    except Exception:
+        logger.exception("importing %s upload %s failed on an unexpected error", kind, upload_pk)
+        _reject(model, upload_pk, [UNREADABLE.as_dict()])
+    return _finish(model, upload_pk)
+
+
+UNREADABLE = Problem(
+    None, "", "The file could not be imported: it holds something the importer cannot handle. Nothing was imported; "
+    "check the file (or send it to the PanelApp team) and upload it again."
+)
+GAVE_UP = Problem(
+    None, "", "The file could not be imported because storage or the database was unavailable, after several "
+    "attempts. Nothing was imported; upload it again later."
+)
+
+
+def give_up(kind: str, upload_pk: int) -> str:
+    """The task's retries are spent: the upload ends ``failed`` instead of pending for ever."""
+    model = UPLOAD_MODELS[kind]
+    _reject(model, upload_pk, [GAVE_UP.as_dict()])
+    return _finish(model, upload_pk)
+
+
+def _finish(model, upload_pk: int) -> str:
     upload = model.objects.select_related("user").get(pk=upload_pk)
     _notify(upload)
     return upload.status

@@ -68,6 +68,64 @@ def increment_version(
     return snapshot
 
 
+def bump_panels(snapshots, *, comment: str = "", include_superpanels: bool = True) -> list[GenePanelSnapshot]:
+    """``increment_version`` for many panels at once (file imports): each panel, and each super panel
+    that includes one, is locked, frozen and bumped exactly once, in a fixed number of queries.
+
+    ``snapshots`` need ``panel`` and ``level4title`` loaded; returns them with the super panels bumped.
+    """
+    targets = {s.pk: s for s in snapshots}
+    parents: list[GenePanelSnapshot] = []
+    if include_superpanels and targets:
+        parent_ids = set(
+            GenePanelSnapshot.child_panels.through.objects.filter(to_genepanelsnapshot_id__in=list(targets)).values_list(
+                "from_genepanelsnapshot_id", flat=True
+            )
+        ) - set(targets)
+        parents = list(GenePanelSnapshot.objects.select_related("panel", "level4title").filter(pk__in=parent_ids))
+    everything = [*targets.values(), *parents]
+    current = {
+        c.pk: c
+        for c in GenePanelSnapshot.objects.select_for_update()
+        .filter(pk__in=[s.pk for s in everything])
+        .order_by("pk")
+        .only("major_version", "minor_version", "version_comment")
+    }
+    for snapshot in everything:
+        snapshot.major_version = current[snapshot.pk].major_version
+        snapshot.minor_version = current[snapshot.pk].minor_version
+        snapshot.version_comment = current[snapshot.pk].version_comment
+    freeze_many(everything, comment)
+    now = timezone.now()
+    for snapshot in everything:
+        snapshot.major_version, snapshot.minor_version = snapshot.version_tuple.next_minor()
+        snapshot.created = snapshot.modified = now
+    GenePanelSnapshot.objects.bulk_update(everything, ["major_version", "minor_version", "created", "modified"], batch_size=500)
+    return everything
+
+
+def freeze_many(snapshots, reason: str = "", chunk: int = 40) -> None:
+    """``freeze`` for many panels: their entities are read a chunk of panels at a time."""
+    from ..queries import panel_entities_of_many
+
+    snapshots = list(snapshots)
+    for start in range(0, len(snapshots), chunk):
+        part = snapshots[start : start + chunk]
+        HistoricalSnapshot.objects.bulk_create(
+            [
+                HistoricalSnapshot(
+                    panel_id=snapshot.panel_id,
+                    major_version=snapshot.major_version,
+                    minor_version=snapshot.minor_version,
+                    reason=reason or "",
+                    schema_version=SCHEMA_VERSION,
+                    data=panel_detail_dict(snapshot, entities),
+                )
+                for snapshot, entities in panel_entities_of_many(part)
+            ]
+        )
+
+
 @contextmanager
 def panel_change(snapshot: GenePanelSnapshot, *, bump: bool = True, comment: str = ""):
     """The frame for every change to a panel: one transaction, at most one bump, fresh stats.
