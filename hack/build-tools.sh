@@ -32,7 +32,10 @@ build() {
   log "$group $version: building $(printf '%s ' "${@##*/}")(cold builds take minutes on 2 cores)"
   local start=$SECONDS tmp="$out.partial"
   rm -rf "$tmp" && mkdir -p "$tmp"
-  ( cd "$here/tools/$group" && go build -ldflags "$ldflags" -o "$tmp/" "$@" ) &
+  # BUILD_CGO=1 and BUILD_TAGS are set by the caller for the node runtime (containerd, runc),
+  # which needs cgo (seccomp, the shim's mount helpers).
+  ( cd "$here/tools/$group" && CGO_ENABLED="${BUILD_CGO:-0}" \
+      go build ${BUILD_TAGS:+-tags "$BUILD_TAGS"} -ldflags "$ldflags" -o "$tmp/" "$@" ) &
   local pid=$!
   while kill -0 "$pid" 2>/dev/null; do
     sleep 1
@@ -52,6 +55,31 @@ build() {
   log "$group $version: built in $((SECONDS - start)) s"
 }
 
+# The sandbox ("pause") image of the real node: there is no registry to pull it from, so compile
+# Kubernetes' own pause.c (shipped in the k8s.io/kubernetes module) statically and wrap it in an
+# OCI archive that the harness imports into containerd under PAUSE_IMAGE.
+build_pause() {
+  local out="$tools_dir/pause-$PAUSE_VERSION"
+  if [[ -f "$out/.complete" ]]; then log "pause $PAUSE_VERSION: cached in $out"; return; fi
+  log "pause $PAUSE_VERSION: compiling pause.c and building the image"
+  local tmp="$out.partial" src
+  rm -rf "$tmp" && mkdir -p "$tmp/context"
+  src="$(cd "$here/tools/kubernetes" && go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" \
+        | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  [[ -f "$src/build/pause/linux/pause.c" ]] || { log "pause.c not found in the k8s.io/kubernetes module ($src)"; exit 1; }
+  gcc -Os -static -DVERSION="$PAUSE_VERSION" -o "$tmp/context/pause" "$src/build/pause/linux/pause.c"
+  strip "$tmp/context/pause"
+  printf 'FROM scratch\nCOPY pause /pause\nUSER 65535:65535\nENTRYPOINT ["/pause"]\n' > "$tmp/context/Containerfile"
+  # A private buildah store, so the machine's own container storage is never touched.
+  local name="localhost/panelapp-pause-build:$PAUSE_VERSION"
+  local -a buildah=(buildah --root "$tmp/storage" --runroot "$tmp/run" --storage-driver vfs)
+  "${buildah[@]}" build --isolation=chroot -q -t "$name" -f "$tmp/context/Containerfile" "$tmp/context" >/dev/null
+  "${buildah[@]}" push -q "$name" "oci-archive:$tmp/pause.oci.tar:$PAUSE_IMAGE" >/dev/null
+  "${buildah[@]}" rmi --all --force >/dev/null || true
+  rm -rf "$tmp/context" "$tmp/storage" "$tmp/run" && touch "$tmp/.complete" && rm -rf "$out" && mv "$tmp" "$out"
+  log "pause $PAUSE_VERSION: built"
+}
+
 k8s_minor="${KUBERNETES_VERSION#v1.}"; k8s_minor="${k8s_minor%%.*}"
 build_date="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 # Without these stamps the binaries report v0.0.0-master, which breaks Helm's kubeVersion checks.
@@ -65,7 +93,12 @@ helm_ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION \
  -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$k8s_minor \
  -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$k8s_minor"
 
-want="${*:-etcd kwok kubernetes helm kube-score}"
+containerd_ldflags="-s -w -X github.com/containerd/containerd/v2/version.Version=$CONTAINERD_VERSION"
+runc_ldflags="-s -w -X main.version=${RUNC_VERSION#v}"
+
+# The real node (tests/realnode, make demo) needs the node groups too: kubernetes-node (kubelet,
+# kube-proxy), containerd, runc and the pause image.
+want="${*:-etcd kwok kubernetes helm kube-score kubernetes-node containerd runc pause}"
 for group in $want; do
   case "$group" in
     etcd) build etcd "$ETCD_VERSION" "-s -w" go.etcd.io/etcd/server/v3 ;;
@@ -74,9 +107,16 @@ for group in $want; do
         k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
         k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl ;;
     helm) build helm "$HELM_VERSION" "$helm_ldflags" helm.sh/helm/v3/cmd/helm ;;
+    kubernetes-node) build kubernetes-node "$KUBERNETES_VERSION" "$k8s_ldflags" \
+        k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-proxy ;;
+    containerd) BUILD_CGO=1 BUILD_TAGS="no_btrfs no_devmapper no_zfs" build containerd "$CONTAINERD_VERSION" \
+        "$containerd_ldflags" github.com/containerd/containerd/v2/cmd/containerd \
+        github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2 github.com/containerd/containerd/v2/cmd/ctr ;;
+    runc) BUILD_CGO=1 BUILD_TAGS="seccomp" build runc "$RUNC_VERSION" "$runc_ldflags" github.com/opencontainers/runc ;;
+    pause) build_pause ;;
     kube-score) build kube-score "$KUBE_SCORE_VERSION" "-s -w -X main.version=$KUBE_SCORE_VERSION" \
         github.com/zegl/kube-score/cmd/kube-score ;;
-    *) log "unknown tool group '$group' (known: etcd kwok kubernetes helm kube-score)"; exit 2 ;;
+    *) log "unknown tool group '$group' (known: etcd kwok kubernetes helm kube-score kubernetes-node containerd runc pause)"; exit 2 ;;
   esac
 done
 log "all tools ready in $tools_dir"

@@ -9,7 +9,10 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 
 # Debian packages: the real PostgreSQL server and the browser the UI tests drive; buildah and
 # debootstrap build the two images without a Docker engine (tests/packaging).
-DEBIAN_PACKAGES=(postgresql chromium fonts-dejavu-core ca-certificates curl buildah debootstrap)
+# The real node (hack/localcluster/realnode.py) needs the CNI plugins, iptables and conntrack
+# (kube-proxy), iproute2 (its bridge), and libseccomp-dev + pkg-config to build runc with seccomp.
+DEBIAN_PACKAGES=(postgresql chromium fonts-dejavu-core ca-certificates curl buildah debootstrap
+  containernetworking-plugins iptables conntrack iproute2 libseccomp-dev pkg-config gcc libc6-dev)
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -22,6 +22,14 @@ BINARY_GROUPS = {
     # checkov is a virtual environment of its own that hack/setup.sh links as <group dir>/checkov.
     "kube-score": "kube-score",
     "checkov": "checkov",
+    # The real node (realnode.py): kubelet and kube-proxy of the same release, containerd with its
+    # runc shim and ctr, runc itself; pause is an OCI archive, not a binary (pause.oci.tar).
+    "kubelet": "kubernetes-node",
+    "kube-proxy": "kubernetes-node",
+    "containerd": "containerd",
+    "containerd-shim-runc-v2": "containerd",
+    "ctr": "containerd",
+    "runc": "runc",
 }
 GROUP_VERSION_KEYS = {
     "etcd": "ETCD_VERSION",
@@ -30,6 +38,10 @@ GROUP_VERSION_KEYS = {
     "helm": "HELM_VERSION",
     "kube-score": "KUBE_SCORE_VERSION",
     "checkov": "CHECKOV_VERSION",
+    "kubernetes-node": "KUBERNETES_VERSION",
+    "containerd": "CONTAINERD_VERSION",
+    "runc": "RUNC_VERSION",
+    "pause": "PAUSE_VERSION",
     # Not a binary: rootfs.tar, the Debian base of the image builds (hack/setup.sh).
     "python-base": "PYTHON_BASE_VERSION",
 }

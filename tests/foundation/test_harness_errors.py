@@ -44,6 +44,9 @@ def test_pinned_versions_match_the_go_modules():
         "etcd": ("go.etcd.io/etcd/server/v3", versions["ETCD_VERSION"]),
         "kwok": ("sigs.k8s.io/kwok", versions["KWOK_VERSION"]),
         "helm": ("helm.sh/helm/v3", versions["HELM_VERSION"]),
+        "kubernetes-node": ("k8s.io/kubernetes", versions["KUBERNETES_VERSION"]),
+        "containerd": ("github.com/containerd/containerd/v2", versions["CONTAINERD_VERSION"]),
+        "runc": ("github.com/opencontainers/runc", versions["RUNC_VERSION"]),
     }
     for group, (module, version) in expectations.items():
         gomod = (tools / group / "go.mod").read_text()
