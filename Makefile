@@ -9,7 +9,7 @@ help:
 	@echo "make test     set everything up and run every test"
 	@echo "make cluster  set up and start only the local control plane"
 	@echo "make tools    build the pinned Go binaries into the cache (PANELAPP_TOOLS_DIR)"
-	@echo "make crd      regenerate the CRD, its copy in the chart, and the references in docs/install.md"
+	@echo "make crd      regenerate the CRDs, their copies in the chart, and the references in docs/install.md"
 
 setup:
 	@hack/setup.sh
@@ -26,10 +26,12 @@ cluster: setup
 test: setup
 	@$(PYTHON) -m pytest $(PYTEST_ARGS)
 
-# The CRD is generated from operator/panelapp_operator/spec.py; tests fail when any copy is stale.
+# The CRDs are generated from operator/panelapp_operator/spec.py and task_spec.py; tests fail when any
+# copy is stale.
 crd:
 	@$(PYTHON) -m panelapp_operator crd > crds/panelapp.org_panelapps.yaml
-	@cp crds/panelapp.org_panelapps.yaml helm/panelapp-operator/crds/
+	@$(PYTHON) -m panelapp_operator crd --kind PanelAppTask > crds/panelapp.org_panelapptasks.yaml
+	@cp crds/panelapp.org_panelapps.yaml crds/panelapp.org_panelapptasks.yaml helm/panelapp-operator/crds/
 	@$(PYTHON) -m tests.packaging.install_doc
 
 clean:

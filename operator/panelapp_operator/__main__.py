@@ -79,15 +79,18 @@ def _parser() -> argparse.ArgumentParser:
                         help="namespace to render into (default: the resource's, else 'default')")
     render.set_defaults(command=_render)
 
-    show_crd = commands.add_parser("crd", help="print the PanelApp CustomResourceDefinition",
+    show_crd = commands.add_parser("crd", help="print the PanelApp (or PanelAppTask) CustomResourceDefinition",
                                    description="Print the CRD generated from the spec models (the same as "
-                                   "crds/panelapp.org_panelapps.yaml); pipe it to `kubectl apply -f -`.")
+                                   "crds/panelapp.org_panelapps.yaml, or crds/panelapp.org_panelapptasks.yaml "
+                                   "with --kind PanelAppTask); pipe it to `kubectl apply -f -`.")
+    show_crd.add_argument("--kind", choices=("PanelApp", "PanelAppTask"), default="PanelApp",
+                          help="which CRD (default PanelApp)")
     show_crd.set_defaults(command=_crd)
     return parser
 
 
 def _crd(args: argparse.Namespace) -> int:
-    sys.stdout.write(crd.render_crd_yaml())
+    sys.stdout.write(crd.render_crd_yaml(args.kind))
     return 0
 
 

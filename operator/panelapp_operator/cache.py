@@ -114,8 +114,11 @@ class Cache:
         return seen is not None and time.monotonic() - seen < TOMBSTONE_SECONDS
 
     def panelapp_keys(self) -> list[tuple[str, str]]:
+        return self.keys_of(kinds.PANELAPP)
+
+    def keys_of(self, kind: Kind) -> list[tuple[str, str]]:
         with self._lock:
-            return [(ns, name) for (kind, ns, name) in self._objects if kind == kinds.PANELAPP.kind]
+            return [(ns, name) for (held, ns, name) in self._objects if held == kind.kind]
 
     def size(self) -> int:
         with self._lock:

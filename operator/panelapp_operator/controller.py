@@ -27,6 +27,8 @@ from panelapp_operator.kinds import Kind
 from panelapp_operator.kube import ApiError, Kube
 from panelapp_operator.reconcile import Reconciler
 from panelapp_operator.references import ReferenceIndex, ReferenceWatcher
+from panelapp_operator.render import tasks as task_render
+from panelapp_operator.tasks import TaskReconciler, task_key
 from panelapp_operator.render import names
 from panelapp_operator.workqueue import WorkQueue
 
@@ -47,6 +49,7 @@ class Controller:
         self.queue = WorkQueue()
         self.references = ReferenceIndex()
         self.reconciler = Reconciler(kube, self.cache, references=self.references)
+        self.task_reconciler = TaskReconciler(kube, self.cache, self.references)
         self.reference_watcher = (ReferenceWatcher(kube, namespaces or [], self.on_reference_change)
                                   if watch_references else None)
         self.workers = workers
@@ -107,6 +110,23 @@ class Controller:
         if changed or meta.get("deletionTimestamp"):
             self.queue.add(key)
 
+    def on_task(self, event_type: str | None, body: Mapping[str, Any]) -> None:
+        meta = body["metadata"]
+        key = task_key(meta["namespace"], meta["name"])
+        if event_type == "DELETED":
+            self.cache.delete(kinds.PANELAPP_TASK, meta["namespace"], meta["name"])
+            self.references.forget(meta["namespace"], (kinds.PANELAPP_TASK.kind, meta["name"]))
+            self.queue.forget(key)
+            return
+        news = self.cache.put(kinds.PANELAPP_TASK, body)
+        generation = meta.get("generation", 0)
+        with self._lock:
+            changed = self._generations.get(key) != generation
+            self._generations[key] = generation
+        # A task's spec never changes: its own status writes need no reconcile.
+        if news and changed:
+            self.queue.add(key)
+
     def on_child(self, kind: Kind, event_type: str | None, body: Mapping[str, Any]) -> None:
         meta = body["metadata"]
         if event_type == "DELETED":
@@ -116,6 +136,11 @@ class Controller:
             delay = COALESCE_SECONDS
         else:
             return  # the response to our own write already told us
+        task = (meta.get("labels") or {}).get(task_render.LABEL_TASK)
+        if task is not None:
+            # A task's Job or pod: its task mirrors it; the PanelApp does not care.
+            self.queue.add(task_key(meta["namespace"], task), delay)
+            return
         owner = _owner_name(body)
         if owner is not None:
             self.queue.add((meta["namespace"], owner), delay)
@@ -130,6 +155,8 @@ class Controller:
         for owner_kind, owner in referrers:
             if owner_kind == kinds.PANELAPP.kind:
                 self.queue.add((namespace, owner), COALESCE_SECONDS)
+            elif owner_kind == kinds.PANELAPP_TASK.kind:
+                self.queue.add(task_key(namespace, owner), COALESCE_SECONDS)
 
     # --- work ----------------------------------------------------------------------------------
 
@@ -138,6 +165,9 @@ class Controller:
             key = self.queue.get()
             if key is None:
                 return
+            if len(key) == 3:
+                self._work_on_task(key)
+                continue
             namespace, name = key
             try:
                 outcome = self.reconciler.reconcile(namespace, name)
@@ -153,6 +183,20 @@ class Controller:
                 if outcome.applied or outcome.created or outcome.deleted or outcome.status_written:
                     log.debug("%s/%s: phase %s, applied %s, created %s, deleted %s", namespace, name,
                               outcome.phase, outcome.applied, outcome.created, outcome.deleted)
+
+    def _work_on_task(self, key: tuple[str, str, str]) -> None:
+        _, namespace, name = key
+        try:
+            requeue = self.task_reconciler.reconcile(namespace, name)
+        except Exception as error:  # noqa: BLE001 - retried with backoff, like a PanelApp
+            delay = self.queue.done(key, failed=True)
+            self._count(failed=True)
+            message = str(error) if isinstance(error, ApiError) else f"{type(error).__name__}: {error}"
+            log.error("reconcile of task %s/%s failed (retrying in %.0fs): %s", namespace, name, delay or 0, message,
+                      exc_info=not isinstance(error, ApiError))
+        else:
+            self.queue.done(key, requeue_after=requeue)
+            self._count(failed=False)
 
     def _count(self, failed: bool) -> None:
         with self._lock:
@@ -182,6 +226,8 @@ class Controller:
             spread = min(self.resync_seconds / 10, 10.0)
             for key in keys:
                 self.queue.add(key, random.uniform(0, spread))
+            for namespace, name in self.cache.keys_of(kinds.PANELAPP_TASK):
+                self.queue.add(task_key(namespace, name), random.uniform(0, spread))
 
     # --- reporting -----------------------------------------------------------------------------
 

@@ -9,7 +9,8 @@ Pydantic emits JSON Schema; Kubernetes wants a *structural* OpenAPI v3 schema. T
   a later operator version can improve a default without rewriting stored objects;
 - cross-field rules (rules.Rule) arrive as x-kubernetes-validations from the models themselves.
 
-`crds/panelapp.org_panelapps.yaml` is this module's output; a unit test fails when it is stale.
+`crds/panelapp.org_panelapps.yaml` and `crds/panelapp.org_panelapptasks.yaml` (the PanelAppTask
+kind, from task_spec.py) are this module's output; a unit test fails when either is stale.
 """
 from __future__ import annotations
 
@@ -18,10 +19,12 @@ from typing import Any
 
 import yaml
 
-from panelapp_operator import spec
+from panelapp_operator import spec, task_spec
 
 CRD_NAME = f"{spec.PLURAL}.{spec.GROUP}"
 CRD_FILE_NAME = f"{spec.GROUP}_{spec.PLURAL}.yaml"
+TASK_CRD_NAME = f"{task_spec.PLURAL}.{spec.GROUP}"
+TASK_CRD_FILE_NAME = f"{spec.GROUP}_{task_spec.PLURAL}.yaml"
 
 # Keywords a structural schema may carry; anything else pydantic emits is dropped.
 _KEPT_KEYWORDS = {
@@ -107,8 +110,8 @@ def spec_schema() -> dict[str, Any]:
     return _schema_of(spec.PanelAppSpec)
 
 
-def status_schema() -> dict[str, Any]:
-    schema = _schema_of(spec.PanelAppStatus)
+def status_schema(model: type = spec.PanelAppStatus) -> dict[str, Any]:
+    schema = _schema_of(model)
     conditions = schema["properties"]["conditions"]
     # Conditions are a map keyed by type, as in every Kubernetes API.
     conditions["x-kubernetes-list-type"] = "map"
@@ -139,22 +142,71 @@ def build_crd() -> dict[str, Any]:
             }
         ],
     }
+    return _crd(CRD_NAME, spec.KIND, spec.PLURAL, spec.SINGULAR, spec.SHORT_NAMES, root, [
+        {"name": "Phase", "type": "string", "jsonPath": ".status.phase",
+         "description": "Coarse state of the installation."},
+        {"name": "Ready", "type": "string", "jsonPath": ".status.ready",
+         "description": "Ready pods over desired pods."},
+        {"name": "Image", "type": "string", "jsonPath": ".status.image",
+         "description": "Image web, worker and beat run."},
+        {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},
+    ])
+
+
+def build_task_crd() -> dict[str, Any]:
+    """The PanelAppTask CRD: an immutable request to run one allow-listed command."""
+    task_spec_schema = _schema_of(task_spec.PanelAppTaskSpec)
+    # A task runs once: changing it afterwards would make its status lie about what ran.
+    task_spec_schema.setdefault("x-kubernetes-validations", []).append(
+        {"rule": "self == oldSelf", "message": "a task's spec is immutable: create a new PanelAppTask to run "
+         "a command again"})
+    root = {
+        "type": "object",
+        "description": "One admin command (load-genes, create-superuser, reset-stats, check) run once for a "
+        "PanelApp as a Job with its image, environment and ServiceAccount; the status mirrors the Job.",
+        "required": ["spec"],
+        "properties": {
+            "apiVersion": {"type": "string", "description": "Versioned schema of this object."},
+            "kind": {"type": "string", "description": "Kind of this object: PanelAppTask."},
+            "metadata": {"type": "object"},
+            "spec": task_spec_schema,
+            "status": status_schema(task_spec.PanelAppTaskStatus),
+        },
+        "x-kubernetes-validations": [
+            {
+                "rule": f"self.metadata.name.size() <= {task_spec.MAX_NAME_LENGTH}",
+                "message": f"metadata.name must be at most {task_spec.MAX_NAME_LENGTH} characters, so that the "
+                "name of its Job fits in 63",
+            }
+        ],
+    }
+    return _crd(TASK_CRD_NAME, task_spec.KIND, task_spec.PLURAL, task_spec.SINGULAR, task_spec.SHORT_NAMES, root, [
+        {"name": "PanelApp", "type": "string", "jsonPath": ".spec.panelApp", "description": "The PanelApp."},
+        {"name": "Command", "type": "string", "jsonPath": ".spec.command", "description": "The command."},
+        {"name": "Phase", "type": "string", "jsonPath": ".status.phase", "description": "What became of it."},
+        {"name": "Reason", "type": "string", "jsonPath": ".status.reason", "description": "Why it ended or waits."},
+        {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},
+    ])
+
+
+def _crd(name: str, kind: str, plural: str, singular: str, short_names: tuple[str, ...], root: dict[str, Any],
+         columns: list[dict[str, str]]) -> dict[str, Any]:
     return {
         "apiVersion": "apiextensions.k8s.io/v1",
         "kind": "CustomResourceDefinition",
         "metadata": {
-            "name": CRD_NAME,
+            "name": name,
             "labels": {"app.kubernetes.io/name": "panelapp-operator", "app.kubernetes.io/part-of": "panelapp"},
         },
         "spec": {
             "group": spec.GROUP,
             "scope": "Namespaced",
             "names": {
-                "kind": spec.KIND,
-                "listKind": f"{spec.KIND}List",
-                "plural": spec.PLURAL,
-                "singular": spec.SINGULAR,
-                "shortNames": list(spec.SHORT_NAMES),
+                "kind": kind,
+                "listKind": f"{kind}List",
+                "plural": plural,
+                "singular": singular,
+                "shortNames": list(short_names),
                 "categories": ["all", "panelapp"],
             },
             "versions": [
@@ -163,15 +215,7 @@ def build_crd() -> dict[str, Any]:
                     "served": True,
                     "storage": True,
                     "subresources": {"status": {}},
-                    "additionalPrinterColumns": [
-                        {"name": "Phase", "type": "string", "jsonPath": ".status.phase",
-                         "description": "Coarse state of the installation."},
-                        {"name": "Ready", "type": "string", "jsonPath": ".status.ready",
-                         "description": "Ready pods over desired pods."},
-                        {"name": "Image", "type": "string", "jsonPath": ".status.image",
-                         "description": "Image web, worker and beat run."},
-                        {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},
-                    ],
+                    "additionalPrinterColumns": columns,
                     "schema": {"openAPIV3Schema": root},
                 }
             ],
@@ -186,9 +230,13 @@ class _NoAliasDumper(yaml.SafeDumper):
         return True
 
 
-def render_crd_yaml() -> str:
+def render_crd_yaml(kind: str = spec.KIND) -> str:
+    if kind == task_spec.KIND:
+        command, source, crd = "crd --kind PanelAppTask", "task_spec.py", build_task_crd()
+    else:
+        command, source, crd = "crd", "spec.py", build_crd()
     header = (
-        "# Generated by `python -m panelapp_operator crd` from operator/panelapp_operator/spec.py.\n"
+        f"# Generated by `python -m panelapp_operator {command}` from operator/panelapp_operator/{source}.\n"
         "# Do not edit by hand: change the models and regenerate.\n"
     )
-    return header + yaml.dump(build_crd(), Dumper=_NoAliasDumper, sort_keys=False, width=120)
+    return header + yaml.dump(crd, Dumper=_NoAliasDumper, sort_keys=False, width=120)

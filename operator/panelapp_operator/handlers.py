@@ -43,6 +43,11 @@ def build_registry(controller: Controller) -> kopf.OperatorRegistry:
     async def panelapp_event(event: dict[str, Any], type: str | None, **_: Any) -> None:  # noqa: A002
         controller.on_panelapp(type, event["object"])
 
+    @kopf.on.event(kinds.PANELAPP_TASK.group, kinds.PANELAPP_TASK.version, kinds.PANELAPP_TASK.plural,
+                   registry=registry)
+    async def task_event(event: dict[str, Any], type: str | None, **_: Any) -> None:  # noqa: A002
+        controller.on_task(type, event["object"])
+
     for kind in kinds.WATCHED_KINDS:
         _register_child(registry, controller, kind)
 

@@ -19,6 +19,7 @@ class Kind:
 
 
 PANELAPP = Kind(api.KIND, api.GROUP, api.VERSION, api.PLURAL)
+PANELAPP_TASK = Kind("PanelAppTask", api.GROUP, api.VERSION, "panelapptasks")
 DEPLOYMENT = Kind("Deployment", "apps", "v1", "deployments")
 JOB = Kind("Job", "batch", "v1", "jobs")
 CONFIG_MAP = Kind("ConfigMap", "", "v1", "configmaps")
@@ -41,11 +42,11 @@ CHILD_KINDS = (
 PRUNABLE_KINDS = (
     DEPLOYMENT, CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, INGRESS, NETWORK_POLICY, AUTOSCALER, DISRUPTION_BUDGET,
 )
-# The pods of the migration and collectstatic Jobs are watched too (they are few and short-lived):
-# a pod that exited 0 is the fastest sign that a step of an upgrade is done.
-JOB_POD_COMPONENTS = ("migrate", "collectstatic")
+# The pods of the migration, collectstatic and task Jobs are watched too (they are few and
+# short-lived): a pod that exited 0 is the fastest sign that a step of an upgrade, or a task, is done.
+JOB_POD_COMPONENTS = ("migrate", "collectstatic", "task")
 WATCHED_KINDS = (*CHILD_KINDS, POD)
-BY_KIND = {kind.kind: kind for kind in (PANELAPP, SECRET, *WATCHED_KINDS)}
+BY_KIND = {kind.kind: kind for kind in (PANELAPP, PANELAPP_TASK, SECRET, *WATCHED_KINDS)}
 
 
 def of(manifest: dict) -> Kind:

@@ -141,7 +141,7 @@ class Kube:
 
     def _request(self, verb: str, kind: Kind, path: str, *, body: Any = None, query: Mapping[str, str] | None = None,
                  content_type: str | None = None, accept: str = "application/json", dry_run: bool = False,
-                 count_as: str | None = None) -> Any:
+                 count_as: str | None = None, raw: bool = False) -> Any:
         method = "GET" if verb == "LIST" else verb
         query_params = list((query or {}).items())
         if dry_run:
@@ -165,6 +165,8 @@ class Kube:
             data = response.data
         finally:
             response.release_conn()
+        if raw:
+            return data.decode("utf-8", errors="replace") if data else ""
         return json.loads(data) if data else None
 
     # --- reads -----------------------------------------------------------------------------------
@@ -298,8 +300,27 @@ class Kube:
             field_manager=HANDOFF_FIELD_MANAGER,
         )
 
-    def patch_status(self, namespace: str, name: str, status: Mapping[str, Any]) -> dict[str, Any]:
-        kind = kinds.PANELAPP
+    def pod_log(self, namespace: str, pod: str, *, tail_lines: int, limit_bytes: int = 16384) -> str | None:
+        """The last lines of a pod's log (None when the node cannot give it, e.g. a stand-in node)."""
+        try:
+            response = self._request("GET", kinds.POD, path_of(kinds.POD, namespace, pod, "log"),
+                                     query={"tailLines": str(tail_lines), "limitBytes": str(limit_bytes)},
+                                     accept="text/plain", raw=True)
+        except ApiError as error:
+            if error.not_found or error.invalid or error.status >= 500:
+                return None
+            raise
+        return response
+
+    def patch_owner(self, kind: Kind, namespace: str, name: str, owner_references: list[dict[str, Any]]) -> \
+            dict[str, Any]:
+        """Set an object's ownerReferences (a PanelAppTask becomes owned by its PanelApp)."""
+        return self._request("PATCH", kind, path_of(kind, namespace, name),
+                             body={"metadata": {"ownerReferences": owner_references}},
+                             content_type="application/merge-patch+json", count_as="PATCH owner")
+
+    def patch_status(self, namespace: str, name: str, status: Mapping[str, Any],
+                     kind: Kind = kinds.PANELAPP) -> dict[str, Any]:
         return self._request("PATCH", kind, path_of(kind, namespace, name, "status"), body={"status": status},
                              content_type="application/merge-patch+json", count_as="PATCH status")
 

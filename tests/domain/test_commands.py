@@ -53,3 +53,47 @@ def test_load_demo_data_is_idempotent_and_prints_the_logins(capsys, client):
     assert client.login(username="curator", password="curator-demo")
     body = client.get("/api/v1/panels/signedoff/").json()
     assert body["count"] == 1
+
+
+def test_load_genes_reads_an_s3_object(monkeypatch, settings):
+    """The operator's load-genes task passes s3://bucket/key; the media storage's endpoint and
+    credentials reach it."""
+    import boto3
+    from moto import mock_aws
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-2")
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="eu-west-2")
+        s3.create_bucket(Bucket="genes-bucket", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+        s3.put_object(Bucket="genes-bucket", Key="deploy/genes.json.gz",
+                      Body=gzip.compress(SAMPLE_GENES_FILE.read_bytes()))
+        settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": {}}}
+        call_command("load_genes", "s3://genes-bucket/deploy/genes.json.gz")
+        assert Gene.objects.count() == 85
+        with pytest.raises(CommandError, match="cannot be read"):
+            call_command("load_genes", "s3://genes-bucket/missing.json")
+    with pytest.raises(CommandError, match="expected s3://bucket/key"):
+        call_command("load_genes", "s3://only-a-bucket")
+
+
+def test_panels_reset_stats_recomputes_stored_counters(make_panel, capsys):
+    snapshot = make_panel("Stats panel", genes=["BRCA1", "BRCA2"])
+    expected = snapshot.stats
+    assert expected["number_of_genes"] == 2
+    GenePanelSnapshot.objects.filter(pk=snapshot.pk).update(stats={})
+    call_command("panels_reset_stats")
+    snapshot.refresh_from_db()
+    assert snapshot.stats == expected
+    assert "Stats recomputed for" in capsys.readouterr().out
+
+
+def test_createsuperuser_without_input_reads_the_task_s_variables(monkeypatch):
+    """What the create-superuser task runs: credentials only in the environment."""
+    from accounts.models import User
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_USERNAME", "root-admin")
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "root@example.org")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a long and unguessable passphrase")
+    call_command("createsuperuser", interactive=False)
+    admin = User.objects.get(username="root-admin")
+    assert admin.is_superuser and admin.check_password("a long and unguessable passphrase")

@@ -13,6 +13,8 @@ NAMESPACED_RESOURCES = {
     # apiGroup/resource: the verbs the operator uses (operator/panelapp_operator/kube.py and kopf).
     "panelapp.org/panelapps": {"get", "list", "watch"},
     "panelapp.org/panelapps/status": {"patch"},
+    "panelapp.org/panelapptasks": {"get", "list", "watch", "patch"},
+    "panelapp.org/panelapptasks/status": {"patch"},
     "apps/deployments": {"list", "watch", "create", "patch", "delete"},
     "/services": {"list", "watch", "create", "patch", "delete"},
     "/serviceaccounts": {"list", "watch", "create", "patch", "delete"},
@@ -24,6 +26,7 @@ NAMESPACED_RESOURCES = {
     "batch/jobs": {"get", "list", "watch", "create", "patch", "delete"},
     "/secrets": {"get", "list", "watch", "create"},  # list and watch: metadata only
     "/pods": {"list", "watch"},
+    "/pods/log": {"get"},
     "/events": {"create"},
 }
 CLUSTER_SCOPED_RESOURCES = {

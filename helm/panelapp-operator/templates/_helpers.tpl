@@ -87,6 +87,14 @@ runs the operator with exactly these rights; keep the two in step.
 - apiGroups: ["panelapp.org"]
   resources: ["panelapps/status"]
   verbs: ["patch"]
+# PanelAppTasks: watched like PanelApps; patched once to make each owned by its PanelApp, and
+# their status mirrors their Job.
+- apiGroups: ["panelapp.org"]
+  resources: ["panelapptasks"]
+  verbs: ["get", "list", "watch", "patch"]
+- apiGroups: ["panelapp.org"]
+  resources: ["panelapptasks/status"]
+  verbs: ["patch"]
 # Children: watched (label-selected) into the operator's cache, server-side applied (create +
 # patch; dry-run applies need the same verbs) and pruned when the spec stops asking for them.
 - apiGroups: ["apps"]
@@ -125,6 +133,10 @@ runs the operator with exactly these rights; keep the two in step.
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["list", "watch"]
+# The last lines of a finished task's log are copied (masked) into its status.
+- apiGroups: [""]
+  resources: ["pods/log"]
+  verbs: ["get"]
 # Events explain the operator's decisions in `kubectl describe panelapp`.
 - apiGroups: [""]
   resources: ["events"]

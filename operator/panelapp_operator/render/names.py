@@ -35,8 +35,8 @@ ANNOTATION_TRIGGER = f"{api.GROUP}/trigger"
 
 # Selects every object this operator manages (used as the server-side watch selector).
 MANAGED_SELECTOR = f"{LABEL_MANAGED_BY}={MANAGED_BY}"
-# Of all the pods, only those of the upgrade Jobs are watched.
-JOB_POD_SELECTOR = f"{MANAGED_SELECTOR},{LABEL_COMPONENT} in (migrate,collectstatic)"
+# Of all the pods, only those of the upgrade Jobs and of PanelAppTask Jobs are watched.
+JOB_POD_SELECTOR = f"{MANAGED_SELECTOR},{LABEL_COMPONENT} in (migrate,collectstatic,task)"
 LABEL_JOB_NAME = "batch.kubernetes.io/job-name"
 
 COMPONENT_WEB = "web"

@@ -17,6 +17,7 @@ from tests.operator import samples
 from tests.operator.cluster.support import Kube, OperatorProcess, wait_for
 
 CRD_FILE = samples.REPO / "crds" / "panelapp.org_panelapps.yaml"
+TASK_CRD_FILE = samples.REPO / "crds" / "panelapp.org_panelapptasks.yaml"
 PLANTED_SECRETS = (samples.DB_PASSWORD, samples.SMTP_PASSWORD)
 
 
@@ -29,17 +30,19 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def panelapp_crd(cluster):
-    applied = cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", str(CRD_FILE), check=False)
-    assert applied.returncode == 0, f"the CRD was refused:\n{applied.stderr}"
+    for path in (CRD_FILE, TASK_CRD_FILE):
+        applied = cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", str(path), check=False)
+        assert applied.returncode == 0, f"the CRD {path.name} was refused:\n{applied.stderr}"
     extensions = client.ApiextensionsV1Api(cluster.api_client())
 
-    def established():
-        crd = extensions.read_custom_resource_definition("panelapps.panelapp.org")
-        return any(c.type == "Established" and c.status == "True" for c in crd.status.conditions or ())
-    wait_for(established, "the PanelApp CRD to be established", timeout=60)
-    # Discovery refreshes asynchronously; wait until the resource is served.
-    wait_for(lambda: cluster.kubectl("get", "panelapps", "-A", check=False).returncode == 0,
-             "the panelapps resource to be served", timeout=30)
+    for plural in ("panelapps", "panelapptasks"):
+        def established(plural=plural):
+            crd = extensions.read_custom_resource_definition(f"{plural}.panelapp.org")
+            return any(c.type == "Established" and c.status == "True" for c in crd.status.conditions or ())
+        wait_for(established, f"the {plural} CRD to be established", timeout=60)
+        # Discovery refreshes asynchronously; wait until the resource is served.
+        wait_for(lambda plural=plural: cluster.kubectl("get", plural, "-A", check=False).returncode == 0,
+                 f"the {plural} resource to be served", timeout=30)
     return CRD_FILE
 
 

@@ -124,3 +124,34 @@ def _models_in(annotation):
         yield annotation
     for arg in get_args(annotation):
         yield from _models_in(arg)
+
+
+# --- the PanelAppTask CRD -------------------------------------------------------------------
+
+TASK_CRD_PATH = REPO / "crds" / crd.TASK_CRD_FILE_NAME
+
+
+def test_checked_in_task_crd_is_not_stale_and_the_cli_prints_it():
+    assert TASK_CRD_PATH.read_text() == crd.render_crd_yaml("PanelAppTask"), "run `make crd`"
+    printed = subprocess.run([sys.executable, "-m", "panelapp_operator", "crd", "--kind", "PanelAppTask"],
+                             capture_output=True, text=True, check=True, cwd=REPO).stdout
+    assert printed == TASK_CRD_PATH.read_text()
+
+
+def test_the_task_crd_teaches_every_field_is_structural_and_immutable():
+    definition = crd.build_task_crd()
+    assert definition["metadata"]["name"] == "panelapptasks.panelapp.org"
+    names = definition["spec"]["names"]
+    assert (names["kind"], names["shortNames"], definition["spec"]["scope"]) == ("PanelAppTask", ["pat"],
+                                                                                 "Namespaced")
+    root = definition["spec"]["versions"][0]["schema"]["openAPIV3Schema"]
+    undocumented = [path for part in ("spec", "status") for path, node in _walk(root["properties"][part], part)
+                    if not path.endswith(("[]", "{}")) and not node.get("description")]
+    assert undocumented == []
+    text = yaml.safe_dump(root)
+    for forbidden in ("$ref", "anyOf", "oneOf", "allOf", "title:", "default:"):
+        assert forbidden not in text
+    spec_rules = [rule["rule"] for rule in root["properties"]["spec"]["x-kubernetes-validations"]]
+    assert "self == oldSelf" in spec_rules
+    assert root["properties"]["spec"]["properties"]["command"]["enum"] == [
+        "load-genes", "create-superuser", "reset-stats", "check", "mirror"]

@@ -1,4 +1,11 @@
-"""``load_genes FILE``: load the gene table from PanelApp's gene file (JSON or JSON.gz)."""
+"""``load_genes FILE``: load the gene table from PanelApp's gene file (JSON or JSON.gz), a local
+path or an ``s3://bucket/key`` object (read with the media storage's credentials and endpoint,
+which is how the operator's load-genes task passes it)."""
+import tempfile
+from contextlib import contextmanager
+from pathlib import PurePosixPath
+
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from panels.imports.gene_records import GeneRecordError, read_json_file, upsert_genes
@@ -11,11 +18,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="path to genes.json or genes.json.gz")
+        parser.add_argument("file", help="path to genes.json or genes.json.gz, or s3://bucket/key")
 
     def handle(self, *args, file, **options):
         try:
-            records = read_json_file(file)
+            with local_copy(file) as path:
+                records = read_json_file(path)
         except FileNotFoundError:
             raise CommandError(f"{file}: no such file")
         except (OSError, ValueError) as exc:
@@ -29,3 +37,29 @@ class Command(BaseCommand):
         except GeneRecordError as exc:
             raise CommandError(f"{file}: {exc}")
         self.stdout.write(self.style.SUCCESS(f"Genes loaded from {file}: {created} new, {updated} updated."))
+
+
+@contextmanager
+def local_copy(location: str):
+    """The file itself, or an S3 object downloaded to a temporary file (same suffix, so that .gz is
+    recognised)."""
+    if not location.startswith("s3://"):
+        yield location
+        return
+    bucket, _, key = location[len("s3://"):].partition("/")
+    if not bucket or not key:
+        raise CommandError(f"{location}: expected s3://bucket/key")
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    options = settings.STORAGES["default"].get("OPTIONS", {})
+    credentials = {"aws_access_key_id": options.get("access_key"), "aws_secret_access_key": options.get("secret_key")}
+    client = boto3.client("s3", region_name=options.get("region_name"), endpoint_url=options.get("endpoint_url"),
+                          **{name: value for name, value in credentials.items() if value})
+    with tempfile.NamedTemporaryFile(suffix="".join(PurePosixPath(key).suffixes[-2:])) as copy:
+        try:
+            client.download_fileobj(bucket, key, copy)
+        except (ClientError, BotoCoreError) as exc:
+            raise CommandError(f"{location}: cannot be read ({exc})")
+        copy.flush()
+        yield copy.name
