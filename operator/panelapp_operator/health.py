@@ -7,10 +7,11 @@ from typing import Any
 from panelapp_operator import spec as api
 from panelapp_operator.render import names
 
-# Container waiting reasons that mean "this pod will not become ready by itself".
+# Container waiting reasons that mean "this pod will not become ready by itself". ErrImageNeverPull
+# is the kubelet's answer for pull policy Never and an image the node does not have.
 FAILING_WAITING_REASONS = frozenset({
-    "CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "InvalidImageName", "CreateContainerConfigError",
-    "CreateContainerError", "RunContainerError",
+    "CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "ErrImageNeverPull", "InvalidImageName",
+    "CreateContainerConfigError", "CreateContainerError", "RunContainerError",
 })
 MAX_REPORTED_FAILURES = 3
 

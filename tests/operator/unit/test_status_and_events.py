@@ -154,6 +154,10 @@ def test_pod_failure_reasons():
     ]
     assert health.pod_failures(pods) == {"web": ["web-1: CrashLoopBackOff: back-off 5m0s"],
                                          "worker": ["worker-1: ImagePullBackOff"]}
+    never_pulled = {"metadata": {"name": "m-2"}, "status": {"phase": "Pending", "containerStatuses": [
+        {"name": "migrate", "state": {"waiting": {"reason": "ErrImageNeverPull",
+                                                  "message": 'Container image "x:1" is not present with pull policy of Never'}}}]}}
+    assert health.job_pod_failure([never_pulled]).startswith("pod m-2: ErrImageNeverPull: Container image")
     failed_job_pod = {"metadata": {"name": "m-1"}, "status": {"phase": "Failed", "containerStatuses": [
         {"name": "migrate", "state": {"terminated": {"exitCode": 1, "reason": "Error", "message": "no DB"}}}]}}
     assert health.job_pod_failure([failed_job_pod]) == \
