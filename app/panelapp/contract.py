@@ -187,6 +187,12 @@ VARIABLES: tuple[Variable, ...] = (
     # --- Operations ---------------------------------------------------------------------------
     Variable("HEALTH_CHECK_TOKEN", "Token that unlocks the per-dependency details of /health/.", _G_OPERATIONS,
              secret=True),
+    Variable("PANELAPP_READ_ONLY", "Read-only mode: requests that could write answer 503 with "
+             "PANELAPP_READ_ONLY_MESSAGE, reads keep working (the operator's maintenance).", _G_OPERATIONS,
+             default="False", kind="boolean"),
+    Variable("PANELAPP_READ_ONLY_MESSAGE", "Shown on every page and in the 503 answers while read-only.",
+             _G_OPERATIONS, default="PanelApp is read-only during maintenance; changes are not possible for a while."),
+    Variable("PANELAPP_BANNER", "A notice shown on every page, as in Genomics England's PanelApp.", _G_OPERATIONS),
     # --- Embedded default ---------------------------------------------------------------------
     Variable("DJANGO_DEBUG", "Django debug pages (panelapp.settings.local only; never in production).", _G_LOCAL,
              default="False", kind="boolean"),

@@ -8,6 +8,8 @@ REST_FRAMEWORK.
 import tempfile
 from pathlib import Path
 
+from panelapp import contract as _contract
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent  # app/
 
 DEBUG = False
@@ -43,6 +45,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Read-only mode (PANELAPP_READ_ONLY): writes answer 503 before any view runs.
+    "panelapp.maintenance.ReadOnlyMiddleware",
 ]
 
 ROOT_URLCONF = "panelapp.urls"
@@ -61,6 +65,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "panelapp.context_processors.use_cognito",
+                "panelapp.maintenance.banner",
             ],
         },
     },
@@ -144,3 +149,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 # Checked by /health/ (see panelapp.health); environment modules list what they configure.
 HEALTH_CHECKS = ["database"]
 HEALTH_CHECK_TOKEN = None
+
+# Read-only mode and the banner of every page (panelapp.maintenance); the environment modules
+# read PANELAPP_READ_ONLY, PANELAPP_READ_ONLY_MESSAGE and PANELAPP_BANNER.
+PANELAPP_READ_ONLY = False
+PANELAPP_READ_ONLY_MESSAGE = _contract.variable("PANELAPP_READ_ONLY_MESSAGE").default
+PANELAPP_BANNER = None

@@ -137,3 +137,11 @@ if _cognito is not None:
     AWS_AMZN_OIDC_ACCESS_TOKEN = _cognito.access_token_header
     AWS_AMZN_OIDC_IDENTITY = _cognito.identity_header
     AWS_AMZN_OIDC_DATA = _cognito.data_header
+
+# --- Maintenance: read-only mode and the banner (panelapp.maintenance) --------------------------
+from panelapp.maintenance import read_settings as _read_maintenance  # noqa: E402
+
+_maintenance = _read_maintenance(os.environ)
+PANELAPP_READ_ONLY = _maintenance.read_only
+PANELAPP_READ_ONLY_MESSAGE = _maintenance.read_only_message
+PANELAPP_BANNER = _maintenance.banner

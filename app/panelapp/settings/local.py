@@ -49,3 +49,11 @@ LOGGING = logging_config(DJANGO_LOG_LEVEL)
 
 # The SQLite file's directory must exist before Django opens it.
 _local_dir.mkdir(parents=True, exist_ok=True)
+
+# --- Maintenance: read-only mode and the banner (panelapp.maintenance) --------------------------
+from panelapp.maintenance import read_settings as _read_maintenance  # noqa: E402
+
+_maintenance = _read_maintenance(os.environ)
+PANELAPP_READ_ONLY = _maintenance.read_only
+PANELAPP_READ_ONLY_MESSAGE = _maintenance.read_only_message
+PANELAPP_BANNER = _maintenance.banner
