@@ -12,6 +12,8 @@ size and of the number of genes.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 
 from .models import STR, Activity, Evaluation, GenePanelEntrySnapshot, GenePanelSnapshot, Region
 from .models.panels import clean_list
@@ -171,7 +173,8 @@ ENTITY_BUILDERS = {
 
 
 def entity_dict(entity, panel: dict | None = None) -> dict:
-    return ENTITY_BUILDERS[type(entity)](entity, panel)
+    """A model instance, or an ``entity_rows.EntityRow`` (which names its ``model``)."""
+    return ENTITY_BUILDERS[getattr(entity, "model", type(entity))](entity, panel)
 
 
 def detail_sort_key(entity) -> tuple:
@@ -182,16 +185,18 @@ def detail_sort_key(entity) -> tuple:
 def panel_detail_dict(snapshot: GenePanelSnapshot, entities=None, include_entities: bool = True) -> dict:
     """Panel object plus ``genes``, ``strs`` and ``regions``.
 
-    ``entities`` is ``(genes, strs, regions)`` as prefetched by ``panels.queries.panel_entities``;
-    a super panel's entities come from its children and carry the child's ``panel`` object.
+    ``entities`` is ``(genes, strs, regions)`` as prefetched by ``panels.queries.panel_entities``
+    (model instances) or read by ``panels.entity_rows.panel_entity_rows`` (plain rows, the default:
+    several times faster for large panels); a super panel's entities come from its children and
+    carry the child's ``panel`` object.
     """
     data = panel_dict(snapshot)
     if not include_entities:
         return data
     if entities is None:
-        from .queries import panel_entities
+        from .entity_rows import panel_entity_rows
 
-        entities = panel_entities(snapshot)
+        entities = panel_entity_rows(snapshot)
     super_panel = snapshot.is_super_panel()
     panels = PanelCache()
     for key, items in zip(("genes", "strs", "regions"), entities):
@@ -199,6 +204,36 @@ def panel_detail_dict(snapshot: GenePanelSnapshot, entities=None, include_entiti
             entity_dict(e, panels(e.panel) if super_panel else None) for e in sorted(items, key=detail_sort_key)
         ]
     return data
+
+
+_SPLICE = re.compile(r'"\\u0000(\d+)\\u0000"')
+
+
+def panel_detail_json(snapshot: GenePanelSnapshot, include_entities: bool = True) -> bytes:
+    """``panel_detail_dict`` as the API writes it (compact UTF-8 JSON), built without decoding the
+    entities' gene copies: each is written as stored (PostgreSQL's spacing inside ``gene_data``).
+
+    Each copy is first a placeholder string holding NUL, which no stored text can (PostgreSQL
+    refuses NUL), then swapped for its JSON text in one pass.
+    """
+    from .entity_rows import GENE_RAW, panel_entity_rows
+
+    if not include_entities:
+        return _compact(panel_detail_dict(snapshot, include_entities=False))
+    entities = panel_entity_rows(snapshot, gene=GENE_RAW)
+    genes: list[str] = []
+    for rows in entities:
+        for row in rows:
+            if row.gene is not None:
+                genes.append(row.gene)
+                row.gene = f"\x00{len(genes) - 1}\x00"
+    text = _compact(panel_detail_dict(snapshot, entities)).decode()
+    return _SPLICE.sub(lambda match: genes[int(match.group(1))], text).encode()
+
+
+def _compact(data) -> bytes:
+    # The same bytes DRF's JSONRenderer writes: compact, UTF-8.
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def evaluation_dict(evaluation: Evaluation) -> dict:

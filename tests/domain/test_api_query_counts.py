@@ -67,3 +67,49 @@ def test_super_panel_detail_costs_the_same_for_small_or_large_children(client, c
     tiny_super = create_panel(curator, PanelFields(name="Super small", status="public", child_panel_ids=[small.panel_id]))
     big_super = create_panel(curator, PanelFields(name="Super big", status="public", child_panel_ids=[small.panel_id, large.panel_id]))
     assert queries_for(client, f"/api/v1/panels/{tiny_super.panel_id}/") == queries_for(client, f"/api/v1/panels/{big_super.panel_id}/")
+
+
+def page_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.content[:300])
+    return len(captured.captured_queries)
+
+
+def test_panel_page_costs_the_same_for_3_or_60_genes(client, small_and_large, curator):
+    from panels.services.panels import PanelFields, create_panel
+
+    small, large = small_and_large
+    assert page_queries(client, f"/panels/{small.panel_id}/") == page_queries(client, f"/panels/{large.panel_id}/")
+    tiny_super = create_panel(curator, PanelFields(name="Super small", status="public", child_panel_ids=[small.panel_id]))
+    big_super = create_panel(curator, PanelFields(name="Super big", status="public", child_panel_ids=[small.panel_id, large.panel_id]))
+    assert page_queries(client, f"/panels/{tiny_super.panel_id}/") == page_queries(client, f"/panels/{big_super.panel_id}/")
+
+
+def test_a_gene_costs_the_same_on_1_or_6_panels(client, make_panel, curator):
+    make_panel("Only", genes=["TP53"])
+    for n in range(6):
+        make_panel(f"Breast {n}", genes=["BRCA1"])
+    assert queries_for(client, "/api/v1/genes/TP53/") == queries_for(client, "/api/v1/genes/BRCA1/")
+
+
+def test_the_fast_detail_json_is_exactly_the_panel_detail(curator, small_and_large):
+    """The live API answer (built from plain rows, gene copies spliced in as stored) says exactly
+    what the model-based builder, which also writes the frozen versions, says."""
+    import json
+
+    from panels.models import GenePanelSnapshot
+    from panels.queries import panel_entities
+    from panels.representation import panel_detail_dict, panel_detail_json
+    from panels.services.panels import create_panel as create
+
+    small, large = small_and_large
+    parent = create(curator, PanelFields(name="Super", status="public", child_panel_ids=[small.panel_id, large.panel_id]))
+    for snapshot in (small, large, parent):
+        live = GenePanelSnapshot.objects.with_panel().get(pk=snapshot.pk)
+        expected = panel_detail_dict(live, panel_entities(live))
+        assert json.loads(panel_detail_json(live)) == expected
+        assert json.loads(panel_detail_json(live, include_entities=False)) == {
+            k: v for k, v in expected.items() if k not in ("genes", "strs", "regions")
+        }
+    assert len(expected["genes"]) == 63 and expected["strs"] and expected["regions"]

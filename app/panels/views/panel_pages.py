@@ -14,6 +14,7 @@ from accounts.roles import is_curator
 
 from .. import cache as panel_cache
 from .. import queries
+from ..entity_rows import GENE_NONE, panel_entity_rows
 from ..forms.common import apply_service_errors
 from ..forms.panel import PanelForm, PanelStatusForm, PromoteForm
 from ..models import STR, GenePanelEntrySnapshot, GenePanelSnapshot, HistoricalSnapshot, Region
@@ -71,10 +72,11 @@ class PanelListView(TemplateView):
         return context
 
 
-def review_counts(model, entity_ids: list[int]) -> dict[int, int]:
+def review_counts(model, snapshot_ids: list[int]) -> dict[int, int]:
+    """Reviews per entity of these panels (by panel, not by a list of a thousand entity ids)."""
     column = f"{model._meta.model_name}_id"
     rows = (
-        model.evaluation.through.objects.filter(**{f"{column}__in": entity_ids})
+        model.evaluation.through.objects.filter(**{f"{model._meta.model_name}__panel_id__in": snapshot_ids})
         .values(column)
         .annotate(n=Count("id"))
         .values_list(column, "n")
@@ -88,13 +90,14 @@ def entity_path(panel_id: int, entity_type: str, name: str) -> str:
 
 
 def entity_rows(snapshot: GenePanelSnapshot, super_panel: bool):
-    """Plain rows for the panel page's tables, in a fixed number of queries."""
+    """Plain rows for the panel page's tables, in a fixed number of queries (entity_rows: no model
+    instances, which would cost more than the rest of the page)."""
     ids = queries.snapshot_ids_for_entities(snapshot)
     tables = {}
+    entities_of = dict(zip(("genes", "strs", "regions"), panel_entity_rows(snapshot, gene=GENE_NONE)))
     for key, model in (("genes", GenePanelEntrySnapshot), ("strs", STR), ("regions", Region)):
-        qs = queries.entity_queryset(model, with_panel=super_panel).filter(panel_id__in=ids).defer("gene")
-        entities = list(qs)
-        reviews = review_counts(model, [e.pk for e in entities])
+        entities = entities_of[key]
+        reviews = review_counts(model, ids)
         rows = []
         kind = "gene" if key == "genes" else key[:-1]
         for entity in entities:

@@ -88,7 +88,9 @@ def live_detail(request, snapshot, include_entities: bool):
 
     if getattr(request, "accepted_renderer", None) is not None and request.accepted_renderer.format == "json":
         # Cached as bytes: unpickling the data of a thousand genes would cost more than building it.
-        body = cache.get_or_build("api-panel-detail-json", snapshot, lambda: json_bytes(data()), include_entities)
+        body = cache.get_or_build(
+            "api-panel-detail-json", snapshot, lambda: representation.panel_detail_json(snapshot, include_entities), include_entities
+        )
         return HttpResponse(body, content_type="application/json")
     return Response(data())
 
