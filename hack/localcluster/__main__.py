@@ -21,10 +21,12 @@ def main(argv: list[str] | None = None) -> int:
     up = sub.add_parser("up", help="start the control plane and keep it running until interrupted")
     up.add_argument("--workdir", type=Path, help="folder for PKI, kubeconfig and logs (default: a new temp folder)")
     up.add_argument("--api-port", type=int, help="fixed API server port (default: a free random port)")
+    up.add_argument("--real-node", action="store_true",
+                    help="also start a real node (containerd, runc, kubelet, kube-proxy) that runs real pods")
     args = parser.parse_args(argv)
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="panelapp-cluster-"))
-    plane = ControlPlane(workdir=workdir.resolve(), api_port=args.api_port)
+    plane = ControlPlane(workdir=workdir.resolve(), api_port=args.api_port, real_node=args.real_node)
     print(f"Starting the local control plane in {plane.workdir} ...", flush=True)
     try:
         plane.start()

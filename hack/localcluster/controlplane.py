@@ -6,6 +6,7 @@ Only the processes this object started are ever signalled. Every component write
 """
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import shutil
@@ -19,14 +20,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from . import realnode
 from .pki import make_pki
 from .processes import terminate
+from .realnode import RealNode, RealNodeError
 from .stages import write_stage_file
 from .tools import Toolbox
 
 SERVICE_CIDR = "10.96.0.0/16"
 POD_CIDR = "10.244.0.0/16"
 FAKE_NODE_NAME = "kwok-node-0"
+FAKE_NODE_TAINT = "panelapp.org/kwok-node"
 # kubectl is used to create the fake node and for health checks; helm is not needed to start.
 CONTROL_PLANE_BINARIES = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok", "kubectl")
 
@@ -66,6 +70,12 @@ def advertise_address() -> str:
     return "192.0.2.1"
 
 
+class MissingPauseImage(ControlPlaneError):
+    def __init__(self, folder: Path):
+        super().__init__(f"the real node's sandbox image is not built (looked in {folder}). "
+                         "Build it with: hack/build-tools.sh pause")
+
+
 @dataclass
 class Component:
     name: str
@@ -97,6 +107,10 @@ class ControlPlane:
     workdir: Path
     toolbox: Toolbox = field(default_factory=Toolbox.from_environment)
     api_port: int | None = None  # a fixed port for the demo; random when None
+    # Opt-in: a kubelet node that runs real containers beside the KWOK node (realnode.py). The
+    # KWOK node is then tainted, so pods land on the real node unless they tolerate the taint.
+    real_node: bool = False
+    node: RealNode | None = None
     components: list[Component] = field(default_factory=list)
     server: str = ""
     timings: dict[str, float] = field(default_factory=dict)
@@ -122,8 +136,15 @@ class ControlPlane:
         return env
 
     # ---------------------------------------------------------------------------- lifecycle
+    @property
+    def service_cidr(self) -> str:
+        return realnode.SERVICE_CIDR if self.real_node else SERVICE_CIDR
+
     def start(self) -> "ControlPlane":
-        binaries = self.toolbox.require_all(CONTROL_PLANE_BINARIES)
+        wanted = CONTROL_PLANE_BINARIES + (realnode.NODE_BINARIES if self.real_node else ())
+        binaries = self.toolbox.require_all(wanted)
+        if self.real_node and not (self.toolbox.group_dir("pause") / ".complete").exists():
+            raise MissingPauseImage(self.toolbox.group_dir("pause"))
         self.workdir.mkdir(parents=True, exist_ok=True)
         if self.api_port is not None:
             ensure_port_free(self.api_port, "the API server")
@@ -139,7 +160,7 @@ class ControlPlane:
     def _start_all(self, binaries: dict[str, Path]) -> None:
         pki = self.workdir / "pki"
         pki.mkdir(exist_ok=True)
-        make_pki(pki)
+        make_pki(pki, service_ip=str(next(ipaddress.ip_network(self.service_cidr).hosts())))
         admin_tls = ssl.create_default_context(cafile=str(pki / "ca.crt"))
         admin_tls.load_cert_chain(pki / "admin.crt", pki / "admin.key")
         # The controller-manager and scheduler serve /healthz with self-signed in-memory certs.
@@ -170,7 +191,11 @@ class ControlPlane:
                 f"--client-ca-file={pki / 'ca.crt'}", f"--service-account-issuer={self.server}",
                 f"--service-account-key-file={pki / 'sa.pub'}",
                 f"--service-account-signing-key-file={pki / 'sa.key'}",
-                f"--service-cluster-ip-range={SERVICE_CIDR}", "--authorization-mode=Node,RBAC",
+                f"--service-cluster-ip-range={self.service_cidr}", "--authorization-mode=Node,RBAC",
+                # The API server calls kubelets (logs, exec, port-forward) at their InternalIP, with
+                # a client certificate the kubelet checks against the cluster CA.
+                "--kubelet-preferred-address-types=InternalIP",
+                f"--kubelet-client-certificate={pki / 'admin.crt'}", f"--kubelet-client-key={pki / 'admin.key'}",
                 "--allow-privileged=true", "--profiling=false", f"--cert-dir={pki}", "--v=1",
             ])
             self._wait_http(api, f"{self.server}/readyz", context=admin_tls, timeout=180)
@@ -207,8 +232,21 @@ class ControlPlane:
             self._wait_for(lambda: self._service_account_exists("default"),
                            "the default ServiceAccount in namespace default", kcm)
 
+        if self.real_node:
+            with self._timed("real-node"):
+                self.node = RealNode(plane=self, workdir=self.workdir / "node")
+                try:
+                    self.node.start(binaries)
+                except RealNodeError as error:
+                    raise ControlPlaneError(f"the real node did not start: {error}") from None
+
     def stop(self) -> None:
-        """Stops the components this object started, newest first, and removes etcd's data."""
+        """Stops the components this object started, newest first, and removes etcd's data.
+        A real node goes first, while the API server can still tell the kubelet to remove pods."""
+        if self.node is not None:
+            self.node.stop()
+            self.components = [c for c in self.components if c.process.poll() is None]
+            self.node = None
         for component in reversed(self.components):
             terminate(component.process, timeout=15)
         self.components.clear()
@@ -258,11 +296,11 @@ class ControlPlane:
             raise subprocess.CalledProcessError(result.returncode, [binary, *args], result.stdout, result.stderr)
         return result
 
-    def _spawn(self, name: str, binary: Path, args: list[str]) -> Component:
+    def _spawn(self, name: str, binary: Path, args: list[str], env: dict[str, str] | None = None) -> Component:
         log_path = self.workdir / f"{name}.log"
         with open(log_path, "wb") as log:
             process = subprocess.Popen([str(binary), *args], stdout=log, stderr=subprocess.STDOUT,
-                                       stdin=subprocess.DEVNULL, cwd=self.workdir, start_new_session=True)
+                                       stdin=subprocess.DEVNULL, cwd=self.workdir, start_new_session=True, env=env)
         component = Component(name, process, log_path)
         self.components.append(component)
         return component
@@ -313,16 +351,22 @@ class ControlPlane:
         raise ControlPlaneError(f"timed out after {timeout:.0f} s waiting for {what}.\n{self.describe_failure()}")
 
     def _write_kubeconfig(self, pki: Path) -> None:
-        self.kubeconfig.write_text(json.dumps({
+        self.write_client_kubeconfig(self.kubeconfig, "admin")
+
+    def write_client_kubeconfig(self, path: Path, stem: str) -> Path:
+        """A kubeconfig for this API server with the client certificate pki/<stem>.{crt,key}."""
+        pki = self.workdir / "pki"
+        user = f"panelapp-local-{stem}"
+        path.write_text(json.dumps({
             "apiVersion": "v1", "kind": "Config", "current-context": "panelapp-local",
             "clusters": [{"name": "panelapp-local",
                           "cluster": {"server": self.server, "certificate-authority": str(pki / "ca.crt")}}],
-            "users": [{"name": "panelapp-local-admin",
-                       "user": {"client-certificate": str(pki / "admin.crt"), "client-key": str(pki / "admin.key")}}],
-            "contexts": [{"name": "panelapp-local",
-                          "context": {"cluster": "panelapp-local", "user": "panelapp-local-admin"}}],
+            "users": [{"name": user,
+                       "user": {"client-certificate": str(pki / f"{stem}.crt"), "client-key": str(pki / f"{stem}.key")}}],
+            "contexts": [{"name": "panelapp-local", "context": {"cluster": "panelapp-local", "user": user}}],
         }, indent=2))
-        self.kubeconfig.chmod(0o600)
+        path.chmod(0o600)
+        return path
 
     def _api_get(self, path: str) -> dict | None:
         result = self.kubectl("get", "--raw", path, check=False, timeout=10)
@@ -338,12 +382,15 @@ class ControlPlane:
                            "kubernetes.io/arch": "amd64", "type": "kwok",
                            "topology.kubernetes.io/zone": "local-a"},
             },
-            # No taint: there are no real nodes, so every pod should land here.
+            # No taint without a real node, so every pod lands here; with one, pods land on the real
+            # node unless they tolerate the taint (scale and failure-injection tests can).
             # Ephemeral storage too, so pods that request it (a read-only root filesystem with
             # a sized /tmp) are schedulable as on a real node.
             "status": {"allocatable": {"cpu": "64", "memory": "256Gi", "ephemeral-storage": "500Gi", "pods": "1000"},
                        "capacity": {"cpu": "64", "memory": "256Gi", "ephemeral-storage": "500Gi", "pods": "1000"}},
         }
+        if self.real_node:
+            node["spec"] = {"taints": [{"key": FAKE_NODE_TAINT, "value": "true", "effect": "NoSchedule"}]}
         self.kubectl("apply", "-f", "-", input=json.dumps(node))
 
     def _node_ready(self) -> bool:

@@ -11,7 +11,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-SERVICE_IP = "10.96.0.1"  # first address of the service CIDR: the in-cluster `kubernetes` Service
+SERVICE_IP = "10.96.0.1"
+REAL_NODE_NAME = "real-node-0"  # realnode.NODE_NAME  # first address of the service CIDR: the in-cluster `kubernetes` Service
 
 
 def _new_key() -> ec.EllipticCurvePrivateKey:
@@ -34,8 +35,10 @@ _KEY_USAGE_OFF = dict(
 )
 
 
-def make_pki(directory: Path, extra_ips: tuple[str, ...] = ()) -> None:
-    """Writes ca.{crt,key}, apiserver.{crt,key}, admin.{crt,key} and sa.{key,pub} into `directory`."""
+def make_pki(directory: Path, extra_ips: tuple[str, ...] = (), service_ip: str = SERVICE_IP) -> None:
+    """Writes ca.{crt,key}, apiserver.{crt,key}, admin.{crt,key}, the real node's kubelet.{crt,key}
+    and kube-proxy.{crt,key}, and sa.{key,pub} into `directory`. `service_ip` is the first address
+    of the Service range (the in-cluster `kubernetes` Service), a name of the API server."""
     now = datetime.datetime.now(datetime.timezone.utc)
     not_before, not_after = now - datetime.timedelta(minutes=5), now + datetime.timedelta(days=30)
 
@@ -85,7 +88,7 @@ def make_pki(directory: Path, extra_ips: tuple[str, ...] = ()) -> None:
         if server:
             dns = ["localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
                    "kubernetes.default.svc.cluster.local"]
-            ips = ["127.0.0.1", SERVICE_IP, *extra_ips]
+            ips = ["127.0.0.1", service_ip, *extra_ips]
             sans = [x509.DNSName(n) for n in dns] + [x509.IPAddress(ipaddress.ip_address(ip)) for ip in ips]
             builder = builder.add_extension(x509.SubjectAlternativeName(sans), critical=False)
         _write_key(directory / f"{stem}.key", key)
@@ -93,6 +96,10 @@ def make_pki(directory: Path, extra_ips: tuple[str, ...] = ()) -> None:
 
     issue("apiserver", "kube-apiserver", server=True)
     issue("admin", "panelapp-local-admin", organizations=("system:masters",))
+    # The real node's identities, as kubeadm names them: the Node authorizer lets a kubelet touch
+    # only its own node and pods; RBAC's system:node-proxier role is bound to system:kube-proxy.
+    issue("kubelet", f"system:node:{REAL_NODE_NAME}", organizations=("system:nodes",))
+    issue("kube-proxy", "system:kube-proxy")
     # Service-account tokens: the API server signs with the private key and verifies with the
     # public one; the controller-manager signs the legacy token Secrets with the private key.
     sa_key = _new_key()
