@@ -46,7 +46,7 @@ class UserAdmin(DjangoUserAdmin):
         # The link in the "new reviewer request" email: one click from the curators' mailbox.
         custom = [
             path(
-                "<int:user_id>/actions/confirm_reviewer/",
+                "<id:user_id>/actions/confirm_reviewer/",
                 self.admin_site.admin_view(self.confirm_reviewer_view),
                 name="accounts_user_confirm_reviewer",
             )

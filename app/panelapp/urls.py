@@ -5,10 +5,15 @@ they are routed here too so that reverse() works and they keep working without t
 """
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 
 from panelapp import probes
+from panelapp.ids import IdConverter
 from panelapp.cognito import views as cognito_views
+
+# <id:...> in every app's routes: ASCII digits within 64 bits, anything else is a 404 (never a
+# 500 from a number the database cannot hold). Registered before the admin builds its routes.
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("version/", probes.version_view, name="version"),

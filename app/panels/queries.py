@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
+from panelapp.ids import is_ascii_number, parse_id
+
 from .models import STR, GenePanelEntrySnapshot, GenePanelSnapshot, Region
 from .models.panels import DISORDER_KEY_SEPARATOR
 
@@ -93,9 +95,10 @@ def panel_lookup_q(term: str) -> Q:
     exact relevant disorder (e.g. an R-code such as ``R45``) or a case-insensitive part of the name.
     """
     term = term.strip()
-    if term.isdigit():
+    if is_ascii_number(term):
         # Beyond a 64-bit id nothing can match (and the database would refuse the number).
-        return Q(panel_id=int(term)) if len(term) <= 18 else Q(pk__in=[])
+        number = parse_id(term)
+        return Q(panel_id=number) if number is not None else Q(pk__in=[])
     return (
         Q(panel__old_pk=term)
         | Q(panel__name=term)

@@ -4,7 +4,9 @@ from .views import activity_pages, downloads, entity_pages, gene_pages, panel_pa
 
 app_name = "panels"
 
-ENTITY = "<int:pk>/<str:entity_type>/<str:entity_name>"
+# <id:...> is panelapp.ids.IdConverter (registered in panelapp.urls): a 64-bit id or a 404.
+
+ENTITY = "<id:pk>/<str:entity_type>/<str:entity_name>"
 
 urlpatterns = [
     path("", panel_pages.PanelListView.as_view(), name="index"),
@@ -15,21 +17,21 @@ urlpatterns = [
     path("activity/", activity_pages.ActivityView.as_view(), name="activity"),
     path("admin/", uploads.ImportToolsView.as_view(), name="import_tools"),
     path("upload/<str:kind>/", uploads.UploadView.as_view(), name="upload"),
-    path("uploads/<str:kind>/<int:pk>/", uploads.UploadStatusView.as_view(), name="upload_status"),
-    path("<int:pk>/", panel_pages.PanelDetailView.as_view(), name="detail"),
-    path("<int:pk>/update", panel_pages.PanelUpdateView.as_view(), name="update"),
-    path("<int:pk>/promote", panel_pages.PanelPromoteView.as_view(), name="promote"),
-    path("<int:pk>/status", panel_pages.PanelStatusView.as_view(), name="status"),
-    path("<int:pk>/mark_not_ready", panel_pages.PanelMarkNotReadyView.as_view(), name="mark_not_ready"),
-    path("<int:pk>/download/<str:categories>/", downloads.DownloadPanelView.as_view(), name="download"),
-    path("<int:pk>/download_version/", downloads.DownloadVersionView.as_view(), name="download_version"),
-    path("<int:pk>/<str:entity_type>/add", entity_pages.EntityAddView.as_view(), name="add_entity"),
+    path("uploads/<str:kind>/<id:pk>/", uploads.UploadStatusView.as_view(), name="upload_status"),
+    path("<id:pk>/", panel_pages.PanelDetailView.as_view(), name="detail"),
+    path("<id:pk>/update", panel_pages.PanelUpdateView.as_view(), name="update"),
+    path("<id:pk>/promote", panel_pages.PanelPromoteView.as_view(), name="promote"),
+    path("<id:pk>/status", panel_pages.PanelStatusView.as_view(), name="status"),
+    path("<id:pk>/mark_not_ready", panel_pages.PanelMarkNotReadyView.as_view(), name="mark_not_ready"),
+    path("<id:pk>/download/<str:categories>/", downloads.DownloadPanelView.as_view(), name="download"),
+    path("<id:pk>/download_version/", downloads.DownloadVersionView.as_view(), name="download_version"),
+    path("<id:pk>/<str:entity_type>/add", entity_pages.EntityAddView.as_view(), name="add_entity"),
     path(f"{ENTITY}/", entity_pages.EntityDetailView.as_view(), name="entity"),
     path(f"{ENTITY}/edit", entity_pages.EntityEditView.as_view(), name="edit_entity"),
     path(f"{ENTITY}/review", entity_pages.ReviewView.as_view(), name="review"),
     path(f"{ENTITY}/approve", entity_pages.ApproveEntityView.as_view(), name="approve_entity"),
     path(f"{ENTITY}/delete", entity_pages.DeleteEntityView.as_view(), name="delete_entity"),
-    path(f"{ENTITY}/delete_evaluation/<int:evaluation_id>/", entity_pages.DeleteReviewView.as_view(), name="delete_review"),
+    path(f"{ENTITY}/delete_evaluation/<id:evaluation_id>/", entity_pages.DeleteReviewView.as_view(), name="delete_review"),
     path(f"{ENTITY}/curate/<str:action>/", entity_pages.EntityFeedbackView.as_view(), name="curate"),
     # Addresses from PanelApp v1 used the 24-hex legacy id.
     re_path(r"^(?P<old_pk>[0-9a-f]{24})/(?P<rest>.*)$", panel_pages.legacy_panel_redirect, name="legacy_redirect"),

@@ -4,11 +4,11 @@ from __future__ import annotations
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
 
+from panelapp.ids import MAX_ID, parse_id
 from panels.queries import MAX_TAGS
 from panels.versions import InvalidVersion, Version
 
 TRUE_VALUES = {"true", "True", "TRUE", "1", "yes"}
-MAX_ID = 2**63 - 1
 
 
 class IncorrectVersion(APIException):
@@ -47,12 +47,9 @@ def integer(request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw is None or raw.strip() == "":
         return None
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ParseError(f"Query parameter '{name}' must be an integer, not {raw!r}.")
-    if not 0 <= value <= MAX_ID:
-        raise ParseError(f"Query parameter '{name}' must be between 0 and {MAX_ID}.")
+    value = parse_id(raw.strip())
+    if value is None:
+        raise ParseError(f"Query parameter '{name}' must be a whole number from 0 to {MAX_ID} in digits 0-9, not {raw!r}.")
     return value
 
 

@@ -6,6 +6,7 @@ definition of each shape, used live and for history alike.
 """
 from __future__ import annotations
 
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from panels import representation
@@ -106,9 +107,20 @@ class RegionEntitySerializer(_Located):
 
 
 class EntitySerializer(GeneEntitySerializer):
-    """Any entity (``/entities/``): each item has its own type's keys."""
+    """Any entity (``/entities/``): each item has its own type's keys (see ENTITY_SCHEMA)."""
 
     entity_type = serializers.ChoiceField(choices=["gene", "str", "region"])
+
+
+def entity_schema(many: bool = False) -> PolymorphicProxySerializer:
+    """What ``/entities/`` items are in the schema: one of the three shapes, by ``entity_type``
+    (an STR carries no ``mode_of_pathogenicity`` or ``transcript``, a region no ``transcript``)."""
+    return PolymorphicProxySerializer(
+        component_name="Entity",
+        serializers={"gene": GeneEntitySerializer, "str": STREntitySerializer, "region": RegionEntitySerializer},
+        resource_type_field_name="entity_type",
+        many=many,
+    )
 
 
 class PanelDetailSerializer(PanelSerializer):

@@ -13,7 +13,7 @@ urlpatterns = format_suffix_patterns(
     [
         re_path(r"^$", root.ApiRoot.as_view(), name="root"),
         re_path(r"^panels/signedoff/$", signed_off.SignedOffList.as_view(), name="signedoff-list"),
-        re_path(r"^panels/signedoff/(?P<panel_id>\d+)/$", signed_off.SignedOffDetail.as_view(), name="signedoff-detail"),
+        re_path(r"^panels/signedoff/(?P<panel_id>[0-9]+)/$", signed_off.SignedOffDetail.as_view(), name="signedoff-detail"),
         re_path(r"^panels/$", panels.PanelList.as_view(), name="panels-list"),
         re_path(rf"^panels/(?P<panel>{SEGMENT})/$", panels.PanelDetail.as_view(), name="panels-detail"),
         re_path(rf"^panels/(?P<panel>{SEGMENT})/versions/$", panels.PanelVersions.as_view(), name="panels-versions"),

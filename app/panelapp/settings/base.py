@@ -37,6 +37,8 @@ MIDDLEWARE = [
     # First: answers the probes (/version/, /health/) before host validation, sessions or auth,
     # so kubelet probes work whatever Host header they send and cost no database query.
     "panelapp.probes.ProbeMiddleware",
+    # Refuses NUL characters in the path or query, which no route can use, with a 400.
+    "panelapp.requests.RejectNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

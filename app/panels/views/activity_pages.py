@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.views.generic import TemplateView
 
 from accounts.roles import is_curator
+from panelapp.ids import is_ascii_number, parse_id
 
 from ..forms.other import ActivityFilterForm
 from ..models import Activity
@@ -21,8 +22,9 @@ def filtered_activities(user, form: ActivityFilterForm):
     data = form.cleaned_data
     if data.get("panel"):
         term = data["panel"].strip()
-        if term.isdigit():
-            qs = qs.filter(panel_id=int(term))
+        if is_ascii_number(term):
+            number = parse_id(term)
+            qs = qs.filter(panel_id=number) if number is not None else qs.none()
         else:
             qs = qs.filter(panel__name__icontains=term)
     if data.get("version"):

@@ -97,12 +97,15 @@ def _envelope(serializer, name: str):
             "count": serializers.IntegerField(),
             "next": serializers.URLField(allow_null=True),
             "previous": serializers.URLField(allow_null=True),
+            # A class, or a factory taking many= (the polymorphic entity schema).
             "results": serializer(many=True),
         },
     )
 
 
-PAGE = OpenApiParameter("page", int, description="Page number; 100 items per page.")
+PAGE = OpenApiParameter(
+    "page", {"type": "integer", "minimum": 1}, description="Page number, from 1; 100 items per page."
+)
 VERSION = OpenApiParameter("version", str, description="A version such as 1.12; earlier versions come from stored snapshots.")
 ENTITY_NAME = OpenApiParameter("entity_name", str, description="Comma-separated entity names.")
 TAGS = OpenApiParameter(

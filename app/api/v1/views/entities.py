@@ -18,6 +18,7 @@ from ..serializers import (
     GeneEntitySerializer,
     RegionEntitySerializer,
     STREntitySerializer,
+    entity_schema,
 )
 from .base import (
     CONFIDENCE,
@@ -135,9 +136,13 @@ def _evaluations_view(kind: Kind):
     return EntityEvaluations
 
 
-def search_queryset(kind: Kind, request, names: list[str]):
-    """Entities of public and promoted panels, ordered by panel id then name (stable paging)."""
+def search_queryset(kind: Kind, request, names: list[str] | None):
+    """Entities of public and promoted panels, ordered by panel id then name (stable paging).
+
+    ``names`` None: the path and ``entity_name`` share no name, so nothing matches."""
     qs = entity_queryset(kind.model, with_panel=True).filter(panel__panel__status__in=VISIBLE_STATUSES)
+    if names is None:
+        qs = qs.none()
     qs = filter_live(qs, kind, request, names)
     slugs = params.comma_list(request, "type")
     if slugs:
@@ -148,11 +153,13 @@ def search_queryset(kind: Kind, request, names: list[str]):
     return qs.order_by("panel__panel_id", kind.name_field, "id")
 
 
-def _names(request, names: str | None) -> list[str]:
+def _names(request, names: str | None) -> list[str] | None:
+    """The names asked for, by path and ``entity_name`` together; None when they share none.
+    (Not a placeholder name that cannot match: a NUL one was a 500 on PostgreSQL.)"""
     from_path = [n.strip() for n in (names or "").split(",") if n.strip()]
     from_query = params.comma_list(request, "entity_name")
     if from_path and from_query:
-        return [n for n in from_path if n in from_query] or ["\x00no-match"]
+        return [n for n in from_path if n in from_query] or None
     return from_path or from_query
 
 
@@ -239,7 +246,7 @@ class EntityList(ReadOnlyView):
         summary="Search genes, STRs and regions across panels",
         description="Mixed entity types, each in its own type's shape, ordered by panel id, name and type.",
         parameters=[PAGE, ENTITY_NAME, PANEL_TYPES, TAGS, PANEL_NAME, CONFIDENCE],
-        responses=paginated(EntitySerializer, "PaginatedEntityList"),
+        responses=paginated(entity_schema, "PaginatedEntityList"),
     )
     def get(self, request, names=None, format=None):
         return self.from_cache(request, lambda: self.build(request, names))
@@ -255,7 +262,7 @@ class EntityListByName(EntityList):
         operation_id="entities_by_name_list",
         summary="Genes, STRs and regions with these names, across panels",
         parameters=[PAGE, PANEL_TYPES, TAGS, PANEL_NAME, CONFIDENCE],
-        responses=paginated(EntitySerializer, "PaginatedEntityList"),
+        responses=paginated(entity_schema, "PaginatedEntityList"),
     )
     def get(self, request, names=None, format=None):
         return super().get(request, names, format)

@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from panelapp.ids import parse_id
 from panels import cache, representation
 from panels.models import Activity, GenePanel, GenePanelSnapshot
 from panels.queries import panel_lookup_q
@@ -120,8 +121,9 @@ class PanelActivities(ReadOnlyView):
         responses=ActivitySerializer(many=True),
     )
     def get(self, request, panel, format=None):
-        if not panel.isdigit() or len(panel) > 18:
+        panel_id = parse_id(panel)
+        if panel_id is None:
             raise NotFound("Give the numeric panel id.")
-        activities = Activity.objects.visible_to(request.user).filter(panel_id=int(panel))
+        activities = Activity.objects.visible_to(request.user).filter(panel_id=panel_id)
         return Response(ActivitySerializer(activities, many=True).data)
 

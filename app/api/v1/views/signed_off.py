@@ -1,11 +1,12 @@
 """``/panels/signedoff/``: the versions of panels signed off for the NHS Genomic Medicine Service."""
 from __future__ import annotations
 
-from django.db.models.fields.json import KeyTransform
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from panelapp.ids import parse_id
 from panels import representation
 from panels.models import GenePanel, HistoricalSnapshot
 from panels.vocab import PanelStatus
@@ -31,8 +32,20 @@ PANEL_KEYS = (
 )
 
 
+#: The keys that are JSON strings. They are read as text: SQLite hands JSON back as SQL values,
+#: which Django decodes again, so a version "1.10" came out as the number 1.1 and a name "123" as 123.
+TEXT_KEYS = frozenset({"hash_id", "name", "disease_group", "disease_sub_group", "status", "version", "version_created"})
+
+
+def _key(key: str):
+    return KeyTextTransform(key, "data") if key in TEXT_KEYS else KeyTransform(key, "data")
+
+
 def signed_off_item(row: dict) -> dict:
     item = {key: row[f"k_{key}"] for key in PANEL_KEYS}
+    if item["hash_id"] == "null":
+        # SQLite reads a JSON null as text as the word null (JSON_TYPE); no legacy id is that word.
+        item["hash_id"] = None
     item["signed_off"] = representation.format_date(row["signed_off_date"])
     return item
 
@@ -68,7 +81,7 @@ class SignedOffList(ReadOnlyView):
             qs = qs.filter(panel_id=panel_id)
         rows = (
             qs.order_by("panel_id", "-major_version", "-minor_version")
-            .annotate(**{f"k_{key}": KeyTransform(key, "data") for key in PANEL_KEYS})
+            .annotate(**{f"k_{key}": _key(key) for key in PANEL_KEYS})
             .values("signed_off_date", *(f"k_{key}" for key in PANEL_KEYS))
         )
         paginator_items = _Mapped(rows, signed_off_item)
@@ -100,6 +113,9 @@ class SignedOffDetail(ReadOnlyView):
         deprecated=True,
     )
     def get(self, request, panel_id, format=None):
+        panel_id = parse_id(panel_id)
+        if panel_id is None:
+            raise NotFound()
         snapshot = (
             HistoricalSnapshot.objects.filter(
                 panel_id=panel_id, panel__status=PanelStatus.PUBLIC, signed_off_date__isnull=False
