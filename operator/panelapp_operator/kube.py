@@ -305,7 +305,7 @@ class Kube:
         try:
             response = self._request("GET", kinds.POD, path_of(kinds.POD, namespace, pod, "log"),
                                      query={"tailLines": str(tail_lines), "limitBytes": str(limit_bytes)},
-                                     accept="text/plain", raw=True)
+                                     accept="*/*", raw=True)  # plain text; the server refuses text/plain
         except ApiError as error:
             if error.not_found or error.invalid or error.status >= 500:
                 return None

@@ -216,7 +216,12 @@ class _TaskRun:
         if not pods:
             return None
         latest = max(pods, key=lambda pod: pod["metadata"].get("creationTimestamp") or "")
-        text = self.kube.pod_log(self.namespace, latest["metadata"]["name"], tail_lines=logtail.MAX_LINES)
+        try:
+            text = self.kube.pod_log(self.namespace, latest["metadata"]["name"], tail_lines=logtail.MAX_LINES)
+        except ApiError as error:
+            # The log is a courtesy: without it (no permission, say) the status still tells the outcome.
+            log.warning("could not read the log of task %s/%s: %s", self.namespace, self.name, error)
+            return None
         return logtail.tail(text) if text else None
 
     # --- status -------------------------------------------------------------------------------

@@ -286,3 +286,22 @@ def test_log_tail_keeps_the_last_lines_and_plain_text():
     assert logtail.tail(text) == [f"line {i}" for i in range(30, 50)]
     assert logtail.redact("Genes loaded from s3://media/genes.json.gz: 85 new, 0 updated.") == \
         "Genes loaded from s3://media/genes.json.gz: 85 new, 0 updated."
+
+
+def test_an_unreadable_log_does_not_hold_the_status_back():
+    kube, cache, tasks = setup(task_body(command="check"))
+    tasks.reconcile("ns", "admin")
+    job = copy.deepcopy(kube.created[0])
+    job["metadata"]["resourceVersion"] = "9"
+    job["status"] = {"conditions": [{"type": "Complete", "status": "True"}]}
+    cache.put(kinds.JOB, job)
+    cache.put(kinds.POD, {"kind": "Pod", "metadata": {
+        "name": "admin-5f1d2c3b-z", "namespace": "ns", "resourceVersion": "10",
+        "labels": {**job["spec"]["template"]["metadata"]["labels"], "batch.kubernetes.io/job-name": job["metadata"][
+            "name"]}}, "status": {"phase": "Succeeded"}})
+
+    def refuse(*args, **kwargs):
+        raise ApiError(403, "Forbidden", "pods/log is forbidden", "GET", "/log")
+    kube.pod_log = refuse
+    tasks.reconcile("ns", "admin")
+    assert status_of(kube)["phase"] == "Succeeded" and "logTail" not in status_of(kube)
