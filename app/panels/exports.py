@@ -70,7 +70,8 @@ def parse_categories(text: str) -> set[int]:
 
 
 def filename(panel_name: str, version: str | None = None) -> str:
-    safe = "".join(c if c.isascii() and c not in '\\/:*?"<>|' else "_" for c in panel_name).strip() or "panel"
+    # Printable ASCII only: a control character (a legacy name with CR/LF) cannot go in a header.
+    safe = "".join(c if " " <= c <= "~" and c not in '\\/:*?"<>|' else "_" for c in panel_name).strip() or "panel"
     return f"{safe}.tsv" if version is None else f"{safe} v{version}.tsv"
 
 

@@ -2,6 +2,7 @@ from django import forms
 
 from accounts.roles import is_curator
 
+from ..names import validator
 from ..services.entities import EntityFields
 from ..services.reviews import ReviewFields
 from ..vocab import (
@@ -113,7 +114,7 @@ class GeneEntityForm(_EntityForm):
 
 
 class _LocatedEntityForm(_EntityForm):
-    name = forms.CharField(max_length=128)
+    name = forms.CharField(max_length=128, validators=[validator("The name")])
     gene = forms.CharField(
         label="Gene symbol (optional)",
         required=False,

@@ -1,6 +1,7 @@
 from django import forms
 
 from ..models import GenePanelSnapshot, HistoricalSnapshot, PanelType
+from ..names import validator
 from ..services.panels import PanelFields
 from ..vocab import PanelStatus
 from .common import ListField
@@ -9,7 +10,7 @@ from .common import ListField
 class PanelForm(forms.Form):
     """The curator's panel form (create and edit)."""
 
-    name = forms.CharField(label="Panel name", max_length=255)
+    name = forms.CharField(label="Panel name", max_length=255, validators=[validator("A panel name", slash=True)])
     level2 = forms.CharField(label="Disease group (level 2)", max_length=255, required=False)
     level3 = forms.CharField(label="Disease sub-group (level 3)", max_length=255, required=False)
     description = forms.CharField(widget=forms.Textarea, required=False)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.roles import is_curator, is_verified_reviewer
 
 from ..exceptions import IsSuperPanelException
+from ..names import name_problems
 from ..models import (
     ENTITY_MODELS,
     STR,
@@ -140,12 +141,19 @@ def validate_fields(entity_type: str, fields: EntityFields) -> dict[str, list[st
         bad("penetrance", f"{fields.penetrance!r} is not a penetrance value (unknown, Complete, Incomplete).")
     if fields.rating and fields.rating not in ReviewRating.values:
         bad("rating", f"{fields.rating!r} is not a rating (GREEN, AMBER, RED).")
+    for problem in tag_problems(fields.tags):
+        bad("tags", problem)
     if entity_type == EntityType.GENE:
         if not fields.gene_symbol:
             bad("gene", "Choose a gene.")
     else:
         if not fields.name.strip():
             bad("name", "Give the entity a name.")
+        what = "The STR name" if entity_type == EntityType.STR else "The region name"
+        for problem in name_problems(fields.name, what):
+            bad("name", problem)
+        for problem in name_problems(fields.verbose_name or "", "The region's long name", slash=True):
+            bad("verbose_name", problem)
         if fields.chromosome not in CHROMOSOMES:
             bad("chromosome", "Chromosome must be 1-22, X or Y.")
         if fields.position_38 is None:
@@ -603,9 +611,17 @@ def set_rating(snapshot, entity, user, status: int, comment: str = "") -> None:
         log_activity(snapshot, user, description + _attach_comment(snapshot, entity, user, comment), entity)
 
 
+def tag_problems(tag_names) -> list[str]:
+    """Tags are shown and filtered by (``?tag=``), never part of a path: '/' is allowed."""
+    return sorted({p for name in tag_names or [] for p in name_problems(name, "A tag", slash=True)})
+
+
 def set_tags(snapshot, entity, user, tag_names: list[str]) -> None:
     """Tags change without a new version."""
     _require_curator(user)
+    problems = tag_problems(tag_names)
+    if problems:
+        raise ValidationError({"tags": problems})
     with panel_change(snapshot, bump=False):
         current = set(entity.tags.values_list("name", flat=True))
         wanted = set(clean_list(tag_names))

@@ -12,6 +12,7 @@ from accounts.roles import is_curator
 
 from ..models import GenePanel, GenePanelSnapshot, HistoricalSnapshot, Level4Title, PanelType
 from ..models.panels import clean_list
+from ..names import name_problems
 from ..versions import InvalidVersion, Version
 from ..vocab import PanelStatus
 from .activity import log_activity
@@ -68,6 +69,9 @@ def _validate(fields: PanelFields, panel: GenePanel | None) -> None:
     name = fields.name.strip()
     if not name:
         errors.setdefault("name", []).append("A panel needs a name.")
+    # '/' is allowed: panels are addressed by id, and real panel names hold one.
+    for problem in name_problems(fields.name, "A panel name", slash=True):
+        errors.setdefault("name", []).append(problem)
     clash = GenePanel.objects.exclude(status=PanelStatus.DELETED).filter(name__iexact=name)
     if panel is not None:
         clash = clash.exclude(pk=panel.pk)

@@ -1,5 +1,6 @@
 """Template helpers shared by every PanelApp page."""
 from django import template
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -19,6 +20,28 @@ def is_curator(user) -> bool:
 @register.filter
 def is_reviewer(user) -> bool:
     return _is_verified_reviewer(user)
+
+
+def _link_or_text(route: str, args: list, text) -> str:
+    """A link to ``route``, or the bare (escaped) text when it has no address: a legacy name with
+    '/' cannot be a path segment, and one such row must not make the whole page a 500."""
+    try:
+        url = reverse(route, args=args)
+    except NoReverseMatch:
+        return escape(text)
+    return format_html('<a href="{}">{}</a>', url, text)
+
+
+@register.simple_tag
+def entity_link(panel_id, entity_type, name, text=None):
+    """``<a>`` to an entity's page on a panel (text: its name unless given)."""
+    return _link_or_text("panels:entity", [panel_id, entity_type, name], name if text is None else text)
+
+
+@register.simple_tag
+def entity_panels_link(name):
+    """``<a>`` to the page of every panel holding ``name``."""
+    return _link_or_text("panels:entity_panels", [name], name)
 
 
 @register.simple_tag
