@@ -54,11 +54,21 @@ class UserAdmin(DjangoUserAdmin):
         return custom + super().get_urls()
 
     def confirm_reviewer_view(self, request, user_id):
-        if not self.has_change_permission(request):
-            from django.core.exceptions import PermissionDenied
+        """GET shows what the click would do; only a POST with the CSRF token confirms.
 
+        The link arrives by email, and a GET that changed a role could be triggered from any page
+        a logged-in curator visits (the session cookie is sent on top-level navigation).
+        """
+        from django.core.exceptions import PermissionDenied
+        from django.template.response import TemplateResponse
+
+        if not self.has_change_permission(request):
             raise PermissionDenied
         user = get_object_or_404(User.objects.select_related("reviewer"), pk=user_id)
+        if request.method != "POST":
+            context = {**self.admin_site.each_context(request), "title": "Confirm reviewer", "candidate": user,
+                       "opts": self.model._meta}
+            return TemplateResponse(request, "admin/accounts/confirm_reviewer.html", context)
         if confirm(user):
             self.message_user(request, f"{user.username} is now a reviewer.", messages.SUCCESS)
         else:

@@ -64,8 +64,11 @@ def test_confirming_a_reviewer_from_the_admin(client, external, mailoutbox, djan
     admin = User.objects.create_superuser("admin", "admin@example.org", "admin-pass")
     assert admin.reviewer.user_type == Reviewer.Types.GEL  # superusers are curators
     client.force_login(admin)
+    url = f"/admin/accounts/user/{external.pk}/actions/confirm_reviewer/"
+    # The emailed link shows a confirmation form; the POST confirms (tests/security: CSRF).
+    assert "Confirm external as a reviewer" in client.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(f"/admin/accounts/user/{external.pk}/actions/confirm_reviewer/")
+        response = client.post(url)
     assert response.status_code == 302
     external.reviewer.refresh_from_db()
     assert external.reviewer.user_type == Reviewer.Types.REVIEWER
