@@ -34,7 +34,19 @@ def transition_events(old: api.PanelAppStatus, new: api.PanelAppStatus) -> list[
     found += _config_events(old, new)
     found += _upgrade_events(old.upgrade, new.upgrade)
     found += _phase_events(old, new)
+    found += _maintenance_events(old, new)
     return found
+
+
+def _maintenance_events(old: api.PanelAppStatus, new: api.PanelAppStatus) -> list[Event]:
+    before, after = _condition(old, "Maintenance"), _condition(new, "Maintenance")
+    was_on = before is not None and before.status == "True"
+    is_on = after is not None and after.status == "True"
+    if is_on and not was_on:
+        return [Event(NORMAL, "MaintenanceStarted", after.message)]
+    if was_on and not is_on and after is not None:
+        return [Event(NORMAL, "MaintenanceEnded", after.message)]
+    return []
 
 
 def _config_events(old: api.PanelAppStatus, new: api.PanelAppStatus) -> list[Event]:
@@ -63,7 +75,9 @@ def _upgrade_events(old: api.UpgradeStatus | None, new: api.UpgradeStatus | None
     def passed(state: str) -> bool:
         return was < rank[state] <= rank.get(new.state, -1)
 
-    if new.state == upgrades.MIGRATING and before is None:
+    if new.state == upgrades.DRAINING and before is None:
+        found.append(Event(NORMAL, "DrainingStarted", new.message or "maintenance before the migration"))
+    if new.state == upgrades.MIGRATING and before in (None, upgrades.DRAINING):
         found.append(Event(NORMAL, "MigrationStarted",
                            f"job {new.migration_job} migrates the database for {new.image}"))
     # Reaching any state after Migrating means the migration succeeded (several steps may pass in

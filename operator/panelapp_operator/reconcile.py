@@ -143,16 +143,22 @@ class _Run:
         if spec.django.secret_key_secret_ref is None:
             versions["Secret/" + self.child_names.generated_secret] = self._ensure_generated_secret(spec)
 
-        config_data = env.config_map_data(spec)
+        # The pods' configuration when web is read-only: a maintenance upgrade migrates only once web
+        # runs it (and worker and beat are stopped).
+        read_only_hash = hashing.config_hash(env.config_map_data(spec, read_only=True), versions, spec.force_reload)
+        decision = self._decide_upgrade(spec, read_only_hash)
+        read_only = spec.maintenance.enabled or decision.maintenance
+        config_data = env.config_map_data(spec, read_only=read_only)
         config_hash = hashing.config_hash(config_data, versions, spec.force_reload)
-        decision = self._decide_upgrade(spec)
+        restarting = self._restarting_workers(spec, decision.maintenance)
         inp = RenderInput(name=self.name, namespace=self.namespace, spec=spec, config_hash=config_hash,
                           workload_image=decision.workload_image, uid=self.uid,
-                          new_deployments=self._new_autoscaled_deployments(spec, decision.workload_image),
-                          component_images=decision.workload_component_images)
+                          new_deployments=self._new_autoscaled_deployments(spec, decision.workload_image) | restarting,
+                          component_images=decision.workload_component_images, quiesce=decision.maintenance)
 
         desired = render_children(inp)
-        rejected = self._apply_children(spec, desired.objects)
+        keep_replicas = restarting | ({names.COMPONENT_WORKER} if decision.maintenance else set())
+        rejected = self._apply_children(spec, desired.objects, keep_replicas)
         if rejected:
             return self._finish(status.Facts(self.generation, self.now, self.previous,
                                              problem=status.ConfigProblem("Rejected", rejected),
@@ -165,8 +171,9 @@ class _Run:
         if (decision.upgrade.state == upgrade.ROLLING_OUT and components
                 and all(c.ready and c.image == wanted_images.get(name, spec.image) for name, c in components.items())):
             decision = upgrade.rollout_finished(decision, self.now)
+        read_only_reason = "Upgrade" if decision.maintenance else "Requested" if spec.maintenance.enabled else None
         return self._finish(status.Facts(self.generation, self.now, self.previous, upgrade=decision,
-                                         components=components, config_hash=config_hash))
+                                         components=components, config_hash=config_hash, read_only=read_only_reason))
 
     # --- observe -------------------------------------------------------------------------------
 
@@ -211,7 +218,35 @@ class _Run:
             summaries = {c: health.component_status(d, failures.get(c)) for c, d in deployments.items()}
         return summaries
 
-    def _decide_upgrade(self, spec: api.PanelAppSpec) -> upgrade.UpgradeDecision:
+    def _drained(self, read_only_hash: str) -> bool:
+        """Web runs the read-only configuration everywhere, and no worker or beat pod is left
+        (Celery's warm shutdown finished the tasks it had)."""
+        web = self.cache.get(kinds.DEPLOYMENT, self.namespace, self.child_names.deployment(names.COMPONENT_WEB))
+        if web is not None:
+            annotations = web["spec"]["template"]["metadata"].get("annotations") or {}
+            if annotations.get(names.ANNOTATION_CONFIG_HASH) != read_only_hash or not health.component_status(web).ready:
+                return False
+        for component in (names.COMPONENT_WORKER, names.COMPONENT_BEAT):
+            deployment = self.cache.get(kinds.DEPLOYMENT, self.namespace, self.child_names.deployment(component))
+            if deployment is not None and deployment["spec"].get("replicas", 1) != 0:
+                return False
+        pods = self.kube.list(kinds.POD, self.namespace, f"{names.LABEL_INSTANCE}={self.name},"
+                              f"{names.LABEL_MANAGED_BY}={names.MANAGED_BY},"
+                              f"{names.LABEL_COMPONENT} in ({names.COMPONENT_WORKER},{names.COMPONENT_BEAT})")
+        return not pods
+
+    def _restarting_workers(self, spec: api.PanelAppSpec, quiesce: bool) -> set[str]:
+        """An autoscaled worker Deployment the operator stopped for a maintenance upgrade: it starts
+        again at minReplicas (an autoscaler does nothing with a Deployment at zero), and only then is
+        the count handed over to the autoscaler."""
+        if quiesce or not spec.worker.autoscaling.enabled:
+            return set()
+        entry = self.cache.entry(kinds.DEPLOYMENT, self.namespace, self.child_names.deployment(names.COMPONENT_WORKER))
+        if entry is not None and entry.owns_replicas and entry.body["spec"].get("replicas") == 0:
+            return {names.COMPONENT_WORKER}
+        return set()
+
+    def _decide_upgrade(self, spec: api.PanelAppSpec, read_only_hash: str) -> upgrade.UpgradeDecision:
         upgrade_jobs = {
             job["metadata"]["name"]: job
             for job in self.cache.children(self.namespace, self.name, kinds.JOB)
@@ -224,12 +259,22 @@ class _Run:
             for pod in job_pods if (pod.get("status") or {}).get("phase") == "Succeeded"
         )
         current_image = self.previous.image or self._deployed_image()
+        # A first install has nothing to protect and migrates online.
+        maintenance = spec.migrations.strategy == "Maintenance" and current_image is not None
+        # Draining matters (and costs a pod listing) only until the migration Job exists.
+        key = names.upgrade_key(spec.image, spec.migrations.trigger, spec.component_image_overrides())
+        recorded = self.previous.upgrade
+        settled = recorded is not None and recorded.key == key and recorded.state in (
+            *upgrade.JOBS_DONE_STATES, upgrade.UPGRADE_FAILED)
+        drained = (maintenance and not settled and self.child_names.migration_job(key) not in upgrade_jobs
+                   and self._drained(read_only_hash))
         decision = upgrade.decide(upgrade.UpgradeInput(
             instance=self.name, image=spec.image, trigger=spec.migrations.trigger,
             collectstatic=spec.collectstatic.enabled, recorded=self.previous.upgrade,
             current_image=current_image, jobs=upgrade_jobs, now=self.now, succeeded_jobs=succeeded,
             component_images=spec.component_image_overrides(),
             current_component_images=self._current_component_images(current_image),
+            maintenance=maintenance, drained=drained,
         ))
         already_recorded = (self.previous.upgrade is not None and self.previous.upgrade.key == decision.upgrade.key
                             and self.previous.upgrade.state == upgrade.UPGRADE_FAILED)
@@ -315,7 +360,8 @@ class _Run:
                                               "for the life of this PanelApp"))
         return version
 
-    def _apply_children(self, spec: api.PanelAppSpec, desired: list[dict[str, Any]]) -> str | None:
+    def _apply_children(self, spec: api.PanelAppSpec, desired: list[dict[str, Any]],
+                        keep_replicas: set[str]) -> str | None:
         """Apply every child that differs. All changes are dry-run first; if the API server refuses
         any, nothing is applied and the refusal is returned."""
         changes: list[tuple[dict[str, Any], str]] = []
@@ -334,7 +380,7 @@ class _Run:
                     return f"{obj['kind']} {obj['metadata']['name']} was refused by the API server: " \
                            f"{error.server_message}"
                 raise
-        self._hand_over_replicas(spec)
+        self._hand_over_replicas(spec, keep_replicas)
         for obj, reason in changes:
             kind = kinds.of(obj)
             name = obj["metadata"]["name"]
@@ -349,10 +395,11 @@ class _Run:
             log.info("applied %s %s/%s (%s)", obj["kind"], self.namespace, name, reason)
         return None
 
-    def _hand_over_replicas(self, spec: api.PanelAppSpec) -> None:
+    def _hand_over_replicas(self, spec: api.PanelAppSpec, keep: set[str]) -> None:
+        """`keep`: components whose count the operator sets this time (stopped or restarting workers)."""
         for component, autoscaling in ((names.COMPONENT_WEB, spec.web.autoscaling),
                                        (names.COMPONENT_WORKER, spec.worker.autoscaling)):
-            if not autoscaling.enabled:
+            if not autoscaling.enabled or component in keep:
                 continue
             entry = self.cache.entry(kinds.DEPLOYMENT, self.namespace, self.child_names.deployment(component))
             if entry is not None and entry.owns_replicas:

@@ -724,6 +724,16 @@ class BeatSpec(SpecModel):
 class MigrationsSpec(SpecModel):
     """The database migration Job that gates every new image."""
 
+    strategy: Literal["Online", "Maintenance"] = Field(
+        default="Online",
+        description="Online: the previous release keeps serving, writes included, while the new one migrates. "
+        "Maintenance, for migrations that cannot run under writes: first web turns read-only (writes answer 503 "
+        "with maintenance.message, a banner shows on every page) and worker and beat scale to zero once their "
+        "tasks are finished; then the migration runs; the rollout to the new release leaves read-only. A failed "
+        "migration keeps maintenance on until the next attempt (or strategy Online). A first install and a "
+        "trigger-only re-run of the serving image migrate online.",
+    )
+
     trigger: str | None = Field(
         default=None, max_length=63,
         description="Any string; changing it runs the migration again for the same image (also the way to retry "
@@ -743,6 +753,19 @@ class MigrationsSpec(SpecModel):
         "manage.py, migrate, --noinput] for an upstream image. It must exit 0 once the database is migrated.",
     )
     args: list[COMMAND_PART] | None = _args_field()
+
+
+class MaintenanceSpec(SpecModel):
+    """The standing maintenance switch: web read-only (PANELAPP_READ_ONLY) with a message on every
+    page. Workers keep running. Also used by migrations.strategy Maintenance."""
+
+    enabled: bool = Field(default=False, description="Turn web read-only now (and until switched off): requests "
+                          "that could write answer 503 with the message; reads keep working. The pods roll to it.")
+    message: str | None = Field(
+        default=None, min_length=1, max_length=512,
+        description="Shown on every page and in the 503 answers while read-only (PANELAPP_READ_ONLY_MESSAGE); "
+        "the image has a default.",
+    )
 
 
 class CollectstaticSpec(SpecModel):
@@ -908,6 +931,10 @@ class PanelAppSpec(SpecModel):
     worker: WorkerSpec = Field(default_factory=WorkerSpec, description="Celery worker.")
     beat: BeatSpec = Field(default_factory=BeatSpec, description="Celery beat.")
     migrations: MigrationsSpec = Field(default_factory=MigrationsSpec, description="Migration Job.")
+    maintenance: MaintenanceSpec = Field(default_factory=MaintenanceSpec,
+                                         description="Standing maintenance: read-only web with a message.")
+    banner: str | None = Field(default=None, min_length=1, max_length=1024,
+                               description="A notice shown on every page, e.g. announced downtime (PANELAPP_BANNER).")
     collectstatic: CollectstaticSpec = Field(default_factory=CollectstaticSpec, description="Collectstatic Job.")
     service: ServiceSpec = Field(default_factory=ServiceSpec, description="Service of the web pods.")
     ingress: IngressSpec = Field(default_factory=IngressSpec, description="Optional Ingress.")
@@ -926,7 +953,7 @@ class PanelAppSpec(SpecModel):
 Phase = Literal["Pending", "Migrating", "RollingOut", "Ready", "Degraded", "Suspended", "Invalid"]
 PHASES: tuple[str, ...] = Phase.__args__  # type: ignore[attr-defined]
 
-CONDITION_TYPES = ("Ready", "Progressing", "Degraded", "MigrationsApplied", "ConfigValid")
+CONDITION_TYPES = ("Ready", "Progressing", "Degraded", "MigrationsApplied", "ConfigValid", "Maintenance")
 
 
 class StatusModel(BaseModel):
@@ -938,7 +965,7 @@ class StatusModel(BaseModel):
 class Condition(StatusModel):
     """A metav1.Condition."""
 
-    type: str = Field(description="Ready, Progressing, Degraded, MigrationsApplied or ConfigValid.")
+    type: str = Field(description="Ready, Progressing, Degraded, MigrationsApplied, ConfigValid or Maintenance.")
     status: Literal["True", "False", "Unknown"] = Field(description="True, False or Unknown.")
     reason: str = Field(description="CamelCase reason of the last transition.")
     message: str = Field(default="", description="Human-readable detail.")
@@ -974,8 +1001,9 @@ class UpgradeStatus(StatusModel):
     image: str = Field(description="Image being (or last) upgraded to.")
     trigger: str | None = Field(default=None, description="migrations.trigger at the time.")
     key: str = Field(description="Hash of image and trigger that names the Jobs.")
-    state: Literal["Migrating", "CollectingStatic", "RollingOut", "Succeeded", "Failed"] = Field(
-        description="Where the upgrade is."
+    state: Literal["Draining", "Migrating", "CollectingStatic", "RollingOut", "Succeeded", "Failed"] = Field(
+        description="Where the upgrade is. Draining (strategy Maintenance): waiting for web to be read-only and "
+        "for worker and beat to stop."
     )
     migration_job: str | None = Field(default=None, description="Name of the migration Job.")
     collectstatic_job: str | None = Field(default=None, description="Name of the collectstatic Job.")
@@ -1005,4 +1033,5 @@ class PanelAppStatus(StatusModel):
     config_hash: str | None = Field(default=None, description="Hash of the rendered configuration and the "
                                     "referenced Secrets' versions, stamped on the pod templates.")
     conditions: list[Condition] | None = Field(default=None, description="Ready, Progressing, Degraded, "
-                                               "MigrationsApplied and ConfigValid.")
+                                               "MigrationsApplied, ConfigValid and, once maintenance was on, "
+                                               "Maintenance (True while web is read-only).")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from panelapp_operator import spec as api
 from panelapp_operator import upgrade as upgrades
 
-READY, PROGRESSING, DEGRADED, MIGRATIONS_APPLIED, CONFIG_VALID = api.CONDITION_TYPES
+READY, PROGRESSING, DEGRADED, MIGRATIONS_APPLIED, CONFIG_VALID, MAINTENANCE = api.CONDITION_TYPES
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,8 @@ class Facts:
     upgrade: upgrades.UpgradeDecision | None = None
     components: Mapping[str, api.ComponentStatus] | None = None
     config_hash: str | None = None
+    # Why web is read-only now ("Requested": spec.maintenance; "Upgrade": a maintenance upgrade).
+    read_only: str | None = None
 
 
 def set_condition(conditions: list[api.Condition], type_: str, status: str, reason: str, message: str,
@@ -75,6 +77,14 @@ def build_status(facts: Facts) -> api.PanelAppStatus:
         return status.model_copy(update={"phase": "Suspended", "conditions": conditions})
 
     cond(CONFIG_VALID, True, "Valid", "the spec is valid and every referenced Secret and ConfigMap exists")
+    if facts.read_only == "Requested":
+        cond(MAINTENANCE, True, "Requested", "spec.maintenance.enabled: web is read-only")
+    elif facts.read_only == "Upgrade":
+        cond(MAINTENANCE, True, "Upgrade", "migrations.strategy Maintenance: web is read-only and worker and beat "
+             "are stopped until the new release rolls out")
+    elif any(c.type == MAINTENANCE for c in conditions):
+        # Only PanelApps that used maintenance carry the condition at all.
+        cond(MAINTENANCE, False, "Off", "web accepts writes")
     if facts.config_hash is not None:
         status = status.model_copy(update={"config_hash": facts.config_hash})
 
@@ -106,7 +116,11 @@ def build_status(facts: Facts) -> api.PanelAppStatus:
         cond(READY, False, "UpgradeFailed", f"upgrade to {upgrade.image} failed; {serving}")
         return status.model_copy(update={"phase": "Degraded", "conditions": conditions})
 
-    if upgrade.state == upgrades.MIGRATING:
+    if upgrade.state == upgrades.DRAINING:
+        cond(MIGRATIONS_APPLIED, False, "Draining", upgrade.message or "")
+        cond(PROGRESSING, True, "Draining", upgrade.message or "")
+        phase = "Migrating"
+    elif upgrade.state == upgrades.MIGRATING:
         cond(MIGRATIONS_APPLIED, False, "WaitingForPreviousJob" if decision.waiting else "Migrating",
              upgrade.message or "")
         cond(PROGRESSING, True, "Migrating", upgrade.message or "")

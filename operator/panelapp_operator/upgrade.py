@@ -2,7 +2,11 @@
 
 The sequence for a new image (or a new migrations.trigger) is
 
-    Migrating -> CollectingStatic -> RollingOut -> Succeeded        (or Failed, and it stays there)
+    [Draining ->] Migrating -> CollectingStatic -> RollingOut -> Succeeded   (or Failed, and it stays there)
+
+Draining is the first step of a maintenance upgrade (migrations.strategy Maintenance): web turns
+read-only and worker and beat stop, and the migration waits until that is observed. Web stays
+read-only and the workers stopped until the rollout (or, after a failure, the next attempt).
 
 and the Deployments are only moved to the new image once both Jobs succeeded. Everything here is
 pure: the reconciler feeds in what it observed and performs the actions this module returns.
@@ -23,6 +27,7 @@ from panelapp_operator.render import names
 
 RUNNING, SUCCEEDED, FAILED = "running", "succeeded", "failed"
 
+DRAINING = "Draining"
 MIGRATING = "Migrating"
 COLLECTING_STATIC = "CollectingStatic"
 ROLLING_OUT = "RollingOut"
@@ -30,6 +35,8 @@ UPGRADE_SUCCEEDED = "Succeeded"
 UPGRADE_FAILED = "Failed"
 # States in which both Jobs of the key are known to have succeeded.
 JOBS_DONE_STATES = (ROLLING_OUT, UPGRADE_SUCCEEDED)
+# States of a maintenance upgrade in which web is read-only and worker and beat are stopped.
+MAINTENANCE_STATES = (DRAINING, MIGRATING, COLLECTING_STATIC, UPGRADE_FAILED)
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,10 @@ class UpgradeInput:
     # Components' own images (spec.web.image, ...) and those the Deployments were last moved to.
     component_images: Mapping[str, str] = field(default_factory=dict)
     current_component_images: Mapping[str, str] = field(default_factory=dict)
+    # migrations.strategy is Maintenance and something serves (a first install migrates online),
+    # and whether web is observed read-only with worker and beat stopped.
+    maintenance: bool = False
+    drained: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,7 @@ class UpgradeDecision:
     delete: tuple[str, ...] = ()  # names of Jobs to delete (stale runs, and old ones once done)
     failed_job: str | None = None  # a Job that just failed: its pods explain why
     waiting: str | None = None  # why nothing can start yet
+    maintenance: bool = False  # web read-only, worker and beat stopped (a maintenance upgrade)
 
     @property
     def running_job(self) -> str | None:
@@ -161,6 +173,7 @@ def decide(inp: UpgradeInput) -> UpgradeDecision:
         delete=delete,
         failed_job=plan.failed_job,
         waiting=plan.waiting,
+        maintenance=inp.maintenance and plan.state in MAINTENANCE_STATES,
     )
 
 
@@ -181,6 +194,9 @@ def _plan(inp: UpgradeInput, recorded: api.UpgradeStatus | None, migration_name:
     if recorded is not None and recorded.state == COLLECTING_STATIC:
         pass  # the migration's success is on record; whatever its Job says now does not undo it
     elif migration is None:
+        if inp.maintenance and not inp.drained:
+            return _Plan(DRAINING, f"maintenance before migrating to {inp.image}: web turns read-only, worker and "
+                         "beat stop once their tasks are finished")
         if stale_running:
             return _Plan(MIGRATING, "waiting for the previous upgrade's Job to stop",
                          waiting="a Job of a previous upgrade is still running")

@@ -104,6 +104,8 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("component-image-without-tag", {"worker.image": "registry.example.org/panelapp-worker"}, "spec.worker.image",
      "tag or a digest"),
     ("empty-migration-command", {"migrations.command": []}, "spec.migrations.command", ""),
+    ("unknown-migration-strategy", {"migrations.strategy": "Offline"}, "spec.migrations.strategy", ""),
+    ("empty-maintenance-message", {"maintenance.message": ""}, "spec.maintenance.message", ""),
 ]
 
 

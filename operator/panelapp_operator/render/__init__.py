@@ -48,7 +48,8 @@ def render_children(inp: RenderInput) -> DesiredChildren:
             objects.append(workloads.render_beat_deployment(inp, inp.image_of(names.COMPONENT_BEAT)))
     for component, autoscaling in ((names.COMPONENT_WEB, spec.web.autoscaling),
                                    (names.COMPONENT_WORKER, spec.worker.autoscaling)):
-        if autoscaling.enabled:
+        # Stopped workers have no autoscaler: it would start them again (and scales nothing at zero).
+        if autoscaling.enabled and not (inp.quiesce and component == names.COMPONENT_WORKER):
             objects.append(scaling.render_autoscaler(inp, component, autoscaling))
     if spec.ingress.enabled:
         objects.append(network.render_ingress(inp))

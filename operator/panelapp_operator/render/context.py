@@ -20,6 +20,7 @@ class RenderInput:
     components whose Deployment does not exist yet; under an autoscaler they are created at
     minReplicas (left unset, the Deployment would start at one and wait for the autoscaler).
     `component_images`: components that run an image of their own now instead of workload_image.
+    `quiesce`: a maintenance upgrade stops worker and beat (zero replicas, no worker autoscaler).
     """
 
     name: str
@@ -30,6 +31,7 @@ class RenderInput:
     uid: str | None = None
     new_deployments: frozenset[str] = frozenset()
     component_images: Mapping[str, str] = field(default_factory=dict)
+    quiesce: bool = False
 
     def image_of(self, component: str) -> str | None:
         """What a workload component runs now (None before the first migration)."""

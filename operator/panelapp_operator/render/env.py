@@ -22,8 +22,9 @@ def _bool(value: bool) -> str:
     return "True" if value else "False"
 
 
-def config_map_data(spec: api.PanelAppSpec) -> dict[str, str]:
-    """Every non-secret variable shared by web, worker, beat and the Jobs."""
+def config_map_data(spec: api.PanelAppSpec, *, read_only: bool = False) -> dict[str, str]:
+    """Every non-secret variable shared by web, worker, beat and the Jobs. `read_only`: web answers
+    writes with 503 (the standing switch, or a maintenance upgrade under way)."""
     data = {
         "AWS_REGION": spec.aws.region,
         "AWS_S3_STATICFILES_BUCKET_NAME": spec.storage.static_bucket,
@@ -59,6 +60,20 @@ def config_map_data(spec: api.PanelAppSpec) -> dict[str, str]:
             data["DATABASE_USER"] = database.user
     if spec.cognito.enabled:
         data.update(_cognito_data(spec.cognito))
+    data.update(maintenance_data(spec, read_only=read_only or spec.maintenance.enabled))
+    return data
+
+
+def maintenance_data(spec: api.PanelAppSpec, *, read_only: bool) -> dict[str, str]:
+    """PANELAPP_READ_ONLY (+ its message) and PANELAPP_BANNER, only when in use: an installation
+    that uses neither keeps the ConfigMap (and config hash) it always had."""
+    data = {}
+    if read_only:
+        data["PANELAPP_READ_ONLY"] = _bool(True)
+        if spec.maintenance.message:
+            data["PANELAPP_READ_ONLY_MESSAGE"] = spec.maintenance.message
+    if spec.banner:
+        data["PANELAPP_BANNER"] = spec.banner
     return data
 
 

@@ -42,6 +42,8 @@ def _replicas(inp: RenderInput, component: str, replicas: int, autoscaling: api.
     """The replica count the operator sets: none under an autoscaler (it never fights one), except
     when the Deployment is created, which then starts at the autoscaler's minimum instead of one.
     The operator hands that value over to another field manager before it stops setting it."""
+    if inp.quiesce and component == names.COMPONENT_WORKER:
+        return 0  # a maintenance upgrade: workers finish their tasks and stop
     if not autoscaling.enabled:
         return replicas
     return autoscaling.min_replicas if component in inp.new_deployments else None
@@ -131,5 +133,5 @@ def render_beat_deployment(inp: RenderInput, image: str) -> dict[str, Any]:
     )
     # A singleton: two schedulers would send every periodic task twice, so the old pod stops
     # before the new one starts.
-    return _deployment(inp, names.COMPONENT_BEAT, pod_template(inp, plan), replicas=1,
+    return _deployment(inp, names.COMPONENT_BEAT, pod_template(inp, plan), replicas=0 if inp.quiesce else 1,
                        strategy={"type": "Recreate"})

@@ -10,11 +10,12 @@ from tests.operator import samples
 
 def render_input(spec: dict[str, Any] | None = None, *, workload_image: str | None = samples.IMAGE,
                  uid: str | None = "0a1b2c3d-uid", name: str = "panelapp",
-                 new_deployments: frozenset[str] = frozenset()) -> RenderInput:
+                 new_deployments: frozenset[str] = frozenset(), quiesce: bool = False) -> RenderInput:
     parsed = validation.parse_spec(spec if spec is not None else samples.minimal_spec())
     return RenderInput(name=name, namespace="ns", spec=parsed,
                        config_hash=hashing.config_hash(env.config_map_data(parsed), {}, parsed.force_reload),
-                       workload_image=workload_image, uid=uid, new_deployments=new_deployments)
+                       workload_image=workload_image, uid=uid, new_deployments=new_deployments,
+                       quiesce=quiesce)
 
 
 def children(spec: dict[str, Any] | None = None, **kwargs: Any) -> dict[tuple[str, str], dict[str, Any]]:
