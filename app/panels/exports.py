@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from .models import STR, GenePanelEntrySnapshot, GenePanelSnapshot, HistoricalSnapshot, Region
 from .models.genes import ensembl_id_from
 from .queries import entity_queryset, snapshot_ids_for_entities
+from .spreadsheet import neutralise
 
 HEADER = (
     "Entity Name",
@@ -235,5 +236,6 @@ def to_tsv(rows: Iterable[list[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(HEADER)
-    writer.writerows(rows)
+    # No cell is a spreadsheet formula (panels.spreadsheet); the importers read them back as they were.
+    writer.writerows([neutralise(cell) for cell in row] for row in rows)
     return buffer.getvalue()

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import BinaryIO
 
+from ..spreadsheet import restore
+
 #: A compressed gene file may expand to at most this many bytes (PanelApp's whole gene table,
 #: about 40,000 genes, is some 60 MB of JSON); beyond it the file is refused as a likely bomb.
 MAX_DECOMPRESSED_BYTES = 256 * 1024 * 1024
@@ -88,7 +90,8 @@ def read_tsv(source: bytes | BinaryIO, problems: list[Problem]) -> Iterator[tupl
             if any("\x00" in cell for cell in cells):
                 problems.append(Problem(offset + 2, "", NUL_REASON))
                 continue
-            yield offset + 2, [c.strip() for c in cells]
+            # Cells PanelApp's own download neutralised as formulas come back as they were.
+            yield offset + 2, [restore(c.strip()) for c in cells]
     except csv.Error as error:
         problems.append(Problem(reader.line_num + 1, "", f"is not tab-separated text the importer can read ({error})."))
 

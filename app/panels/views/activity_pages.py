@@ -11,6 +11,7 @@ from panelapp.ids import is_ascii_number, parse_id
 
 from ..forms.other import ActivityFilterForm
 from ..models import Activity
+from ..spreadsheet import neutralise
 
 PAGE_SIZE = 100
 
@@ -66,10 +67,9 @@ class ActivityView(TemplateView):
         writer.writerow(["Created", "Panel", "Panel ID", "Panel Version", "User", "Entity type", "Entity", "Activity"])
         for a in filtered_activities(request.user, form).iterator():
             extra = a.extra_data or {}
-            writer.writerow(
-                [a.created.isoformat(), extra.get("panel_name"), a.panel_id, extra.get("panel_version"),
-                 extra.get("user_name"), a.entity_type or "", a.entity_name or "", a.text]
-            )
+            row = [a.created.isoformat(), extra.get("panel_name"), a.panel_id, extra.get("panel_version"),
+                   extra.get("user_name"), a.entity_type or "", a.entity_name or "", a.text]
+            writer.writerow([neutralise(cell) for cell in row])  # no cell runs as a formula
         return response
 
 
