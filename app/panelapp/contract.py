@@ -89,8 +89,11 @@ VARIABLES: tuple[Variable, ...] = (
     # --- Django -------------------------------------------------------------------------------
     Variable("DJANGO_SETTINGS_MODULE", "Settings module; the image sets panelapp.settings.docker-aws.",
              _G_DJANGO, default=DEFAULT_SETTINGS_MODULE),
-    Variable("SECRET_KEY", "Secret for signing cookies and tokens.", _G_DJANGO, need="required", secret=True,
-             local_default="insecure-local-key-for-the-embedded-default-only"),
+    # The embedded default has no published fallback: anyone could sign sessions and email links
+    # with it. panelapp.settings.local generates a random key once and keeps it in its folder.
+    Variable("SECRET_KEY", "Secret for signing cookies and tokens. Without it the embedded default generates "
+             "a random one once into PANELAPP_LOCAL_DIR/secret_key and reuses it.", _G_DJANGO, need="required",
+             secret=True),
     Variable("ALLOWED_HOSTS", "Host names the site answers to, separated by ';' (e.g. panelapp.example.org;www.example.org).",
              _G_DJANGO, need="required", kind="hosts", local_default="localhost;127.0.0.1;[::1]"),
     Variable("PANEL_APP_BASE_URL", "Public URL of the web application (links in emails, Cognito logout).",

@@ -6,6 +6,7 @@ kept under PANELAPP_LOCAL_DIR (default app/_local): the database, uploaded and c
 and the outgoing email (written as files, never sent).
 """
 import os
+import secrets
 from pathlib import Path
 
 from panelapp.environment import EnvironmentReader
@@ -17,7 +18,6 @@ from .base import BASE_DIR
 _reader = EnvironmentReader(os.environ, production=False)
 
 DEBUG = _reader.boolean("DJANGO_DEBUG")
-SECRET_KEY = _reader.text("SECRET_KEY")
 ALLOWED_HOSTS = _reader.hosts("ALLOWED_HOSTS")
 PANEL_APP_BASE_URL = (_reader.url("PANEL_APP_BASE_URL") or "http://localhost:8080").rstrip("/")
 ADMIN_URL = _reader.admin_path("DJANGO_ADMIN_URL")
@@ -27,6 +27,34 @@ HEALTH_CHECK_TOKEN = _reader.text("HEALTH_CHECK_TOKEN")
 DJANGO_LOG_LEVEL = _reader.log_level("DJANGO_LOG_LEVEL")
 _local_dir = Path(_reader.text("PANELAPP_LOCAL_DIR") or BASE_DIR / "_local")
 _reader.raise_if_problems("panelapp.settings.local")
+
+
+def _local_secret_key(directory: Path) -> str:
+    """SECRET_KEY, or a random key made on first start and kept in the local folder (owner-only).
+
+    Never a key written in the source: with a published key anyone can forge session cookies and
+    the email-verification links. Kept, so sessions and links survive restarts.
+    """
+    if _reader.is_set("SECRET_KEY"):
+        return _reader.text("SECRET_KEY")
+    path = directory / "secret_key"
+    if not path.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        try:
+            # O_EXCL: two processes starting at once agree on the one key the first one wrote.
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_urlsafe(50))
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{path} holds no usable secret key: delete it to make a new one")
+    return key
+
+
+SECRET_KEY = _local_secret_key(_local_dir)
 
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": _local_dir / "panelapp.sqlite3"}}
 STATIC_ROOT = _local_dir / "static"
