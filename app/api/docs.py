@@ -1,6 +1,6 @@
 """The OpenAPI schema of API v1 and its interactive documentation (Swagger UI, served locally)."""
 from django.templatetags.static import static
-from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView, SpectacularYAMLAPIView
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView, SpectacularYAMLAPIView
 
 SCHEMA_SETTINGS = {
     "TITLE": "PanelApp API",
@@ -25,8 +25,9 @@ class SchemaYAML(SpectacularYAMLAPIView):
     custom_settings = SCHEMA_SETTINGS
 
 
-class SwaggerUI(SpectacularSwaggerView):
-    """Swagger UI from drf-spectacular-sidecar's static files: no CDN."""
+class SwaggerUI(SpectacularSwaggerSplitView):
+    """Swagger UI from drf-spectacular-sidecar's static files: no CDN. Its start-up script is a
+    file of its own (``?script``), not inline, so the Content-Security-Policy can forbid inline scripts."""
 
     title = "PanelApp API"
     url_name = "api:schema"

@@ -100,6 +100,16 @@ VARIABLES: tuple[Variable, ...] = (
              _G_DJANGO, need="required", kind="url", local_default="http://localhost:8080"),
     Variable("DJANGO_ADMIN_URL", "Mount point of the Django admin (obscurity against scanners).", _G_DJANGO,
              secret=True, default="admin/", kind="path"),
+    Variable("SECURE_HSTS_SECONDS", "Strict-Transport-Security max-age sent on https responses; 0 turns HSTS off. "
+             "Browsers then refuse plain HTTP to the site for that long.", _G_DJANGO, default="31536000",
+             kind="integer"),
+    Variable("SECURE_HSTS_INCLUDE_SUBDOMAINS", "HSTS for every subdomain too (only if they all serve https).",
+             _G_DJANGO, default="False", kind="boolean"),
+    Variable("SECURE_HSTS_PRELOAD", "Ask to be preloaded in browsers' HSTS lists (needs INCLUDE_SUBDOMAINS and a "
+             "max-age of a year or more; hard to undo).", _G_DJANGO, default="False", kind="boolean"),
+    Variable("SECURE_SSL_REDIRECT", "Redirect requests that reached the load balancer over plain HTTP "
+             "(X-Forwarded-Proto: http) to https; requests without the header (probes, in-cluster callers) are "
+             "served as they come.", _G_DJANGO, default="True", kind="boolean"),
     # --- Database -----------------------------------------------------------------------------
     Variable("DATABASE_URL", "postgresql://user:password@host:port/name; alternative to the DATABASE_* parts.",
              _G_DATABASE, secret=True, kind="url"),

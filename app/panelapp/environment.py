@@ -418,6 +418,29 @@ def read_site(reader: EnvironmentReader) -> SiteConfig | None:
 
 
 @dataclass(frozen=True)
+class SecurityConfig:
+    hsts_seconds: int = 31536000
+    hsts_include_subdomains: bool = False
+    hsts_preload: bool = False
+    ssl_redirect: bool = True
+
+
+def read_security(reader: EnvironmentReader) -> SecurityConfig:
+    """HSTS and the HTTPS redirect (panelapp.security); preload needs what browsers' lists require."""
+    seconds = reader.integer("SECURE_HSTS_SECONDS", minimum=0)
+    config = SecurityConfig(
+        hsts_seconds=31536000 if seconds is None else seconds,
+        hsts_include_subdomains=reader.boolean("SECURE_HSTS_INCLUDE_SUBDOMAINS"),
+        hsts_preload=reader.boolean("SECURE_HSTS_PRELOAD"),
+        ssl_redirect=reader.boolean("SECURE_SSL_REDIRECT"),
+    )
+    if config.hsts_preload and (not config.hsts_include_subdomains or config.hsts_seconds < 31536000):
+        reader.problems.append("SECURE_HSTS_PRELOAD needs SECURE_HSTS_INCLUDE_SUBDOMAINS=true and "
+                               "SECURE_HSTS_SECONDS of at least 31536000 (a year)")
+    return config
+
+
+@dataclass(frozen=True)
 class ProductionEnvironment:
     """Everything panelapp.settings.docker-aws needs, validated."""
 
@@ -427,6 +450,7 @@ class ProductionEnvironment:
     s3: S3Config
     queue: QueueConfig
     cognito: CognitoConfig | None
+    security: SecurityConfig = SecurityConfig()
 
 
 def load_production(environ: Mapping[str, str]) -> ProductionEnvironment:
@@ -438,6 +462,8 @@ def load_production(environ: Mapping[str, str]) -> ProductionEnvironment:
     s3 = read_s3(reader)
     queue = read_queue(reader)
     cognito = read_cognito(reader, region=environ.get("AWS_REGION"), base_url=site.base_url if site else None)
+    security = read_security(reader)
     reader.raise_if_problems(contract.PRODUCTION_SETTINGS_MODULE)
     assert site and database and email and s3 and queue  # guaranteed when there is no problem
-    return ProductionEnvironment(site=site, database=database, email=email, s3=s3, queue=queue, cognito=cognito)
+    return ProductionEnvironment(site=site, database=database, email=email, s3=s3, queue=queue, cognito=cognito,
+                                 security=security)

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from panelapp import contract as _contract
+from panelapp.security import content_security_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent  # app/
 
@@ -40,6 +41,7 @@ MIDDLEWARE = [
     # Refuses NUL characters in the path or query, which no route can use, with a 400.
     "panelapp.requests.RejectNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "panelapp.security.ContentSecurityPolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -106,6 +108,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
 }
+
+# Content-Security-Policy of every response (panelapp.security); docker-aws adds the static domain.
+CONTENT_SECURITY_POLICY = content_security_policy()
+
+# drf-spectacular's system check reads these (the schema views use api.docs.SCHEMA_SETTINGS).
+SPECTACULAR_SETTINGS = {"ENUM_NAME_OVERRIDES": {"DosageScoreEnum": "api.v1.serializers.DOSAGE_SCORES"}}
 
 # CORS: any origin, GET only, and only on the public APIs (as PanelApp does).
 CORS_ALLOW_ALL_ORIGINS = True

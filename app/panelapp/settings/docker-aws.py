@@ -15,6 +15,7 @@ from panelapp.environment import load_production
 _env = load_production(os.environ)
 
 from panelapp.logs import logging_config  # noqa: E402
+from panelapp.security import content_security_policy  # noqa: E402
 from panelapp.sqs import transport_options  # noqa: E402
 
 from .base import *  # noqa: E402,F401,F403
@@ -34,6 +35,21 @@ _base = urlsplit(PANEL_APP_BASE_URL)
 CSRF_TRUSTED_ORIGINS = [f"{_base.scheme}://{_base.netloc}"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _base.scheme == "https"
 
+# --- Security headers (panelapp.security; docs/security.md) ------------------------------------------
+_security = _env.security
+SECURE_HSTS_SECONDS = _security.hsts_seconds
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _security.hsts_include_subdomains
+SECURE_HSTS_PRELOAD = _security.hsts_preload
+# Redirect only what the ALB says came over plain HTTP; see panelapp.security.
+PANELAPP_SSL_REDIRECT = _security.ssl_redirect
+SILENCED_SYSTEM_CHECKS = [
+    # The subdomain and preload choices belong to the owner of the domain: set them when told to.
+    *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+    # Django's SECURE_SSL_REDIRECT would also redirect the kubelet's probes and in-cluster callers.
+    *(["security.W008"] if PANELAPP_SSL_REDIRECT else []),
+]
+
 # --- Database ----------------------------------------------------------------------------------
 DATABASES = {
     "default": dj_database_url.parse(
@@ -45,6 +61,8 @@ DATABASE_STATEMENT_TIMEOUT = _env.database.statement_timeout
 MIDDLEWARE = [*MIDDLEWARE]
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware"),
                   "panelapp.database.StatementTimeoutMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware"),
+                  "panelapp.security.ForwardedHttpsRedirectMiddleware")
 
 # --- S3: two buckets, unsigned URLs on their own domains ------------------------------------------
 _s3 = _env.s3
@@ -145,3 +163,11 @@ _maintenance = _read_maintenance(os.environ)
 PANELAPP_READ_ONLY = _maintenance.read_only
 PANELAPP_READ_ONLY_MESSAGE = _maintenance.read_only_message
 PANELAPP_BANNER = _maintenance.banner
+
+# --- Content-Security-Policy: scripts and styles from the site and its static domain ---------------
+# The Cognito logout form leads to the hosted UI, so forms may go there too.
+CONTENT_SECURITY_POLICY = content_security_policy(
+    static_origins=(f"{_s3.url_protocol}//{_s3.static_domain}",),
+    form_origins=(f"{urlsplit(_cognito.hosted_auth_base).scheme}://{urlsplit(_cognito.hosted_auth_base).netloc}",)
+    if _cognito is not None else (),
+)
