@@ -77,7 +77,12 @@ def _upgrade_events(old: api.UpgradeStatus | None, new: api.UpgradeStatus | None
 
     if new.state == upgrades.DRAINING and before is None:
         found.append(Event(NORMAL, "DrainingStarted", new.message or "maintenance before the migration"))
-    if new.state == upgrades.MIGRATING and before in (None, upgrades.DRAINING):
+    if new.state == upgrades.BACKING_UP and before in (None, upgrades.DRAINING):
+        found.append(Event(NORMAL, "BackupStarted", f"job {new.backup_job} backs up the database before the "
+                           f"migration to {new.image}"))
+    if new.backup_job and before == upgrades.BACKING_UP and new.state != upgrades.UPGRADE_FAILED:
+        found.append(Event(NORMAL, "BackupSucceeded", f"job {new.backup_job} backed up the database"))
+    if new.state == upgrades.MIGRATING and before in (None, upgrades.DRAINING, upgrades.BACKING_UP):
         found.append(Event(NORMAL, "MigrationStarted",
                            f"job {new.migration_job} migrates the database for {new.image}"))
     # Reaching any state after Migrating means the migration succeeded (several steps may pass in
@@ -93,7 +98,8 @@ def _upgrade_events(old: api.UpgradeStatus | None, new: api.UpgradeStatus | None
     if passed(upgrades.UPGRADE_SUCCEEDED):
         found.append(Event(NORMAL, "RolloutComplete", f"web, worker and beat run {new.image}"))
     if new.state == upgrades.UPGRADE_FAILED:
-        reason = "CollectstaticFailed" if new.failed_step == "collectstatic" else "MigrationFailed"
+        reason = {"collectstatic": "CollectstaticFailed", "backup": "BackupFailed"}.get(new.failed_step or "",
+                                                                                         "MigrationFailed")
         found.append(Event(WARNING, reason, f"{new.message}. The previous pods keep serving; change spec.image "
                            "or spec.migrations.trigger to try again"))
     return found

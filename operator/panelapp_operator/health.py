@@ -88,6 +88,31 @@ def job_pod_failure(pods: Iterable[Mapping[str, Any]]) -> str | None:
     return None
 
 
+def backup_record(pod: Mapping[str, Any], key: str, job: str, image: str) -> api.BackupRecord:
+    """A succeeded backup pod's record. panelapp-backup writes {"objectKey", "sizeBytes",
+    "durationSeconds"} as its termination message; anything else (a stand-in node writes none) is
+    recorded without those facts."""
+    import json
+
+    facts: dict[str, Any] = {}
+    finished = None
+    for container in (pod.get("status") or {}).get("containerStatuses") or ():
+        terminated = (container.get("state") or {}).get("terminated") or {}
+        finished = terminated.get("finishedAt") or finished
+        try:
+            message = json.loads(terminated.get("message") or "{}")
+        except ValueError:
+            message = {}
+        if isinstance(message, dict):
+            facts = {name: message.get(name) for name in ("objectKey", "sizeBytes", "durationSeconds")}
+    try:
+        return api.BackupRecord(upgrade_key=key, job=job, image=image, finished_at=finished,
+                                object_key=facts.get("objectKey"), size_bytes=facts.get("sizeBytes"),
+                                duration_seconds=facts.get("durationSeconds"))
+    except ValueError:
+        return api.BackupRecord(upgrade_key=key, job=job, image=image, finished_at=finished)
+
+
 def _terminated(container: str, terminated: Mapping[str, Any]) -> str:
     reason = terminated.get("reason") or "Error"
     text = f"container {container} exited with code {terminated.get('exitCode')} ({reason})"

@@ -44,7 +44,7 @@ PRUNABLE_KINDS = (
 )
 # The pods of the migration, collectstatic and task Jobs are watched too (they are few and
 # short-lived): a pod that exited 0 is the fastest sign that a step of an upgrade, or a task, is done.
-JOB_POD_COMPONENTS = ("migrate", "collectstatic", "task")
+JOB_POD_COMPONENTS = ("backup", "migrate", "collectstatic", "task")
 WATCHED_KINDS = (*CHILD_KINDS, POD)
 BY_KIND = {kind.kind: kind for kind in (PANELAPP, PANELAPP_TASK, SECRET, *WATCHED_KINDS)}
 

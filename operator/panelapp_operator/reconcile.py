@@ -173,7 +173,8 @@ class _Run:
             decision = upgrade.rollout_finished(decision, self.now)
         read_only_reason = "Upgrade" if decision.maintenance else "Requested" if spec.maintenance.enabled else None
         return self._finish(status.Facts(self.generation, self.now, self.previous, upgrade=decision,
-                                         components=components, config_hash=config_hash, read_only=read_only_reason))
+                                         components=components, config_hash=config_hash, read_only=read_only_reason,
+                                         backup=self._backup_record(spec, decision)))
 
     # --- observe -------------------------------------------------------------------------------
 
@@ -235,6 +236,21 @@ class _Run:
                               f"{names.LABEL_COMPONENT} in ({names.COMPONENT_WORKER},{names.COMPONENT_BEAT})")
         return not pods
 
+    def _backup_record(self, spec: api.PanelAppSpec, decision: upgrade.UpgradeDecision) -> api.BackupRecord | None:
+        """The backup of this upgrade, once its Job's pod succeeded: what its termination message
+        says (key, size, duration). Read from the watched Job pods; nothing when not yet done."""
+        job_name = decision.upgrade.backup_job
+        if job_name is None or decision.upgrade.state in (upgrade.DRAINING, upgrade.BACKING_UP):
+            return None
+        if any(record.job == job_name for record in self.previous.backups or ()):
+            return None
+        pods = [pod for pod in self.cache.children(self.namespace, self.name, kinds.POD)
+                if (pod["metadata"].get("labels") or {}).get(names.LABEL_JOB_NAME) == job_name
+                and (pod.get("status") or {}).get("phase") == "Succeeded"]
+        if not pods:
+            return None
+        return health.backup_record(pods[0], decision.upgrade.key, job_name, spec.image)
+
     def _restarting_workers(self, spec: api.PanelAppSpec, quiesce: bool) -> set[str]:
         """An autoscaled worker Deployment the operator stopped for a maintenance upgrade: it starts
         again at minReplicas (an autoscaler does nothing with a Deployment at zero), and only then is
@@ -251,7 +267,7 @@ class _Run:
             job["metadata"]["name"]: job
             for job in self.cache.children(self.namespace, self.name, kinds.JOB)
             if (job["metadata"].get("labels") or {}).get(names.LABEL_COMPONENT)
-            in (names.COMPONENT_MIGRATE, names.COMPONENT_COLLECTSTATIC)
+            in (names.COMPONENT_BACKUP, names.COMPONENT_MIGRATE, names.COMPONENT_COLLECTSTATIC)
         }
         job_pods = self.cache.children(self.namespace, self.name, kinds.POD)
         succeeded = frozenset(
@@ -274,7 +290,7 @@ class _Run:
             current_image=current_image, jobs=upgrade_jobs, now=self.now, succeeded_jobs=succeeded,
             component_images=spec.component_image_overrides(),
             current_component_images=self._current_component_images(current_image),
-            maintenance=maintenance, drained=drained,
+            maintenance=maintenance, drained=drained, backup=spec.migrations.backup.active,
         ))
         already_recorded = (self.previous.upgrade is not None and self.previous.upgrade.key == decision.upgrade.key
                             and self.previous.upgrade.state == upgrade.UPGRADE_FAILED)
@@ -424,7 +440,9 @@ class _Run:
     def _run_jobs(self, inp: RenderInput, spec: api.PanelAppSpec, decision: upgrade.UpgradeDecision) -> None:
         key = decision.upgrade.key
         for component in decision.create:
-            if component == names.COMPONENT_MIGRATE:
+            if component == names.COMPONENT_BACKUP:
+                manifest = jobs.render_backup_job(inp, spec.image, key)
+            elif component == names.COMPONENT_MIGRATE:
                 manifest = jobs.render_migration_job(inp, spec.image, key)
             else:
                 manifest = jobs.render_collectstatic_job(inp, spec.image, key)

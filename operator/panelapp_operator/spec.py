@@ -721,6 +721,44 @@ class BeatSpec(SpecModel):
     args: list[COMMAND_PART] | None = _args_field()
 
 
+class BackupSpec(SpecModel):
+    """A backup of the database before every migration: a Job runs pg_dump (custom format, for
+    pg_restore) of the instance's database with its own credentials and uploads it to S3. The
+    migration starts only after it succeeded; a failed backup blocks it (Degraded, BackupFailed)."""
+
+    __rules__: ClassVar[tuple[Rule, ...]] = (
+        Rule(
+            cel="!self.?enabled.orValue(false) || has(self.bucket)",
+            message="a backup needs bucket (where the dumps go)",
+            field=".bucket",
+            holds=lambda m: not m.enabled or m.bucket is not None,
+        ),
+        Rule(
+            cel="!has(self.bucket) || !self.bucket.contains('..')",
+            message="an S3 bucket name cannot contain two adjacent dots",
+            field=".bucket",
+            holds=lambda m: m.bucket is None or ".." not in m.bucket,
+        ),
+    )
+
+    enabled: bool | None = Field(default=None, description="Back up before every migration. Defaults to true "
+                                 "when bucket is set.")
+    bucket: str | None = Field(default=None, max_length=63, pattern=S3_BUCKET,
+                               description="S3 bucket of the dumps, best one of their own (versioned, with a "
+                               "lifecycle rule); the pods' AWS identity needs put, list and delete there.")
+    prefix: str = Field(default="panelapp-backups", min_length=1, max_length=256, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$",
+                        description="Key prefix; each dump is <prefix>/<namespace>/<name>/<time>-<upgrade key>.dump.")
+    keep: int = Field(default=10, ge=1, le=1000, description="Dumps kept under the prefix; older ones are deleted "
+                      "after a successful backup.")
+    timeout_seconds: int = Field(default=3600, ge=60, le=86400, description="Deadline of the backup Job.")
+    resources: ResourceRequirements | None = Field(default=None, description="Resources of the backup Job's "
+                                                   "container. Defaults to the web defaults.")
+
+    @property
+    def active(self) -> bool:
+        return self.enabled if self.enabled is not None else self.bucket is not None
+
+
 class MigrationsSpec(SpecModel):
     """The database migration Job that gates every new image."""
 
@@ -747,6 +785,7 @@ class MigrationsSpec(SpecModel):
     resources: ResourceRequirements | None = Field(default=None, description="Resources of the Job's container. "
                                                    "Defaults to the web defaults.")
     pod_template: PodTemplateOverrides | None = Field(default=None, description="Overrides for the Job's pod only.")
+    backup: BackupSpec = Field(default_factory=BackupSpec, description="Database backup before every migration.")
     command: list[COMMAND_PART] | None = Field(
         default=None, min_length=1, max_length=64,
         description="Command of the migration Job (it runs image) instead of panelapp-migrate, e.g. [python, "
@@ -1001,18 +1040,32 @@ class UpgradeStatus(StatusModel):
     image: str = Field(description="Image being (or last) upgraded to.")
     trigger: str | None = Field(default=None, description="migrations.trigger at the time.")
     key: str = Field(description="Hash of image and trigger that names the Jobs.")
-    state: Literal["Draining", "Migrating", "CollectingStatic", "RollingOut", "Succeeded", "Failed"] = Field(
+    state: Literal["Draining", "BackingUp", "Migrating", "CollectingStatic", "RollingOut", "Succeeded",
+                   "Failed"] = Field(
         description="Where the upgrade is. Draining (strategy Maintenance): waiting for web to be read-only and "
-        "for worker and beat to stop."
+        "for worker and beat to stop. BackingUp: migrations.backup runs before the migration."
     )
+    backup_job: str | None = Field(default=None, description="Name of the backup Job, with migrations.backup.")
     migration_job: str | None = Field(default=None, description="Name of the migration Job.")
     collectstatic_job: str | None = Field(default=None, description="Name of the collectstatic Job.")
-    failed_step: Literal["migrate", "collectstatic"] | None = Field(
+    failed_step: Literal["backup", "migrate", "collectstatic"] | None = Field(
         default=None, description="Which Job failed, when state is Failed."
     )
     message: str | None = Field(default=None, description="Detail, e.g. the Job's failure reason.")
     started_at: str | None = Field(default=None, description="When the migration Job was created.")
     finished_at: str | None = Field(default=None, description="When the upgrade succeeded or failed.")
+
+
+class BackupRecord(StatusModel):
+    """One backup taken before a migration (what a restore needs)."""
+
+    upgrade_key: str = Field(description="The upgrade it was taken for.")
+    job: str = Field(description="Name of the backup Job.")
+    image: str = Field(description="The release being installed when it was taken.")
+    finished_at: str | None = Field(default=None, description="When the backup Job's pod finished.")
+    object_key: str | None = Field(default=None, description="S3 key of the dump (s3://bucket/key).")
+    size_bytes: int | None = Field(default=None, description="Size of the dump.")
+    duration_seconds: float | None = Field(default=None, description="How long pg_dump and the upload took.")
 
 
 class PanelAppStatus(StatusModel):
@@ -1029,6 +1082,8 @@ class PanelAppStatus(StatusModel):
         default=None, description="Images of the components that run their own (web.image, worker.image, "
         "beat.image), set with image when the Deployments are moved to them.")
     upgrade: UpgradeStatus | None = Field(default=None, description="The current or last upgrade.")
+    backups: list[BackupRecord] | None = Field(default=None, description="The last backups taken before "
+                                               "migrations, newest first (at most 10).")
     components: ComponentsStatus | None = Field(default=None, description="Per-component replicas and readiness.")
     config_hash: str | None = Field(default=None, description="Hash of the rendered configuration and the "
                                     "referenced Secrets' versions, stamped on the pod templates.")

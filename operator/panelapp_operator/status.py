@@ -12,6 +12,7 @@ from panelapp_operator import spec as api
 from panelapp_operator import upgrade as upgrades
 
 READY, PROGRESSING, DEGRADED, MIGRATIONS_APPLIED, CONFIG_VALID, MAINTENANCE = api.CONDITION_TYPES
+MAX_BACKUPS = 10
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Facts:
     config_hash: str | None = None
     # Why web is read-only now ("Requested": spec.maintenance; "Upgrade": a maintenance upgrade).
     read_only: str | None = None
+    backup: api.BackupRecord | None = None  # a backup that just succeeded, to record
 
 
 def set_condition(conditions: list[api.Condition], type_: str, status: str, reason: str, message: str,
@@ -92,6 +94,8 @@ def build_status(facts: Facts) -> api.PanelAppStatus:
     assert decision is not None, "an unsuspended valid reconcile always decides the upgrade"
     upgrade = decision.upgrade
     status = status.model_copy(update={"upgrade": upgrade})
+    if facts.backup is not None:
+        status = status.model_copy(update={"backups": [facts.backup, *(previous.backups or ())][:MAX_BACKUPS]})
     if decision.jobs_done:
         status = status.model_copy(update={"image": upgrade.image, "migrated_image": upgrade.image,
                                            "component_images": dict(decision.workload_component_images) or None})
@@ -105,7 +109,10 @@ def build_status(facts: Facts) -> api.PanelAppStatus:
 
     if upgrade.state == upgrades.UPGRADE_FAILED:
         message = upgrade.message or ""
-        if upgrade.failed_step == "collectstatic":
+        if upgrade.failed_step == "backup":
+            reason = "BackupFailed"
+            cond(MIGRATIONS_APPLIED, False, reason, message)
+        elif upgrade.failed_step == "collectstatic":
             reason = "CollectstaticFailed"
             cond(MIGRATIONS_APPLIED, True, "Migrated", f"database migrated for {upgrade.image}")
         else:
@@ -116,9 +123,9 @@ def build_status(facts: Facts) -> api.PanelAppStatus:
         cond(READY, False, "UpgradeFailed", f"upgrade to {upgrade.image} failed; {serving}")
         return status.model_copy(update={"phase": "Degraded", "conditions": conditions})
 
-    if upgrade.state == upgrades.DRAINING:
-        cond(MIGRATIONS_APPLIED, False, "Draining", upgrade.message or "")
-        cond(PROGRESSING, True, "Draining", upgrade.message or "")
+    if upgrade.state in (upgrades.DRAINING, upgrades.BACKING_UP):
+        cond(MIGRATIONS_APPLIED, False, upgrade.state, upgrade.message or "")
+        cond(PROGRESSING, True, upgrade.state, upgrade.message or "")
         phase = "Migrating"
     elif upgrade.state == upgrades.MIGRATING:
         cond(MIGRATIONS_APPLIED, False, "WaitingForPreviousJob" if decision.waiting else "Migrating",

@@ -2,11 +2,14 @@
 
 The sequence for a new image (or a new migrations.trigger) is
 
-    [Draining ->] Migrating -> CollectingStatic -> RollingOut -> Succeeded   (or Failed, and it stays there)
+    [Draining ->] [BackingUp ->] Migrating -> CollectingStatic -> RollingOut -> Succeeded
+                                                               (or Failed, and it stays there)
 
 Draining is the first step of a maintenance upgrade (migrations.strategy Maintenance): web turns
 read-only and worker and beat stop, and the migration waits until that is observed. Web stays
 read-only and the workers stopped until the rollout (or, after a failure, the next attempt).
+BackingUp (migrations.backup): a pg_dump Job must succeed before the migration Job is created; a
+failed backup fails the upgrade, and nothing was migrated.
 
 and the Deployments are only moved to the new image once both Jobs succeeded. Everything here is
 pure: the reconciler feeds in what it observed and performs the actions this module returns.
@@ -28,6 +31,7 @@ from panelapp_operator.render import names
 RUNNING, SUCCEEDED, FAILED = "running", "succeeded", "failed"
 
 DRAINING = "Draining"
+BACKING_UP = "BackingUp"
 MIGRATING = "Migrating"
 COLLECTING_STATIC = "CollectingStatic"
 ROLLING_OUT = "RollingOut"
@@ -36,7 +40,7 @@ UPGRADE_FAILED = "Failed"
 # States in which both Jobs of the key are known to have succeeded.
 JOBS_DONE_STATES = (ROLLING_OUT, UPGRADE_SUCCEEDED)
 # States of a maintenance upgrade in which web is read-only and worker and beat are stopped.
-MAINTENANCE_STATES = (DRAINING, MIGRATING, COLLECTING_STATIC, UPGRADE_FAILED)
+MAINTENANCE_STATES = (DRAINING, BACKING_UP, MIGRATING, COLLECTING_STATIC, UPGRADE_FAILED)
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,7 @@ class UpgradeInput:
     # and whether web is observed read-only with worker and beat stopped.
     maintenance: bool = False
     drained: bool = False
+    backup: bool = False  # migrations.backup: a backup Job goes first
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,8 @@ class UpgradeDecision:
     @property
     def running_job(self) -> str | None:
         """The Job the upgrade is waiting for, if one is running."""
+        if self.upgrade.state == BACKING_UP:
+            return self.upgrade.backup_job
         if self.upgrade.state == MIGRATING and not self.waiting:
             return self.upgrade.migration_job
         if self.upgrade.state == COLLECTING_STATIC:
@@ -130,12 +137,13 @@ def decide(inp: UpgradeInput) -> UpgradeDecision:
     key = names.upgrade_key(inp.image, inp.trigger, inp.component_images)
     child = names.ChildNames(inp.instance)
     migration_name, collectstatic_name = child.migration_job(key), child.collectstatic_job(key)
+    backup_name = child.backup_job(key)
     recorded = inp.recorded if inp.recorded is not None and inp.recorded.key == key else None
 
     other_jobs = {name: job for name, job in inp.jobs.items() if job_key(job) != key}
     stale_running = tuple(sorted(name for name, job in other_jobs.items() if job_outcome(job).state == RUNNING))
 
-    plan = _plan(inp, recorded, migration_name, collectstatic_name, bool(stale_running))
+    plan = _plan(inp, recorded, migration_name, collectstatic_name, backup_name, bool(stale_running))
 
     base = recorded or api.UpgradeStatus(
         image=inp.image, trigger=inp.trigger, key=key, state=plan.state, started_at=inp.now,
@@ -146,6 +154,7 @@ def decide(inp: UpgradeInput) -> UpgradeDecision:
         message=plan.message,
         failed_step=plan.failed_step,
         migration_job=migration_name,
+        backup_job=backup_name if inp.backup and plan.state != DRAINING else base.backup_job,
         # Named once it exists (or is being created): a failed migration never had one.
         collectstatic_job=collectstatic_name if inp.collectstatic and (
             plan.state in (COLLECTING_STATIC, *JOBS_DONE_STATES) or plan.failed_step == names.COMPONENT_COLLECTSTATIC
@@ -182,7 +191,7 @@ def replace_upgrade(upgrade: api.UpgradeStatus, **changes: Any) -> api.UpgradeSt
 
 
 def _plan(inp: UpgradeInput, recorded: api.UpgradeStatus | None, migration_name: str,
-          collectstatic_name: str, stale_running: bool) -> _Plan:
+          collectstatic_name: str, backup_name: str, stale_running: bool) -> _Plan:
     if recorded is not None and recorded.state == UPGRADE_FAILED:
         # Terminal until the image or the trigger changes (a new key). No automatic retries: a
         # migration that failed once usually fails again, and each run holds database locks.
@@ -200,6 +209,18 @@ def _plan(inp: UpgradeInput, recorded: api.UpgradeStatus | None, migration_name:
         if stale_running:
             return _Plan(MIGRATING, "waiting for the previous upgrade's Job to stop",
                          waiting="a Job of a previous upgrade is still running")
+        if inp.backup:
+            backup = inp.jobs.get(backup_name)
+            if backup is None:
+                return _Plan(BACKING_UP, f"backing up the database before migrating to {inp.image}",
+                             create=["backup"])
+            outcome = job_outcome(backup, backup_name in inp.succeeded_jobs)
+            if outcome.state == RUNNING:
+                return _Plan(BACKING_UP, f"job {backup_name} is backing up the database before migrating to "
+                             f"{inp.image}")
+            if outcome.state == FAILED:
+                return _Plan(UPGRADE_FAILED, _failure_message("backup", backup_name, outcome) + "; nothing was "
+                             "migrated", failed_step="backup", failed_job=backup_name)
         return _Plan(MIGRATING, f"running migrations for {inp.image}", create=["migrate"])
     else:
         outcome = job_outcome(migration, migration_name in inp.succeeded_jobs)

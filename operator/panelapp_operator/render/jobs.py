@@ -1,4 +1,4 @@
-"""The migration and collectstatic Jobs of an upgrade.
+"""The backup, migration and collectstatic Jobs of an upgrade.
 
 Both run the *new* image with the same configuration as the Deployments. Their names come from the
 image and the migration trigger (names.upgrade_key), so each upgrade has exactly one of each, and a
@@ -49,6 +49,28 @@ def render_migration_job(inp: RenderInput, image: str, key: str) -> dict[str, An
         plan_kwargs={"resources": migrations.resources, "overrides": migrations.pod_template},
         timeout_seconds=migrations.timeout_seconds,
         backoff_limit=migrations.backoff_limit,
+    )
+
+
+def render_backup_job(inp: RenderInput, image: str, key: str) -> dict[str, Any]:
+    """pg_dump of the instance's database to S3 (panelapp-backup), before the migration. The dump's
+    key, size and duration come back in the container's termination message, which the operator
+    records in status.backups."""
+    backup = inp.spec.migrations.backup
+    assert backup.bucket is not None  # the schema's rule
+    return _job(
+        inp,
+        name=inp.names.backup_job(key),
+        component=names.COMPONENT_BACKUP,
+        image=image,
+        key=key,
+        command=["panelapp-backup", f"--bucket={backup.bucket}",
+                 f"--prefix={backup.prefix.rstrip('/')}/{inp.namespace}/{inp.name}", f"--label={key}",
+                 f"--keep={backup.keep}"],
+        args=None,
+        plan_kwargs={"resources": backup.resources, "overrides": inp.spec.migrations.pod_template},
+        timeout_seconds=backup.timeout_seconds,
+        backoff_limit=0,
     )
 
 

@@ -35,8 +35,9 @@ ANNOTATION_TRIGGER = f"{api.GROUP}/trigger"
 
 # Selects every object this operator manages (used as the server-side watch selector).
 MANAGED_SELECTOR = f"{LABEL_MANAGED_BY}={MANAGED_BY}"
-# Of all the pods, only those of the upgrade Jobs and of PanelAppTask Jobs are watched.
-JOB_POD_SELECTOR = f"{MANAGED_SELECTOR},{LABEL_COMPONENT} in (migrate,collectstatic,task)"
+# Of all the pods, only those of the upgrade Jobs (backup included) and of PanelAppTask Jobs are
+# watched.
+JOB_POD_SELECTOR = f"{MANAGED_SELECTOR},{LABEL_COMPONENT} in (backup,migrate,collectstatic,task)"
 LABEL_JOB_NAME = "batch.kubernetes.io/job-name"
 
 COMPONENT_WEB = "web"
@@ -44,6 +45,7 @@ COMPONENT_WORKER = "worker"
 COMPONENT_BEAT = "beat"
 COMPONENT_MIGRATE = "migrate"
 COMPONENT_COLLECTSTATIC = "collectstatic"
+COMPONENT_BACKUP = "backup"
 WORKLOAD_COMPONENTS = (COMPONENT_WEB, COMPONENT_WORKER, COMPONENT_BEAT)
 
 GENERATED_SECRET_KEY_KEY = "secret-key"
@@ -87,6 +89,9 @@ class ChildNames:
 
     def disruption_budget(self, component: str) -> str:
         return f"{self.instance}-{component}"
+
+    def backup_job(self, key: str) -> str:
+        return f"{self.instance}-{COMPONENT_BACKUP}-{key}"
 
     def migration_job(self, key: str) -> str:
         return f"{self.instance}-{COMPONENT_MIGRATE}-{key}"

@@ -1,0 +1,129 @@
+"""``panelapp-backup --bucket B --prefix P --label L --keep N``: a dump of PanelApp's database in S3.
+
+What the operator's backup Job runs before a migration. ``pg_dump --format=custom`` (the format
+``pg_restore`` reads, compressed) of the database the settings name, streamed straight to
+``s3://B/P/<UTC time>-<L>.dump`` (nothing touches the read-only disk), then every dump under P but
+the newest N is deleted. The result, one JSON object {"objectKey", "sizeBytes",
+"durationSeconds"}, is printed and written to the container's termination message, which the
+operator copies into the PanelApp's status.backups.
+
+The database password goes to pg_dump in PGPASSWORD only; it is never printed or logged. S3 is
+reached with the media storage's region, endpoint and credentials (the pods' IAM role, usually).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+TERMINATION_LOG = Path("/dev/termination-log")
+DUMP_SUFFIX = ".dump"
+
+
+class _Counting:
+    """A read-only stream that counts what passes (the dump's size, without a second pass)."""
+
+    def __init__(self, stream):
+        self.stream, self.size = stream, 0
+
+    def read(self, amount: int = -1) -> bytes:
+        chunk = self.stream.read(amount)
+        self.size += len(chunk)
+        return chunk
+
+
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="panelapp-backup", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bucket", required=True, help="S3 bucket of the dumps")
+    parser.add_argument("--prefix", required=True, help="key prefix of this installation's dumps")
+    parser.add_argument("--label", default="manual", help="part of the key, e.g. the upgrade it precedes")
+    parser.add_argument("--keep", type=int, default=10, help="dumps kept under the prefix (the newest)")
+    return parser.parse_args(argv)
+
+
+def pg_environment(database: dict) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PG")}
+    for variable, setting in (("PGHOST", "HOST"), ("PGPORT", "PORT"), ("PGDATABASE", "NAME"), ("PGUSER", "USER"),
+                              ("PGPASSWORD", "PASSWORD")):
+        if database.get(setting):
+            env[variable] = str(database[setting])
+    sslmode = (database.get("OPTIONS") or {}).get("sslmode")
+    if sslmode:
+        env["PGSSLMODE"] = sslmode
+    return env
+
+
+def s3_client():
+    import boto3
+    from django.conf import settings
+
+    options = settings.STORAGES["default"].get("OPTIONS", {})
+    credentials = {"aws_access_key_id": options.get("access_key"), "aws_secret_access_key": options.get("secret_key")}
+    return boto3.client("s3", region_name=options.get("region_name"), endpoint_url=options.get("endpoint_url"),
+                        **{name: value for name, value in credentials.items() if value})
+
+
+def backup(bucket: str, prefix: str, label: str, keep: int) -> dict:
+    from django.conf import settings
+
+    prefix = prefix.strip("/")
+    key = f"{prefix}/{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{label}{DUMP_SUFFIX}"
+    client = s3_client()
+    started = time.monotonic()
+    dump = subprocess.Popen(["pg_dump", "--format=custom", "--no-owner", "--no-privileges"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=pg_environment(settings.DATABASES["default"]))
+    counted = _Counting(dump.stdout)
+    try:
+        client.upload_fileobj(counted, bucket, key)
+    finally:
+        dump.stdout.close()
+        errors = dump.stderr.read().decode(errors="replace")
+        code = dump.wait()
+    if code != 0:
+        client.delete_object(Bucket=bucket, Key=key)  # a partial dump is no backup
+        raise RuntimeError(f"pg_dump exited with {code}: {errors.strip()[-500:]}")
+    result = {"objectKey": f"s3://{bucket}/{key}", "sizeBytes": counted.size,
+              "durationSeconds": round(time.monotonic() - started, 3)}
+    deleted = prune(client, bucket, prefix, keep)
+    if deleted:
+        result["deleted"] = len(deleted)
+    return result
+
+
+def prune(client, bucket: str, prefix: str, keep: int) -> list[str]:
+    """Delete all but the newest `keep` dumps under the prefix (names start with their UTC time)."""
+    keys: list[str] = []
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=f"{prefix}/"):
+        keys += [item["Key"] for item in page.get("Contents") or () if item["Key"].endswith(DUMP_SUFFIX)]
+    old = sorted(keys, reverse=True)[keep:]
+    for key in old:
+        client.delete_object(Bucket=bucket, Key=key)
+    return old
+
+
+def main(argv: list[str] | None = None) -> None:
+    from panelapp.commands import load_settings
+
+    args = parse_arguments(sys.argv[1:] if argv is None else argv)
+    load_settings()
+    try:
+        result = backup(args.bucket, args.prefix, args.label, max(args.keep, 1))
+    except Exception as error:  # noqa: BLE001 - one line saying why, for the Job's status
+        result = {"error": f"{type(error).__name__}: {error}"}
+        _report(result)
+        sys.exit(1)
+    _report(result)
+
+
+def _report(result: dict) -> None:
+    line = json.dumps(result)
+    print(line, flush=True)
+    try:
+        TERMINATION_LOG.write_text(line)
+    except OSError:
+        pass  # not in a Kubernetes pod
