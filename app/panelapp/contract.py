@@ -240,6 +240,8 @@ COMMANDS: tuple[Command, ...] = (
             "naming every problem."),
     Command("panelapp-manage", "tool", "manage.py passthrough (e.g. panelapp-manage createsuperuser).",
             accepts_arguments=True),
+    Command("panelapp-backup", "job", "pg_dump (custom format) of the database to S3 (--bucket, --prefix, --label, "
+            "--keep); the result in the termination message.", accepts_arguments=True),
 )
 
 _BY_NAME = {variable.name: variable for variable in VARIABLES + SDK_VARIABLES}
