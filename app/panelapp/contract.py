@@ -196,6 +196,17 @@ VARIABLES: tuple[Variable, ...] = (
              kind="integer"),
     Variable("GUNICORN_BIND", "Listen address.", _G_GUNICORN, default=f"0.0.0.0:{WEB_PORT}"),
     Variable("GUNICORN_BACKLOG", "Pending connections queue length.", _G_GUNICORN, default="4096", kind="integer"),
+    Variable("GUNICORN_PRELOAD_APP", "Load and warm the application in the master before the socket opens, so every "
+             "worker (new or recycled) starts warm; false: each worker loads and warms itself.", _G_GUNICORN,
+             default="true", kind="boolean"),
+    Variable("GUNICORN_WORKER_CLASS", "Gunicorn worker type; threaded by default (measured fastest for PanelApp's "
+             "reads).", _G_GUNICORN, default="gthread"),
+    Variable("GUNICORN_THREADS", "Threads per worker (gthread); each keeps its own database connection.",
+             _G_GUNICORN, default="2", kind="integer"),
+    Variable("GUNICORN_MAX_REQUESTS", "Requests after which a worker is replaced (bounds its memory); 0: never.",
+             _G_GUNICORN, default="2000", kind="integer"),
+    Variable("GUNICORN_MAX_REQUESTS_JITTER", "Random extra requests per worker, so workers are not all replaced at "
+             "once.", _G_GUNICORN, default="200", kind="integer"),
     Variable("GUNICORN_CMD_ARGS", "Extra gunicorn command-line arguments (read by gunicorn itself).", _G_GUNICORN),
     # --- Operations ---------------------------------------------------------------------------
     Variable("HEALTH_CHECK_TOKEN", "Token that unlocks the per-dependency details of /health/.", _G_OPERATIONS,

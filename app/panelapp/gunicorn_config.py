@@ -17,9 +17,17 @@ from panelapp.logs import logging_config
 
 #: The image's defaults (PanelApp's Dockerfile-web), overridable like any other setting. Gunicorn's
 #: control socket is off: pods are managed by Kubernetes, and its default path under $HOME may not
-#: be writable in the container.
+#: be writable in the container. The application is loaded and warmed in the master before the
+#: socket opens (``preload_app``, ``on_starting``), so every worker, new or recycled, starts warm;
+#: a worker is replaced after 2,000 requests, give or take 200 so they do not all restart at once,
+#: which bounds the memory each can grow to (its per-process cache, fragmentation). Workers are
+#: threaded (gthread, 2 threads): measured on PostgreSQL (bench/domain/read_paths.py and the note
+#: of issue 13), twice the cached answers per second of sync workers, the same for large ones, and
+#: a thread waiting on the database or a slow client no longer holds the whole process; each thread
+#: keeps its own database connection, so 2 threads at most double a pod's connections.
 DEFAULTS = {"workers": "8", "timeout": "300", "bind": f"0.0.0.0:{contract.WEB_PORT}", "backlog": "4096",
-            "control_socket_disable": "true"}
+            "control_socket_disable": "true", "preload_app": "true", "max_requests": "2000",
+            "max_requests_jitter": "200", "worker_class": "gthread", "threads": "2"}
 
 
 def known_settings() -> set[str]:
@@ -69,3 +77,30 @@ _reader.raise_if_problems("panelapp.gunicorn_config")
 loglevel = _level.lower()
 logconfig_dict = logging_config(_level)
 globals().update(settings_from_environment(os.environ))
+
+
+def on_starting(server) -> None:
+    """In the master, before the socket opens: warm the preloaded application (panelapp.warmup)."""
+    if server.cfg.preload_app:
+        import gc
+
+        from panelapp.warmup import warm_up
+
+        warm_up(server.app.wsgi())
+        # Keep the warmed objects out of the collector's reach: a collection in a worker would
+        # otherwise write to (and so copy) every page the workers share with the master.
+        gc.freeze()
+
+
+def post_worker_init(worker) -> None:
+    """Before the worker serves: without preload_app it loaded the application itself, so warm it.
+    A sync worker also opens its database connection now (kept for CONN_MAX_AGE; the master's were
+    closed); a threaded worker's connections belong to its threads, which open their own."""
+    from gunicorn.workers.sync import SyncWorker
+
+    from panelapp.warmup import connect, warm_up
+
+    if not worker.cfg.preload_app:
+        warm_up(worker.wsgi)
+    if isinstance(worker, SyncWorker):
+        connect()

@@ -33,7 +33,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-sys.path[:0] = [str(REPO), str(REPO / "app"), str(REPO / "bench" / "app")]
+sys.path[:0] = [str(REPO), str(REPO / "app"), str(REPO / "hack"), str(REPO / "bench" / "app")]
 
 from support import PLACEHOLDER_ENV, VENV_BIN, free_port, process_env, stop  # noqa: E402
 

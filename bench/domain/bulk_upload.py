@@ -23,7 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-sys.path[:0] = [str(REPO), str(REPO / "app"), str(REPO / "bench" / "app"), str(HERE)]
+sys.path[:0] = [str(REPO), str(REPO / "app"), str(REPO / "hack"), str(REPO / "bench" / "app"), str(HERE)]
 
 from support import PLACEHOLDER_ENV, VENV_BIN  # noqa: E402
 

@@ -1,0 +1,85 @@
+"""Warming the web application before it takes traffic.
+
+A fresh process pays on its first requests for what Django and DRF do lazily: importing every
+view module the URLconf names, building serializers, compiling templates, the first query's
+database set-up. gunicorn loads the application once in its master (``preload_app``), calls
+``warm_up`` there, and only then opens its socket and forks the workers: they inherit all of it,
+and a worker recycled by ``max_requests`` starts warm too. The kubelet's probe cannot answer
+before the socket opens, so the pod is ready only after the warm-up.
+
+``warm_up`` sends a few anonymous GETs through the application itself (no network). Their answers
+do not matter, and a failure (say, the database is not reachable yet) is logged, never fatal.
+Database connections opened on the way are closed again: forked workers must not share them;
+each worker opens its own before it serves (``connect``).
+"""
+from __future__ import annotations
+
+import io
+import logging
+import sys
+import time
+
+logger = logging.getLogger(__name__)
+
+#: The requests that load the code of the busiest paths: API lists and lookups, the web pages.
+PATHS = ("/api/v1/panels/", "/api/v1/genes/BRCA1/", "/api/v1/panels/1/", "/panels/", "/panels/1/", "/")
+
+
+def _host() -> str:
+    """The site's own host when it is allowed (so the answers cached now are the ones its readers
+    ask for), else the first allowed host."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+    from django.http.request import validate_host
+
+    site = urlsplit(getattr(settings, "PANEL_APP_BASE_URL", "") or "").hostname
+    if site and validate_host(site, settings.ALLOWED_HOSTS):
+        return site
+    for host in settings.ALLOWED_HOSTS:
+        if host and host != "*":
+            return host.lstrip(".")
+    return "localhost"
+
+
+def _environ(path: str, host: str) -> dict:
+    accept = "application/json" if path.startswith("/api/") else "text/html"
+    return {
+        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "", "SERVER_NAME": host, "SERVER_PORT": "443",
+        "HTTP_HOST": host, "HTTP_ACCEPT": accept, "HTTP_X_FORWARDED_PROTO": "https", "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.url_scheme": "https", "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr, "wsgi.version": (1, 0),
+        "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False, "SERVER_PROTOCOL": "HTTP/1.1",
+    }
+
+
+def warm_up(application, paths=PATHS) -> dict[str, int | str]:
+    """GET each path through ``application``; return each answer's status (or the error's name)."""
+    from django.db import connections
+
+    started = time.perf_counter()
+    host, statuses = _host(), {}
+    for path in paths:
+        try:
+            response = application(_environ(path, host), lambda status, headers, exc_info=None: None)
+            try:
+                for _chunk in response:
+                    pass
+            finally:
+                getattr(response, "close", lambda: None)()
+            statuses[path] = response.status_code if hasattr(response, "status_code") else "ok"
+        except Exception as error:  # a warm-up must never stop the server from starting
+            statuses[path] = type(error).__name__
+    connections.close_all()
+    logger.info("warmed up in %.2f s: %s", time.perf_counter() - started, statuses)
+    return statuses
+
+
+def connect() -> None:
+    """Open the worker's database connection now rather than on its first request (the
+    authentication handshake is a good part of a cold request); never fatal."""
+    from django.db import connections
+
+    try:
+        connections["default"].ensure_connection()
+    except Exception as error:
+        logger.warning("could not connect to the database before serving: %s", type(error).__name__)

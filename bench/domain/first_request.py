@@ -1,0 +1,84 @@
+"""Figure: a fresh gunicorn worker's first request against its later ones, on PostgreSQL.
+
+For each path, panelapp-web (docker-aws settings, 1 worker) is started afresh several times; the
+first request to the path is timed, then the median of the next 20 of the same request (answered
+from the worker's cache) and of 20 with a distinct query string each (built again, like the first:
+the cache is per process and keyed on the whole address). The data set is the upload's shape (120
+panels, one of 1,000 genes, BRCA1 on 40; dataset.py).
+
+    .venv/bin/python bench/domain/first_request.py [--runs 3] [--env GUNICORN_PRELOAD_APP=false ...]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path[:0] = [str(REPO), str(REPO / "app"), str(REPO / "hack"), str(REPO / "bench" / "app"), str(HERE)]
+
+from api_latency import get, run, start_web  # noqa: E402
+from support import PLACEHOLDER_ENV, VENV_BIN, stop  # noqa: E402
+
+
+def timed(port: int, path: str) -> float:
+    started = time.perf_counter()
+    status, _ = get(port, path)
+    if status != 200:
+        raise SystemExit(f"{path} answered {status}")
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--env", action="append", default=[], help="extra NAME=VALUE for panelapp-web")
+    args = parser.parse_args()
+    extra = dict(item.split("=", 1) for item in args.env)
+
+    from tests.fixtures.services import start_postgres
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-pg-"))
+    server, stop_postgres = start_postgres(workdir / "cluster")
+    env = {**PLACEHOLDER_ENV, "DATABASE_URL": server.url, "DJANGO_LOG_LEVEL": "WARNING"}
+    try:
+        run([str(VENV_BIN / "panelapp-migrate")], env)
+        os.environ.update(env)
+        import django
+
+        django.setup()
+        from django.db import connections
+
+        from dataset import build
+
+        summary = build(genes=20_000, panels=120, entities=7_649, big_panel=1_000, brca1_panels=40)
+        connections.close_all()
+        paths = ["/api/v1/panels/", "/api/v1/genes/BRCA1/", f"/api/v1/panels/{summary['big_panel_id']}/"]
+        print(f"panelapp-web, 1 worker, {args.runs} fresh starts per path; extra env {extra or 'none'}")
+        print(f"{'path':28} {'first ms':>9} {'cached':>7} {'built':>7} {'first/built':>11} {'start s':>8} {'load':>5}")
+        for path in paths:
+            firsts, laters, builts, starts = [], [], [], []
+            for _ in range(args.runs):
+                began = time.perf_counter()
+                web, port = start_web({**env, **extra}, workers=1)
+                starts.append(time.perf_counter() - began)
+                try:
+                    firsts.append(timed(port, path))
+                    laters.append(statistics.median(timed(port, path) for _ in range(20)))
+                    builts.append(statistics.median(timed(port, f"{path}?warm={n}") for n in range(20)))
+                finally:
+                    stop(web)
+            first, later, built = (statistics.median(v) * 1000 for v in (firsts, laters, builts))
+            print(f"{path:28} {first:9.1f} {later:7.1f} {built:7.1f} {first / built:11.1f} {statistics.median(starts):8.2f} "
+                  f"{os.getloadavg()[0]:5.2f}", flush=True)
+    finally:
+        stop_postgres()
+
+
+if __name__ == "__main__":
+    main()
