@@ -1,5 +1,12 @@
 """Registration, email verification and the profile page (with the API token)."""
+from functools import wraps
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth import views as auth_views
+from django.http import Http404
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
@@ -11,6 +18,36 @@ from rest_framework.authtoken.models import Token
 
 from . import tasks, verification
 from .forms import RegistrationForm
+
+
+COGNITO_MESSAGE = "This site logs in through Cognito: local accounts and passwords are not used."
+
+
+def local_accounts_only(view):
+    """The local account pages (registration, passwords, email verification) do not exist when
+    Cognito does the login: hiding the links is not enough, as anyone can POST to them (password
+    guessing, accounts that bypass Cognito, or an address registered ahead of its owner)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if settings.AWS_USE_COGNITO:
+            raise Http404(COGNITO_MESSAGE)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def login_view(request, *args, **kwargs):
+    """The password login; with Cognito, the path the ALB authenticates: a logged-in user is sent
+    on, and there is no password form to post to."""
+    if not settings.AWS_USE_COGNITO:
+        view = auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)
+        return view(request, *args, **kwargs)
+    if not request.user.is_authenticated:
+        raise Http404(COGNITO_MESSAGE)
+    target = request.GET.get(REDIRECT_FIELD_NAME, "")
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return redirect(target if safe and target else settings.LOGIN_REDIRECT_URL)
 
 
 class RegisterView(FormView):

@@ -91,9 +91,7 @@ VARIABLES: tuple[Variable, ...] = (
              _G_DJANGO, default=DEFAULT_SETTINGS_MODULE),
     # The embedded default has no published fallback: anyone could sign sessions and email links
     # with it. panelapp.settings.local generates a random key once and keeps it in its folder.
-    Variable("SECRET_KEY", "Secret for signing cookies and tokens. Without it the embedded default generates "
-             "a random one once into PANELAPP_LOCAL_DIR/secret_key and reuses it.", _G_DJANGO, need="required",
-             secret=True),
+    Variable("SECRET_KEY", "Secret for signing cookies and tokens.", _G_DJANGO, need="required", secret=True),
     Variable("ALLOWED_HOSTS", "Host names the site answers to, separated by ';' (e.g. panelapp.example.org;www.example.org).",
              _G_DJANGO, need="required", kind="hosts", local_default="localhost;127.0.0.1;[::1]"),
     Variable("PANEL_APP_BASE_URL", "Public URL of the web application (links in emails, Cognito logout).",
@@ -167,6 +165,15 @@ VARIABLES: tuple[Variable, ...] = (
              need="required-with-cognito"),
     Variable("AWS_COGNITO_USER_POOL_CLIENT_ID", "Cognito user pool app client id.", _G_COGNITO,
              need="required-with-cognito"),
+    Variable("AWS_COGNITO_USER_POOL_ID", "Cognito user pool id (e.g. eu-west-2_AbC123); the ALB token's iss must "
+             "be https://cognito-idp.<region>.amazonaws.com/<this id>.", _G_COGNITO, need="required-with-cognito"),
+    Variable("AWS_ALB_ARNS", "ARNs of the load balancers whose tokens are trusted (the token's signer), separated "
+             "by ';'. One ending in * is a prefix, e.g. arn:aws:elasticloadbalancing:eu-west-2:123456789012:"
+             "loadbalancer/app/* for every ALB of that account and region.", _G_COGNITO,
+             need="required-with-cognito"),
+    Variable("AWS_COGNITO_BREAK_GLASS", "Break-glass: let superusers log in with a local password at the admin "
+             "login page while Cognito is on (local login is otherwise off). Turn on only while Cognito is "
+             "unavailable.", _G_COGNITO, default="False", kind="boolean"),
     Variable("AWS_COGNITO_HOSTED_AUTH_BASE", "Hosted UI base URL.", _G_COGNITO,
              default="https://{AWS_COGNITO_DOMAIN_PREFIX}.auth.{AWS_REGION}.amazoncognito.com/", kind="url"),
     Variable("AWS_COGNITO_IDP_LOGOUT_ENDPOINT", "Where logout sends the browser.", _G_COGNITO,
@@ -253,6 +260,8 @@ COMMANDS: tuple[Command, ...] = (
             accepts_arguments=True),
     Command("panelapp-backup", "job", "pg_dump (custom format) of the database to S3 (--bucket, --prefix, --label, "
             "--keep); the result in the termination message.", accepts_arguments=True),
+    Command("panelapp-restore", "job", "pg_restore of a panelapp-backup dump (--object s3://bucket/key) in one "
+            "transaction, replacing the database's contents.", accepts_arguments=True),
 )
 
 _BY_NAME = {variable.name: variable for variable in VARIABLES + SDK_VARIABLES}

@@ -236,6 +236,10 @@ def read_database(reader: EnvironmentReader) -> DatabaseConfig | None:
                           statement_timeout=timeout)
 
 
+_ALB_ARN = re.compile(r"^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:loadbalancer/app/([^*\s]+/[^*\s/]+|[^*\s]*\*)$")
+_USER_POOL_ID = re.compile(r"^([a-z]{2}(-[a-z]+)+-[0-9])_[A-Za-z0-9]+$")
+
+
 @dataclass(frozen=True)
 class CognitoConfig:
     domain_prefix: str
@@ -249,6 +253,25 @@ class CognitoConfig:
     access_token_header: str
     identity_header: str
     data_header: str
+    alb_arns: tuple[str, ...] = ()
+    issuer: str = ""
+    break_glass: bool = False
+
+
+def read_alb_arns(reader: EnvironmentReader) -> tuple[str, ...] | None:
+    """AWS_ALB_ARNS: ALB ARNs separated by ';'; a trailing * is a prefix that must name the account
+    and region at least (a bare * would trust every load balancer in AWS)."""
+    text = reader.text("AWS_ALB_ARNS", required=True)
+    if text is None:
+        return None
+    arns = tuple(part.strip() for part in text.split(";") if part.strip())
+    bad = [arn for arn in arns if not _ALB_ARN.match(arn)]
+    if not arns or bad:
+        reader.invalid("AWS_ALB_ARNS", "must be load balancer ARNs separated by ';' "
+                       "(arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>, or a prefix "
+                       "of at least the account and region ending in *)", text)
+        return None
+    return arns
 
 
 def read_cognito(reader: EnvironmentReader, *, region: str | None, base_url: str | None) -> CognitoConfig | None:
@@ -257,6 +280,12 @@ def read_cognito(reader: EnvironmentReader, *, region: str | None, base_url: str
         return None
     prefix = reader.text("AWS_COGNITO_DOMAIN_PREFIX", required=True)
     client_id = reader.text("AWS_COGNITO_USER_POOL_CLIENT_ID", required=True)
+    pool_id = reader.text("AWS_COGNITO_USER_POOL_ID", required=True)
+    match = _USER_POOL_ID.match(pool_id or "")
+    if pool_id is not None and match is None:
+        reader.invalid("AWS_COGNITO_USER_POOL_ID", "must be a user pool id such as eu-west-2_AbC123", pool_id)
+    alb_arns = read_alb_arns(reader)
+    break_glass = reader.boolean("AWS_COGNITO_BREAK_GLASS")
     region = region or "us-east-1"
     base_url = (base_url or "").rstrip("/")
     hosted = reader.url("AWS_COGNITO_HOSTED_AUTH_BASE") if reader.is_set("AWS_COGNITO_HOSTED_AUTH_BASE") else None
@@ -280,7 +309,7 @@ def read_cognito(reader: EnvironmentReader, *, region: str | None, base_url: str
         # 'none' would accept unsigned tokens; HS* would take the public key as an HMAC secret.
         reader.problems.append(f"AWS_JWT_SIGNATURE_ALGORITHM must be an asymmetric algorithm such as ES256, "
                                f"got {algorithm!r}")
-    if prefix is None or client_id is None or sections is None:
+    if prefix is None or client_id is None or sections is None or match is None or alb_arns is None:
         return None
     return CognitoConfig(
         domain_prefix=prefix, client_id=client_id, hosted_auth_base=hosted, logout_endpoint=logout,
@@ -289,6 +318,9 @@ def read_cognito(reader: EnvironmentReader, *, region: str | None, base_url: str
         access_token_header=reader.text("AWS_AMZN_OIDC_ACCESS_TOKEN") or "HTTP_X_AMZN_OIDC_ACCESSTOKEN",
         identity_header=reader.text("AWS_AMZN_OIDC_IDENTITY") or "HTTP_X_AMZN_OIDC_IDENTITY",
         data_header=reader.text("AWS_AMZN_OIDC_DATA") or "HTTP_X_AMZN_OIDC_DATA",
+        alb_arns=alb_arns, break_glass=break_glass,
+        # The pool's region is the prefix of its id; the issuer is its IdP URL.
+        issuer=f"https://cognito-idp.{match.group(1)}.amazonaws.com/{pool_id}",
     )
 
 

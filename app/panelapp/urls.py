@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path, register_converter
 
+from accounts import break_glass
 from panelapp import probes
 from panelapp.ids import IdConverter
 from panelapp.cognito import views as cognito_views
@@ -18,6 +19,8 @@ register_converter(IdConverter, "id")
 urlpatterns = [
     path("version/", probes.version_view, name="version"),
     path("health/", probes.health_view, name="health"),
+    # Before the admin's own login: with Cognito on it is absent or the break-glass (accounts.break_glass).
+    path(f"{settings.ADMIN_URL}login/", break_glass.admin_login, name="admin-login"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("cognito/logout/", cognito_views.logout_view, name="cognito-logout"),
 ]

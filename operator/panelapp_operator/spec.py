@@ -52,6 +52,8 @@ HOST_NAME = r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]
 URL = r"^https?://[^\s/?#]+(/[^\s]*)?$"
 ENV_NAME = r"^[-._a-zA-Z][-._a-zA-Z0-9]*$"
 ARN = r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:.+$"
+# A load balancer ARN, or a prefix of one (ending in *) that names at least the account and region.
+ALB_ARN = r"^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:loadbalancer/app/([^*\s]+/[^*\s/]+|[^*\s]*\*)$"
 
 # What the patterns above mean, for error messages a person can act on.
 PATTERN_MEANINGS = {
@@ -64,6 +66,8 @@ PATTERN_MEANINGS = {
     HOST_NAME: "a bare host name such as cdn.example.org (no scheme, no path, no trailing slash)",
     URL: "an http(s) URL such as https://panelapp.example.org",
     ARN: "an AWS ARN (arn:aws:...)",
+    ALB_ARN: "a load balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>) "
+             "or a prefix of one naming the account and region, ending in *",
 }
 
 # Environment variables that carry secrets: refused as plain `value`s in spec.env so that secret
@@ -464,6 +468,13 @@ class CognitoSpec(SpecModel):
             field=".domainPrefix",
             holds=lambda m: not m.enabled or (m.domain_prefix is not None and m.user_pool_client_id is not None),
         ),
+        Rule(
+            cel="!self.?enabled.orValue(false) || has(self.userPoolARN)",
+            message="userPoolARN is required when Cognito is enabled: PanelApp checks that the ALB's token was "
+            "issued by this user pool",
+            field=".userPoolARN",
+            holds=lambda m: not m.enabled or m.user_pool_arn is not None,
+        ),
     )
 
     enabled: bool = Field(default=False, description="Authenticate users with Cognito (AWS_USE_COGNITO).")
@@ -473,7 +484,14 @@ class CognitoSpec(SpecModel):
                                             description="User pool app client ID (AWS_COGNITO_USER_POOL_CLIENT_ID).")
     user_pool_arn: str | None = Field(
         default=None, max_length=2048, pattern=ARN,
-        description="User pool ARN, used by the ALB login rule of the Ingress. Required with ingress.enabled.",
+        description="User pool ARN, used by the ALB login rule of the Ingress; its id is rendered as "
+        "AWS_COGNITO_USER_POOL_ID (the token's iss). Required when Cognito is enabled.",
+    )
+    alb_arns: list[Annotated[str, Field(max_length=2048, pattern=ALB_ARN)]] | None = Field(
+        default=None, min_length=1, max_length=16, alias="albARNs",  # plural acronym, like podIPs
+        description="Load balancers whose tokens PanelApp trusts (AWS_ALB_ARNS, the token's signer). Defaults to "
+        "every ALB of the user pool's account in spec.aws.region (arn:...:loadbalancer/app/*); give the exact ARN "
+        "once the ALB exists.",
     )
     hosted_auth_base: str | None = Field(default=None, max_length=2048, pattern=URL,
                                          description="Hosted UI auth base URL (AWS_COGNITO_HOSTED_AUTH_BASE).")

@@ -125,15 +125,21 @@ def test_url_protocol_is_https_or_http_only():
         "AWS_S3_URL_PROTOCOL must be https: or http:, got 'ftp:'"]
 
 
-def test_cognito_is_off_by_default_and_needs_its_two_ids_when_on():
+ALB_ARN = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/pa/0123456789abcdef"
+#: What Cognito needs besides the domain prefix and client id: the user pool (iss) and the ALBs (signer).
+TOKEN_CHECKS = {"AWS_COGNITO_USER_POOL_ID": "eu-west-2_Pool1", "AWS_ALB_ARNS": ALB_ARN}
+
+
+def test_cognito_is_off_by_default_and_needs_its_ids_when_on():
     assert load_production(COMPLETE).cognito is None
     problems = problems_of({**COMPLETE, "AWS_USE_COGNITO": "TRUE"})
-    assert {p.split(" ")[0] for p in problems} == {"AWS_COGNITO_DOMAIN_PREFIX", "AWS_COGNITO_USER_POOL_CLIENT_ID"}
+    assert {p.split(" ")[0] for p in problems} == {"AWS_COGNITO_DOMAIN_PREFIX", "AWS_COGNITO_USER_POOL_CLIENT_ID",
+                                                   "AWS_COGNITO_USER_POOL_ID", "AWS_ALB_ARNS"}
 
 
 def test_cognito_defaults_follow_panelapp():
     cognito = load_production({**COMPLETE, "AWS_USE_COGNITO": "true", "AWS_COGNITO_DOMAIN_PREFIX": "panelapp-prod",
-                               "AWS_COGNITO_USER_POOL_CLIENT_ID": "client123"}).cognito
+                               "AWS_COGNITO_USER_POOL_CLIENT_ID": "client123", **TOKEN_CHECKS}).cognito
     assert cognito.hosted_auth_base == "https://panelapp-prod.auth.eu-west-2.amazoncognito.com/"
     assert cognito.logout_endpoint == (
         "https://panelapp-prod.auth.eu-west-2.amazoncognito.com/logout?&client_id=client123"
@@ -152,7 +158,7 @@ def test_cognito_overrides_are_honoured():
            "AWS_COGNITO_IDP_LOGOUT_ENDPOINT": "https://login.example.org/bye", "AWS_JWT_SECTIONS": "3",
            "AWS_JWT_SIGNATURE_ALGORITHM": "ES384", "AWS_ELB_SESSION_COOKIE_PREFIX": "MyCookie",
            "AWS_AMZN_OIDC_DATA": "HTTP_X_DATA", "AWS_AMZN_OIDC_IDENTITY": "HTTP_X_ID",
-           "AWS_AMZN_OIDC_ACCESS_TOKEN": "HTTP_X_AT"}
+           "AWS_AMZN_OIDC_ACCESS_TOKEN": "HTTP_X_AT", **TOKEN_CHECKS}
     cognito = load_production(env).cognito
     assert cognito.hosted_auth_base == "https://login.example.org/"
     assert cognito.public_key_endpoint == "http://keys.local/"
@@ -165,7 +171,7 @@ def test_cognito_overrides_are_honoured():
 @pytest.mark.parametrize("algorithm", ["none", "HS256"])
 def test_cognito_refuses_algorithms_that_would_accept_forgeries(algorithm):
     env = {**COMPLETE, "AWS_USE_COGNITO": "true", "AWS_COGNITO_DOMAIN_PREFIX": "p",
-           "AWS_COGNITO_USER_POOL_CLIENT_ID": "c", "AWS_JWT_SIGNATURE_ALGORITHM": algorithm}
+           "AWS_COGNITO_USER_POOL_CLIENT_ID": "c", "AWS_JWT_SIGNATURE_ALGORITHM": algorithm, **TOKEN_CHECKS}
     assert any(p.startswith("AWS_JWT_SIGNATURE_ALGORITHM") for p in problems_of(env))
 
 

@@ -60,6 +60,7 @@ ROUTES: dict[str, Route] = {
     "health": Route(("health/",), ("token",)),
     "cognito-logout": Route(("cognito/logout/",)),
     "home": Route(("",)),
+    "admin-login": Route(("{admin}login/",), ("next",), post=True),
     "accounts:login": Route(("accounts/login/",), ("next",), post=True),
     "accounts:logout": Route(("accounts/logout/",), ("next",)),  # a POST would end the probing session
     "accounts:register": Route(("accounts/registration/",), post=True),

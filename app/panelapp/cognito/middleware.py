@@ -58,6 +58,8 @@ class AlbAuthMiddleware:
             algorithm=settings.AWS_JWT_SIGNATURE_ALGORITHM,
             sections=settings.AWS_JWT_SECTIONS,
             client_id=settings.AWS_COGNITO_USER_POOL_CLIENT_ID,
+            signers=tuple(settings.AWS_ALB_ARNS),
+            issuer=settings.AWS_COGNITO_ISSUER,
         )
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -90,7 +92,22 @@ class AlbAuthMiddleware:
             return None  # the session already belongs to this user: no write
         if current.is_authenticated:
             auth.logout(request)  # another user's session: never let it survive a different identity
+        if not identity.email_verified:
+            # An address the user pool has not verified (self sign-up) could be anyone's: it must
+            # neither open an existing account nor create one that its real owner would later share.
+            logger.warning("refused ALB login with an unverified email address")
+            return HttpResponse("Your email address is not verified with the identity provider yet: verify it "
+                                "there, then log in again.\n", status=403, content_type="text/plain")
         user, created = find_or_create_user(identity)
+        if not user.is_active and user.last_login is None and user.has_usable_password() and not created:
+            # A local registration never verified nor used (or squatted by someone who registered
+            # this address first): the verified owner takes it over, and the password set at
+            # registration, possibly by someone else, stops working. An account disabled by the
+            # curators after use (last_login set) stays disabled.
+            user.is_active = True
+            user.set_unusable_password()
+            user.save(update_fields=["is_active", "password"])
+            logger.info("ALB login took over never-used local account %s", user.pk)
         if not user.is_active:
             logger.warning("refused ALB login of disabled user %s", user.pk)
             return HttpResponse("This account is disabled.\n", status=403, content_type="text/plain")

@@ -11,6 +11,12 @@ claims as a JWT signed by the ALB itself (ES256 by default). Two quirks shape th
 
 Only the configured algorithm is accepted (never ``none``, never HMAC), ``exp`` is required and
 checked (in the claims and, when present, in the header), and the token must carry an email.
+
+What AWS documents for these tokens is checked too: the header's ``signer`` is one of the
+configured load balancer ARNs (AWS_ALB_ARNS; every ALB of a region signs with keys from the same
+public endpoint, so a signature alone proves only that *some* ALB made the token), ``client`` is
+present and is our user pool's app client, and ``iss`` is our user pool. ``email_verified`` is
+passed on: the middleware refuses an address the user pool has not verified.
 """
 from __future__ import annotations
 
@@ -52,6 +58,18 @@ class AlbIdentity:
     given_name: str
     family_name: str
     subject: str
+    email_verified: bool = False
+
+
+def signer_allowed(signer: str, allowed: tuple[str, ...]) -> bool:
+    """``signer`` equals one of ``allowed``, or starts with one that ends in ``*`` (e.g. every
+    ALB of one account and region: ``arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/*``)."""
+    for pattern in allowed:
+        if pattern.endswith("*") and signer.startswith(pattern[:-1]):
+            return True
+        if signer == pattern:
+            return True
+    return False
 
 
 class PublicKeyCache:
@@ -95,12 +113,16 @@ class PublicKeyCache:
 
 class AlbTokenVerifier:
     def __init__(self, *, key_endpoint: str, algorithm: str = "ES256", sections: int = 3,
-                 client_id: str | None = None, leeway_seconds: int = 0) -> None:
+                 client_id: str | None = None, leeway_seconds: int = 0, signers: tuple[str, ...] = (),
+                 issuer: str | None = None) -> None:
         self.keys = PublicKeyCache(key_endpoint)
         self.algorithm = algorithm
         self.sections = sections
         self.client_id = client_id
         self.leeway_seconds = leeway_seconds
+        #: The load balancer ARNs whose tokens are trusted; none configured trusts no token.
+        self.signers = tuple(signers)
+        self.issuer = issuer
 
     def verify(self, token: str) -> AlbIdentity:
         """The identity in ``token``; raises TokenRejected for anything that is not a valid ALB token."""
@@ -118,8 +140,13 @@ class AlbTokenVerifier:
         kid = header.get("kid")
         if not isinstance(kid, str) or not _KID.match(kid):
             raise TokenRejected("missing or malformed key id")
-        if self.client_id and header.get("client") not in (None, self.client_id):
+        signer = header.get("signer")
+        if not isinstance(signer, str) or not signer_allowed(signer, self.signers):
+            raise TokenRejected("token signed by a load balancer that is not configured (signer)")
+        if not self.client_id or header.get("client") != self.client_id:
             raise TokenRejected("token issued for another client")
+        if not self.issuer or header.get("iss") != self.issuer:
+            raise TokenRejected("token issued by another user pool (iss)")
         header_exp = header.get("exp")
         if header_exp is not None:
             if not isinstance(header_exp, (int, float)) or header_exp + self.leeway_seconds < time.time():
@@ -136,14 +163,19 @@ class AlbTokenVerifier:
             raise TokenRejected("bad signature") from None
         except jwt.PyJWTError as error:
             raise TokenRejected(f"invalid token: {type(error).__name__}") from None
+        if "iss" in claims and claims["iss"] != self.issuer:
+            raise TokenRejected("token issued by another user pool (iss)")
         email = claims.get("email")
         if not isinstance(email, str) or "@" not in email or len(email) > 254:
             raise TokenRejected("token carries no email claim")
+        # Cognito sends the string "true" or "false"; other identity providers a JSON boolean.
+        verified = claims.get("email_verified")
         return AlbIdentity(
             email=email.strip(),
             given_name=_text(claims.get("given_name"), 150),
             family_name=_text(claims.get("family_name"), 150),
             subject=_text(claims.get("sub"), 255),
+            email_verified=verified is True or (isinstance(verified, str) and verified.lower() == "true"),
         )
 
 

@@ -132,6 +132,11 @@ AWS_AMZN_OIDC_ACCESS_TOKEN = "HTTP_X_AMZN_OIDC_ACCESSTOKEN"
 AWS_AMZN_OIDC_IDENTITY = "HTTP_X_AMZN_OIDC_IDENTITY"
 AWS_AMZN_OIDC_DATA = "HTTP_X_AMZN_OIDC_DATA"
 AWS_COGNITO_USER_POOL_CLIENT_ID = None
+# What the ALB token must say about itself (panelapp.cognito.tokens): none configured, none trusted.
+AWS_ALB_ARNS: tuple[str, ...] = ()
+AWS_COGNITO_ISSUER = None
+# With Cognito on, local password login is off; this lets superusers in at the admin login page.
+AWS_COGNITO_BREAK_GLASS = False
 
 # Celery. No result backend: PanelApp's tasks report through the database and email, and SQS has
 # none. acks_late + reject_on_worker_lost: a task whose worker dies is redelivered by SQS after the

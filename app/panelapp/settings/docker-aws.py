@@ -146,6 +146,9 @@ if _cognito is not None:
     LOGOUT_REDIRECT_URL = "home"
     AWS_COGNITO_DOMAIN_PREFIX = _cognito.domain_prefix
     AWS_COGNITO_USER_POOL_CLIENT_ID = _cognito.client_id
+    AWS_ALB_ARNS = _cognito.alb_arns
+    AWS_COGNITO_ISSUER = _cognito.issuer
+    AWS_COGNITO_BREAK_GLASS = _cognito.break_glass
     AWS_COGNITO_HOSTED_AUTH_BASE = _cognito.hosted_auth_base
     AWS_COGNITO_IDP_LOGOUT_ENDPOINT = _cognito.logout_endpoint
     AWS_ELB_SESSION_COOKIE_PREFIX = _cognito.session_cookie_prefix

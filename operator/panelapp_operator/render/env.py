@@ -60,6 +60,7 @@ def config_map_data(spec: api.PanelAppSpec, *, read_only: bool = False) -> dict[
             data["DATABASE_USER"] = database.user
     if spec.cognito.enabled:
         data.update(_cognito_data(spec.cognito))
+        data.update(_token_check_data(spec))
     data.update(maintenance_data(spec, read_only=read_only or spec.maintenance.enabled))
     return data
 
@@ -92,6 +93,19 @@ def _cognito_data(cognito: api.CognitoSpec) -> dict[str, str]:
         "AWS_AMZN_OIDC_DATA": cognito.oidc_data_header,
     }
     return {name: value for name, value in optional.items() if value is not None}
+
+
+def _token_check_data(spec: api.PanelAppSpec) -> dict[str, str]:
+    """What the app checks the ALB token against: the user pool (iss) and the load balancers
+    (signer). Without explicit albARNs, every ALB of the user pool's account in the region."""
+    pool_arn = spec.cognito.user_pool_arn
+    if pool_arn is None:  # refused by the spec's rules when Cognito is enabled
+        return {}
+    partition, account = pool_arn.split(":")[1], pool_arn.split(":")[4]
+    albs = spec.cognito.alb_arns or [
+        f"arn:{partition}:elasticloadbalancing:{spec.aws.region}:{account}:loadbalancer/app/*"
+    ]
+    return {"AWS_COGNITO_USER_POOL_ID": pool_arn.rsplit("/", 1)[-1], "AWS_ALB_ARNS": ";".join(albs)}
 
 
 @dataclass(frozen=True)

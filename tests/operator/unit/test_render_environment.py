@@ -26,6 +26,8 @@ EVERYTHING = samples.minimal_spec(
     django={"secretKeySecretRef": {"name": "django", "key": "key"},
             "adminURLSecretRef": {"name": "django", "key": "admin"}},
     cognito={"enabled": True, "domainPrefix": "panelapp", "userPoolClientID": "client123",
+             "userPoolARN": "arn:aws:cognito-idp:eu-west-2:123456789012:userpool/eu-west-2_Pool1",
+             "albARNs": ["arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/pa/0123456789abcdef"],
              "hostedAuthBase": "https://panelapp.auth.eu-west-2.amazoncognito.com/",
              "idpLogoutEndpoint": "https://panelapp.auth.eu-west-2.amazoncognito.com/logout",
              "elbSessionCookiePrefix": "Cookie", "elbPublicKeyEndpoint": "https://keys.example.org/",
