@@ -1,4 +1,5 @@
-"""``panelapp-backup --bucket B --prefix P --label L --keep N``: a dump of PanelApp's database in S3.
+"""``panelapp-backup --bucket B --prefix P --label L --keep N``: a dump of PanelApp's database in S3;
+``panelapp-restore --object s3://B/KEY``: that dump back into the database.
 
 What the operator's backup Job runs before a migration. ``pg_dump --format=custom`` (the format
 ``pg_restore`` reads, compressed) of the database the settings name, streamed straight to
@@ -104,6 +105,53 @@ def prune(client, bucket: str, prefix: str, keep: int) -> list[str]:
     for key in old:
         client.delete_object(Bucket=bucket, Key=key)
     return old
+
+
+def restore(location: str) -> dict:
+    """Replace the database's contents with a dump from S3: pg_restore --clean --if-exists in one
+    transaction (a failure leaves the database as it was), fed straight from the object."""
+    import threading
+
+    from django.conf import settings
+
+    bucket, _, key = location.removeprefix("s3://").partition("/")
+    if not location.startswith("s3://") or not bucket or not key:
+        raise ValueError(f"{location}: expected s3://bucket/key")
+    database = settings.DATABASES["default"]
+    client = s3_client()
+    started = time.monotonic()
+    process = subprocess.Popen(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
+                                "--single-transaction", "--exit-on-error", f"--dbname={database['NAME']}"],
+                               stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env=pg_environment(database))
+    errors: list[bytes] = []
+    reader = threading.Thread(target=lambda: errors.append(process.stderr.read()), daemon=True)
+    reader.start()
+    try:
+        client.download_fileobj(bucket, key, process.stdin)
+    finally:
+        process.stdin.close()
+        code = process.wait()
+        reader.join(10)
+    if code != 0:
+        raise RuntimeError(f"pg_restore exited with {code}: {b''.join(errors).decode(errors='replace').strip()[-500:]}")
+    return {"restored": location, "durationSeconds": round(time.monotonic() - started, 3)}
+
+
+def restore_main(argv: list[str] | None = None) -> None:
+    """``panelapp-restore --object s3://bucket/key``: the operator's restore task."""
+    from panelapp.commands import load_settings
+
+    parser = argparse.ArgumentParser(prog="panelapp-restore", description=restore.__doc__.split("\n\n")[0])
+    parser.add_argument("--object", required=True, help="the dump, s3://bucket/key (from status.backups)")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    load_settings()
+    try:
+        result = restore(args.object)
+    except Exception as error:  # noqa: BLE001 - one line saying why, for the task's status
+        _report({"error": f"{type(error).__name__}: {error}"})
+        sys.exit(1)
+    _report(result)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -186,11 +186,13 @@ def build_task_crd() -> dict[str, Any]:
         {"name": "Phase", "type": "string", "jsonPath": ".status.phase", "description": "What became of it."},
         {"name": "Reason", "type": "string", "jsonPath": ".status.reason", "description": "Why it ended or waits."},
         {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},
-    ])
+    # Not in the "panelapp" category: kubectl expands a category before a resource's singular name, so
+    # `kubectl get panelapp NAME` would then look for a task of that name too.
+    ], categories=("all",))
 
 
 def _crd(name: str, kind: str, plural: str, singular: str, short_names: tuple[str, ...], root: dict[str, Any],
-         columns: list[dict[str, str]]) -> dict[str, Any]:
+         columns: list[dict[str, str]], categories: tuple[str, ...] = ("all", "panelapp")) -> dict[str, Any]:
     return {
         "apiVersion": "apiextensions.k8s.io/v1",
         "kind": "CustomResourceDefinition",
@@ -207,7 +209,7 @@ def _crd(name: str, kind: str, plural: str, singular: str, short_names: tuple[st
                 "plural": plural,
                 "singular": singular,
                 "shortNames": list(short_names),
-                "categories": ["all", "panelapp"],
+                "categories": list(categories),
             },
             "versions": [
                 {

@@ -24,7 +24,7 @@ MAX_NAME_LENGTH = 54
 # The allow-list. `mirror` is listed because the API names it, but PanelApp's image has no mirror
 # command yet: such a task is refused (render/tasks.py says which commands exist; a unit test
 # checks that against the image's contract).
-Command = Literal["load-genes", "create-superuser", "reset-stats", "check", "mirror"]
+Command = Literal["load-genes", "create-superuser", "reset-stats", "check", "restore", "mirror"]
 COMMANDS: tuple[str, ...] = Command.__args__  # type: ignore[attr-defined]
 
 
@@ -68,6 +68,15 @@ class CreateSuperuser(SpecModel):
                               description="Key of the password.")
 
 
+class Restore(SpecModel):
+    """restore: replace the database's contents with a backup taken before a migration (recorded in
+    the PanelApp's status.backups), in one transaction. The PanelApp must be in maintenance
+    (spec.maintenance.enabled) so that web writes nothing meanwhile; stop the workers too."""
+
+    upgrade_key: str = Field(pattern=r"^[0-9a-f]{8}$",
+                             description="upgradeKey of the backup in the PanelApp's status.backups.")
+
+
 class PanelAppTaskSpec(SpecModel):
     """One admin command for a PanelApp, run once as a Job with the PanelApp's image, environment,
     ServiceAccount and pod overrides. Immutable: create a new task to run again."""
@@ -84,6 +93,18 @@ class PanelAppTaskSpec(SpecModel):
             message="create-superuser needs createSuperuser.secretName (the Secret with the credentials)",
             field=".createSuperuser",
             holds=lambda m: m.command != "create-superuser" or m.create_superuser is not None,
+        ),
+        Rule(
+            cel="self.command != 'restore' || has(self.restore)",
+            message="restore needs restore.upgradeKey (which recorded backup)",
+            field=".restore",
+            holds=lambda m: m.command != "restore" or m.restore is not None,
+        ),
+        Rule(
+            cel="!has(self.restore) || self.command == 'restore'",
+            message="restore is only for the restore command",
+            field=".restore",
+            holds=lambda m: m.restore is None or m.command == "restore",
         ),
         Rule(
             cel="!has(self.loadGenes) || self.command == 'load-genes'",
@@ -105,10 +126,12 @@ class PanelAppTaskSpec(SpecModel):
     command: Command = Field(
         description="The command: load-genes (from an S3 object), create-superuser (credentials from a Secret), "
         "reset-stats (recompute every panel's counters), check (the environment contract and Django's system "
-        "checks), or mirror (refused: the image has no mirror command yet).",
+        "checks), restore (a backup recorded in the PanelApp's status.backups; needs maintenance on), or mirror "
+        "(refused: the image has no mirror command yet).",
     )
     load_genes: LoadGenes | None = Field(default=None, description="Arguments of load-genes.")
     create_superuser: CreateSuperuser | None = Field(default=None, description="Arguments of create-superuser.")
+    restore: Restore | None = Field(default=None, description="Arguments of restore.")
     timeout_seconds: int = Field(default=3600, ge=10, le=86400,
                                  description="Deadline of the Job (activeDeadlineSeconds).")
 

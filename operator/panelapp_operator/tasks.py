@@ -102,12 +102,19 @@ class _TaskRun:
         except validation.InvalidSpec as problem:
             return self._finish(_Verdict("Pending", "PanelAppInvalid", f"PanelApp {spec.panel_app!r} is invalid "
                                          f"({problem}); the task waits until it is fixed"))
-        command = task_render.command_of(spec, app_spec.storage.media_bucket)
+        app_status = _app_status(panelapp)
+        command = task_render.command_of(spec, app_spec.storage.media_bucket, app_status.backups)
         if command.missing:
-            return self._finish(_Verdict("Refused", "CommandUnavailable", f"spec.command: {command.missing}"))
+            field = "spec.restore.upgradeKey" if spec.command == "restore" else "spec.command"
+            reason = "BackupNotRecorded" if spec.command == "restore" else "CommandUnavailable"
+            return self._finish(_Verdict("Refused", reason, f"{field}: {command.missing}"))
 
         job_name = task_render.job_name(self.name, self.uid)
         job = self.cache.get(kinds.JOB, self.namespace, job_name)
+        if job is None and spec.command == "restore" and not app_spec.maintenance.enabled:
+            return self._finish(_Verdict("Pending", "NotInMaintenance", f"PanelApp {spec.panel_app!r} must be in "
+                                         "maintenance (spec.maintenance.enabled: true) so that nothing writes while "
+                                         "its database is replaced; stop its workers too"))
         if job is None:
             waiting = self._check_before_running(spec, app_spec, panelapp)
             if waiting is not None:
@@ -287,6 +294,13 @@ def _transition_events(old: task_spec.PanelAppTaskStatus, new: task_spec.PanelAp
     elif new.phase == "Failed":
         found.append(events.Event(events.WARNING, "TaskFailed", new.message or ""))
     return found
+
+
+def _app_status(panelapp: Mapping[str, Any]) -> api.PanelAppStatus:
+    try:
+        return api.PanelAppStatus.model_validate(panelapp.get("status") or {})
+    except ValidationError:
+        return api.PanelAppStatus()
 
 
 def _finished_at(pods: list[Mapping[str, Any]]) -> str | None:

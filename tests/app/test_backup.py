@@ -47,3 +47,44 @@ def test_a_failing_dump_says_why_and_leaves_nothing(aws, production_env):
     assert failed.returncode == 1
     assert "pg_dump exited with 1" in json.loads(failed.stdout.strip().splitlines()[-1])["error"]
     assert "Contents" not in s3.list_objects_v2(Bucket="panelapp-db-backups", Prefix="dumps")
+
+
+def test_a_dump_restores_the_database_it_was_taken_from(aws, production_env, postgres_server):
+    """panelapp-restore (the restore task's command) brings the data of a backup back."""
+    import psycopg2
+
+    admin = psycopg2.connect(postgres_server.url)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("DROP DATABASE IF EXISTS panelapp_restore_check")
+        cursor.execute("CREATE DATABASE panelapp_restore_check")
+    admin.close()
+    url = postgres_server.url_for("panelapp_restore_check")
+
+    def rows():
+        with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM curation ORDER BY name")
+            return [name for (name,) in cursor.fetchall()]
+
+    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE curation (name text PRIMARY KEY)")
+        cursor.execute("INSERT INTO curation VALUES ('years of curation'), ('more curation')")
+    s3 = aws._client("s3")
+    s3.create_bucket(Bucket="panelapp-db-backups", CreateBucketConfiguration={"LocationConstraint": aws.region})
+    env = {**production_env, "DATABASE_URL": url}
+    taken = run_command("panelapp-backup", "--bucket=panelapp-db-backups", "--prefix=dumps", env=env, timeout=120)
+    assert taken.returncode == 0, taken.stdout + taken.stderr
+    location = json.loads(taken.stdout.strip().splitlines()[-1])["objectKey"]
+
+    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute("DELETE FROM curation WHERE name = 'years of curation'")
+    assert rows() == ["more curation"]
+    restored = run_command("panelapp-restore", f"--object={location}", env=env, timeout=120)
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    assert json.loads(restored.stdout.strip().splitlines()[-1])["restored"] == location
+    assert rows() == ["more curation", "years of curation"]
+
+    missing = run_command("panelapp-restore", "--object=s3://panelapp-db-backups/dumps/none.dump", env=env,
+                          timeout=120)
+    assert missing.returncode == 1 and "error" in json.loads(missing.stdout.strip().splitlines()[-1])
+    assert rows() == ["more curation", "years of curation"]  # a failed restore changes nothing

@@ -31,7 +31,9 @@ class TaskCommand:
     missing: str | None = None
 
 
-def command_of(spec: task_spec.PanelAppTaskSpec, media_bucket: str) -> TaskCommand:
+def command_of(spec: task_spec.PanelAppTaskSpec, media_bucket: str,
+               backups: list[api.BackupRecord] | None = None) -> TaskCommand:
+    """What the image runs; `backups` are the PanelApp's recorded backups (for restore)."""
     if spec.command == "check":
         return TaskCommand(("panelapp-check",))
     if spec.command == "reset-stats":
@@ -42,6 +44,15 @@ def command_of(spec: task_spec.PanelAppTaskSpec, media_bucket: str) -> TaskComma
         assert spec.load_genes is not None  # the schema's rule
         source = spec.load_genes.source
         return TaskCommand(("panelapp-manage", "load_genes", f"s3://{source.bucket or media_bucket}/{source.key}"))
+    if spec.command == "restore":
+        assert spec.restore is not None  # the schema's rule
+        record = next((b for b in backups or () if b.upgrade_key == spec.restore.upgrade_key), None)
+        if record is None:
+            return TaskCommand(missing=f"no backup with upgradeKey {spec.restore.upgrade_key!r} is recorded in the "
+                               "PanelApp's status.backups")
+        if not record.object_key:
+            return TaskCommand(missing=f"the backup of upgrade {record.upgrade_key!r} has no recorded object key")
+        return TaskCommand(("panelapp-restore", f"--object={record.object_key}"))
     return TaskCommand(missing=f"the PanelApp image has no {spec.command} command")
 
 

@@ -110,3 +110,21 @@ def test_a_task_for_an_unknown_panelapp_waits(kube, operator):
     create_task(kube, "orphan", {"command": "check"})
     wait_for(lambda: task_status(kube, "orphan").get("reason") == "PanelAppNotFound", "the missing PanelApp")
     assert task_jobs(kube, "orphan") == []
+
+
+def test_restore_needs_a_recorded_backup_and_maintenance(kube, ready_panelapp, operator):
+    dump = "s3://panelapp-db-backups/panelapp-backups/ns/panelapp/20261201T090000Z-abcd1234.dump"
+    kube.custom.patch_namespaced_custom_object_status(GROUP, VERSION, kube.namespace, "panelapps", "panelapp", {
+        "status": {"backups": [{"upgradeKey": "abcd1234", "job": "panelapp-backup-abcd1234", "image": samples.IMAGE,
+                                "objectKey": dump}]}})
+    create_task(kube, "restore-unknown", {"command": "restore", "restore": {"upgradeKey": "00000000"}})
+    status = wait_task(kube, "restore-unknown", "Refused", operator)
+    assert status["reason"] == "BackupNotRecorded" and task_jobs(kube, "restore-unknown") == []
+
+    create_task(kube, "restore-it", {"command": "restore", "restore": {"upgradeKey": "abcd1234"}})
+    wait_for(lambda: task_status(kube, "restore-it").get("reason") == "NotInMaintenance", "the maintenance guard")
+    assert task_jobs(kube, "restore-it") == []
+    kube.patch_spec({"maintenance": {"enabled": True}})
+    wait_task(kube, "restore-it", "Succeeded", operator)
+    container = task_jobs(kube, "restore-it")[0].spec.template.spec.containers[0]
+    assert container.command == ["panelapp-restore", f"--object={dump}"]

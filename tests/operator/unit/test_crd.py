@@ -154,4 +154,10 @@ def test_the_task_crd_teaches_every_field_is_structural_and_immutable():
     spec_rules = [rule["rule"] for rule in root["properties"]["spec"]["x-kubernetes-validations"]]
     assert "self == oldSelf" in spec_rules
     assert root["properties"]["spec"]["properties"]["command"]["enum"] == [
-        "load-genes", "create-superuser", "reset-stats", "check", "mirror"]
+        "load-genes", "create-superuser", "reset-stats", "check", "restore", "mirror"]
+
+
+def test_kubectl_get_panelapp_name_still_means_the_panelapp():
+    """kubectl expands a category before a singular name: only PanelApps may be in "panelapp"."""
+    assert "panelapp" in crd.build_crd()["spec"]["names"]["categories"]
+    assert "panelapp" not in crd.build_task_crd()["spec"]["names"]["categories"]

@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from panelapp_operator import kinds, logtail, task_spec
+from panelapp_operator import spec as api
 from panelapp_operator.cache import Cache
 from panelapp_operator.kube import ApiError, ReferenceFacts
 from panelapp_operator.references import ReferenceIndex
@@ -20,6 +21,8 @@ from panelapp import contract  # noqa: E402  (app/panelapp/contract.py, standard
 
 APP = samples.REPO / "app"
 TASK_UID = "5f1d2c3b-aaaa-bbbb-cccc-000000000001"
+RECORDED = [api.BackupRecord(upgrade_key="abcd1234", job="panelapp-backup-abcd1234", image=samples.IMAGE,
+                             object_key="s3://panelapp-db-backups/dumps/ns/panelapp/20261201T090000Z-abcd1234.dump")]
 PANELAPP_UID = "0a1b2c3d-uid"
 
 
@@ -43,8 +46,9 @@ def management_commands() -> set[str]:
 @pytest.mark.parametrize("command", task_spec.COMMANDS)
 def test_every_allowed_command_exists_in_the_image_or_is_refused(command):
     extra = {"load-genes": {"loadGenes": {"source": {"key": "genes.json.gz"}}},
-             "create-superuser": {"createSuperuser": {"secretName": "admin"}}}.get(command, {})
-    planned = task_render.command_of(parse(command=command, **extra), "media-bucket")
+             "create-superuser": {"createSuperuser": {"secretName": "admin"}},
+             "restore": {"restore": {"upgradeKey": "abcd1234"}}}.get(command, {})
+    planned = task_render.command_of(parse(command=command, **extra), "media-bucket", RECORDED)
     if planned.missing:
         # Refused exactly when the app really lacks it (mirror today).
         assert command.replace("-", "_") not in management_commands() and f"panelapp-{command}" not in \
@@ -305,3 +309,34 @@ def test_an_unreadable_log_does_not_hold_the_status_back():
     kube.pod_log = refuse
     tasks.reconcile("ns", "admin")
     assert status_of(kube)["phase"] == "Succeeded" and "logTail" not in status_of(kube)
+
+
+def test_restore_runs_only_a_recorded_backup_and_only_in_maintenance():
+    spec = {"command": "restore", "restore": {"upgradeKey": "abcd1234"}}
+    planned = task_render.command_of(parse(**spec), "media", RECORDED)
+    assert planned.argv == ("panelapp-restore", f"--object={RECORDED[0].object_key}")
+    assert "is recorded" in task_render.command_of(parse(command="restore", restore={"upgradeKey": "00000000"}),
+                                                   "media", RECORDED).missing
+    bare = [RECORDED[0].model_copy(update={"object_key": None})]
+    assert "no recorded object key" in task_render.command_of(parse(**spec), "media", bare).missing
+
+    app = panelapp_body()
+    app["status"]["backups"] = [r.model_dump(by_alias=True, exclude_none=True) for r in RECORDED]
+    kube, cache, tasks = setup(task_body(**spec), panelapp=app)
+    tasks.reconcile("ns", "admin")
+    assert status_of(kube)["reason"] == "NotInMaintenance" and kube.created == []
+
+    app = copy.deepcopy(app)
+    app["spec"]["maintenance"] = {"enabled": True}
+    app["metadata"]["resourceVersion"] = "5"
+    kube.objects[("PanelApp", "panelapp")] = app
+    cache.put(kinds.PANELAPP, app)
+    tasks.reconcile("ns", "admin")
+    assert kube.created[0]["spec"]["template"]["spec"]["containers"][0]["command"] == list(planned.argv)
+
+    unknown = task_body(command="restore", restore={"upgradeKey": "00000000"})
+    kube, cache, tasks = setup(unknown, panelapp=app)
+    tasks.reconcile("ns", "admin")
+    status = status_of(kube)
+    assert (status["phase"], status["reason"]) == ("Refused", "BackupNotRecorded")
+    assert status["message"].startswith("spec.restore.upgradeKey: no backup with upgradeKey '00000000'")
