@@ -113,3 +113,32 @@ def test_the_fast_detail_json_is_exactly_the_panel_detail(curator, small_and_lar
             k: v for k, v in expected.items() if k not in ("genes", "strs", "regions")
         }
     assert len(expected["genes"]) == 63 and expected["strs"] and expected["regions"]
+
+
+def test_an_edit_stores_the_new_answer_so_no_reader_builds_it(client, make_panel, curator, django_capture_on_commit_callbacks):
+    """After a change commits, the panel's detail is read whole from one stored row: no worker
+    rebuilds it, and the row is of the new version, never the old one."""
+    from django.core.cache import cache
+
+    from panels.models import PanelAnswer
+
+    snapshot = make_panel("Stored", genes=["BRCA1", "TP53"])
+    entity = get_entity(snapshot, "gene", "TP53")
+    with django_capture_on_commit_callbacks(execute=True):
+        set_tags(snapshot, entity, curator, ["adult-onset"])
+    answer = PanelAnswer.objects.get(snapshot=snapshot)
+    cache.clear()  # another worker, whose cache knows nothing of the change
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"/api/v1/panels/{snapshot.panel_id}/", HTTP_ACCEPT="application/json")
+    assert response.content == bytes(answer.body)
+    assert [g["tags"] for g in response.json()["genes"] if g["entity_name"] == "TP53"] == [["adult-onset"]]
+    assert not any("genepanelentrysnapshot" in q["sql"] for q in captured.captured_queries)
+
+    # A change made without the services leaves no answer for its revision: it is built, not stale.
+    from django.utils import timezone
+
+    from panels.models import GenePanelSnapshot
+
+    GenePanelSnapshot.objects.filter(pk=snapshot.pk).update(modified=timezone.now())
+    cache.clear()
+    assert queries_for(client, f"/api/v1/panels/{snapshot.panel_id}/") > len(captured.captured_queries)

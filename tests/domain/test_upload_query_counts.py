@@ -118,25 +118,36 @@ def test_a_bulk_upload_leaves_the_same_entities_and_history_as_row_by_row_edits(
     def tsv(panel: str) -> bytes:
         return panel_tsv([gene_row(r.pop("symbol"), panel, **r) for r in [dict(row) for row in file_rows]])
 
-    import_panel_tsv(tsv("Bulk"), curator)
+    def row_by_row(panel: str) -> None:
+        problems = []
+        parsed = [_parse_row(line, cells, problems) for line, cells in read_tsv(tsv(panel), problems)]
+        assert not problems
+        with panel_change(rows, comment="Panel list upload"):
+            for row in parsed:
+                entity = get_entity(rows, "gene", row.fields.gene_symbol)
+                if entity is None:
+                    entity = apply_new_entity(rows, curator, "gene", row.fields)
+                else:
+                    apply_entity_update(rows, entity, curator, "gene", row.fields, append_only=True)
+                if row.flagged and not entity.flagged:
+                    entity.flagged = True
+                    refresh_status(entity)
 
-    problems = []
-    parsed = [_parse_row(line, cells, problems) for line, cells in read_tsv(tsv("Rows"), problems)]
-    assert not problems
-    with panel_change(rows, comment="Panel list upload"):
-        for row in parsed:
-            entity = get_entity(rows, "gene", row.fields.gene_symbol)
-            if entity is None:
-                entity = apply_new_entity(rows, curator, "gene", row.fields)
-            else:
-                apply_entity_update(rows, entity, curator, "gene", row.fields, append_only=True)
-            if row.flagged and not entity.flagged:
-                entity.flagged = True
-                refresh_status(entity)
+    import_panel_tsv(tsv("Bulk"), curator)
+    row_by_row("Rows")
+    # A second file changes the stored entities: a replaced expert review, more phenotypes, a flag.
+    file_rows[:] = [
+        dict(symbol="A1CF", sources="Expert Review Red", Phenotypes="Third phenotype", moi="BIALLELIC, autosomal or pseudoautosomal"),
+        dict(symbol="ABCC5", Flagged="True", Publications="PMID:999"),
+        dict(symbol="TP53", sources="UKGTN;Expert Review Green"),
+        dict(symbol="APC"),
+    ]
+    import_panel_tsv(tsv("Bulk"), curator)
+    row_by_row("Rows")
     bulk.refresh_from_db()
     rows.refresh_from_db()
     assert bulk.version == rows.version
     assert {k: v for k, v in bulk.stats.items()} == rows.stats
     expected = _history(rows)
-    assert [r[0] for r in expected[0]] == ["A1CF", "ABCC5", "TP53"]
+    assert [r[0] for r in expected[0]] == ["A1CF", "ABCC5", "APC", "TP53"]
     assert _history(bulk) == expected

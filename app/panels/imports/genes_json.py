@@ -16,6 +16,8 @@ from typing import BinaryIO
 from django.db import transaction
 from django.utils import timezone
 
+from ..answers import refresh_on_commit
+from ..bulk_sql import bulk_update
 from ..models import STR, Gene, GenePanelEntrySnapshot, GenePanelSnapshot, Region
 from ..services.versioning import bump_panels
 from ..vocab import PanelStatus
@@ -83,7 +85,7 @@ def _refresh_copies(symbols: set[str]) -> int:
         entities = list(model.objects.filter(gene_core_id__in=symbols).only("id", "gene_core_id", "gene"))
         for entity in entities:
             entity.gene = genes[entity.gene_core_id]
-        model.objects.bulk_update(entities, ["gene"], batch_size=1000)
+        bulk_update(model, entities, ["gene"])
         changed += len(entities)
     return changed
 
@@ -107,7 +109,7 @@ def _rename(pairs: list[tuple[dict, str]]) -> int:
                 entity.gene_core_id = new_symbol
                 moved[entity.pk] = entity
                 renamed += 1
-        model.objects.bulk_update(list(moved.values()), ["gene_core"], batch_size=1000)
+        bulk_update(model, list(moved.values()), ["gene_core"])
     return renamed
 
 
@@ -136,8 +138,10 @@ def import_genes_json(source: bytes | BinaryIO, user) -> dict:
             if still_used:
                 logger.warning("%d %s entities still use deleted gene symbols", still_used, model._meta.verbose_name)
         copies = _refresh_copies(touched) if touched else 0
-        # Super panels show their children's genes: mark every panel changed (panels.cache).
+        # Super panels show their children's genes: mark every panel changed (panels.cache), and
+        # rebuild their stored answers once this commits (panels.answers).
         GenePanelSnapshot.objects.update(modified=timezone.now())
+        refresh_on_commit(GenePanelSnapshot.objects.values_list("pk", flat=True))
     return {
         "panels": {snapshot.panel_id: snapshot.version for snapshot in bumped},
         "inserted": inserted,

@@ -1,7 +1,7 @@
 from .activity import Activity
 from .entities import ENTITY_MODELS, STR, AbstractEntity, GenePanelEntrySnapshot, Region
 from .genes import Gene
-from .panels import GenePanel, GenePanelSnapshot, HistoricalSnapshot, Level4Title, PanelType
+from .panels import GenePanel, GenePanelSnapshot, HistoricalSnapshot, Level4Title, PanelAnswer, PanelType
 from .reviews import Comment, Evaluation, Evidence, Tag, TrackRecord
 from .uploads import UPLOAD_MODELS, Upload, UploadedGeneList, UploadedPanelList, UploadedReviewsList
 
@@ -19,6 +19,7 @@ __all__ = [
     "GenePanelSnapshot",
     "HistoricalSnapshot",
     "Level4Title",
+    "PanelAnswer",
     "PanelType",
     "Region",
     "Tag",

@@ -224,3 +224,20 @@ class HistoricalSnapshot(MajorMinorVersion, models.Model):
 
     def __str__(self) -> str:
         return f"{self.panel_id} v{self.version}"
+
+
+class PanelAnswer(models.Model):
+    """A panel's API detail JSON as built for one revision (``panels.cache.revision``).
+
+    Written right after each change commits (``panels.answers``), so that every web worker, whose
+    own cache is empty for the new revision, reads the answer in one query instead of building it.
+    One row per panel and variant: a new revision replaces the old answer.
+    """
+
+    snapshot = models.ForeignKey(GenePanelSnapshot, on_delete=models.CASCADE, related_name="+")
+    variant = models.CharField(max_length=32)
+    revision = models.CharField(max_length=96)
+    body = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["snapshot", "variant"], name="unique_panel_answer")]

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from accounts.roles import is_curator
 
+from ..bulk_sql import bulk_update
+
 from ..models import ENTITY_MODELS, Evidence, Gene, GenePanelEntrySnapshot, GenePanelSnapshot, TrackRecord
 from ..models.panels import clean_list
 from ..vocab import EXPERT_REVIEW_SOURCES, MITOCHONDRIAL, EntityType
@@ -220,7 +222,7 @@ class EntityBatch:
             for entity in stored:
                 entity.modified = self.now
             fields = [f.name for f in model._meta.concrete_fields if not f.primary_key and f.name not in ("panel", "created")]
-            model.objects.bulk_update(stored, fields, batch_size=BATCH)
+            bulk_update(model, stored, fields, batch_size=BATCH)
         if self.deleted_evidence:
             Evidence.objects.filter(pk__in=self.deleted_evidence).delete()
         new_evidence = [(d, s.new) for d in self.order for s in d.sources if s.new is not None]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from ..bulk_sql import bulk_update
 from ..models import Comment, Evaluation, GenePanelEntrySnapshot
 from ..models.panels import clean_list
 from .activity import activity_line
@@ -69,7 +70,8 @@ class ReviewBatch:
         from ..models import Activity
 
         Evaluation.objects.bulk_create([e for _, e in self.new], batch_size=BATCH)
-        Evaluation.objects.bulk_update(
+        bulk_update(
+            Evaluation,
             list(self.changed.values()),
             ["rating", "moi", "mode_of_pathogenicity", "phenotypes", "publications", "current_diagnostic",
              "clinically_relevant", "version", "last_updated", "modified"],

@@ -40,19 +40,25 @@ def recalculate_stats(snapshot: GenePanelSnapshot) -> None:
     """Refresh a panel's counters, then those of the super panels that include it.
 
     Also stamps ``modified`` on each: it is the revision that cached renderings of the panel are
-    keyed on (panels.cache), and super panels show their children's entities.
+    keyed on (panels.cache), and super panels show their children's entities; their stored answers
+    are rebuilt once the change commits (panels.answers).
     """
     from django.utils import timezone
 
     from ..queries import snapshot_ids_for_entities
 
+    from ..answers import refresh_on_commit
+
     now = timezone.now()
     snapshot.stats = compute_stats(snapshot_ids_for_entities(snapshot))
     snapshot.modified = now
     GenePanelSnapshot.objects.filter(pk=snapshot.pk).update(stats=snapshot.stats, modified=now)
+    changed = [snapshot.pk]
     for parent in snapshot.parent_panels.all():
         parent.stats = compute_stats(snapshot_ids_for_entities(parent))
         GenePanelSnapshot.objects.filter(pk=parent.pk).update(stats=parent.stats, modified=now)
+        changed.append(parent.pk)
+    refresh_on_commit(changed)
 
 
 def compute_stats_of_panels(snapshot_ids: list[int]) -> dict[int, dict]:
@@ -112,3 +118,6 @@ def recalculate_stats_of_panels(snapshots) -> None:
     )
     for parent in GenePanelSnapshot.objects.filter(pk__in=parent_ids):
         GenePanelSnapshot.objects.filter(pk=parent.pk).update(stats=compute_stats(snapshot_ids_for_entities(parent)), modified=now)
+    from ..answers import refresh_on_commit
+
+    refresh_on_commit([s.pk for s in snapshots] + list(parent_ids))

@@ -9,7 +9,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from panelapp.ids import parse_id
-from panels import cache, representation
+from panels import answers, cache, representation
 from panels.models import Activity, GenePanel, GenePanelSnapshot
 from panels.queries import panel_lookup_q
 from panels.vocab import VISIBLE_STATUSES, PanelStatus
@@ -89,9 +89,11 @@ def live_detail(request, snapshot, include_entities: bool):
 
     if getattr(request, "accepted_renderer", None) is not None and request.accepted_renderer.format == "json":
         # Cached as bytes: unpickling the data of a thousand genes would cost more than building it.
-        body = cache.get_or_build(
-            "api-panel-detail-json", snapshot, lambda: representation.panel_detail_json(snapshot, include_entities), include_entities
+        # The full answer is stored when the panel changes (panels.answers): a worker that misses reads it.
+        build = (lambda: answers.detail_json(snapshot)) if include_entities else (
+            lambda: representation.panel_detail_json(snapshot, include_entities=False)
         )
+        body = cache.get_or_build("api-panel-detail-json", snapshot, build, include_entities)
         return HttpResponse(body, content_type="application/json")
     return Response(data())
 
