@@ -82,6 +82,7 @@ _G_SQS = "Celery on SQS"
 _G_COGNITO = "Cognito login through the ALB"
 _G_LOGGING = "Logging"
 _G_GUNICORN = "Gunicorn (web)"
+_G_THROTTLING = "Throttling"
 _G_OPERATIONS = "Operations"
 _G_LOCAL = "Embedded default (panelapp.settings.local only)"
 
@@ -215,6 +216,16 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("GUNICORN_MAX_REQUESTS_JITTER", "Random extra requests per worker, so workers are not all replaced at "
              "once.", _G_GUNICORN, default="200", kind="integer"),
     Variable("GUNICORN_CMD_ARGS", "Extra gunicorn command-line arguments (read by gunicorn itself).", _G_GUNICORN),
+    # --- Throttling (panelapp.throttling) -------------------------------------------------------
+    Variable("LOGIN_FAILURE_LIMIT", "Failed logins after which an account, or a client address, is locked out "
+             "(429) for LOGIN_LOCKOUT_MINUTES.", _G_THROTTLING, default="10", kind="integer"),
+    Variable("LOGIN_LOCKOUT_MINUTES", "How long a lockout lasts, from the last failed attempt.", _G_THROTTLING,
+             default="15", kind="integer"),
+    Variable("API_THROTTLE_ANON_RATE", "API and WebServices requests per anonymous client address, as N/second, "
+             "N/minute, N/hour or N/day, or off; over it, 429 with Retry-After. Counted per web process.",
+             _G_THROTTLING, default="1200/minute"),
+    Variable("API_THROTTLE_TOKEN_RATE", "The same for requests with a token or a session, per user.",
+             _G_THROTTLING, default="6000/minute"),
     # --- Operations ---------------------------------------------------------------------------
     Variable("HEALTH_CHECK_TOKEN", "Token that unlocks the per-dependency details of /health/.", _G_OPERATIONS,
              secret=True),

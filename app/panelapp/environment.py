@@ -472,6 +472,35 @@ def read_security(reader: EnvironmentReader) -> SecurityConfig:
     return config
 
 
+_RATE = re.compile(r"^[0-9]+/(second|minute|hour|day|s|m|h|d)$")
+
+
+@dataclass(frozen=True)
+class ThrottlingConfig:
+    login_failure_limit: int = 10
+    login_lockout_minutes: int = 15
+    api_anon_rate: str | None = "1200/minute"
+    api_token_rate: str | None = "6000/minute"
+
+
+def _rate(reader: EnvironmentReader, name: str) -> str | None:
+    text = reader.text(name) or ""
+    if text.lower() in ("off", "none", "0"):
+        return None
+    if not _RATE.match(text):
+        reader.invalid(name, "must be a rate such as 1200/minute (second, minute, hour or day), or off", text)
+        return None
+    return text
+
+
+def read_throttling(reader: EnvironmentReader) -> ThrottlingConfig:
+    limit = reader.integer("LOGIN_FAILURE_LIMIT", minimum=1, maximum=1000)
+    minutes = reader.integer("LOGIN_LOCKOUT_MINUTES", minimum=1, maximum=7 * 24 * 60)
+    return ThrottlingConfig(login_failure_limit=limit or 10, login_lockout_minutes=minutes or 15,
+                            api_anon_rate=_rate(reader, "API_THROTTLE_ANON_RATE"),
+                            api_token_rate=_rate(reader, "API_THROTTLE_TOKEN_RATE"))
+
+
 @dataclass(frozen=True)
 class ProductionEnvironment:
     """Everything panelapp.settings.docker-aws needs, validated."""
@@ -483,6 +512,7 @@ class ProductionEnvironment:
     queue: QueueConfig
     cognito: CognitoConfig | None
     security: SecurityConfig = SecurityConfig()
+    throttling: ThrottlingConfig = ThrottlingConfig()
 
 
 def load_production(environ: Mapping[str, str]) -> ProductionEnvironment:
@@ -495,7 +525,8 @@ def load_production(environ: Mapping[str, str]) -> ProductionEnvironment:
     queue = read_queue(reader)
     cognito = read_cognito(reader, region=environ.get("AWS_REGION"), base_url=site.base_url if site else None)
     security = read_security(reader)
+    throttling = read_throttling(reader)
     reader.raise_if_problems(contract.PRODUCTION_SETTINGS_MODULE)
     assert site and database and email and s3 and queue  # guaranteed when there is no problem
     return ProductionEnvironment(site=site, database=database, email=email, s3=s3, queue=queue, cognito=cognito,
-                                 security=security)
+                                 security=security, throttling=throttling)

@@ -1,8 +1,9 @@
 """Dependency checks behind ``/health/``: database, S3 buckets, SQS queue, SMTP server.
 
-Anyone may ask whether PanelApp is healthy (``{"status": "OK"}`` or 503 ``{"status": "DOWN"}``);
-which dependency failed, and why, is shown only with the HEALTH_CHECK_TOKEN (``?token=`` or the
-``X-Health-Token`` header), because error details describe the infrastructure.
+Only a request with the HEALTH_CHECK_TOKEN (``?token=`` or the ``X-Health-Token`` header) runs
+the checks and sees which dependency failed, and why (``{"status": "DOWN", "checks": ...}`` with
+503), because error details describe the infrastructure and each check costs connections. Anyone
+else gets the cheap answer ``{"status": "OK"}``: the process is up (panelapp.probes).
 
 Each check is short (3 s timeouts, no retries), reads nothing and writes nothing, so that a probe
 or an impatient operator cannot load the dependencies.

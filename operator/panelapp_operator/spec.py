@@ -664,6 +664,19 @@ def _image_tag_rule() -> Rule:
     )
 
 
+THROTTLE_RATE = r"^([0-9]+/(second|minute|hour|day)|off)$"
+
+
+class ApiThrottleSpec(SpecModel):
+    """How many API and WebServices requests a client may send (429 beyond); unset: the app's
+    generous defaults (1200/minute anonymous, 6000/minute with a token). Counted per gunicorn worker."""
+
+    anonymous_rate: str | None = Field(default=None, max_length=32, pattern=THROTTLE_RATE,
+                                       description="Per anonymous client address, e.g. 1200/minute, or off.")
+    token_rate: str | None = Field(default=None, max_length=32, pattern=THROTTLE_RATE,
+                                   description="Per user with a token or a session, e.g. 6000/minute, or off.")
+
+
 class WebSpec(SpecModel):
     """The web Deployment: gunicorn on port 8080."""
 
@@ -675,6 +688,8 @@ class WebSpec(SpecModel):
         "memory limit of 1Gi."
     )
     gunicorn: GunicornSpec = Field(default_factory=GunicornSpec, description="Gunicorn settings.")
+    api_throttle: ApiThrottleSpec | None = Field(
+        default=None, description="API request rates (API_THROTTLE_ANON_RATE, API_THROTTLE_TOKEN_RATE).")
     autoscaling: AutoscalingSpec = Field(default_factory=AutoscalingSpec, description="HorizontalPodAutoscaler.")
     pod_disruption_budget: DisruptionBudgetSpec = Field(default_factory=DisruptionBudgetSpec,
                                                         description="PodDisruptionBudget.")

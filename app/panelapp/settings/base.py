@@ -6,6 +6,7 @@ panelapp.environment. The domain apps may append to THIRD_PARTY_APPS, PROJECT_AP
 REST_FRAMEWORK.
 """
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from panelapp import contract as _contract
@@ -21,6 +22,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "axes",
 ]
 PROJECT_APPS = ["panelapp", "accounts", "panels", "api"]
 INSTALLED_APPS = [
@@ -51,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Read-only mode (PANELAPP_READ_ONLY): writes answer 503 before any view runs.
     "panelapp.maintenance.ReadOnlyMiddleware",
+    # Answers a locked-out login with 429 (panelapp.throttling).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "panelapp.urls"
@@ -95,6 +99,23 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "_mediafiles"
 
 LOGIN_REDIRECT_URL = "home"
+
+# Failed logins: counted per account and per client address (panelapp.throttling, django-axes).
+AUTHENTICATION_BACKENDS = ["panelapp.throttling.LoginThrottleBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "panelapp.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "panelapp.throttling.client_ip"
+AXES_USERNAME_CALLABLE = "panelapp.throttling.username"
+# Record failures only: every request's access is not worth a database row.
+AXES_DISABLE_ACCESS_LOG = True
+# Behind the ALB the client's address is the last X-Forwarded-For entry (docker-aws sets it).
+PANELAPP_BEHIND_ALB = False
+# API requests per client (panelapp.throttling); None: unlimited. Generous: pipelines page through.
+API_THROTTLE_ANON_RATE = "1200/minute"
+API_THROTTLE_TOKEN_RATE = "6000/minute"
 ACCOUNT_EMAIL_VERIFICATION_PERIOD_DAYS = 3
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pa-cache-1"}}
@@ -106,6 +127,10 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "panelapp.throttling.AnonymousApiThrottle",
+        "panelapp.throttling.TokenApiThrottle",
     ],
 }
 

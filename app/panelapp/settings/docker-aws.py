@@ -6,6 +6,7 @@ is validated FIRST: a missing or malformed variable stops the process with one e
 every problem, before Django, Celery or gunicorn do anything.
 """
 import os
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -42,6 +43,14 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = _security.hsts_include_subdomains
 SECURE_HSTS_PRELOAD = _security.hsts_preload
 # Redirect only what the ALB says came over plain HTTP; see panelapp.security.
 PANELAPP_SSL_REDIRECT = _security.ssl_redirect
+# --- Throttling (panelapp.throttling) ----------------------------------------------------------
+_throttling = _env.throttling
+AXES_FAILURE_LIMIT = _throttling.login_failure_limit
+AXES_COOLOFF_TIME = timedelta(minutes=_throttling.login_lockout_minutes)
+API_THROTTLE_ANON_RATE = _throttling.api_anon_rate
+API_THROTTLE_TOKEN_RATE = _throttling.api_token_rate
+# Clients reach the pods through the ALB, which appends the client's address to X-Forwarded-For.
+PANELAPP_BEHIND_ALB = True
 SILENCED_SYSTEM_CHECKS = [
     # The subdomain and preload choices belong to the owner of the domain: set them when told to.
     *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),

@@ -61,6 +61,12 @@ def config_map_data(spec: api.PanelAppSpec, *, read_only: bool = False) -> dict[
     if spec.cognito.enabled:
         data.update(_cognito_data(spec.cognito))
         data.update(_token_check_data(spec))
+    throttle = spec.web.api_throttle
+    if throttle is not None:
+        for name, value in (("API_THROTTLE_ANON_RATE", throttle.anonymous_rate),
+                            ("API_THROTTLE_TOKEN_RATE", throttle.token_rate)):
+            if value is not None:
+                data[name] = value
     data.update(maintenance_data(spec, read_only=read_only or spec.maintenance.enabled))
     return data
 
