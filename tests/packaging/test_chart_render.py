@@ -15,7 +15,7 @@ NAMESPACED_RESOURCES = {
     "panelapp.org/panelapps/status": {"patch"},
     "panelapp.org/panelapptasks": {"get", "list", "watch", "patch"},
     "panelapp.org/panelapptasks/status": {"patch"},
-    "apps/deployments": {"list", "watch", "create", "patch", "delete"},
+    "apps/deployments": {"get", "list", "watch", "create", "patch", "delete"},
     "/services": {"list", "watch", "create", "patch", "delete"},
     "/serviceaccounts": {"list", "watch", "create", "patch", "delete"},
     "networking.k8s.io/ingresses": {"list", "watch", "create", "patch", "delete"},

@@ -97,9 +97,11 @@ runs the operator with exactly these rights; keep the two in step.
   verbs: ["patch"]
 # Children: watched (label-selected) into the operator's cache, server-side applied (create +
 # patch; dry-run applies need the same verbs) and pruned when the spec stops asking for them.
+# Deployments are also read by name (get) before one is created under an autoscaler, since a
+# cold cache is no proof that it does not exist.
 - apiGroups: ["apps"]
   resources: ["deployments"]
-  verbs: ["list", "watch", "create", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: [""]
   resources: ["services", "serviceaccounts"]
   verbs: ["list", "watch", "create", "patch", "delete"]
