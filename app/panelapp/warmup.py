@@ -8,7 +8,8 @@ and a worker recycled by ``max_requests`` starts warm too. The kubelet's probe c
 before the socket opens, so the pod is ready only after the warm-up.
 
 ``warm_up`` sends a few anonymous GETs through the application itself (no network). Their answers
-do not matter, and a failure (say, the database is not reachable yet) is logged, never fatal.
+do not matter, and a failure (say, the database is not reachable yet) is logged, never fatal,
+and ends the warm-up.
 Database connections opened on the way are closed again: forked workers must not share them;
 each worker opens its own before it serves (``connect``).
 """
@@ -66,9 +67,13 @@ def warm_up(application, paths=PATHS) -> dict[str, int | str]:
                     pass
             finally:
                 getattr(response, "close", lambda: None)()
-            statuses[path] = response.status_code if hasattr(response, "status_code") else "ok"
+            statuses[path] = getattr(response, "status_code", 200)
         except Exception as error:  # a warm-up must never stop the server from starting
             statuses[path] = type(error).__name__
+        if not isinstance(statuses[path], int) or statuses[path] >= 500:
+            # Most likely the database is not reachable: waiting on it for every path would only
+            # delay the start; the workers connect when it is back.
+            break
     connections.close_all()
     logger.info("warmed up in %.2f s: %s", time.perf_counter() - started, statuses)
     return statuses

@@ -105,3 +105,26 @@ def test_an_access_log_can_be_asked_for_and_is_json(production_env, web_server):
     web.stop()
     access = [r for r in json_lines(web.output()) if r["logger"] == "gunicorn.access"]
     assert any("GET /version/?probe=1" in r["message"] for r in access)
+
+
+def test_the_application_is_warmed_before_the_socket_opens_and_workers_are_threaded(web):
+    """A fresh or recycled worker must not make its first readers wait for imports: the master
+    loads and warms the app (the busiest reads answered through it) before it listens."""
+    records = json_lines(web.output())
+    messages = [r["message"] for r in records]
+    warmed = next(i for i, m in enumerate(messages) if m.startswith("warmed up in"))
+    listening = next(i for i, m in enumerate(messages) if m.startswith("Listening at"))
+    assert warmed < listening
+    assert "'/api/v1/panels/': 200" in messages[warmed]
+    assert any(m == "Using worker: gthread" for m in messages)
+    assert web.get("/api/v1/panels/")[0] == 200
+
+
+def test_warming_stops_at_the_first_failure_and_the_server_still_starts(production_env, web_server):
+    env = {**production_env, "GUNICORN_WORKERS": "1", "DATABASE_URL": "postgresql://nobody:x@127.0.0.1:1/none"}
+    web = web_server(env)
+    assert web.get("/version/")[0] == 200
+    web.stop()
+    [warmed] = [r["message"] for r in json_lines(web.output()) if r["message"].startswith("warmed up in")]
+    assert warmed.count(":") == 2  # one path tried ("warmed up in 0.01 s: {'/api/v1/panels/': 500}")
+
