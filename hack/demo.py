@@ -1,12 +1,20 @@
 """The main job: `make demo`.
 
-1. starts the local control plane (hack/localcluster),
-2. installs the PanelApp CRD and runs the operator against it,
-3. applies examples/minimal.yaml and waits, printing progress, until the PanelApp is Ready,
-4. serves PanelApp itself on its embedded default (SQLite and local files, demo data loaded)
-   at a local address, and prints the address and the demo logins,
-then keeps everything up until Ctrl-C and stops only what it started.
+With real pods (the default where containers can run: root, containerd's needs met):
+1. starts the local control plane with a real node (containerd, runc, kubelet, kube-proxy),
+2. builds the PanelApp image with buildah (cached by its inputs) and imports it into the node,
+3. starts PostgreSQL, moto (S3, SQS) and an SMTP sink on the pod network's gateway,
+4. installs the CRD, runs the operator, applies a PanelApp that uses those services, and waits,
+   printing progress, until it is Ready (migration Job, collectstatic Job, web, worker, beat),
+5. loads the demo data with a one-off Job running the image's own `load_demo_data`,
+6. port-forwards the operator-managed web Service to localhost (static files are served from the
+   moto bucket through a small local proxy), and prints the address and the demo logins.
 
+Where containers cannot run, it says why and falls back to the KWOK-only mode: the operator
+reconciles examples/minimal.yaml on KWOK stand-ins, and PanelApp itself is served beside it on its
+embedded default (SQLite and local files). `--mode embedded` asks for that mode directly.
+
+Everything stays up until Ctrl-C and only what the demo started is stopped.
 `--exit-when-ready` stops everything once all of that has been verified (used by the tests).
 """
 from __future__ import annotations
@@ -25,9 +33,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "hack"))
 
-from localcluster import ControlPlane, ControlPlaneError, MissingToolError  # noqa: E402
+from localcluster import ControlPlane, ControlPlaneError, MissingToolError, localapp  # noqa: E402
 from localcluster.controlplane import ensure_port_free, free_port  # noqa: E402
+from localcluster.images import APP_IMAGE, REPO as IMAGE_REPO, ImageBuildError, ImageCache  # noqa: E402
+from localcluster.postgres import PostgresError  # noqa: E402
 from localcluster.processes import terminate  # noqa: E402
+from localcluster.realnode import POD_SUBNET  # noqa: E402
+from localcluster.static_proxy import BucketProxy  # noqa: E402
 
 DEMO_NAMESPACE = "panelapp-demo"
 EXAMPLE = REPO / "examples" / "minimal.yaml"
@@ -37,6 +49,18 @@ VENV_BIN = Path(sys.executable).parent
 
 class DemoError(RuntimeError):
     pass
+
+
+class MailLog:
+    """The demo's SMTP sink: every message PanelApp sends is appended to a file to read."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
+        with open(self.path, "ab") as out:
+            out.write(b"From " + envelope.mail_from.encode() + b"\n" + envelope.original_content + b"\n\n")
+        return "250 Message accepted for delivery"
 
 
 class Progress:
@@ -74,13 +98,29 @@ class Demo:
         self.workdir: Path = args.workdir.resolve()
         self.progress = Progress()
         self.cluster: ControlPlane | None = None
+        self.real = False
+        self.services: localapp.PodNetworkServices | None = None
+        self.proxy: BucketProxy | None = None
         self.processes: list[tuple[str, subprocess.Popen, Path]] = []
 
     # --------------------------------------------------------------------------- steps
     def start_cluster(self) -> None:
-        self.progress("starting the local control plane (etcd, kube-apiserver, controller-manager, scheduler, KWOK)")
         shutil.rmtree(self.workdir / "cluster", ignore_errors=True)
-        self.cluster = ControlPlane(workdir=self.workdir / "cluster").start()
+        if self.args.mode in ("auto", "real"):
+            self.progress("starting the local control plane with a real node (etcd, kube-apiserver, "
+                          "controller-manager, scheduler, KWOK; containerd, runc, kubelet, kube-proxy)")
+            try:
+                self.cluster = ControlPlane(workdir=self.workdir / "cluster", real_node=True).start()
+                self.real = True
+            except (ControlPlaneError, MissingToolError) as error:
+                if self.args.mode == "real":
+                    raise
+                self.progress(f"real pods cannot run on this machine, so the demo falls back to KWOK stand-ins "
+                              f"and the embedded default. The reason:\n{error}")
+                shutil.rmtree(self.workdir / "cluster", ignore_errors=True)
+        if self.cluster is None:
+            self.progress("starting the local control plane (etcd, kube-apiserver, controller-manager, scheduler, KWOK)")
+            self.cluster = ControlPlane(workdir=self.workdir / "cluster").start()
         self.progress(f"control plane ready in {self.cluster.timings['total']:.1f} s at {self.cluster.server}")
 
     def install_crd(self) -> None:
@@ -119,11 +159,98 @@ class Demo:
         wait_for(alive, f"the operator's liveness endpoint {liveness}", 60, self.progress)
         self.progress(f"operator running: liveness {liveness}, metrics http://127.0.0.1:{metrics_port}/metrics")
 
+    def import_image(self) -> None:
+        cache = ImageCache(self.cluster.toolbox)
+        self.progress("building the PanelApp image with buildah (cached by its inputs; the first build takes "
+                      "minutes) and importing it into the node's containerd")
+        archive = cache.archive(IMAGE_REPO / "Dockerfile.app", APP_IMAGE)
+        self.cluster.node.import_archive(archive)
+        self.progress(f"image {APP_IMAGE} imported from {archive}")
+
+    def start_services(self) -> None:
+        gateway = self.cluster.node.gateway
+        self.progress(f"starting PostgreSQL, moto (S3, SQS) and an SMTP sink on the pod network's gateway {gateway}")
+        shutil.rmtree(self.workdir / "services", ignore_errors=True)
+        self.mailbox = MailLog(self.workdir / "mail.log")
+        self.services = localapp.PodNetworkServices.start(self.workdir / "services", gateway, POD_SUBNET,
+                                                          self.mailbox)
+        self.resources = self.services.make_instance(DEMO_NAMESPACE)
+        self.proxy = BucketProxy(lambda: self.services.boto("s3"), {"static": self.resources.static_bucket,
+                                                                   "media": self.resources.media_bucket})
+        self.proxy.start("127.0.0.1", self.args.static_port or free_port())
+
+    def apply_real(self) -> None:
+        self.progress(f"applying a PanelApp on the real node in namespace {DEMO_NAMESPACE}")
+        self.cluster.kubectl("create", "namespace", DEMO_NAMESPACE)
+        for name, data in localapp.secrets(self.services).items():
+            self.cluster.kubectl("create", "secret", "generic", name, "-n", DEMO_NAMESPACE,
+                                 *[f"--from-literal={k}={v}" for k, v in data.items()])
+        public = f"localhost:{self.proxy.port}"
+        spec = localapp.panelapp_spec(
+            self.services, self.resources, APP_IMAGE, host=self.args.host,
+            base_url=f"http://{self.args.host}:{self.args.port}", extra_hosts=("127.0.0.1",),
+            static_domain=public, media_domain=public,
+            env=[{"name": "AWS_S3_URL_PROTOCOL", "value": "http:"}])
+        resource = {"apiVersion": "panelapp.org/v1alpha1", "kind": "PanelApp",
+                    "metadata": {"name": "panelapp", "namespace": DEMO_NAMESPACE}, "spec": spec}
+        self.cluster.kubectl("apply", "-f", "-", input=json.dumps(resource))
+        self.wait_ready()
+
+    def load_demo_data_job(self) -> None:
+        """A one-off Job with the web pods' image, environment and ServiceAccount."""
+        self.progress("loading the demo data with a one-off Job (panelapp-manage load_demo_data)")
+        web = json.loads(self.cluster.kubectl("get", "deployment", "panelapp-web", "-n", DEMO_NAMESPACE,
+                                              "-o", "json").stdout)
+        template = web["spec"]["template"]
+        pod = template["spec"]
+        [container] = [c for c in pod["containers"] if c["name"] == "web"]
+        container = {k: v for k, v in container.items() if k not in ("livenessProbe", "readinessProbe",
+                                                                     "startupProbe", "lifecycle", "ports")}
+        container.update(name="load-demo-data", command=["panelapp-manage", "load_demo_data"])
+        job = {"apiVersion": "batch/v1", "kind": "Job",
+               "metadata": {"name": "panelapp-demo-data", "namespace": DEMO_NAMESPACE},
+               "spec": {"backoffLimit": 0, "ttlSecondsAfterFinished": 3600, "template": {
+                   "metadata": {"labels": {"app.kubernetes.io/name": "panelapp",
+                                           "app.kubernetes.io/component": "demo-data"}},
+                   "spec": {**pod, "containers": [container], "restartPolicy": "Never"}}}}
+        self.cluster.kubectl("apply", "-f", "-", input=json.dumps(job))
+
+        def finished() -> bool:
+            status = json.loads(self.cluster.kubectl("get", "job", "panelapp-demo-data", "-n", DEMO_NAMESPACE,
+                                                     "-o", "json").stdout).get("status", {})
+            if status.get("failed"):
+                logs = self.cluster.kubectl("logs", "-n", DEMO_NAMESPACE, "job/panelapp-demo-data", check=False)
+                raise DemoError(f"the demo-data Job failed:\n{logs.stdout[-3000:]}{logs.stderr[-1000:]}")
+            return bool(status.get("succeeded"))
+
+        wait_for(finished, "the demo-data Job", 300, self.progress)
+        logs = self.cluster.kubectl("logs", "-n", DEMO_NAMESPACE, "job/panelapp-demo-data").stdout
+        self.demo_logins = [line for line in logs.splitlines() if line.strip() and not line.lstrip().startswith("{")]
+
+    def port_forward(self) -> None:
+        self.progress(f"port-forwarding the web Service to {self.args.bind}:{self.args.port}")
+        self.spawn("port-forward", [str(self.cluster.toolbox.path("kubectl")), "port-forward", "-n", DEMO_NAMESPACE,
+                                    "--address", self.args.bind, "service/panelapp", f"{self.args.port}:http"],
+                   self.cluster.env(), self.workdir / "port-forward.log")
+        url = f"http://{self.args.host}:{self.args.port}/"
+        self.check_home_page(url)
+        static = f"http://localhost:{self.proxy.port}/static/admin/css/base.css"
+        try:
+            with urllib.request.urlopen(static, timeout=10) as response:
+                response.read()
+        except OSError as error:
+            raise DemoError(f"static files are not served at {static}: {error}") from None
+        self.progress(f"PanelApp is up, served by the operator's pods: open {url} in your browser")
+        for line in self.demo_logins:
+            print(f"    {line}", flush=True)
+
     def apply_example(self) -> None:
         self.progress(f"applying {EXAMPLE.relative_to(REPO)} in namespace {DEMO_NAMESPACE}")
         self.cluster.kubectl("create", "namespace", DEMO_NAMESPACE)
         self.cluster.kubectl("apply", "-n", DEMO_NAMESPACE, "-f", str(EXAMPLE))
+        self.wait_ready()
 
+    def wait_ready(self) -> None:
         def panelapp_status() -> dict:
             result = self.cluster.kubectl("get", "panelapps", "-n", DEMO_NAMESPACE, "-o", "json", check=False)
             items = json.loads(result.stdout).get("items", []) if result.returncode == 0 else []
@@ -139,7 +266,7 @@ class Demo:
             return f"PanelApp phase: {status.get('phase', '(no status yet)')}" + (
                 f" (not yet: {', '.join(waiting)})" if waiting else "")
 
-        wait_for(ready, "the example PanelApp to become Ready", self.args.timeout, self.progress, describe)
+        wait_for(ready, "the PanelApp to become Ready", self.args.timeout, self.progress, describe)
         self.progress("the example PanelApp is Ready:")
         print(self.cluster.kubectl("get", "panelapps", "-n", DEMO_NAMESPACE).stdout, flush=True)
         print(self.cluster.kubectl("get", "deployments,jobs,services,configmaps,serviceaccounts",
@@ -166,7 +293,12 @@ class Demo:
                                     if line.strip() and not line.lstrip().startswith("{")]
         self.spawn("panelapp-web", [app_command("panelapp-web")], env, self.workdir / "panelapp-web.log")
         url = f"http://{self.args.host}:{self.args.port}/"
+        self.check_home_page(url)
+        self.progress(f"PanelApp is up on its embedded default (not the operator's pods): open {url} in your browser")
+        for line in self.demo_logins:
+            print(f"    {line}", flush=True)
 
+    def check_home_page(self, url: str) -> None:
         def answers() -> bool:
             self.check_alive()
             try:
@@ -179,9 +311,6 @@ class Demo:
         with urllib.request.urlopen(url, timeout=10) as response:
             if response.status != 200 or b"PanelApp" not in response.read():
                 raise DemoError(f"PanelApp's home page at {url} did not render")
-        self.progress(f"PanelApp is up: open {url} in your browser")
-        for line in self.demo_logins:
-            print(f"    {line}", flush=True)
 
     # --------------------------------------------------------------------------- plumbing
     def spawn(self, name: str, argv: list[str], env: dict, log_path: Path) -> None:
@@ -200,7 +329,11 @@ class Demo:
         for _name, process, _log in reversed(self.processes):
             terminate(process, timeout=20, group=True)  # gunicorn forks workers
         if self.cluster:
-            self.cluster.stop()
+            self.cluster.stop()  # the real node's pods first, while the services still answer
+        if self.proxy:
+            self.proxy.stop()
+        if self.services:
+            self.services.stop()
 
     def run(self) -> int:
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -209,14 +342,26 @@ class Demo:
             # Say so now, not after a minute of setup, if PanelApp's port is taken.
             ensure_port_free(self.args.port, "PanelApp (choose another with --port or PANELAPP_DEMO_PORT)")
             self.start_cluster()
+            if self.real:
+                self.import_image()
+                self.start_services()
             self.install_crd()
             self.start_operator()
-            self.apply_example()
-            self.serve_panelapp()
+            if self.real:
+                self.apply_real()
+                self.load_demo_data_job()
+                self.port_forward()
+            else:
+                self.apply_example()
+                self.serve_panelapp()
             print(f"\nThe local control plane: export KUBECONFIG={self.cluster.kubeconfig}")
             print(f"                          export PATH={self.cluster.bin_path}:$PATH")
-            print(f"                          kubectl get panelapps,deployments,jobs -n {DEMO_NAMESPACE}")
-            print(f"Logs: {self.workdir}/operator.log, {self.workdir}/panelapp-web.log, {self.workdir}/cluster/")
+            print(f"                          kubectl get panelapps,pods,jobs -n {DEMO_NAMESPACE}")
+            if self.real:
+                print(f"Logs: {self.workdir}/operator.log, kubectl logs -n {DEMO_NAMESPACE} deploy/panelapp-web, "
+                      f"{self.workdir}/cluster/ (node: cluster/node/); mail sent: {self.workdir}/mail.log")
+            else:
+                print(f"Logs: {self.workdir}/operator.log, {self.workdir}/panelapp-web.log, {self.workdir}/cluster/")
             if self.args.exit_when_ready:
                 self.progress("everything is up; stopping as asked (--exit-when-ready)")
                 return 0
@@ -229,7 +374,8 @@ class Demo:
             return 0
         except KeyboardInterrupt:
             return 0
-        except (DemoError, ControlPlaneError, MissingToolError, subprocess.CalledProcessError) as error:
+        except (DemoError, ControlPlaneError, MissingToolError, ImageBuildError, PostgresError,
+                subprocess.CalledProcessError) as error:
             detail = getattr(error, "stderr", "") or ""
             print(f"error: {error}\n{detail}".rstrip(), file=sys.stderr, flush=True)
             return 1
@@ -246,7 +392,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="port PanelApp listens on (default 8000, or PANELAPP_DEMO_PORT)")
     parser.add_argument("--host", default="localhost", help="host name to print and allow (default localhost)")
     parser.add_argument("--bind", default="127.0.0.1", help="address PanelApp binds to (default 127.0.0.1)")
-    parser.add_argument("--timeout", type=float, default=180, help="seconds to wait for the PanelApp to be Ready")
+    parser.add_argument("--timeout", type=float, default=420, help="seconds to wait for the PanelApp to be Ready")
+    parser.add_argument("--mode", choices=("auto", "real", "embedded"), default=os.environ.get("PANELAPP_DEMO_MODE", "auto"),
+                        help="real: PanelApp in the operator's pods on a real node; embedded: KWOK stand-ins and "
+                        "PanelApp on its embedded default beside them; auto (default): real where containers "
+                        "can run, else embedded (PANELAPP_DEMO_MODE)")
+    parser.add_argument("--static-port", type=int, default=0,
+                        help="port of the local proxy serving static and media files in real mode (default: free)")
     parser.add_argument("--exit-when-ready", action="store_true", help="stop everything once it is all up")
     return Demo(parser.parse_args(argv)).run()
 
