@@ -64,7 +64,7 @@ def render_children(inp: RenderInput) -> DesiredChildren:
 
 def render_for_review(spec: api.PanelAppSpec, name: str, namespace: str) -> list[dict[str, Any]]:
     """Everything a converged PanelApp consists of, rendered without a cluster (`render FILE`):
-    the children at the spec's image plus that image's migration and collectstatic Jobs. Without a
+    the children at the spec's image plus that image's backup, migration and collectstatic Jobs. Without a
     cluster there is no uid (so no owner references) and no Secret versions in the config hash; the
     generated-key Secret is left out because its value only ever exists in the cluster."""
     data = env.config_map_data(spec)
@@ -77,7 +77,8 @@ def render_for_review(spec: api.PanelAppSpec, name: str, namespace: str) -> list
         component_images=spec.component_image_overrides(),
     )
     key = names.upgrade_key(spec.image, spec.migrations.trigger, spec.component_image_overrides())
-    manifests = [jobs.render_migration_job(inp, spec.image, key)]
+    manifests = [jobs.render_backup_job(inp, spec.image, key)] if spec.migrations.backup.active else []
+    manifests.append(jobs.render_migration_job(inp, spec.image, key))
     if spec.collectstatic.enabled:
         manifests.append(jobs.render_collectstatic_job(inp, spec.image, key))
     children = render_children(inp).objects

@@ -24,3 +24,13 @@ def test_short_name_and_printer_columns(cluster, kube, ready_panelapp):
     header, row = table.splitlines()[:2]
     assert header.split() == ["NAME", "PHASE", "READY", "IMAGE", "AGE"]
     assert row.split()[:4] == ["panelapp", "Ready", "4/4", "ghcr.io/panelapp-operator/panelapp:0.1.0"]
+
+
+def test_kubectl_explain_teaches_the_task_and_the_new_fields(cluster, panelapp_crd):
+    explained = explain(cluster, "panelapptask.spec.createSuperuser")
+    for field in ("secretName", "usernameKey", "emailKey", "passwordKey"):
+        assert field in explained
+    assert "load-genes" in explain(cluster, "pat.spec.command")
+    assert "Maintenance" in explain(cluster, "panelapp.spec.migrations.strategy")
+    assert "pg_dump" in explain(cluster, "panelapp.spec.migrations.backup")
+    assert "ENTRYPOINT" in explain(cluster, "panelapp.spec.worker.command")
