@@ -70,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     render = commands.add_parser(
         "render", help="print the manifests a PanelApp resource produces (no cluster needed)",
         description="Validate a PanelApp resource and print, as a YAML stream, the objects the operator keeps "
-        "for it once converged (children at the spec's image, plus that image's migration and collectstatic "
+        "for it once converged (children at the spec's image, plus that image's backup, migration and collectstatic "
         "Jobs). For review and GitOps diffs. Owner references and the generated SECRET_KEY Secret only exist "
         "in a cluster and are left out.",
     )
