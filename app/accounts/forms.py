@@ -26,10 +26,20 @@ class RegistrationForm(UserCreationForm):
     ]
 
     def clean_email(self):
+        # An address already registered is not an error shown here: that would tell anyone who
+        # has an account. The view answers as for a new registration and emails the owner.
         email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email address already exists.")
+        self.email_taken = User.objects.filter(email__iexact=email).exists()
         return email
+
+    def validate_unique(self):
+        # The model's own unique check would say "already exists" about the email (see clean_email).
+        exclude = self._get_validation_exclusions()
+        exclude.add("email")
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
 
     def clean(self):
         cleaned = super().clean()

@@ -22,6 +22,20 @@ def _user(user_id: int):
     return User.objects.select_related("reviewer").get(pk=user_id)
 
 
+@shared_task(name="accounts.tasks.existing_account_email")
+def existing_account_email(email: str) -> None:
+    """Someone registered with an address that has an account: tell its owner, not the form."""
+    _send(
+        email,
+        "PanelApp: someone tried to register with your email address",
+        "Dear PanelApp user,\n\n"
+        "Someone tried to create a PanelApp account with this email address, which already has one, so no "
+        "new account was made. If it was you, log in with your username, or reset your password here:\n\n"
+        f"{_base_url()}{reverse('accounts:password_reset')}\n\n"
+        "If it was not you, you need do nothing.\n\nThe PanelApp team\n",
+    )
+
+
 @shared_task(name="accounts.tasks.registration_email")
 def registration_email(user_id: int) -> None:
     """Welcome the new user and ask them to confirm their email address."""

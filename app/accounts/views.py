@@ -56,6 +56,11 @@ class RegisterView(FormView):
     success_url = reverse_lazy("accounts:registered")
 
     def form_valid(self, form):
+        if getattr(form, "email_taken", False):
+            # The same answer as a new registration; the address's owner learns of the attempt.
+            email = form.cleaned_data["email"]
+            transaction.on_commit(lambda: tasks.existing_account_email.delay(email))
+            return super().form_valid(form)
         with transaction.atomic():
             user = form.save()
             transaction.on_commit(lambda: tasks.registration_email.delay(user.pk))

@@ -29,11 +29,13 @@ if getattr(settings, "SERVE_FILES_FROM_DISK", False):
     # The embedded default has no CDN and no web server in front: serve static and media files
     # from disk. Production serves them from S3 behind the CDN and never takes this branch.
     from django.contrib.staticfiles.views import serve as serve_static
-    from django.views.static import serve as serve_media
+
+    from panelapp.media import serve_to_curators
 
     urlpatterns += [
         re_path(r"^static/(?P<path>.*)$", serve_static, {"insecure": True}),
-        re_path(r"^media/(?P<path>.*)$", serve_media, {"document_root": settings.MEDIA_ROOT}),
+        # Uploaded files are the curators' imports: nobody else reads them (panelapp.media).
+        re_path(r"^media/(?P<path>.*)$", serve_to_curators, {"document_root": settings.MEDIA_ROOT}),
     ]
 
 urlpatterns.append(path("", include("panelapp.domain_urls")))

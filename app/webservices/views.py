@@ -11,6 +11,7 @@ from panels import representation
 from panels.models import GenePanelEntrySnapshot, GenePanelSnapshot, HistoricalSnapshot
 from panels.queries import entity_queryset, panel_lookup_q
 from panels.versions import InvalidVersion, Version
+from panels.visibility import readable_statuses
 from panels.vocab import VISIBLE_STATUSES, PanelStatus
 
 from . import shapes
@@ -76,7 +77,8 @@ def get_panel(request, panel_name, format=None):
     snapshot = (
         GenePanelSnapshot.objects.with_panel()
         .filter(panel_lookup_q(panel_name))
-        .filter(**({} if raw_version else {"panel__status__in": VISIBLE_STATUSES}))
+        # With a version: any panel this user may read (internal ones for curators only, panels.visibility).
+        .filter(panel__status__in=readable_statuses(request.user) if raw_version else VISIBLE_STATUSES)
         .ordered_by_name()
         .first()
     )

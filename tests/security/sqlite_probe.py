@@ -44,7 +44,27 @@ def main() -> None:
     signed_in = Client(raise_request_exception=False)
     signed_in.force_login(curator)
     failures = probes.run({"anonymous": Client(raise_request_exception=False), "curator": signed_in}, ctx)
-    print(json.dumps({"failures": failures, "probes": len(ctx.answers), "signed_off": signed_off_items(curator)}))
+    print(json.dumps({"failures": failures, "probes": len(ctx.answers), "signed_off": signed_off_items(curator),
+                      "media": media_answers(curator)}))
+
+
+def media_answers(curator) -> dict:
+    """F15: an uploaded file on the embedded default, fetched by each kind of person."""
+    from django.conf import settings
+    from django.test import Client
+
+    from tests.domain.conftest import make_user
+
+    folder = Path(settings.MEDIA_ROOT) / "reviews"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "reviews.tsv").write_text("reviewer\tcomment\n")
+    reviewer = make_user("reviewer", "REVIEWER")
+    answers = {"anonymous": Client().get("/media/reviews/reviews.tsv").status_code}
+    for label, user in (("reviewer", reviewer), ("curator", curator)):
+        client = Client()
+        client.force_login(user)
+        answers[label] = client.get("/media/reviews/reviews.tsv").status_code
+    return answers
 
 
 def signed_off_items(curator) -> list:

@@ -71,3 +71,5 @@ def test_no_hostile_value_gives_a_server_error_on_the_embedded_default(tmp_path)
     # F18: JSON strings stay strings on SQLite (a version "1.0" once came back as the number 1.0).
     [item] = result["signed_off"]
     assert isinstance(item["version"], str) and item["name"] == "12345" and item["hash_id"] is None
+    # F15: uploaded files (reviews hold names and comments) are for curators only.
+    assert result["media"] == {"anonymous": 404, "reviewer": 404, "curator": 200}

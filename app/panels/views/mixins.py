@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from accounts.roles import is_curator, is_verified_reviewer
 
 from ..models import ENTITY_MODELS, GenePanelEntrySnapshot, GenePanelSnapshot
+from ..visibility import readable_statuses
 from ..vocab import EntityType
 
 
@@ -37,9 +38,11 @@ class PanelMixin:
 
     def get_snapshot(self) -> GenePanelSnapshot:
         if not hasattr(self, "_snapshot"):
+            # Internal panels exist for curators only (panels.visibility), here as in the API.
             self._snapshot = get_object_or_404(
                 GenePanelSnapshot.objects.select_related("panel", "level4title", "panel__signed_off"),
                 panel_id=self.kwargs["pk"],
+                panel__status__in=readable_statuses(self.request.user),
             )
         return self._snapshot
 

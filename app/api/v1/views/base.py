@@ -16,6 +16,7 @@ from panels import cache as panel_cache
 from panels.models import GenePanelSnapshot, HistoricalSnapshot
 from panels.queries import MAX_TAGS, panel_lookup_q
 from panels.versions import Version
+from panels.visibility import readable_statuses, sees_internal
 
 from ..pagination import PanelAppPagination
 
@@ -39,6 +40,8 @@ class ReadOnlyView(APIView):
         """
         if getattr(request, "accepted_renderer", None) is None or request.accepted_renderer.format != "json":
             return build()
+        if sees_internal(request.user):
+            return build()  # a curator's answer may hold internal panels: never kept for others
         address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
         key = f"panelapp:api:{panel_cache.site_revision()}:{address}"
         body = django_cache.get(key)
@@ -55,6 +58,11 @@ class ReadOnlyView(APIView):
         page = paginator.paginate_queryset(items, self.request, view=self)
         data = serializer_class(page, many=True, context=context or {}).data
         return paginator.get_paginated_response(data)
+
+
+def find_readable_snapshot(request, term: str) -> GenePanelSnapshot:
+    """``find_snapshot`` among the panels this request's user may read (panels.visibility)."""
+    return find_snapshot(term, statuses=readable_statuses(request.user))
 
 
 def find_snapshot(term: str, statuses=None) -> GenePanelSnapshot:

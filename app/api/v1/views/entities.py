@@ -30,7 +30,7 @@ from .base import (
     VERSION,
     ReadOnlyView,
     find_historical,
-    find_snapshot,
+    find_readable_snapshot,
     paginated,
 )
 
@@ -81,7 +81,7 @@ def _panel_entities_view(kind: Kind):
             operation_id=f"panels_{kind.key}_list",
             summary=f"The {kind.key} of a panel",
             description=(
-                f"The panel's {kind.key} by name, each with its `panel`. Panels of any status resolve here. "
+                f"The panel's {kind.key} by name, each with its `panel`. Public, promoted and retired panels resolve here; internal ones for curators only. "
                 "With an earlier `version` the items come from the stored snapshot (without `panel`)."
             ),
             parameters=[PAGE, ENTITY_NAME, CONFIDENCE, TAGS, VERSION],
@@ -92,7 +92,7 @@ def _panel_entities_view(kind: Kind):
 
         def build(self, request, panel):
             version = params.version(request)
-            snapshot = find_snapshot(panel)
+            snapshot = find_readable_snapshot(request, panel)
             if version is not None and version != snapshot.version_tuple:
                 historical = find_historical(snapshot, version)
                 items = filter_historical(list(historical.data.get(kind.key) or []), request)
@@ -116,7 +116,7 @@ def _evaluations_view(kind: Kind):
             responses=paginated(EvaluationSerializer, f"Paginated{kind.key.title()}EvaluationList"),
         )
         def get(self, request, panel, name, format=None):
-            snapshot = find_snapshot(panel)
+            snapshot = find_readable_snapshot(request, panel)
             try:
                 version = params.version(request)
             except params.IncorrectVersion:

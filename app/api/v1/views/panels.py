@@ -12,6 +12,7 @@ from panelapp.ids import parse_id
 from panels import answers, cache, representation
 from panels.models import Activity, GenePanel, GenePanelSnapshot
 from panels.queries import panel_lookup_q
+from panels.visibility import readable_statuses
 from panels.vocab import VISIBLE_STATUSES, PanelStatus
 
 from .. import params
@@ -68,7 +69,8 @@ class PanelDetail(ReadOnlyView):
     def get(self, request, panel, format=None):
         version = params.version(request)
         include_entities = not params.flag(request, "exclude_entities")
-        snapshot = find_snapshot(panel, statuses=None if version else VISIBLE_STATUSES)
+        # With a version any panel the user may read resolves (as PanelApp), internal ones for curators only.
+        snapshot = find_snapshot(panel, statuses=readable_statuses(request.user) if version else VISIBLE_STATUSES)
         if version is None or version == snapshot.version_tuple:
             return live_detail(request, snapshot, include_entities)
         historical = find_historical(snapshot, version)
