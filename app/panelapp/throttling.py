@@ -10,6 +10,8 @@ the default cache, which is per process: a pod allows its rate once per gunicorn
 """
 from __future__ import annotations
 
+import ipaddress
+
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
@@ -20,16 +22,26 @@ def client_ip(request) -> str:
     appended; earlier ones are the client's own claims), else the connection's address."""
     if getattr(settings, "PANELAPP_BEHIND_ALB", False):
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if forwarded:
+        # Only an address is an address: the failures are stored in an IP address column.
+        if forwarded and _is_address(forwarded[-1]):
             return forwarded[-1]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def username(request, credentials) -> str:
     """Usernames as counted: case and surrounding spaces do not make a new account to guess."""
     value = (credentials or {}).get(settings.AXES_USERNAME_FORM_FIELD) or request.POST.get(
         settings.AXES_USERNAME_FORM_FIELD, "")
-    return str(value).strip().lower()
+    # The failures table keeps 255 characters; a longer name was a 500 (and is no real username).
+    return str(value).strip().lower()[:255]
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):

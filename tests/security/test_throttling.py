@@ -123,3 +123,13 @@ def test_anonymous_health_touches_no_dependency(client, settings, monkeypatch, d
     assert touched == []
     assert "checks" in client.get("/health/", HTTP_X_HEALTH_TOKEN="health-token-0123456789").json()
     assert touched == [1]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_odd_usernames_and_forwarded_addresses_are_counted_not_a_500(settings):
+    """Found by the bad-input probes: a 300-character username did not fit the failures table."""
+    settings.PANELAPP_BEHIND_ALB = True
+    assert attempt("x" * 300, "wrong").status_code == 200
+    assert attempt("someone", "wrong", HTTP_X_FORWARDED_FOR="not-an-address").status_code == 200
+    assert Client().post("/admin/login/", {"username": "y" * 300, "password": "z"}).status_code == 200
