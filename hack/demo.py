@@ -359,7 +359,7 @@ class Demo:
             print(f"                          kubectl get panelapps,pods,jobs -n {DEMO_NAMESPACE}")
             if self.real:
                 print(f"Logs: {self.workdir}/operator.log, kubectl logs -n {DEMO_NAMESPACE} deploy/panelapp-web, "
-                      f"{self.workdir}/cluster/ (node: cluster/node/); mail sent: {self.workdir}/mail.log")
+                      f"{self.workdir}/cluster/ (the node's too); mail sent: {self.workdir}/mail.log")
             else:
                 print(f"Logs: {self.workdir}/operator.log, {self.workdir}/panelapp-web.log, {self.workdir}/cluster/")
             if self.args.exit_when_ready:

@@ -234,7 +234,7 @@ class ControlPlane:
 
         if self.real_node:
             with self._timed("real-node"):
-                self.node = RealNode(plane=self, workdir=self.workdir / "node")
+                self.node = RealNode.in_short_folder(self)
                 try:
                     self.node.start(binaries)
                 except RealNodeError as error:

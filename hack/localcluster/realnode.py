@@ -21,6 +21,7 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,8 +84,16 @@ class RealNode:
     _made_bridge: bool = False
     _made_route: bool = False
     _made_cgroups: list[Path] = field(default_factory=list)
+    _remove_workdir: bool = False
 
     gateway: str = field(default_factory=gateway_address)
+
+    @classmethod
+    def in_short_folder(cls, plane: "ControlPlane") -> "RealNode":
+        """The node's state (containerd's root, the kubelet's root dir, their sockets) goes in a
+        short folder of its own: unix socket paths must stay under 108 bytes, and a test's work
+        folder is often longer. The logs stay in the control plane's folder. Removed in stop()."""
+        return cls(plane=plane, workdir=Path(tempfile.mkdtemp(prefix="pa-node-")), _remove_workdir=True)
 
     @property
     def containerd_socket(self) -> Path:
@@ -133,6 +142,9 @@ class RealNode:
         if self._made_bridge:
             _run(["ip", "link", "del", BRIDGE], check=False)
             self._made_bridge = False
+        if self._remove_workdir and not any(
+                line.split()[1].startswith(str(self.workdir)) for line in Path("/proc/self/mounts").read_text().splitlines()):
+            shutil.rmtree(self.workdir, ignore_errors=True)
 
     # ---------------------------------------------------------------------------- images
     def import_archive(self, archive: Path, ctr: Path | None = None) -> None:
@@ -381,7 +393,9 @@ state = "{root / 'state'}"
             f"--kubeconfig={kubeconfig}", f"--hostname-override={NODE_NAME}", "--proxy-mode=iptables",
             f"--cluster-cidr={POD_SUBNET}", "--conntrack-max-per-core=0",
             f"--metrics-bind-address=127.0.0.1:{free_port()}", f"--healthz-bind-address=127.0.0.1:{free_port()}",
-            "--iptables-sync-period=5s", "--iptables-min-sync-period=0s", "--v=1",
+            "--iptables-sync-period=5s", "--iptables-min-sync-period=0s",
+            # NodePorts only on the bridge, never on loopback: no route_localnet switched on.
+            f"--nodeport-addresses={POD_SUBNET}", "--iptables-localhost-nodeports=false", "--v=1",
         ])
         self.components.append(proxy)
         return proxy
