@@ -143,3 +143,17 @@ def beat() -> None:
     from django.conf import settings
 
     _celery(["beat", f"--loglevel={settings.LOGGING['root']['level']}", *sys.argv[1:]])
+
+
+def backup() -> None:
+    """``panelapp-backup --bucket B --prefix P [--label L] [--keep N]``: pg_dump to S3 (panelapp.backup)."""
+    from panelapp.backup import main
+
+    main()
+
+
+def restore() -> None:
+    """``panelapp-restore --object s3://B/KEY``: a panelapp-backup dump back into the database."""
+    from panelapp.backup import restore_main
+
+    restore_main()
