@@ -51,10 +51,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Read-only mode (PANELAPP_READ_ONLY): writes answer 503 before any view runs.
-    "panelapp.maintenance.ReadOnlyMiddleware",
     # Answers a locked-out login with 429 (panelapp.throttling).
     "axes.middleware.AxesMiddleware",
+    # Read-only mode (PANELAPP_READ_ONLY): writes answer 503 before any view runs.
+    "panelapp.maintenance.ReadOnlyMiddleware",
 ]
 
 ROOT_URLCONF = "panelapp.urls"
