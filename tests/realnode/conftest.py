@@ -20,10 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from localcluster import ControlPlane, ControlPlaneError, MissingToolError
+from localcluster import ControlPlane
 from localcluster import images as image_builds
 from localcluster.images import ImageBuildError, ImageCache
 from localcluster.realnode import POD_SUBNET
+from tests.fixtures.cluster import running
 from tests.operator.cluster.support import OperatorProcess
 from tests.realnode.support import Instance, NodeImages, PodServices
 
@@ -40,20 +41,11 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="package")
 def real_cluster(tmp_path_factory):
-    plane = ControlPlane(workdir=Path(tmp_path_factory.mktemp("real-cluster")), real_node=True)
-    try:
-        plane.start()
-    except MissingToolError as error:
-        pytest.fail(f"the real node's tools are missing:\n{error}", pytrace=False)
-    except ControlPlaneError as error:
-        pytest.fail(f"the control plane with a real node failed to start:\n{error}", pytrace=False)
-    try:
+    with running(ControlPlane(workdir=Path(tmp_path_factory.mktemp("real-cluster")), real_node=True)) as plane:
         applied = plane.kubectl("apply", "--server-side", "-f", str(CRD_FILE), check=False)
         assert applied.returncode == 0, f"the CRD was refused:\n{applied.stderr}"
         plane.kubectl("wait", "--for=condition=Established", "crd/panelapps.panelapp.org", "--timeout=60s")
         yield plane
-    finally:
-        plane.stop()
 
 
 @pytest.fixture(scope="package")
