@@ -93,14 +93,15 @@ def on_starting(server) -> None:
 
 
 def post_worker_init(worker) -> None:
-    """Before the worker serves: without preload_app it loaded the application itself, so warm it.
-    A sync worker also opens its database connection now (kept for CONN_MAX_AGE; the master's were
-    closed); a threaded worker's connections belong to its threads, which open their own."""
-    from gunicorn.workers.sync import SyncWorker
-
-    from panelapp.warmup import connect, warm_up
+    """Before the worker serves: without preload_app it loaded the application itself, so warm it;
+    then open its database connections (kept for CONN_MAX_AGE; the master's were closed): one per
+    thread of a threaded worker, since each thread has its own."""
+    from panelapp.warmup import connect, connect_threads, warm_up
 
     if not worker.cfg.preload_app:
         warm_up(worker.wsgi)
-    if isinstance(worker, SyncWorker):
+    pool = getattr(worker, "tpool", None)
+    if pool is not None:
+        connect_threads(pool, worker.cfg.threads)
+    else:
         connect()

@@ -88,3 +88,21 @@ def connect() -> None:
         connections["default"].ensure_connection()
     except Exception as error:
         logger.warning("could not connect to the database before serving: %s", type(error).__name__)
+
+
+def connect_threads(pool, threads: int, timeout: float = 30) -> None:
+    """``connect`` in each thread of a thread pool: every task waits at a barrier until all have
+    started, so the pool runs each on a thread of its own."""
+    import threading
+    from concurrent.futures import wait
+
+    barrier = threading.Barrier(threads)
+
+    def task() -> None:
+        try:
+            barrier.wait(timeout)
+        except threading.BrokenBarrierError:
+            pass
+        connect()
+
+    wait([pool.submit(task) for _ in range(threads)], timeout=timeout)

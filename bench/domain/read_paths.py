@@ -6,7 +6,9 @@ genes, BRCA1 on 40 panels, 7,649 gene entities (dataset.py, with sources, tags a
 
 * ``uncached``: gunicorn runs uncached_settings (docker-aws with Django's dummy cache), so every
   request builds its answer from the database: what the first reader after a change pays.
-* ``cached``: docker-aws as shipped (answers kept per panel revision, see app/panels/cache.py).
+* ``cached``: docker-aws as shipped (answers kept per panel revision, see app/panels/cache.py);
+  then the first reads of the 1,000-gene panel right after each of 10 curator edits made through
+  the services (which store the new answer, app/panels/answers.py).
 
 The load generator shares the 2 cores with gunicorn and PostgreSQL, and other work runs on the
 machine: the figures come with the load average.
@@ -63,6 +65,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", default="1,4,8")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--edits", type=int, default=10, help="curator edits after which first reads are timed")
     args = parser.parse_args()
     clients = [int(c) for c in args.clients.split(",")]
 
@@ -114,10 +117,44 @@ def main() -> None:
                             f"{label:28} {count:7d} {figures['rps']:8.1f} {figures['p50']:8.1f} {figures['p99']:8.1f} {load:6.2f}",
                             flush=True,
                         )
+                if mode == "cached" and args.edits:
+                    after_edits(port, big, args.edits)
             finally:
                 stop(web)
     finally:
         stop_postgres()
+
+
+def after_edits(port: int, panel_id: int, edits: int) -> None:
+    """The first reads of the 1,000-gene panel after each of ``edits`` curator edits made through the
+    services (a tag set on a gene, no new version): what a reader waits for right after a change,
+    and how long the edit itself takes (it stores the new answer before it returns)."""
+    import statistics
+    import time
+
+    from django.contrib.auth import get_user_model
+    from django.db import connections
+
+    from api_latency import get
+    from panels.models import GenePanelEntrySnapshot, GenePanelSnapshot
+    from panels.services.entities import set_tags
+
+    curator = get_user_model().objects.get(username="bench-curator")
+    writes, reads = [], []
+    for n in range(edits):
+        snapshot = GenePanelSnapshot.objects.select_related("panel", "level4title").get(panel_id=panel_id)
+        entity = GenePanelEntrySnapshot.objects.filter(panel=snapshot).order_by("id")[n % 50]
+        started = time.perf_counter()
+        set_tags(snapshot, entity, curator, [f"bench-{n}"])
+        writes.append(time.perf_counter() - started)
+        for _worker in range(2):  # a request for each gunicorn worker, as near as the kernel allows
+            started = time.perf_counter()
+            status, _ = get(port, f"/api/v1/panels/{panel_id}/")
+            reads.append(time.perf_counter() - started)
+            assert status == 200, status
+    connections.close_all()
+    print(f"after {edits} edits through the services: edit p50 {statistics.median(writes) * 1000:.1f} ms; first reads of the "
+          f"1,000-gene panel p50 {statistics.median(reads) * 1000:.1f} ms, max {max(reads) * 1000:.1f} ms", flush=True)
 
 
 if __name__ == "__main__":
