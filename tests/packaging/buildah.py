@@ -19,11 +19,9 @@ from pathlib import Path
 import pytest
 
 from localcluster import Toolbox
+from localcluster import images
 from tests.packaging.dockerfile import parse
 from tests.packaging.tools import REPO, run
-
-STAND_IN = "localhost/panelapp-python-base:bookworm"
-MACHINE_CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 
 
 def base_rootfs() -> Path:
@@ -31,14 +29,6 @@ def base_rootfs() -> Path:
     if not (folder / ".complete").exists():
         pytest.fail(f"the Debian base for image builds is missing ({folder}): run hack/setup.sh", pytrace=False)
     return folder / "rootfs.tar"
-
-
-def full_name(image: str) -> str:
-    """python:3.11-slim -> docker.io/library/python:3.11-slim, the name buildah looks up."""
-    first = image.split("/")[0]
-    if "/" not in image:
-        return f"docker.io/library/{image}"
-    return image if "." in first or ":" in first or first == "localhost" else f"docker.io/{image}"
 
 
 class Buildah:
@@ -55,20 +45,14 @@ class Buildah:
         return completed.stdout.strip()
 
     def make_base(self, dockerfiles: list[Path]) -> None:
-        container = self("from", "scratch")
-        self("add", container, str(base_rootfs()), "/")
-        self("run", "--isolation", "chroot", container, "--", "sh", "-c",
-             "rm -f /usr/lib/python3*/EXTERNALLY-MANAGED")
-        config = ["--env", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "--env", "LANG=C.UTF-8"]
-        if MACHINE_CA_BUNDLE.exists():
-            self("copy", container, str(MACHINE_CA_BUNDLE), str(MACHINE_CA_BUNDLE))
-            config += ["--env", f"SSL_CERT_FILE={MACHINE_CA_BUNDLE}"]
-        self("config", *config, "--cmd", "python3", container)
-        self("commit", "--quiet", container, STAND_IN)
-        self("rm", container)
+        """The Debian stand-in for the Dockerfiles' base, tagged as each FROM names it (the same
+        base the real node's image builds use: localcluster.images)."""
         stages = [stage for path in dockerfiles for stage in parse(path).stages]
-        for base in {stage.base for stage in stages} - {stage.name for stage in stages}:
-            self("tag", STAND_IN, full_name(base))  # what each Dockerfile's FROM names
+        names = {stage.base for stage in stages} - {stage.name for stage in stages}
+        try:
+            images.Buildah(self.workspace).make_base(base_rootfs(), names)
+        except images.ImageBuildError as error:
+            pytest.fail(str(error), pytrace=False)
 
     def build(self, dockerfile: Path, tag: str) -> None:
         log = self.workspace / f"build-{dockerfile.name}.log"
