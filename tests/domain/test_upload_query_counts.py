@@ -12,7 +12,7 @@ from panels.imports.genes_json import import_genes_json
 from panels.imports.panel_tsv import import_panel_tsv
 from panels.imports.reviews_tsv import COLUMNS, import_reviews_tsv
 from panels.models import Activity, Gene, GenePanelEntrySnapshot
-from panels.services.entities import EntityFields, apply_entity_update, apply_new_entity, get_entity, refresh_status
+from panels.services.entities import apply_entity_update, apply_new_entity, get_entity, refresh_status
 from panels.services.versioning import panel_change
 
 from .conftest import make_user

@@ -1,8 +1,6 @@
 """``/panels/``: the panel list, a panel (live or any earlier version), its versions and activity."""
 from __future__ import annotations
 
-import json
-
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
@@ -98,11 +96,6 @@ def live_detail(request, snapshot, include_entities: bool):
         body = cache.get_or_build("api-panel-detail-json", snapshot, build, include_entities)
         return HttpResponse(body, content_type="application/json")
     return Response(data())
-
-
-def json_bytes(data) -> bytes:
-    # The same bytes DRF's JSONRenderer writes: compact, UTF-8.
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 class PanelVersions(ReadOnlyView):
