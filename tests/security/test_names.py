@@ -50,6 +50,30 @@ def test_the_services_refuse_the_name_for_strs_and_regions(panel, curator, name)
     assert "The region name may not contain" in " ".join(caught.value.message_dict["name"])
 
 
+@pytest.mark.parametrize("kind", ["str", "region"])
+@pytest.mark.parametrize("name", [SLASH, "a\x1bb", "\u202eRTS"])  # a TSV cell cannot hold a tab or line break
+def test_a_panel_upload_refuses_the_name_on_its_line(panel, curator, kind, name):
+    from panels.imports.common import ImportRejected
+    from panels.imports.panel_tsv import import_panel_tsv
+
+    from ..domain.uploads_helpers import panel_tsv
+
+    row = {"Entity Name": name, "Entity type": kind, "Level4": panel.name, "Position Chromosome": "1",
+           "Position GRCh38 Start": "100", "Position GRCh38 End": "200", "Sources(; separated)": "Literature",
+           "Model_Of_Inheritance": STR_FORM["moi"], "Flagged": "False"}
+    if kind == "str":
+        row.update({"STR Repeated Sequence": "CAG", "STR Normal Repeats": "10", "STR Pathogenic Repeats": "40"})
+    else:
+        row.update({"Region Variant Type": "cnv_loss", "Region Haploinsufficiency Score": "3",
+                    "Region Required Overlap Percentage": "60"})
+    with pytest.raises(ImportRejected) as rejected:
+        import_panel_tsv(panel_tsv([row]), curator)
+    [problem] = rejected.value.problems
+    assert (problem.line, problem.column) == (2, "Entity Name")
+    assert "may not contain" in problem.reason
+    assert not STR.objects.filter(panel=panel).exists() and not Region.objects.filter(panel=panel).exists()
+
+
 @pytest.mark.parametrize("name", BREAKING)
 def test_panel_names_and_tags_refuse_control_characters(client, panel, curator, name):
     with pytest.raises(ValidationError) as caught:

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from ..exports import COLUMN
 from ..models import STR, Gene, GenePanelSnapshot, Region
+from ..names import name_problems
 from ..services.entities import EntityFields
 from ..services.entity_batch import EntityBatch
 from ..services.stats import recalculate_stats_of_panels
@@ -108,6 +109,9 @@ def _parse_row(line: int, cells: list[str], problems: list[Problem]) -> Row | No
             problems.append(Problem(line, "Gene Symbol", f"must equal the entity name {name!r} for a gene"))
         fields.gene_symbol = name
     else:
+        # The same rule as the forms and services: an STR or region name is part of its address.
+        what = "The STR name" if entity_type == EntityType.STR else "The region name"
+        problems.extend(Problem(line, "Entity Name", problem) for problem in name_problems(name, what))
         fields.chromosome = _cell(cells, "Position Chromosome")
         start37 = _int(cells, "Position GRCh37 Start", problems, line, required=False)
         end37 = _int(cells, "Position GRCh37 End", problems, line, required=False)
@@ -127,6 +131,8 @@ def _parse_row(line: int, cells: list[str], problems: list[Problem]) -> Row | No
         fields.required_overlap_percentage = _int(cells, "Region Required Overlap Percentage", problems, line)
         fields.type_of_variants = _cell(cells, "Region Variant Type")
         fields.verbose_name = _cell(cells, "Region Verbose Name")
+        problems.extend(Problem(line, "Region Verbose Name", problem)
+                        for problem in name_problems(fields.verbose_name, "The region's long name", slash=True))
         for column, value in (
             ("Region Haploinsufficiency Score", fields.haploinsufficiency_score),
             ("Region Triplosensitivity Score", fields.triplosensitivity_score),
