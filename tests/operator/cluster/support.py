@@ -178,7 +178,10 @@ class Kube:
                 if e.involved_object.kind == "PanelApp" and e.involved_object.name == name]
 
     def event_reasons(self, name: str = "panelapp") -> list[str]:
-        return [e.reason for e in sorted(self.events(name), key=lambda e: e.metadata.creation_timestamp)]
+        """Reasons in the order the events were made. Creation times have whole seconds, so two
+        events of one second are ordered by their resourceVersion (etcd's revision: write order)."""
+        return [e.reason for e in sorted(self.events(name), key=lambda e: (e.metadata.creation_timestamp,
+                                                                            int(e.metadata.resource_version)))]
 
     def create_secret(self, name: str, data: dict[str, str]) -> None:
         self.core.create_namespaced_secret(self.namespace, client.V1Secret(
