@@ -77,10 +77,13 @@ def _upgrade_events(old: api.UpgradeStatus | None, new: api.UpgradeStatus | None
 
     if new.state == upgrades.DRAINING and before is None:
         found.append(Event(NORMAL, "DrainingStarted", new.message or "maintenance before the migration"))
-    if new.state == upgrades.BACKING_UP and before in (None, upgrades.DRAINING):
+    # The backup's steps, like the later ones, each get their Event even when one reconcile (or a
+    # status write that did not land) passes them together: BackingUp may never be seen.
+    if new.backup_job and before in (None, upgrades.DRAINING):
         found.append(Event(NORMAL, "BackupStarted", f"job {new.backup_job} backs up the database before the "
                            f"migration to {new.image}"))
-    if new.backup_job and before == upgrades.BACKING_UP and new.state != upgrades.UPGRADE_FAILED:
+    if (new.backup_job and before in (None, upgrades.DRAINING, upgrades.BACKING_UP)
+            and new.state not in (upgrades.BACKING_UP, upgrades.UPGRADE_FAILED)):
         found.append(Event(NORMAL, "BackupSucceeded", f"job {new.backup_job} backed up the database"))
     if new.state == upgrades.MIGRATING and before in (None, upgrades.DRAINING, upgrades.BACKING_UP):
         found.append(Event(NORMAL, "MigrationStarted",

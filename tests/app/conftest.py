@@ -36,13 +36,14 @@ SECRET_KEY = "production-like-secret-key-for-tests-0123456789abcdef"
 
 def command_env(extra: dict[str, str] | None = None, *, clean: bool = True) -> dict[str, str]:
     """Environment for a command subprocess; ``clean`` drops the variables the contract reads so
-    that nothing leaks in from the test process (pytest-django sets DJANGO_SETTINGS_MODULE)."""
+    that nothing leaks in from the test process (pytest-django sets DJANGO_SETTINGS_MODULE; the
+    browser tests set Django's DJANGO_ALLOW_ASYNC_UNSAFE, which `check --deploy` rightly refuses)."""
     from panelapp import contract
 
     env = app_process_env()
     if clean:
         for name in list(env):
-            if contract.reads(name) or name.startswith("AWS_"):
+            if contract.reads(name) or name.startswith(("AWS_", "DJANGO_ALLOW_ASYNC")):
                 del env[name]
     env.update(extra or {})
     return env

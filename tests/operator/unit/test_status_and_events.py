@@ -162,3 +162,14 @@ def test_pod_failure_reasons():
         {"name": "migrate", "state": {"terminated": {"exitCode": 1, "reason": "Error", "message": "no DB"}}}]}}
     assert health.job_pod_failure([failed_job_pod]) == \
         "pod m-1: container migrate exited with code 1 (Error): no DB"
+
+
+def test_backup_events_are_not_lost_when_one_reconcile_passes_the_backup():
+    """The status that said BackingUp may never have been written: the Events still tell it all."""
+    before = api.UpgradeStatus(image=IMAGE, key="a", state="Succeeded", migration_job="m-a")
+    after = api.UpgradeStatus(image=NEXT_IMAGE, key="b", state="Migrating", backup_job="b-b", migration_job="m-b")
+    reasons = [e.reason for e in events._upgrade_events(before, after)]
+    assert reasons == ["BackupStarted", "BackupSucceeded", "MigrationStarted"]
+    backing_up = after.model_copy(update={"state": "BackingUp"})
+    assert [e.reason for e in events._upgrade_events(before, backing_up)] == ["BackupStarted"]
+    assert [e.reason for e in events._upgrade_events(backing_up, after)] == ["BackupSucceeded", "MigrationStarted"]
