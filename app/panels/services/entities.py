@@ -465,9 +465,11 @@ def _attribute_changes(entity, attrs: dict) -> list[tuple[str, str, object]]:
     return changes
 
 
-def apply_entity_update(snapshot, entity, user, entity_type: str, fields: EntityFields, *, append_only: bool = False):
-    """Bring the entity in line with ``fields`` (inside a ``panel_change``). Returns the change
-    descriptions. ``append_only`` (uploads) adds sources and phenotypes without removing any."""
+def update_entity_attributes(entity, entity_type: str, fields: EntityFields, *, append_only: bool,
+                             find_gene) -> list[tuple[str, str]]:
+    """Set ``entity``'s attributes (and, for STRs and regions, its gene, looked up by
+    ``find_gene(symbol)``) from ``fields``, without saving; returns the change descriptions. Shared
+    by ``apply_entity_update`` and the bulk importer (``entity_batch``)."""
     issues: list[tuple[str, str]] = []
     attrs = _entity_attrs(entity_type, fields)
     if append_only:
@@ -482,10 +484,17 @@ def apply_entity_update(snapshot, entity, user, entity_type: str, fields: Entity
     if entity_type != EntityType.GENE:
         symbol = fields.gene_symbol.strip()
         if symbol != (entity.gene_core_id or ""):
-            gene = resolve_gene(symbol)
+            gene = find_gene(symbol)
             entity.gene_core = gene
             entity.gene = gene.dict_tr() if gene else None
             issues.append((Issue.CHANGED_GENE_NAME, f"Gene for {entity.label} was changed to {symbol or '(none)'}"))
+    return issues
+
+
+def apply_entity_update(snapshot, entity, user, entity_type: str, fields: EntityFields, *, append_only: bool = False):
+    """Bring the entity in line with ``fields`` (inside a ``panel_change``). Returns the change
+    descriptions. ``append_only`` (uploads) adds sources and phenotypes without removing any."""
+    issues = update_entity_attributes(entity, entity_type, fields, append_only=append_only, find_gene=resolve_gene)
     entity.save()
 
     current = set(entity.evidence.values_list("name", flat=True))

@@ -25,13 +25,12 @@ from .activity import activity_line
 from .entities import (
     EntityFields,
     Issue,
-    _attribute_changes,
     _entity_attrs,
-    _FIELD_LABELS,
     added_text,
     rating_changed,
     status_from_sources,
     track_record,
+    update_entity_attributes,
 )
 
 BATCH = 1000
@@ -156,23 +155,7 @@ class EntityBatch:
         if not draft.is_new and not draft.changed:
             self.order.append(draft)
         draft.changed = True  # the row saves the entity (its ``modified``) even when nothing differs
-        issues: list[tuple[str, str]] = []
-        attrs = _entity_attrs(entity_type, fields)
-        attrs["phenotypes"] = list(dict.fromkeys(list(entity.phenotypes or []) + attrs["phenotypes"]))
-        attrs["publications"] = list(dict.fromkeys(list(entity.publications or []) + attrs["publications"]))
-        attrs = {k: v for k, v in attrs.items() if v not in (None, "", [])}
-        if entity_type == EntityType.GENE and entity.name.startswith("MT-"):
-            attrs["moi"] = MITOCHONDRIAL
-        for attr, description, new in _attribute_changes(entity, attrs):
-            setattr(entity, attr, new)
-            issues.append((_FIELD_LABELS[attr][1], description))
-        if entity_type != EntityType.GENE:
-            symbol = fields.gene_symbol.strip()
-            if symbol != (entity.gene_core_id or ""):
-                gene = self.genes.get(symbol)
-                entity.gene_core = gene
-                entity.gene = gene.dict_tr() if gene else None
-                issues.append((Issue.CHANGED_GENE_NAME, f"Gene for {entity.label} was changed to {symbol or '(none)'}"))
+        issues = update_entity_attributes(entity, entity_type, fields, append_only=True, find_gene=self.genes.get)
         for name in self._add_sources(draft, clean_list(fields.sources)):
             issues.append((Issue.NEW_SOURCE, f"Source {name} was added to {entity.label}."))
         if not issues:
