@@ -13,6 +13,7 @@ import json
 from django.db import connections
 
 from .models import STR, GenePanelEntrySnapshot, GenePanelSnapshot, Region
+from .models.entities import Coordinates
 from .queries import ENTITY_MODELS_IN_ORDER
 
 _COMMON = ("id", "panel_id", "gene", "penetrance", "mode_of_pathogenicity", "publications", "phenotypes", "moi",
@@ -27,7 +28,7 @@ FIELDS = {
 JSON_FIELDS = {"gene", "publications", "phenotypes", "transcript"}
 
 
-class EntityRow:
+class EntityRow(Coordinates):
     """One entity, as the read paths see it (``model`` says which kind)."""
 
     def __init__(self, model, values: dict):
@@ -46,15 +47,6 @@ class EntityRow:
     def name(self) -> str:
         return self.__dict__.get("gene_core_id") if self.model is GenePanelEntrySnapshot else self.__dict__["name"]
 
-    @property
-    def grch37_coordinates(self):
-        if self.position_37_start is None or self.position_37_end is None:
-            return None
-        return [self.position_37_start, self.position_37_end]
-
-    @property
-    def grch38_coordinates(self):
-        return [self.position_38_start, self.position_38_end]
 
 
 def raw_values(queryset, fields: tuple[str, ...]) -> list[tuple]:

@@ -137,7 +137,22 @@ class GenePanelEntrySnapshot(AbstractEntity):
         return f"gene: {self.name}"
 
 
-class _LocatedEntity(AbstractEntity):
+class Coordinates:
+    """The API's coordinate pairs from the position columns; shared by the models and the plain
+    rows of the read paths (panels.entity_rows)."""
+
+    @property
+    def grch37_coordinates(self):
+        if self.position_37_start is None or self.position_37_end is None:
+            return None
+        return [self.position_37_start, self.position_37_end]
+
+    @property
+    def grch38_coordinates(self):
+        return [self.position_38_start, self.position_38_end]
+
+
+class _LocatedEntity(Coordinates, AbstractEntity):
     """STRs and regions: named, placed on a chromosome with GRCh37/GRCh38 coordinates."""
 
     name = models.CharField(max_length=128)
@@ -151,15 +166,6 @@ class _LocatedEntity(AbstractEntity):
     class Meta:
         abstract = True
 
-    @property
-    def grch37_coordinates(self):
-        if self.position_37_start is None or self.position_37_end is None:
-            return None
-        return [self.position_37_start, self.position_37_end]
-
-    @property
-    def grch38_coordinates(self):
-        return [self.position_38_start, self.position_38_end]
 
 
 class STR(_LocatedEntity):
