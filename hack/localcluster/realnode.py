@@ -106,14 +106,13 @@ class RealNode:
         self._check_kernel()
         self._make_network()
         self._make_cgroup_root()
-        containerd = self._start_containerd(binaries)
+        self._start_containerd(binaries)
         self.import_archive(self.plane.toolbox.group_dir("pause") / "pause.oci.tar", binaries["ctr"])
         self.timings["containerd"] = time.monotonic() - started
         kubelet = self._start_kubelet(binaries)
         self._start_kube_proxy(binaries)
         self.plane._wait_for(self.ready, f"the real node {NODE_NAME} to become Ready", kubelet, timeout=120)
         self.timings["node-ready"] = time.monotonic() - started
-        del containerd
 
     def ready(self) -> bool:
         node = self.plane._api_get(f"/api/v1/nodes/{NODE_NAME}")
