@@ -124,17 +124,8 @@ class Demo:
         self.progress(f"control plane ready in {self.cluster.timings['total']:.1f} s at {self.cluster.server}")
 
     def install_crd(self) -> None:
-        self.progress("installing the PanelApp CRD from crds/")
-        self.cluster.kubectl("apply", "--server-side", "-f", str(CRD_DIR))
-
-        # Poll rather than `kubectl wait`, which can give up at once on a CRD created a moment ago.
-        def established() -> bool:
-            result = self.cluster.kubectl(
-                "get", "crd", "panelapps.panelapp.org", "-o",
-                "jsonpath={.status.conditions[?(@.type=='Established')].status}", check=False)
-            return result.stdout.strip() == "True"
-
-        wait_for(established, "the PanelApp CRD to be established", 60, self.progress)
+        self.progress("installing the PanelApp CRDs from crds/")
+        self.cluster.apply_crds(CRD_DIR)
 
     def start_operator(self) -> None:
         self.progress("starting the operator (python -m panelapp_operator run)")

@@ -80,14 +80,7 @@ class Bench:
     # --- setup -----------------------------------------------------------------------------------
 
     def install_crd(self) -> None:
-        self.plane.kubectl("apply", "--server-side", "-f", str(CRD))
-        extensions = client.ApiextensionsV1Api(self.api)
-
-        def established() -> bool:
-            crd = extensions.read_custom_resource_definition("panelapps.panelapp.org")
-            return any(c.type == "Established" and c.status == "True" for c in crd.status.conditions or ())
-        self._until(established, 60)
-        self._until(lambda: self.plane.kubectl("get", "panelapps", "-A", check=False).returncode == 0, 30)
+        self.plane.apply_crds(CRD)
 
     def start_operator(self) -> None:
         log = (self.workdir / "operator.log").open("ab")

@@ -105,8 +105,7 @@ def main() -> None:
         for archive in (v1, v2):
             cluster.node.import_archive(archive)
         services = localapp.PodNetworkServices.start(workdir / "services", cluster.node.gateway, POD_SUBNET, Sink())
-        cluster.kubectl("apply", "--server-side", "-f", str(CRD))
-        cluster.kubectl("wait", "--for=condition=Established", "crd/panelapps.panelapp.org")
+        cluster.apply_crds(CRD)
         port = 18000 + os.getpid() % 1000
         operator = subprocess.Popen([sys.executable, "-m", "panelapp_operator", "run", "--liveness-host", "127.0.0.1",
                                      "--liveness-port", str(port), "--metrics-port", str(port + 1)],

@@ -39,6 +39,21 @@ class ControlPlaneError(RuntimeError):
     """A component did not start; the message names it and carries its log."""
 
 
+class ToolFailed(subprocess.CalledProcessError):
+    """kubectl or helm exited non-zero. Unlike its base class, its message carries what the tool
+    printed on stderr, so a failing test's report says why, not only that it failed."""
+
+    def __str__(self) -> str:
+        said = (self.stderr or self.stdout or "").strip()
+        return f"{super().__str__()}\n{said[-2000:]}" if said else super().__str__()
+
+
+def _yaml_documents(path: Path) -> list[dict]:
+    import yaml  # the control plane itself starts without PyYAML; only CRD files need it
+
+    return [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -269,6 +284,44 @@ class ControlPlane:
              timeout: float = 300) -> subprocess.CompletedProcess:
         return self._run_tool("helm", args, input, check, timeout)
 
+    def apply_crds(self, *paths: Path, timeout: float = 60) -> None:
+        """Applies CRD files or folders (server-side, so applying the same file again is a no-op) and
+        returns once each CRD is Established and its resource is served by discovery. It polls the
+        API server: a single `kubectl wait` can give up at once on a CRD created a moment ago."""
+        crds = []
+        for path in paths:
+            self.kubectl("apply", "--server-side", "--force-conflicts", "-f", str(path))
+            files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+            crds += [doc for file in files for doc in _yaml_documents(file)
+                     if doc.get("kind") == "CustomResourceDefinition"]
+        for crd in crds:
+            self.wait_for_crd(crd["metadata"]["name"], timeout=timeout)
+            group, plural = crd["spec"]["group"], crd["spec"]["names"]["plural"]
+            for version in (v["name"] for v in crd["spec"]["versions"] if v.get("served", True)):
+                self._wait_for(lambda: self._served(f"/apis/{group}/{version}", plural),
+                               f"discovery to serve {plural}.{group}/{version}", timeout=timeout)
+
+    def wait_for_crd(self, name: str, timeout: float = 60) -> None:
+        """Returns once the CRD `name` is Established; else a ControlPlaneError with its conditions."""
+        path = f"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{name}"
+        deadline = time.monotonic() + timeout
+        seen: object = "not found"
+        while time.monotonic() < deadline:
+            crd = self._api_get(path)
+            if crd is not None:
+                seen = (crd.get("status") or {}).get("conditions") or []
+                if any(c.get("type") == "Established" and c.get("status") == "True" for c in seen):
+                    return
+            time.sleep(0.2)
+        api = next((c for c in self.components if c.name == "kube-apiserver"), None)
+        tail = f"\nkube-apiserver log ({api.log_path}) ends with:\n{api.log_tail()}" if api else ""
+        raise ControlPlaneError(f"the CRD {name} was not Established after {timeout:.0f} s "
+                                f"(its conditions: {seen}).{tail}")
+
+    def _served(self, group_version_path: str, plural: str) -> bool:
+        resources = (self._api_get(group_version_path) or {}).get("resources", [])
+        return any(r.get("name") == plural for r in resources)
+
     def api_client(self):
         """A new kubernetes.client.ApiClient for this cluster (admin credentials)."""
         from kubernetes import config
@@ -293,7 +346,7 @@ class ControlPlane:
         result = subprocess.run([str(path), *args], input=input, capture_output=True, text=True,
                                 env=self.env(), timeout=timeout, check=False)
         if check and result.returncode != 0:
-            raise subprocess.CalledProcessError(result.returncode, [binary, *args], result.stdout, result.stderr)
+            raise ToolFailed(result.returncode, [binary, *args], result.stdout, result.stderr)
         return result
 
     def _spawn(self, name: str, binary: Path, args: list[str], env: dict[str, str] | None = None) -> Component:
@@ -342,7 +395,8 @@ class ControlPlane:
             f"Its log ({component.log_path}) ends with:\n{component.log_tail()}"
         )
 
-    def _wait_for(self, condition: Callable[[], bool], what: str, suspect: Component, timeout: float = 60) -> None:
+    def _wait_for(self, condition: Callable[[], bool], what: str, suspect: Component | None = None,
+                  timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if condition():

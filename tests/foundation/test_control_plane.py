@@ -132,7 +132,7 @@ CRD = {
 
 def test_crd_is_installed_and_an_instance_is_created_and_read_back(cluster, namespace):
     cluster.kubectl("apply", "-f", "-", input=json.dumps(CRD))
-    cluster.kubectl("wait", "--for=condition=Established", "crd/widgets.foundation.panelapp.org", "--timeout=60s")
+    cluster.wait_for_crd("widgets.foundation.panelapp.org")
     widget = {"apiVersion": "foundation.panelapp.org/v1", "kind": "Widget",
               "metadata": {"name": "w1"}, "spec": {"size": 3}}
     apply(cluster, namespace, widget)

@@ -31,6 +31,5 @@ def crd(cluster) -> str:
     crd_file = CHART / "crds" / "panelapp.org_panelapps.yaml"
     checked(cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", str(crd_file), check=False),
             "apply the CRD")
-    checked(cluster.kubectl("wait", "--for=condition=Established", f"crd/{CRD_NAME}", "--timeout=60s",
-                            check=False), "wait for the CRD")
+    cluster.wait_for_crd(CRD_NAME)
     return CRD_NAME

@@ -42,9 +42,7 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="package")
 def real_cluster(tmp_path_factory):
     with running(ControlPlane(workdir=Path(tmp_path_factory.mktemp("real-cluster")), real_node=True)) as plane:
-        applied = plane.kubectl("apply", "--server-side", "-f", str(CRD_FILE), check=False)
-        assert applied.returncode == 0, f"the CRD was refused:\n{applied.stderr}"
-        plane.kubectl("wait", "--for=condition=Established", "crd/panelapps.panelapp.org", "--timeout=60s")
+        plane.apply_crds(CRD_FILE)
         yield plane
 
 

@@ -11,10 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-from kubernetes import client
 
 from tests.operator import samples
-from tests.operator.cluster.support import Kube, OperatorProcess, wait_for
+from tests.operator.cluster.support import Kube, OperatorProcess
 
 CRD_FILE = samples.REPO / "crds" / "panelapp.org_panelapps.yaml"
 TASK_CRD_FILE = samples.REPO / "crds" / "panelapp.org_panelapptasks.yaml"
@@ -30,19 +29,7 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def panelapp_crd(cluster):
-    for path in (CRD_FILE, TASK_CRD_FILE):
-        applied = cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", str(path), check=False)
-        assert applied.returncode == 0, f"the CRD {path.name} was refused:\n{applied.stderr}"
-    extensions = client.ApiextensionsV1Api(cluster.api_client())
-
-    for plural in ("panelapps", "panelapptasks"):
-        def established(plural=plural):
-            crd = extensions.read_custom_resource_definition(f"{plural}.panelapp.org")
-            return any(c.type == "Established" and c.status == "True" for c in crd.status.conditions or ())
-        wait_for(established, f"the {plural} CRD to be established", timeout=60)
-        # Discovery refreshes asynchronously; wait until the resource is served.
-        wait_for(lambda plural=plural: cluster.kubectl("get", plural, "-A", check=False).returncode == 0,
-                 f"the {plural} resource to be served", timeout=30)
+    cluster.apply_crds(CRD_FILE, TASK_CRD_FILE)
     return CRD_FILE
 
 
