@@ -1,5 +1,5 @@
 # One entry point for people and CI. Every target sets up what it needs first.
-.PHONY: setup tools demo cluster test crd clean help
+.PHONY: setup tools demo cluster test lint crd clean help
 SHELL := /bin/bash
 PYTHON := .venv/bin/python
 
@@ -7,6 +7,7 @@ help:
 	@echo "make demo     set everything up, start a local control plane, run the operator on an example"
 	@echo "              PanelApp and serve PanelApp itself in the browser (Ctrl-C stops it all)"
 	@echo "make test     set everything up and run every test"
+	@echo "make lint     ruff (lint, format), import contracts, mypy, shellcheck, hadolint"
 	@echo "make cluster  set up and start only the local control plane"
 	@echo "make tools    build the pinned Go binaries into the cache (PANELAPP_TOOLS_DIR)"
 	@echo "make crd      regenerate the CRDs, their copies in the chart, and the references in docs/install.md"
@@ -22,6 +23,10 @@ demo: setup
 
 cluster: setup
 	@$(PYTHON) hack/localcluster up
+
+lint:
+	@hack/setup.sh --python-only
+	@hack/lint.sh
 
 test: setup
 	@$(PYTHON) -m pytest $(PYTEST_ARGS)

@@ -1,5 +1,6 @@
 #!/usr/bin/env python
 """Django's command-line utility for PanelApp (the image installs the same as `panelapp-manage`)."""
+
 import sys
 
 

@@ -17,6 +17,7 @@ embedded default (SQLite and local files). `--mode embedded` asks for that mode 
 Everything stays up until Ctrl-C and only what the demo started is stopped.
 `--exit-when-ready` stops everything once all of that has been verified (used by the tests).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,7 +36,8 @@ sys.path.insert(0, str(REPO / "hack"))
 
 from localcluster import ControlPlane, ControlPlaneError, MissingToolError, localapp  # noqa: E402
 from localcluster.controlplane import ensure_port_free, free_port  # noqa: E402
-from localcluster.images import APP_IMAGE, REPO as IMAGE_REPO, ImageBuildError, ImageCache  # noqa: E402
+from localcluster.images import APP_IMAGE, ImageBuildError, ImageCache  # noqa: E402
+from localcluster.images import REPO as IMAGE_REPO
 from localcluster.postgres import PostgresError  # noqa: E402
 from localcluster.processes import terminate  # noqa: E402
 from localcluster.realnode import POD_SUBNET  # noqa: E402
@@ -57,7 +59,7 @@ class MailLog:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope) -> str:
         with open(self.path, "ab") as out:
             out.write(b"From " + envelope.mail_from.encode() + b"\n" + envelope.original_content + b"\n\n")
         return "250 Message accepted for delivery"
@@ -107,19 +109,25 @@ class Demo:
     def start_cluster(self) -> None:
         shutil.rmtree(self.workdir / "cluster", ignore_errors=True)
         if self.args.mode in ("auto", "real"):
-            self.progress("starting the local control plane with a real node (etcd, kube-apiserver, "
-                          "controller-manager, scheduler, KWOK; containerd, runc, kubelet, kube-proxy)")
+            self.progress(
+                "starting the local control plane with a real node (etcd, kube-apiserver, "
+                "controller-manager, scheduler, KWOK; containerd, runc, kubelet, kube-proxy)"
+            )
             try:
                 self.cluster = ControlPlane(workdir=self.workdir / "cluster", real_node=True).start()
                 self.real = True
             except (ControlPlaneError, MissingToolError) as error:
                 if self.args.mode == "real":
                     raise
-                self.progress(f"real pods cannot run on this machine, so the demo falls back to KWOK stand-ins "
-                              f"and the embedded default. The reason:\n{error}")
+                self.progress(
+                    f"real pods cannot run on this machine, so the demo falls back to KWOK stand-ins "
+                    f"and the embedded default. The reason:\n{error}"
+                )
                 shutil.rmtree(self.workdir / "cluster", ignore_errors=True)
         if self.cluster is None:
-            self.progress("starting the local control plane (etcd, kube-apiserver, controller-manager, scheduler, KWOK)")
+            self.progress(
+                "starting the local control plane (etcd, kube-apiserver, controller-manager, scheduler, KWOK)"
+            )
             self.cluster = ControlPlane(workdir=self.workdir / "cluster").start()
         self.progress(f"control plane ready in {self.cluster.timings['total']:.1f} s at {self.cluster.server}")
 
@@ -134,9 +142,23 @@ class Demo:
         # Free loopback ports for its liveness and metrics endpoints: the defaults (8080, 9090)
         # are often taken on a workstation.
         liveness_port, metrics_port = free_port(), free_port()
-        self.spawn("operator", [sys.executable, "-m", "panelapp_operator", "run", "--liveness-host", "127.0.0.1",
-                                "--liveness-port", str(liveness_port), "--metrics-port", str(metrics_port)],
-                   env, log_path)
+        self.spawn(
+            "operator",
+            [
+                sys.executable,
+                "-m",
+                "panelapp_operator",
+                "run",
+                "--liveness-host",
+                "127.0.0.1",
+                "--liveness-port",
+                str(liveness_port),
+                "--metrics-port",
+                str(metrics_port),
+            ],
+            env,
+            log_path,
+        )
         liveness = f"http://127.0.0.1:{liveness_port}/healthz"
 
         def alive() -> bool:
@@ -152,8 +174,10 @@ class Demo:
 
     def import_image(self) -> None:
         cache = ImageCache(self.cluster.toolbox)
-        self.progress("building the PanelApp image with buildah (cached by its inputs; the first build takes "
-                      "minutes) and importing it into the node's containerd")
+        self.progress(
+            "building the PanelApp image with buildah (cached by its inputs; the first build takes "
+            "minutes) and importing it into the node's containerd"
+        )
         archive = cache.archive(IMAGE_REPO / "Dockerfile.app", APP_IMAGE)
         self.cluster.node.import_archive(archive)
         self.progress(f"image {APP_IMAGE} imported from {archive}")
@@ -163,52 +187,84 @@ class Demo:
         self.progress(f"starting PostgreSQL, moto (S3, SQS) and an SMTP sink on the pod network's gateway {gateway}")
         shutil.rmtree(self.workdir / "services", ignore_errors=True)
         self.mailbox = MailLog(self.workdir / "mail.log")
-        self.services = localapp.PodNetworkServices.start(self.workdir / "services", gateway, POD_SUBNET,
-                                                          self.mailbox)
+        self.services = localapp.PodNetworkServices.start(self.workdir / "services", gateway, POD_SUBNET, self.mailbox)
         self.resources = self.services.make_instance(DEMO_NAMESPACE)
-        self.proxy = BucketProxy(lambda: self.services.boto("s3"), {"static": self.resources.static_bucket,
-                                                                   "media": self.resources.media_bucket})
+        self.proxy = BucketProxy(
+            lambda: self.services.boto("s3"),
+            {"static": self.resources.static_bucket, "media": self.resources.media_bucket},
+        )
         self.proxy.start("127.0.0.1", self.args.static_port or free_port())
 
     def apply_real(self) -> None:
         self.progress(f"applying a PanelApp on the real node in namespace {DEMO_NAMESPACE}")
         self.cluster.kubectl("create", "namespace", DEMO_NAMESPACE)
         for name, data in localapp.secrets(self.services).items():
-            self.cluster.kubectl("create", "secret", "generic", name, "-n", DEMO_NAMESPACE,
-                                 *[f"--from-literal={k}={v}" for k, v in data.items()])
+            self.cluster.kubectl(
+                "create",
+                "secret",
+                "generic",
+                name,
+                "-n",
+                DEMO_NAMESPACE,
+                *[f"--from-literal={k}={v}" for k, v in data.items()],
+            )
         public = f"localhost:{self.proxy.port}"
         spec = localapp.panelapp_spec(
-            self.services, self.resources, APP_IMAGE, host=self.args.host,
-            base_url=f"http://{self.args.host}:{self.args.port}", extra_hosts=("127.0.0.1",),
-            static_domain=public, media_domain=public,
-            env=[{"name": "AWS_S3_URL_PROTOCOL", "value": "http:"}])
-        resource = {"apiVersion": "panelapp.org/v1alpha1", "kind": "PanelApp",
-                    "metadata": {"name": "panelapp", "namespace": DEMO_NAMESPACE}, "spec": spec}
+            self.services,
+            self.resources,
+            APP_IMAGE,
+            host=self.args.host,
+            base_url=f"http://{self.args.host}:{self.args.port}",
+            extra_hosts=("127.0.0.1",),
+            static_domain=public,
+            media_domain=public,
+            env=[{"name": "AWS_S3_URL_PROTOCOL", "value": "http:"}],
+        )
+        resource = {
+            "apiVersion": "panelapp.org/v1alpha1",
+            "kind": "PanelApp",
+            "metadata": {"name": "panelapp", "namespace": DEMO_NAMESPACE},
+            "spec": spec,
+        }
         self.cluster.kubectl("apply", "-f", "-", input=json.dumps(resource))
         self.wait_ready()
 
     def load_demo_data_job(self) -> None:
         """A one-off Job with the web pods' image, environment and ServiceAccount."""
         self.progress("loading the demo data with a one-off Job (panelapp-manage load_demo_data)")
-        web = json.loads(self.cluster.kubectl("get", "deployment", "panelapp-web", "-n", DEMO_NAMESPACE,
-                                              "-o", "json").stdout)
+        web = json.loads(
+            self.cluster.kubectl("get", "deployment", "panelapp-web", "-n", DEMO_NAMESPACE, "-o", "json").stdout
+        )
         template = web["spec"]["template"]
         pod = template["spec"]
         [container] = [c for c in pod["containers"] if c["name"] == "web"]
-        container = {k: v for k, v in container.items() if k not in ("livenessProbe", "readinessProbe",
-                                                                     "startupProbe", "lifecycle", "ports")}
+        container = {
+            k: v
+            for k, v in container.items()
+            if k not in ("livenessProbe", "readinessProbe", "startupProbe", "lifecycle", "ports")
+        }
         container.update(name="load-demo-data", command=["panelapp-manage", "load_demo_data"])
-        job = {"apiVersion": "batch/v1", "kind": "Job",
-               "metadata": {"name": "panelapp-demo-data", "namespace": DEMO_NAMESPACE},
-               "spec": {"backoffLimit": 0, "ttlSecondsAfterFinished": 3600, "template": {
-                   "metadata": {"labels": {"app.kubernetes.io/name": "panelapp",
-                                           "app.kubernetes.io/component": "demo-data"}},
-                   "spec": {**pod, "containers": [container], "restartPolicy": "Never"}}}}
+        job = {
+            "apiVersion": "batch/v1",
+            "kind": "Job",
+            "metadata": {"name": "panelapp-demo-data", "namespace": DEMO_NAMESPACE},
+            "spec": {
+                "backoffLimit": 0,
+                "ttlSecondsAfterFinished": 3600,
+                "template": {
+                    "metadata": {
+                        "labels": {"app.kubernetes.io/name": "panelapp", "app.kubernetes.io/component": "demo-data"}
+                    },
+                    "spec": {**pod, "containers": [container], "restartPolicy": "Never"},
+                },
+            },
+        }
         self.cluster.kubectl("apply", "-f", "-", input=json.dumps(job))
 
         def finished() -> bool:
-            status = json.loads(self.cluster.kubectl("get", "job", "panelapp-demo-data", "-n", DEMO_NAMESPACE,
-                                                     "-o", "json").stdout).get("status", {})
+            status = json.loads(
+                self.cluster.kubectl("get", "job", "panelapp-demo-data", "-n", DEMO_NAMESPACE, "-o", "json").stdout
+            ).get("status", {})
             if status.get("failed"):
                 logs = self.cluster.kubectl("logs", "-n", DEMO_NAMESPACE, "job/panelapp-demo-data", check=False)
                 raise DemoError(f"the demo-data Job failed:\n{logs.stdout[-3000:]}{logs.stderr[-1000:]}")
@@ -220,9 +276,21 @@ class Demo:
 
     def port_forward(self) -> None:
         self.progress(f"port-forwarding the web Service to {self.args.bind}:{self.args.port}")
-        self.spawn("port-forward", [str(self.cluster.toolbox.path("kubectl")), "port-forward", "-n", DEMO_NAMESPACE,
-                                    "--address", self.args.bind, "service/panelapp", f"{self.args.port}:http"],
-                   self.cluster.env(), self.workdir / "port-forward.log")
+        self.spawn(
+            "port-forward",
+            [
+                str(self.cluster.toolbox.path("kubectl")),
+                "port-forward",
+                "-n",
+                DEMO_NAMESPACE,
+                "--address",
+                self.args.bind,
+                "service/panelapp",
+                f"{self.args.port}:http",
+            ],
+            self.cluster.env(),
+            self.workdir / "port-forward.log",
+        )
         url = f"http://{self.args.host}:{self.args.port}/"
         self.check_home_page(url)
         static = f"http://localhost:{self.proxy.port}/static/admin/css/base.css"
@@ -255,24 +323,31 @@ class Demo:
             status = panelapp_status()
             waiting = [c.get("type") for c in status.get("conditions", []) if c.get("status") != "True"]
             return f"PanelApp phase: {status.get('phase', '(no status yet)')}" + (
-                f" (not yet: {', '.join(waiting)})" if waiting else "")
+                f" (not yet: {', '.join(waiting)})" if waiting else ""
+            )
 
         wait_for(ready, "the PanelApp to become Ready", self.args.timeout, self.progress, describe)
         self.progress("the example PanelApp is Ready:")
         print(self.cluster.kubectl("get", "panelapps", "-n", DEMO_NAMESPACE).stdout, flush=True)
-        print(self.cluster.kubectl("get", "deployments,jobs,services,configmaps,serviceaccounts",
-                                   "-n", DEMO_NAMESPACE).stdout, flush=True)
+        print(
+            self.cluster.kubectl(
+                "get", "deployments,jobs,services,configmaps,serviceaccounts", "-n", DEMO_NAMESPACE
+            ).stdout,
+            flush=True,
+        )
 
     def serve_panelapp(self) -> None:
         env = dict(os.environ)
-        env.update({
-            "DJANGO_SETTINGS_MODULE": "panelapp.settings.local",
-            "PANELAPP_LOCAL_DIR": str(self.workdir / "panelapp"),
-            "PANEL_APP_BASE_URL": f"http://{self.args.host}:{self.args.port}",
-            "ALLOWED_HOSTS": ";".join(sorted({"localhost", "127.0.0.1", self.args.host})),
-            "GUNICORN_BIND": f"{self.args.bind}:{self.args.port}",
-            "GUNICORN_WORKERS": "2",
-        })
+        env.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "panelapp.settings.local",
+                "PANELAPP_LOCAL_DIR": str(self.workdir / "panelapp"),
+                "PANEL_APP_BASE_URL": f"http://{self.args.host}:{self.args.port}",
+                "ALLOWED_HOSTS": ";".join(sorted({"localhost", "127.0.0.1", self.args.host})),
+                "GUNICORN_BIND": f"{self.args.bind}:{self.args.port}",
+                "GUNICORN_WORKERS": "2",
+            }
+        )
         self.progress("preparing PanelApp on its embedded default (SQLite and local files)")
         for step in (["panelapp-migrate"], ["panelapp-collectstatic"], ["panelapp-manage", "load_demo_data"]):
             result = subprocess.run([app_command(step[0]), *step[1:]], env=env, capture_output=True, text=True)
@@ -280,8 +355,9 @@ class Demo:
                 raise DemoError(f"`{' '.join(step)}` failed:\n{result.stderr[-3000:]}")
             if step[-1] == "load_demo_data":
                 # The command's own summary (the logins); its JSON log lines stay out of the way.
-                self.demo_logins = [line for line in result.stdout.splitlines()
-                                    if line.strip() and not line.lstrip().startswith("{")]
+                self.demo_logins = [
+                    line for line in result.stdout.splitlines() if line.strip() and not line.lstrip().startswith("{")
+                ]
         self.spawn("panelapp-web", [app_command("panelapp-web")], env, self.workdir / "panelapp-web.log")
         url = f"http://{self.args.host}:{self.args.port}/"
         self.check_home_page(url)
@@ -306,8 +382,15 @@ class Demo:
     # --------------------------------------------------------------------------- plumbing
     def spawn(self, name: str, argv: list[str], env: dict, log_path: Path) -> None:
         log = open(log_path, "wb")
-        process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   cwd=REPO, start_new_session=True)
+        process = subprocess.Popen(
+            argv,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            cwd=REPO,
+            start_new_session=True,
+        )
         self.processes.append((name, process, log_path))
 
     def check_alive(self) -> None:
@@ -349,8 +432,10 @@ class Demo:
             print(f"                          export PATH={self.cluster.bin_path}:$PATH")
             print(f"                          kubectl get panelapps,pods,jobs -n {DEMO_NAMESPACE}")
             if self.real:
-                print(f"Logs: {self.workdir}/operator.log, kubectl logs -n {DEMO_NAMESPACE} deploy/panelapp-web, "
-                      f"{self.workdir}/cluster/ (the node's too); mail sent: {self.workdir}/mail.log")
+                print(
+                    f"Logs: {self.workdir}/operator.log, kubectl logs -n {DEMO_NAMESPACE} deploy/panelapp-web, "
+                    f"{self.workdir}/cluster/ (the node's too); mail sent: {self.workdir}/mail.log"
+                )
             else:
                 print(f"Logs: {self.workdir}/operator.log, {self.workdir}/panelapp-web.log, {self.workdir}/cluster/")
             if self.args.exit_when_ready:
@@ -365,8 +450,14 @@ class Demo:
             return 0
         except KeyboardInterrupt:
             return 0
-        except (DemoError, ControlPlaneError, MissingToolError, ImageBuildError, PostgresError,
-                subprocess.CalledProcessError) as error:
+        except (
+            DemoError,
+            ControlPlaneError,
+            MissingToolError,
+            ImageBuildError,
+            PostgresError,
+            subprocess.CalledProcessError,
+        ) as error:
             detail = getattr(error, "stderr", "") or ""
             print(f"error: {error}\n{detail}".rstrip(), file=sys.stderr, flush=True)
             return 1
@@ -377,19 +468,35 @@ class Demo:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--workdir", type=Path, default=REPO / ".local" / "demo",
-                        help="folder for the cluster, logs and PanelApp's local data (default: .local/demo)")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PANELAPP_DEMO_PORT", "8000")),
-                        help="port PanelApp listens on (default 8000, or PANELAPP_DEMO_PORT)")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=REPO / ".local" / "demo",
+        help="folder for the cluster, logs and PanelApp's local data (default: .local/demo)",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("PANELAPP_DEMO_PORT", "8000")),
+        help="port PanelApp listens on (default 8000, or PANELAPP_DEMO_PORT)",
+    )
     parser.add_argument("--host", default="localhost", help="host name to print and allow (default localhost)")
     parser.add_argument("--bind", default="127.0.0.1", help="address PanelApp binds to (default 127.0.0.1)")
     parser.add_argument("--timeout", type=float, default=420, help="seconds to wait for the PanelApp to be Ready")
-    parser.add_argument("--mode", choices=("auto", "real", "embedded"), default=os.environ.get("PANELAPP_DEMO_MODE", "auto"),
-                        help="real: PanelApp in the operator's pods on a real node; embedded: KWOK stand-ins and "
-                        "PanelApp on its embedded default beside them; auto (default): real where containers "
-                        "can run, else embedded (PANELAPP_DEMO_MODE)")
-    parser.add_argument("--static-port", type=int, default=0,
-                        help="port of the local proxy serving static and media files in real mode (default: free)")
+    parser.add_argument(
+        "--mode",
+        choices=("auto", "real", "embedded"),
+        default=os.environ.get("PANELAPP_DEMO_MODE", "auto"),
+        help="real: PanelApp in the operator's pods on a real node; embedded: KWOK stand-ins and "
+        "PanelApp on its embedded default beside them; auto (default): real where containers "
+        "can run, else embedded (PANELAPP_DEMO_MODE)",
+    )
+    parser.add_argument(
+        "--static-port",
+        type=int,
+        default=0,
+        help="port of the local proxy serving static and media files in real mode (default: free)",
+    )
     parser.add_argument("--exit-when-ready", action="store_true", help="stop everything once it is all up")
     return Demo(parser.parse_args(argv)).run()
 

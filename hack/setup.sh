@@ -2,6 +2,7 @@
 # Installs everything the project needs on a fresh Debian machine, and is a quick no-op when it is
 # all there: Debian packages (PostgreSQL, Chromium), uv and the locked Python environment (.venv),
 # and the Go-built control-plane binaries (hack/build-tools.sh, cached outside the repository).
+# With --python-only it stops after the Python environment (what `make lint` needs).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -34,6 +35,11 @@ log "syncing the Python environment (.venv) from uv.lock"
 # The project itself is installed editable; reinstalling it (about a second) picks up a Django app
 # or package added since the last sync, which the editable install's package map would not know.
 uv sync --frozen --extra dev -q --reinstall-package panelapp-operator >&2
+# `make lint` needs only the Python environment: it need not wait for the Go tools on a cold machine.
+if [[ "${1:-}" == "--python-only" ]]; then
+  log "ready (Python environment only)"
+  exit 0
+fi
 
 # Go-built binaries: etcd, kube-apiserver & co, kubectl, kwok, helm, kube-score (cached by version).
 hack/build-tools.sh

@@ -4,4 +4,5 @@
   namespace per test.
 - tests/fixtures/services.py: PostgreSQL, moto (S3, SQS, Cognito), an SMTP sink, ALB signing keys.
 """
+
 pytest_plugins = ["tests.fixtures.cluster", "tests.fixtures.services"]

@@ -66,8 +66,12 @@ class UserAdmin(DjangoUserAdmin):
             raise PermissionDenied
         user = get_object_or_404(User.objects.select_related("reviewer"), pk=user_id)
         if request.method != "POST":
-            context = {**self.admin_site.each_context(request), "title": "Confirm reviewer", "candidate": user,
-                       "opts": self.model._meta}
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Confirm reviewer",
+                "candidate": user,
+                "opts": self.model._meta,
+            }
             return TemplateResponse(request, "admin/accounts/confirm_reviewer.html", context)
         if confirm(user):
             self.message_user(request, f"{user.username} is now a reviewer.", messages.SUCCESS)

@@ -5,6 +5,7 @@ be a password form anyone can try. When Cognito itself is unavailable, AWS_COGNI
 opens this page to superusers only (made with ``panelapp-manage createsuperuser``), until it is
 turned off again. Staff who log in through Cognito reach the admin without this page.
 """
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -27,8 +28,13 @@ def admin_login(request, extra_context=None):
         return admin.site.login(request, extra_context)
     if not settings.AWS_COGNITO_BREAK_GLASS:
         raise Http404(COGNITO_MESSAGE)
-    context = {**admin.site.each_context(request), "title": "Break-glass login", "app_path": request.get_full_path(),
-               "next": request.GET.get("next", "")}
-    view = auth_views.LoginView.as_view(authentication_form=SuperuserAuthenticationForm,
-                                        template_name="admin/login.html", extra_context=context)
+    context = {
+        **admin.site.each_context(request),
+        "title": "Break-glass login",
+        "app_path": request.get_full_path(),
+        "next": request.GET.get("next", ""),
+    }
+    view = auth_views.LoginView.as_view(
+        authentication_form=SuperuserAuthenticationForm, template_name="admin/login.html", extra_context=context
+    )
     return view(request)

@@ -21,8 +21,17 @@ class RegistrationForm(UserCreationForm):
         fields = ("username", "first_name", "last_name", "email")
 
     field_order = [
-        "username", "first_name", "last_name", "email", "confirm_email", "password1", "password2",
-        "affiliation", "role", "workplace", "group",
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "confirm_email",
+        "password1",
+        "password2",
+        "affiliation",
+        "role",
+        "workplace",
+        "group",
     ]
 
     def clean_email(self):

@@ -4,6 +4,7 @@ PanelApp distinguishes three kinds of registered people through ``Reviewer.user_
 curators (``GEL``, may change panels), approved reviewers (``REVIEWER``, may review and suggest
 entities) and everyone else who registered (``EXTERNAL``, read-only plus an API token).
 """
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 

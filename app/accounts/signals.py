@@ -1,4 +1,5 @@
 """Every user gets a reviewer profile and an API token as soon as it exists."""
+
 from django.conf import settings
 from django.db.models.signals import post_save
 from django.dispatch import receiver

@@ -1,4 +1,5 @@
 """Account emails, sent through the project's email task (retried on SMTP trouble)."""
+
 from __future__ import annotations
 
 from celery import shared_task

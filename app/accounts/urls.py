@@ -21,18 +21,22 @@ urlpatterns = [
     path("profile/token/", views.RegenerateTokenView.as_view(), name="regenerate_token"),
     path(
         "change_password/",
-        local(auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_form.html", success_url=reverse_lazy("accounts:profile")
-        )),
+        local(
+            auth_views.PasswordChangeView.as_view(
+                template_name="accounts/password_form.html", success_url=reverse_lazy("accounts:profile")
+            )
+        ),
         name="change_password",
     ),
     path(
         "password_reset/",
-        local(auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_form.html",
-            email_template_name="accounts/password_reset_email.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
-        )),
+        local(
+            auth_views.PasswordResetView.as_view(
+                template_name="accounts/password_form.html",
+                email_template_name="accounts/password_reset_email.txt",
+                success_url=reverse_lazy("accounts:password_reset_done"),
+            )
+        ),
         name="password_reset",
     ),
     path(
@@ -42,9 +46,11 @@ urlpatterns = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        local(auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_form.html", success_url=reverse_lazy("accounts:login")
-        )),
+        local(
+            auth_views.PasswordResetConfirmView.as_view(
+                template_name="accounts/password_form.html", success_url=reverse_lazy("accounts:login")
+            )
+        ),
         name="password_reset_confirm",
     ),
 ]

@@ -3,6 +3,7 @@
 The signature carries its own timestamp, so a link expires after
 ACCOUNT_EMAIL_VERIFICATION_PERIOD_DAYS (3) without storing anything.
 """
+
 from __future__ import annotations
 
 import base64

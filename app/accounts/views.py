@@ -1,24 +1,23 @@
 """Registration, email verification and the profile page (with the API token)."""
+
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model
 from django.contrib.auth import views as auth_views
-from django.http import Http404
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from rest_framework.authtoken.models import Token
 
 from . import tasks, verification
 from .forms import RegistrationForm
-
 
 COGNITO_MESSAGE = "This site logs in through Cognito: local accounts and passwords are not used."
 
@@ -46,7 +45,9 @@ def login_view(request, *args, **kwargs):
     if not request.user.is_authenticated:
         raise Http404(COGNITO_MESSAGE)
     target = request.GET.get(REDIRECT_FIELD_NAME, "")
-    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
     return redirect(target if safe and target else settings.LOGIN_REDIRECT_URL)
 
 

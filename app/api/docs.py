@@ -1,4 +1,5 @@
 """The OpenAPI schema of API v1 and its interactive documentation (Swagger UI, served locally)."""
+
 from django.templatetags.static import static
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView, SpectacularYAMLAPIView
 

@@ -11,6 +11,7 @@ operator copies into the PanelApp's status.backups.
 The database password goes to pg_dump in PGPASSWORD only; it is never printed or logged. S3 is
 reached with the media storage's region, endpoint and credentials (the pods' IAM role, usually).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,8 +49,13 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 
 def pg_environment(database: dict) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PG")}
-    for variable, setting in (("PGHOST", "HOST"), ("PGPORT", "PORT"), ("PGDATABASE", "NAME"), ("PGUSER", "USER"),
-                              ("PGPASSWORD", "PASSWORD")):
+    for variable, setting in (
+        ("PGHOST", "HOST"),
+        ("PGPORT", "PORT"),
+        ("PGDATABASE", "NAME"),
+        ("PGUSER", "USER"),
+        ("PGPASSWORD", "PASSWORD"),
+    ):
         if database.get(setting):
             env[variable] = str(database[setting])
     sslmode = (database.get("OPTIONS") or {}).get("sslmode")
@@ -64,8 +70,12 @@ def s3_client():
 
     options = settings.STORAGES["default"].get("OPTIONS", {})
     credentials = {"aws_access_key_id": options.get("access_key"), "aws_secret_access_key": options.get("secret_key")}
-    return boto3.client("s3", region_name=options.get("region_name"), endpoint_url=options.get("endpoint_url"),
-                        **{name: value for name, value in credentials.items() if value})
+    return boto3.client(
+        "s3",
+        region_name=options.get("region_name"),
+        endpoint_url=options.get("endpoint_url"),
+        **{name: value for name, value in credentials.items() if value},
+    )
 
 
 def backup(bucket: str, prefix: str, label: str, keep: int) -> dict:
@@ -75,9 +85,12 @@ def backup(bucket: str, prefix: str, label: str, keep: int) -> dict:
     key = f"{prefix}/{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{label}{DUMP_SUFFIX}"
     client = s3_client()
     started = time.monotonic()
-    dump = subprocess.Popen(["pg_dump", "--format=custom", "--no-owner", "--no-privileges"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=pg_environment(settings.DATABASES["default"]))
+    dump = subprocess.Popen(
+        ["pg_dump", "--format=custom", "--no-owner", "--no-privileges"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=pg_environment(settings.DATABASES["default"]),
+    )
     counted = _Counting(dump.stdout)
     try:
         client.upload_fileobj(counted, bucket, key)
@@ -88,8 +101,11 @@ def backup(bucket: str, prefix: str, label: str, keep: int) -> dict:
     if code != 0:
         client.delete_object(Bucket=bucket, Key=key)  # a partial dump is no backup
         raise RuntimeError(f"pg_dump exited with {code}: {errors.strip()[-500:]}")
-    result = {"objectKey": f"s3://{bucket}/{key}", "sizeBytes": counted.size,
-              "durationSeconds": round(time.monotonic() - started, 3)}
+    result = {
+        "objectKey": f"s3://{bucket}/{key}",
+        "sizeBytes": counted.size,
+        "durationSeconds": round(time.monotonic() - started, 3),
+    }
     deleted = prune(client, bucket, prefix, keep)
     if deleted:
         result["deleted"] = len(deleted)
@@ -120,10 +136,22 @@ def restore(location: str) -> dict:
     database = settings.DATABASES["default"]
     client = s3_client()
     started = time.monotonic()
-    process = subprocess.Popen(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
-                                "--single-transaction", "--exit-on-error", f"--dbname={database['NAME']}"],
-                               stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env=pg_environment(database))
+    process = subprocess.Popen(
+        [
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
+            f"--dbname={database['NAME']}",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=pg_environment(database),
+    )
     errors: list[bytes] = []
     reader = threading.Thread(target=lambda: errors.append(process.stderr.read()), daemon=True)
     reader.start()
@@ -148,7 +176,7 @@ def restore_main(argv: list[str] | None = None) -> None:
     load_settings()
     try:
         result = restore(args.object)
-    except Exception as error:  # noqa: BLE001 - one line saying why, for the task's status
+    except Exception as error:
         _report({"error": f"{type(error).__name__}: {error}"})
         sys.exit(1)
     _report(result)
@@ -161,7 +189,7 @@ def main(argv: list[str] | None = None) -> None:
     load_settings()
     try:
         result = backup(args.bucket, args.prefix, args.label, max(args.keep, 1))
-    except Exception as error:  # noqa: BLE001 - one line saying why, for the Job's status
+    except Exception as error:
         result = {"error": f"{type(error).__name__}: {error}"}
         _report(result)
         sys.exit(1)

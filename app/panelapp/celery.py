@@ -3,6 +3,7 @@
 `celery -A panelapp` finds `app` here. panelapp.apps imports this module when Django starts so
 that `@shared_task` functions bind to it.
 """
+
 import logging
 import logging.config
 import os

@@ -5,6 +5,7 @@ defaults to the embedded panelapp.settings.local. Each loads the settings first,
 environment stops the command at once with one JSON line naming every problem (exit status 2),
 instead of a traceback per gunicorn worker or a crash loop with a partial message.
 """
+
 from __future__ import annotations
 
 import json
@@ -110,8 +111,13 @@ def web() -> None:
         exit_with_configuration_error(error)
     from gunicorn.app.wsgiapp import run
 
-    sys.argv = ["panelapp-web", "--config", "python:panelapp.gunicorn_config", *sys.argv[1:],
-                "panelapp.wsgi:application"]
+    sys.argv = [
+        "panelapp-web",
+        "--config",
+        "python:panelapp.gunicorn_config",
+        *sys.argv[1:],
+        "panelapp.wsgi:application",
+    ]
     sys.exit(run())
 
 
@@ -127,14 +133,18 @@ def worker() -> None:
     load_settings()
     from django.conf import settings
 
-    _celery([
-        "worker",
-        f"--queues={settings.CELERY_TASK_DEFAULT_QUEUE}",
-        f"--loglevel={settings.LOGGING['root']['level']}",
-        # SQS has no broadcast: gossip, mingle and heartbeats would need queues the app may not create.
-        "--without-gossip", "--without-mingle", "--without-heartbeat",
-        *sys.argv[1:],
-    ])
+    _celery(
+        [
+            "worker",
+            f"--queues={settings.CELERY_TASK_DEFAULT_QUEUE}",
+            f"--loglevel={settings.LOGGING['root']['level']}",
+            # SQS has no broadcast: gossip, mingle and heartbeats would need queues the app may not create.
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            *sys.argv[1:],
+        ]
+    )
 
 
 def beat() -> None:

@@ -4,6 +4,7 @@ The tables sit between two marker lines in the document; ``python -m panelapp.co
 docs/configuration.md`` rewrites them, and a test fails when they are stale, so the document can
 never drift from what the image reads. Standard library only.
 """
+
 from __future__ import annotations
 
 import sys
@@ -32,8 +33,10 @@ def _variable_rows(variables: tuple[contract.Variable, ...]) -> list[str]:
     rows = ["| Variable | Need | Secret | Default | Meaning |", "|---|---|---|---|---|"]
     for v in variables:
         local = f" Embedded default: `{v.local_default}`." if v.local_default and not v.secret else ""
-        rows.append(f"| `{v.name}` | {_NEED[v.need]} | {'yes' if v.secret else 'no'} | {_cell(v.default)} "
-                    f"| {v.description.replace('|', '&#124;')}{local} |")
+        rows.append(
+            f"| `{v.name}` | {_NEED[v.need]} | {'yes' if v.secret else 'no'} | {_cell(v.default)} "
+            f"| {v.description.replace('|', '&#124;')}{local} |"
+        )
     return rows
 
 
@@ -58,8 +61,10 @@ def render() -> str:
         "|---|---|---|---|",
     ]
     for command in contract.COMMANDS:
-        lines.append(f"| `{command.name}` | {command.role} | {'yes' if command.accepts_arguments else 'no'} "
-                     f"| {command.description} |")
+        lines.append(
+            f"| `{command.name}` | {command.role} | {'yes' if command.accepts_arguments else 'no'} "
+            f"| {command.description} |"
+        )
     lines += ["", END]
     return "\n".join(lines)
 

@@ -8,6 +8,7 @@ It is set by this middleware, so it binds web requests only: Celery workers and 
 (migrations, imports) never pass through it and are not limited. A cancelled statement answers
 503 with a message instead of a 500.
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """Routes of the PanelApp domain (web UI, accounts, API), included by panelapp.urls."""
+
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
@@ -13,5 +14,8 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("WebServices/", include("webservices.urls")),
     # PanelApp v1's addresses of the same services.
-    re_path(r"^crowdsourcing/WebServices/(?P<rest>.*)$", RedirectView.as_view(url="/WebServices/%(rest)s", permanent=True, query_string=True)),
+    re_path(
+        r"^crowdsourcing/WebServices/(?P<rest>.*)$",
+        RedirectView.as_view(url="/WebServices/%(rest)s", permanent=True, query_string=True),
+    ),
 ]

@@ -6,11 +6,12 @@ first one, so that a misconfigured deployment is told everything that is wrong i
 
 Standard library only, like the contract: ``panelapp-check`` and the tests use it without Django.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 from urllib.parse import quote, urlsplit
 
 from panelapp import contract
@@ -149,19 +150,21 @@ class EnvironmentReader:
         if value is None:
             return None
         if not _DOMAIN.match(value):
-            self.invalid(name, "must be a bare domain such as cdn.example.org (no scheme, no path, no "
-                                "trailing /)", value)
+            self.invalid(
+                name, "must be a bare domain such as cdn.example.org (no scheme, no path, no trailing /)", value
+            )
             return None
         return value
 
-    def url(self, name: str, *, schemes: tuple[str, ...] = ("http", "https"), required: bool | None = None) -> str | None:
+    def url(
+        self, name: str, *, schemes: tuple[str, ...] = ("http", "https"), required: bool | None = None
+    ) -> str | None:
         value = self.raw(name, required=required)
         if value is None:
             return None
         parts = urlsplit(value)
         if parts.scheme not in schemes or (not parts.netloc and parts.scheme in ("http", "https")):
-            self.invalid(name, f"must be a URL starting with {' or '.join(s + '://' for s in schemes)}",
-                          value)
+            self.invalid(name, f"must be a URL starting with {' or '.join(s + '://' for s in schemes)}", value)
             return None
         return value
 
@@ -220,8 +223,9 @@ def read_database(reader: EnvironmentReader) -> DatabaseConfig | None:
             return None
         parts = urlsplit(url)
         if not parts.hostname or not parts.path.strip("/"):
-            reader.problems.append("DATABASE_URL must name a host and a database: "
-                                   "postgresql://user:password@host:port/name")
+            reader.problems.append(
+                "DATABASE_URL must name a host and a database: postgresql://user:password@host:port/name"
+            )
             return None
         return DatabaseConfig(url=url, statement_timeout=timeout)
     host = reader.text("DATABASE_HOST", required=True)
@@ -232,11 +236,15 @@ def read_database(reader: EnvironmentReader) -> DatabaseConfig | None:
     if None in (host, user, password, port, name, timeout):
         return None
     # The password may hold '@', ':' or '/': quoted, like PanelApp does, so the URL parses back exactly.
-    return DatabaseConfig(url=f"postgresql://{quote(user, safe='')}:{quote(password, safe='')}@{host}:{port}/{name}",
-                          statement_timeout=timeout)
+    return DatabaseConfig(
+        url=f"postgresql://{quote(user, safe='')}:{quote(password, safe='')}@{host}:{port}/{name}",
+        statement_timeout=timeout,
+    )
 
 
-_ALB_ARN = re.compile(r"^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:loadbalancer/app/([^*\s]+/[^*\s/]+|[^*\s]*\*)$")
+_ALB_ARN = re.compile(
+    r"^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:loadbalancer/app/([^*\s]+/[^*\s/]+|[^*\s]*\*)$"
+)
 _USER_POOL_ID = re.compile(r"^([a-z]{2}(-[a-z]+)+-[0-9])_[A-Za-z0-9]+$")
 
 
@@ -267,9 +275,13 @@ def read_alb_arns(reader: EnvironmentReader) -> tuple[str, ...] | None:
     arns = tuple(part.strip() for part in text.split(";") if part.strip())
     bad = [arn for arn in arns if not _ALB_ARN.match(arn)]
     if not arns or bad:
-        reader.invalid("AWS_ALB_ARNS", "must be load balancer ARNs separated by ';' "
-                       "(arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>, or a prefix "
-                       "of at least the account and region ending in *)", text)
+        reader.invalid(
+            "AWS_ALB_ARNS",
+            "must be load balancer ARNs separated by ';' "
+            "(arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>, or a prefix "
+            "of at least the account and region ending in *)",
+            text,
+        )
         return None
     return arns
 
@@ -295,8 +307,10 @@ def read_cognito(reader: EnvironmentReader, *, region: str | None, base_url: str
     if reader.is_set("AWS_COGNITO_IDP_LOGOUT_ENDPOINT"):
         logout = reader.url("AWS_COGNITO_IDP_LOGOUT_ENDPOINT") or ""
     else:
-        logout = (f"{hosted}logout?&client_id={client_id}&logout_uri={base_url}/accounts/logout/"
-                  f"&redirect_uri={base_url}&response_type=code")
+        logout = (
+            f"{hosted}logout?&client_id={client_id}&logout_uri={base_url}/accounts/logout/"
+            f"&redirect_uri={base_url}&response_type=code"
+        )
     if reader.is_set("AWS_ELB_PUBLIC_KEY_ENDPOINT"):
         keys = reader.url("AWS_ELB_PUBLIC_KEY_ENDPOINT") or ""
     else:
@@ -307,18 +321,25 @@ def read_cognito(reader: EnvironmentReader, *, region: str | None, base_url: str
     algorithm = reader.text("AWS_JWT_SIGNATURE_ALGORITHM") or "ES256"
     if algorithm.lower() == "none" or algorithm.upper().startswith("HS"):
         # 'none' would accept unsigned tokens; HS* would take the public key as an HMAC secret.
-        reader.problems.append(f"AWS_JWT_SIGNATURE_ALGORITHM must be an asymmetric algorithm such as ES256, "
-                               f"got {algorithm!r}")
+        reader.problems.append(
+            f"AWS_JWT_SIGNATURE_ALGORITHM must be an asymmetric algorithm such as ES256, got {algorithm!r}"
+        )
     if prefix is None or client_id is None or sections is None or match is None or alb_arns is None:
         return None
     return CognitoConfig(
-        domain_prefix=prefix, client_id=client_id, hosted_auth_base=hosted, logout_endpoint=logout,
+        domain_prefix=prefix,
+        client_id=client_id,
+        hosted_auth_base=hosted,
+        logout_endpoint=logout,
         session_cookie_prefix=reader.text("AWS_ELB_SESSION_COOKIE_PREFIX") or "AWSELBAuthSessionCookie",
-        public_key_endpoint=keys, jwt_sections=sections, jwt_algorithm=algorithm,
+        public_key_endpoint=keys,
+        jwt_sections=sections,
+        jwt_algorithm=algorithm,
         access_token_header=reader.text("AWS_AMZN_OIDC_ACCESS_TOKEN") or "HTTP_X_AMZN_OIDC_ACCESSTOKEN",
         identity_header=reader.text("AWS_AMZN_OIDC_IDENTITY") or "HTTP_X_AMZN_OIDC_IDENTITY",
         data_header=reader.text("AWS_AMZN_OIDC_DATA") or "HTTP_X_AMZN_OIDC_DATA",
-        alb_arns=alb_arns, break_glass=break_glass,
+        alb_arns=alb_arns,
+        break_glass=break_glass,
         # The pool's region is the prefix of its id; the issuer is its IdP URL.
         issuer=f"https://cognito-idp.{match.group(1)}.amazonaws.com/{pool_id}",
     )
@@ -357,8 +378,9 @@ def read_s3(reader: EnvironmentReader) -> S3Config | None:
         reader.invalid("AWS_S3_URL_PROTOCOL", "must be https: or http:", values["url_protocol"])
         values["url_protocol"] = "https:"
     if bool(values["access_key_id"]) != bool(values["secret_access_key"]):
-        reader.problems.append("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together "
-                               "(or neither, to use the IAM role)")
+        reader.problems.append(
+            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together (or neither, to use the IAM role)"
+        )
     if any(values[key] is None for key in ("region", "static_bucket", "static_domain", "media_bucket", "media_domain")):
         return None
     return S3Config(**values)
@@ -378,8 +400,7 @@ def read_queue(reader: EnvironmentReader) -> QueueConfig | None:
     broker_url = reader.url("CELERY_BROKER_URL", schemes=("sqs",))
     queue_name = reader.text("TASK_QUEUE_NAME")
     if queue_name is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,80}(\.fifo)?", queue_name):
-        reader.invalid("TASK_QUEUE_NAME", "must be an SQS queue name (letters, digits, '-', '_')",
-                        queue_name)
+        reader.invalid("TASK_QUEUE_NAME", "must be an SQS queue name (letters, digits, '-', '_')", queue_name)
         queue_name = None
     # SQS limits: a visibility timeout is at most 12 hours.
     timeout = reader.integer("SQS_QUEUE_VISIBILITY_TIMEOUT", minimum=0, maximum=43200)
@@ -388,8 +409,14 @@ def read_queue(reader: EnvironmentReader) -> QueueConfig | None:
     region = reader.environ.get("AWS_REGION", "").strip()
     if None in (broker_url, queue_name, timeout, polling) or not region:
         return None
-    return QueueConfig(broker_url=broker_url, queue_name=queue_name, queue_url=queue_url, region=region,
-                       visibility_timeout=timeout, polling_interval=polling)
+    return QueueConfig(
+        broker_url=broker_url,
+        queue_name=queue_name,
+        queue_url=queue_url,
+        region=region,
+        visibility_timeout=timeout,
+        polling_interval=polling,
+    )
 
 
 @dataclass(frozen=True)
@@ -414,8 +441,9 @@ def read_email(reader: EnvironmentReader) -> EmailConfig | None:
         panelapp_email=reader.email("PANEL_APP_EMAIL"),
     )
     if bool(values["user"]) != bool(values["password"]):
-        reader.problems.append("EMAIL_HOST_USER and EMAIL_HOST_PASSWORD must be set together "
-                               "(or neither, for no SMTP authentication)")
+        reader.problems.append(
+            "EMAIL_HOST_USER and EMAIL_HOST_PASSWORD must be set together (or neither, for no SMTP authentication)"
+        )
     if any(values[key] is None for key in ("host", "port", "default_from", "panelapp_email")):
         return None
     return EmailConfig(**values)
@@ -467,8 +495,10 @@ def read_security(reader: EnvironmentReader) -> SecurityConfig:
         ssl_redirect=reader.boolean("SECURE_SSL_REDIRECT"),
     )
     if config.hsts_preload and (not config.hsts_include_subdomains or config.hsts_seconds < 31536000):
-        reader.problems.append("SECURE_HSTS_PRELOAD needs SECURE_HSTS_INCLUDE_SUBDOMAINS=true and "
-                               "SECURE_HSTS_SECONDS of at least 31536000 (a year)")
+        reader.problems.append(
+            "SECURE_HSTS_PRELOAD needs SECURE_HSTS_INCLUDE_SUBDOMAINS=true and "
+            "SECURE_HSTS_SECONDS of at least 31536000 (a year)"
+        )
     return config
 
 
@@ -496,9 +526,12 @@ def _rate(reader: EnvironmentReader, name: str) -> str | None:
 def read_throttling(reader: EnvironmentReader) -> ThrottlingConfig:
     limit = reader.integer("LOGIN_FAILURE_LIMIT", minimum=1, maximum=1000)
     minutes = reader.integer("LOGIN_LOCKOUT_MINUTES", minimum=1, maximum=7 * 24 * 60)
-    return ThrottlingConfig(login_failure_limit=limit or 10, login_lockout_minutes=minutes or 15,
-                            api_anon_rate=_rate(reader, "API_THROTTLE_ANON_RATE"),
-                            api_token_rate=_rate(reader, "API_THROTTLE_TOKEN_RATE"))
+    return ThrottlingConfig(
+        login_failure_limit=limit or 10,
+        login_lockout_minutes=minutes or 15,
+        api_anon_rate=_rate(reader, "API_THROTTLE_ANON_RATE"),
+        api_token_rate=_rate(reader, "API_THROTTLE_TOKEN_RATE"),
+    )
 
 
 @dataclass(frozen=True)
@@ -528,5 +561,13 @@ def load_production(environ: Mapping[str, str]) -> ProductionEnvironment:
     throttling = read_throttling(reader)
     reader.raise_if_problems(contract.PRODUCTION_SETTINGS_MODULE)
     assert site and database and email and s3 and queue  # guaranteed when there is no problem
-    return ProductionEnvironment(site=site, database=database, email=email, s3=s3, queue=queue, cognito=cognito,
-                                 security=security, throttling=throttling)
+    return ProductionEnvironment(
+        site=site,
+        database=database,
+        email=email,
+        s3=s3,
+        queue=queue,
+        cognito=cognito,
+        security=security,
+        throttling=throttling,
+    )

@@ -5,11 +5,12 @@ Every environment variable ``GUNICORN_<SETTING>`` sets that gunicorn setting (``
 is an error that names the variable and the closest real setting: a typo such as
 ``GUNICORN_WORKER`` must not be silently ignored. Logs are JSON lines at DJANGO_LOG_LEVEL.
 """
+
 from __future__ import annotations
 
 import difflib
 import os
-from typing import Mapping
+from collections.abc import Mapping
 
 from panelapp import contract
 from panelapp.environment import ConfigurationError, EnvironmentReader
@@ -25,9 +26,18 @@ from panelapp.logs import logging_config
 #: of issue 13), twice the cached answers per second of sync workers, the same for large ones, and
 #: a thread waiting on the database or a slow client no longer holds the whole process; each thread
 #: keeps its own database connection, so 2 threads at most double a pod's connections.
-DEFAULTS = {"workers": "8", "timeout": "300", "bind": f"0.0.0.0:{contract.WEB_PORT}", "backlog": "4096",
-            "control_socket_disable": "true", "preload_app": "true", "max_requests": "2000",
-            "max_requests_jitter": "200", "worker_class": "gthread", "threads": "2"}
+DEFAULTS = {
+    "workers": "8",
+    "timeout": "300",
+    "bind": f"0.0.0.0:{contract.WEB_PORT}",
+    "backlog": "4096",
+    "control_socket_disable": "true",
+    "preload_app": "true",
+    "max_requests": "2000",
+    "max_requests_jitter": "200",
+    "worker_class": "gthread",
+    "threads": "2",
+}
 
 
 def known_settings() -> set[str]:
@@ -51,7 +61,7 @@ def settings_from_environment(environ: Mapping[str, str]) -> dict[str, str]:
     for variable, value in sorted(environ.items()):
         if not variable.startswith(contract.GUNICORN_PREFIX) or variable == contract.GUNICORN_CMD_ARGS:
             continue
-        name = variable[len(contract.GUNICORN_PREFIX):].lower()
+        name = variable[len(contract.GUNICORN_PREFIX) :].lower()
         if name in known:
             values[name] = value
             continue

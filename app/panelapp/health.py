@@ -8,14 +8,15 @@ else gets the cheap answer ``{"status": "OK"}``: the process is up (panelapp.pro
 Each check is short (3 s timeouts, no retries), reads nothing and writes nothing, so that a probe
 or an impatient operator cannot load the dependencies.
 """
+
 from __future__ import annotations
 
 import hmac
 import logging
 import smtplib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -87,8 +88,11 @@ def check_s3() -> str:
     for alias in ("staticfiles", "default"):
         options = settings.STORAGES[alias].get("OPTIONS", {})
         client = _aws_client(
-            "s3", region_name=options.get("region_name"), endpoint_url=options.get("endpoint_url"),
-            aws_access_key_id=options.get("access_key"), aws_secret_access_key=options.get("secret_key"),
+            "s3",
+            region_name=options.get("region_name"),
+            endpoint_url=options.get("endpoint_url"),
+            aws_access_key_id=options.get("access_key"),
+            aws_secret_access_key=options.get("secret_key"),
         )
         bucket = options["bucket_name"]
         key = "/".join(part for part in (options.get("location", ""), S3_PROBE_KEY) if part)

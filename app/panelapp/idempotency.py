@@ -1,10 +1,12 @@
 """Run a Celery task's work at most once per task message (see panelapp.models.CompletedTask)."""
+
 from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, Callable
+from typing import Any
 
 from django.db import IntegrityError
 from django.utils import timezone

@@ -8,6 +8,7 @@ digits within the 64-bit range is simply not an id.
 
 Standard library only.
 """
+
 from __future__ import annotations
 
 import re

@@ -10,13 +10,15 @@ Two guarantees live here rather than at each call site:
   environment (and the passwords inside DATABASE_URL / CELERY_BROKER_URL) are replaced by
   ``[redacted]`` in every line, whatever code logged them.
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import os
 import sys
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from pythonjsonlogger.json import JsonFormatter

@@ -10,6 +10,7 @@ Kept in one module so that the views need no change: the middleware sits in sett
 and the banner reaches every template through the context processor. The settings import this
 module to read the variables, so Django's HTTP machinery is imported only when a request needs it.
 """
+
 from __future__ import annotations
 
 import json
@@ -65,17 +66,20 @@ def refusal(request):
     if _wants_json(request):
         response = HttpResponse(json.dumps({"detail": message}), status=503, content_type="application/json")
     else:
-        body = (f'<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Read-only · PanelApp'
-                f'</title></head><body><main><h1>PanelApp is read-only</h1><p class="banner" role="status">'
-                f"{escape(message)}</p><p>Reading panels works as usual.</p></main></body></html>")
+        body = (
+            f'<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Read-only · PanelApp'
+            f'</title></head><body><main><h1>PanelApp is read-only</h1><p class="banner" role="status">'
+            f"{escape(message)}</p><p>Reading panels works as usual.</p></main></body></html>"
+        )
         response = HttpResponse(body, status=503, content_type="text/html; charset=utf-8")
     response["Retry-After"] = RETRY_AFTER_SECONDS
     return response
 
 
 def _wants_json(request) -> bool:
-    return request.path.startswith(("/api/", "/WebServices/")) or "application/json" in \
-        request.headers.get("Accept", "")
+    return request.path.startswith(("/api/", "/WebServices/")) or "application/json" in request.headers.get(
+        "Accept", ""
+    )
 
 
 def banner(request) -> dict:

@@ -5,6 +5,7 @@ comments, gene data); no page shows or links a media file to anyone else. Produc
 files in the media bucket, which the app never links either: its bucket and CDN policy must keep
 them private (docs/security.md).
 """
+
 from django.http import Http404
 from django.views.static import serve
 

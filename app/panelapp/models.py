@@ -1,4 +1,5 @@
 """Project-level models: the ledger that makes Celery tasks idempotent under SQS redelivery."""
+
 from django.db import models
 
 

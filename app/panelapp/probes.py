@@ -4,6 +4,7 @@
 answers whatever the Host header is (kubelet probes use the pod IP, which ALLOWED_HOSTS does not
 and should not list). ``/health/`` checks the dependencies (panelapp.health).
 """
+
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 
 from panelapp import contract, health

@@ -3,6 +3,7 @@
 A NUL character is in no PanelApp name or parameter, and PostgreSQL text cannot hold one: left
 to the views, it reached a query and was a 500 on PostgreSQL (e.g. ``/panels/1/gene/a%00b/``).
 """
+
 from __future__ import annotations
 
 from django.http import HttpResponse, JsonResponse

@@ -10,6 +10,7 @@ two things it does not do the way PanelApp is deployed:
   are not from the ALB (kubelet probes, in-cluster callers) and are served as they come, which
   Django's own SECURE_SSL_REDIRECT (it redirects whatever is not https) cannot do.
 """
+
 from __future__ import annotations
 
 from django.conf import settings

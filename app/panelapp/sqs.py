@@ -9,6 +9,7 @@ once with GetQueueUrl (allowed by PanelApp's least-privilege policy). The lookup
 the first time kombu opens a channel, so importing the settings (migrate, collectstatic, check)
 never talks to AWS.
 """
+
 from __future__ import annotations
 
 import threading
@@ -63,9 +64,16 @@ class PredefinedQueues(Mapping):
         return f"PredefinedQueues({self.name!r}, url={self._url or '<looked up on first use>'})"
 
 
-def transport_options(*, queue_name: str, region: str, visibility_timeout: int, polling_interval: float,
-                      queue_url: str | None = None, broker_url: str = "sqs://",
-                      wait_time_seconds: int = 10) -> dict[str, Any]:
+def transport_options(
+    *,
+    queue_name: str,
+    region: str,
+    visibility_timeout: int,
+    polling_interval: float,
+    queue_url: str | None = None,
+    broker_url: str = "sqs://",
+    wait_time_seconds: int = 10,
+) -> dict[str, Any]:
     """kombu SQS ``broker_transport_options`` that really carry region and visibility timeout.
 
     (PanelApp sets them under a name Celery ignores, so its workers ran with kombu's defaults.)

@@ -3,6 +3,7 @@
 Email is always sent from a task so that a slow or unavailable SMTP server never slows a page;
 transient SMTP failures are retried with exponential backoff, permanent ones are not.
 """
+
 from __future__ import annotations
 
 import logging

@@ -8,6 +8,7 @@ API: DRF throttles per client address (anonymous) and per token user, with rates
 API_THROTTLE_ANON_RATE and API_THROTTLE_TOKEN_RATE, generous enough for pipelines. They count in
 the default cache, which is per process: a pod allows its rate once per gunicorn worker.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -39,7 +40,8 @@ def _is_address(text: str) -> bool:
 def username(request, credentials) -> str:
     """Usernames as counted: case and surrounding spaces do not make a new account to guess."""
     value = (credentials or {}).get(settings.AXES_USERNAME_FORM_FIELD) or request.POST.get(
-        settings.AXES_USERNAME_FORM_FIELD, "")
+        settings.AXES_USERNAME_FORM_FIELD, ""
+    )
     # The failures table keeps 255 characters; a longer name was a 500 (and is no real username).
     return str(value).strip().lower()[:255]
 

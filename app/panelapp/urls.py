@@ -3,14 +3,15 @@
 /version/ and /health/ are normally answered by panelapp.probes.ProbeMiddleware before routing;
 they are routed here too so that reverse() works and they keep working without the middleware.
 """
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path, register_converter
 
 from accounts import break_glass
 from panelapp import probes
-from panelapp.ids import IdConverter
 from panelapp.cognito import views as cognito_views
+from panelapp.ids import IdConverter
 
 # <id:...> in every app's routes: ASCII digits within 64 bits, anything else is a 404 (never a
 # 500 from a number the database cannot hold). Registered before the admin builds its routes.

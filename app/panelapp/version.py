@@ -1,4 +1,5 @@
 """The version PanelApp reports on /version/."""
+
 from importlib import metadata
 
 DISTRIBUTION = "panelapp-operator"

@@ -3,6 +3,7 @@
 Panels should normally be changed through the site, which applies the version rules; the admin is
 for looking things up and for fixes curators cannot make there.
 """
+
 from django.contrib import admin
 
 from . import models

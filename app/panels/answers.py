@@ -8,6 +8,7 @@ changed outside the services, with no stored answer, is built by each reader as 
 names the revision it was built for and is used only for exactly that revision: a reader can never
 be handed an older version, whatever order concurrent writers finish in.
 """
+
 from __future__ import annotations
 
 import logging

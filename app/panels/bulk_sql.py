@@ -5,6 +5,7 @@ resolves each as an expression in Python: for the 7,649 rows of a large upload t
 minute, while PostgreSQL needs a second. On PostgreSQL this writes one ``UPDATE ... FROM (VALUES
 ...)`` per batch instead; other databases (the embedded SQLite default) keep Django's.
 """
+
 from __future__ import annotations
 
 from django.db import connections
@@ -24,9 +25,7 @@ def bulk_update(model, objects, fields: list[str], batch_size: int = BATCH) -> N
     columns = [meta.get_field(name) for name in fields]
     pk = meta.pk
     quote = connection.ops.quote_name
-    assignments = ", ".join(
-        f"{quote(f.column)} = v.{quote(f.column)}::{f.cast_db_type(connection)}" for f in columns
-    )
+    assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}::{f.cast_db_type(connection)}" for f in columns)
     names = ", ".join(quote(c) for c in [pk.column, *(f.column for f in columns)])
     with connection.cursor() as cursor:
         for start in range(0, len(objects), batch_size):

@@ -9,6 +9,7 @@ do not stamp it; the time limit bounds how long such a change can go unseen.
 
 The cache is Django's default cache (per process unless configured otherwise).
 """
+
 from __future__ import annotations
 
 from django.core.cache import cache

@@ -1,4 +1,5 @@
 """The emails PanelApp sends about panels. Delivery goes through the project's email task."""
+
 from __future__ import annotations
 
 from django.conf import settings

@@ -6,6 +6,7 @@ with the ORM's own SQL, but executed on a plain cursor: no instances, no convert
 carries the attributes the JSON builders in ``panels.representation`` and the panel page read,
 with the same values the model would give, so the same builders serve both.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,14 +17,32 @@ from .models import STR, GenePanelEntrySnapshot, GenePanelSnapshot, Region
 from .models.entities import Coordinates
 from .queries import ENTITY_MODELS_IN_ORDER
 
-_COMMON = ("id", "panel_id", "gene", "penetrance", "mode_of_pathogenicity", "publications", "phenotypes", "moi",
-           "saved_gel_status", "flagged", "ready")
+_COMMON = (
+    "id",
+    "panel_id",
+    "gene",
+    "penetrance",
+    "mode_of_pathogenicity",
+    "publications",
+    "phenotypes",
+    "moi",
+    "saved_gel_status",
+    "flagged",
+    "ready",
+)
 _LOCATED = ("name", "chromosome", "position_37_start", "position_37_end", "position_38_start", "position_38_end")
 FIELDS = {
     GenePanelEntrySnapshot: _COMMON + ("gene_core_id", "transcript"),
     STR: _COMMON + _LOCATED + ("repeated_sequence", "normal_repeats", "pathogenic_repeats"),
-    Region: _COMMON + _LOCATED + ("verbose_name", "haploinsufficiency_score", "triplosensitivity_score",
-                                  "required_overlap_percentage", "type_of_variants"),
+    Region: _COMMON
+    + _LOCATED
+    + (
+        "verbose_name",
+        "haploinsufficiency_score",
+        "triplosensitivity_score",
+        "required_overlap_percentage",
+        "type_of_variants",
+    ),
 }
 JSON_FIELDS = {"gene", "publications", "phenotypes", "transcript"}
 
@@ -46,7 +65,6 @@ class EntityRow(Coordinates):
     @property
     def name(self) -> str:
         return self.__dict__.get("gene_core_id") if self.model is GenePanelEntrySnapshot else self.__dict__["name"]
-
 
 
 def raw_values(queryset, fields: tuple[str, ...]) -> list[tuple]:

@@ -1,5 +1,6 @@
 """Domain errors. Input problems are Django ``ValidationError`` (field -> messages) so forms can
 show them next to the field; role problems are ``PermissionDenied`` (HTTP 403)."""
+
 from django.core.exceptions import ValidationError
 
 

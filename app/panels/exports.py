@@ -3,6 +3,7 @@
 The same layout is what curators upload (panels.imports.panel_tsv), so a downloaded panel can be
 edited and uploaded again.
 """
+
 from __future__ import annotations
 
 import csv
@@ -130,7 +131,9 @@ def live_rows(snapshot: GenePanelSnapshot, categories: set[int]) -> Iterator[lis
     ids = snapshot_ids_for_entities(snapshot)
     for model in (GenePanelEntrySnapshot, STR, Region):
         qs = entity_queryset(model).filter(panel_id__in=ids, flagged=False, saved_gel_status__gt=0)
-        wanted = [e for e in qs if min(e.saved_gel_status, 4) in categories or (e.saved_gel_status >= 3 and 3 in categories)]
+        wanted = [
+            e for e in qs if min(e.saved_gel_status, 4) in categories or (e.saved_gel_status >= 3 and 3 in categories)
+        ]
         ratings = _review_ratings(model, [e.pk for e in wanted])
         for entity in sorted(wanted, key=lambda e: (-e.saved_gel_status, e.name)):
             gene = entity.gene or {}
@@ -153,7 +156,9 @@ def live_rows(snapshot: GenePanelSnapshot, categories: set[int]) -> Iterator[lis
                 "HGNC": gene.get("hgnc_id") or "",
             }
             if model is not GenePanelEntrySnapshot:
-                values.update(_location_columns(entity.chromosome, entity.grch37_coordinates, entity.grch38_coordinates))
+                values.update(
+                    _location_columns(entity.chromosome, entity.grch37_coordinates, entity.grch38_coordinates)
+                )
             if model is STR:
                 values.update(
                     {
@@ -189,7 +194,9 @@ def historical_rows(historical: HistoricalSnapshot) -> Iterator[list[str]]:
         "version": data.get("version", historical.version),
     }
     for key in ("genes", "strs", "regions"):
-        items = sorted(data.get(key) or [], key=lambda e: (-int(e.get("confidence_level") or 0), e.get("entity_name") or ""))
+        items = sorted(
+            data.get(key) or [], key=lambda e: (-int(e.get("confidence_level") or 0), e.get("entity_name") or "")
+        )
         for item in items:
             gene = item.get("gene_data") or {}
             values = {
@@ -209,7 +216,9 @@ def historical_rows(historical: HistoricalSnapshot) -> Iterator[list[str]]:
             }
             if key != "genes":
                 values.update(
-                    _location_columns(item.get("chromosome"), item.get("grch37_coordinates"), item.get("grch38_coordinates"))
+                    _location_columns(
+                        item.get("chromosome"), item.get("grch37_coordinates"), item.get("grch38_coordinates")
+                    )
                 )
             if key == "strs":
                 values.update(

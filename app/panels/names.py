@@ -7,6 +7,7 @@ that links to it. Line breaks and other control characters break headers (a pane
 made its download a 500), NUL cannot be stored by PostgreSQL, and bidirectional overrides make a
 name read differently from what it is.
 """
+
 from __future__ import annotations
 
 import unicodedata

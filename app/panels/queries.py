@@ -3,6 +3,7 @@
 Each helper returns querysets with everything the JSON builders in ``panels.representation``
 touch already fetched, in a fixed number of queries.
 """
+
 from __future__ import annotations
 
 from django.db.models import Count, Q
@@ -34,8 +35,7 @@ def panel_entities(snapshot: GenePanelSnapshot):
     ids = snapshot_ids_for_entities(snapshot)
     with_panel = snapshot.is_super_panel()
     return tuple(
-        list(entity_queryset(model, with_panel=with_panel).filter(panel_id__in=ids))
-        for model in ENTITY_MODELS_IN_ORDER
+        list(entity_queryset(model, with_panel=with_panel).filter(panel_id__in=ids)) for model in ENTITY_MODELS_IN_ORDER
     )
 
 

@@ -9,6 +9,7 @@ The builders are plain functions over prefetched objects (see ``panels.queries``
 queries of their own, which keeps the number of queries per request independent of the page
 size and of the number of genes.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,7 +28,7 @@ def format_datetime(value: dt.datetime | None) -> str | None:
     if value is None:
         return None
     if value.tzinfo is not None:
-        value = value.astimezone(dt.timezone.utc)
+        value = value.astimezone(dt.UTC)
     return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 

@@ -8,6 +8,7 @@ prefix the cell with an apostrophe, which spreadsheets show as text and do not d
 
 The importers remove that one apostrophe again, so a downloaded panel uploads back unchanged.
 """
+
 from __future__ import annotations
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -1,4 +1,5 @@
 """Background work (Celery). Tasks are idempotent: SQS may deliver a message twice."""
+
 from __future__ import annotations
 
 import logging
@@ -28,7 +29,9 @@ def email_panel_promoted(panel_pk: int) -> int:
             )
         )
     sent = 0
-    for user in get_user_model().objects.filter(pk__in=user_ids, is_active=True).exclude(email__isnull=True).exclude(email=""):
+    for user in (
+        get_user_model().objects.filter(pk__in=user_ids, is_active=True).exclude(email__isnull=True).exclude(email="")
+    ):
         subject, text = emails.panel_promoted(user, snapshot)
         emails.send(user.email, subject, text)
         sent += 1

@@ -31,7 +31,9 @@ urlpatterns = [
     path(f"{ENTITY}/review", entity_pages.ReviewView.as_view(), name="review"),
     path(f"{ENTITY}/approve", entity_pages.ApproveEntityView.as_view(), name="approve_entity"),
     path(f"{ENTITY}/delete", entity_pages.DeleteEntityView.as_view(), name="delete_entity"),
-    path(f"{ENTITY}/delete_evaluation/<id:evaluation_id>/", entity_pages.DeleteReviewView.as_view(), name="delete_review"),
+    path(
+        f"{ENTITY}/delete_evaluation/<id:evaluation_id>/", entity_pages.DeleteReviewView.as_view(), name="delete_review"
+    ),
     path(f"{ENTITY}/curate/<str:action>/", entity_pages.EntityFeedbackView.as_view(), name="curate"),
     # Addresses from PanelApp v1 used the 24-hex legacy id.
     re_path(r"^(?P<old_pk>[0-9a-f]{24})/(?P<rest>.*)$", panel_pages.legacy_panel_redirect, name="legacy_redirect"),

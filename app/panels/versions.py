@@ -2,6 +2,7 @@
 
 ``1.9 < 1.10`` and ``1.345`` means minor 345, so a version must never be read as a float.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,14 +23,14 @@ class Version(NamedTuple):
         return f"{self.major}.{self.minor}"
 
     @classmethod
-    def parse(cls, text: str) -> "Version":
+    def parse(cls, text: str) -> Version:
         match = _VERSION_RE.match(text or "")
         if not match:
             raise InvalidVersion(f"{text!r} is not a panel version; expected major.minor, e.g. 1.12")
         return cls(int(match.group(1)), int(match.group(2)))
 
-    def next_minor(self) -> "Version":
+    def next_minor(self) -> Version:
         return Version(self.major, self.minor + 1)
 
-    def next_major(self) -> "Version":
+    def next_major(self) -> Version:
         return Version(self.major + 1, 0)

@@ -8,6 +8,7 @@ list. Deleted panels are read by nobody. PanelApp GE is less consistent (its web
 API's nested lists serve internal panels to anyone, while the API's detail refuses them); real
 PanelApp's public API is the model followed here: no internal panel without the right account.
 """
+
 from __future__ import annotations
 
 from accounts.roles import is_curator

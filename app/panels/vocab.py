@@ -2,6 +2,7 @@
 
 API consumers match on these strings, so they must never be reworded.
 """
+
 from django.db import models
 
 
@@ -33,12 +34,14 @@ MOI_CHOICES = [
     (
         "BOTH monoallelic and biallelic (but BIALLELIC mutations cause a more SEVERE disease form), "
         "autosomal or pseudoautosomal",
-    ) * 2,
+    )
+    * 2,
     ("X-LINKED: hemizygous mutation in males, biallelic mutations in females",) * 2,
     (
         "X-LINKED: hemizygous mutation in males, monoallelic mutations in females may cause disease "
         "(may be less severe, later onset than males)",
-    ) * 2,
+    )
+    * 2,
     ("MITOCHONDRIAL",) * 2,
     ("Unknown",) * 2,
     ("Other", "Other - please specifiy in evaluation comments"),
@@ -67,7 +70,8 @@ MOP_CHOICES = [
     (
         "Loss-of-function variants (as defined in pop up message) DO NOT cause this phenotype - "
         "please provide details in the comments",
-    ) * 2,
+    )
+    * 2,
     ("Other", "Other - please provide details in the comments"),
 ]
 MOP_VALUES = frozenset(value for value, _ in MOP_CHOICES)
@@ -117,9 +121,7 @@ def gel_status_colour(status: int | None, flagged: bool = False) -> str:
 
 
 def gel_status_label(status: int | None, flagged: bool = False) -> str:
-    return {"grey": "No list", "green": "Green", "amber": "Amber", "red": "Red"}[
-        gel_status_colour(status, flagged)
-    ]
+    return {"grey": "No list", "green": "Green", "amber": "Amber", "red": "Red"}[gel_status_colour(status, flagged)]
 
 
 HIGH_CONFIDENCE_SOURCES = (

@@ -1,4 +1,5 @@
 """The v0 JSON shapes: CamelCase keys, short codes for vocabularies, empty values as null."""
+
 from __future__ import annotations
 
 from panels.models.genes import ensembl_id_from
@@ -54,8 +55,17 @@ def _common(item: dict, assembly: str) -> dict:
 def gene_item(item: dict, assembly: str) -> dict:
     data = _common(item, assembly)
     data["ModeOfPathogenicity"] = mop_code(item.get("mode_of_pathogenicity"))
-    order = ("GeneSymbol", "EnsembleGeneIds", "ModeOfInheritance", "Penetrance", "Publications", "Phenotypes",
-             "ModeOfPathogenicity", "LevelOfConfidence", "Evidences")
+    order = (
+        "GeneSymbol",
+        "EnsembleGeneIds",
+        "ModeOfInheritance",
+        "Penetrance",
+        "Publications",
+        "Phenotypes",
+        "ModeOfPathogenicity",
+        "LevelOfConfidence",
+        "Evidences",
+    )
     return {key: data[key] for key in order}
 
 

@@ -1,4 +1,5 @@
 """``/WebServices/``: list_panels, get_panel and search_genes, read-only, as PanelApp v0 answered."""
+
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema

@@ -7,6 +7,7 @@ the cost of the broker round trips and Celery itself.
 
     .venv/bin/python bench/app/sqs_tasks.py [tasks]
 """
+
 import os
 import subprocess
 import sys
@@ -28,14 +29,29 @@ def main() -> None:
     moto.start()
     host, port = moto.get_host_and_port()
     endpoint = f"http://{host}:{port}"
-    sqs = boto3.client("sqs", region_name="eu-west-2", endpoint_url=endpoint,
-                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    sqs = boto3.client(
+        "sqs",
+        region_name="eu-west-2",
+        endpoint_url=endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
     queue_url = sqs.create_queue(QueueName="panelapp", Attributes={"VisibilityTimeout": "360"})["QueueUrl"]
-    env = {**PLACEHOLDER_ENV, "AWS_ENDPOINT_URL": endpoint, "DJANGO_LOG_LEVEL": "INFO",
-           "SQS_QUEUE_URL": queue_url, "BROKER_POLLING_INTERVAL": "0"}
+    env = {
+        **PLACEHOLDER_ENV,
+        "AWS_ENDPOINT_URL": endpoint,
+        "DJANGO_LOG_LEVEL": "INFO",
+        "SQS_QUEUE_URL": queue_url,
+        "BROKER_POLLING_INTERVAL": "0",
+    }
     log = tempfile.NamedTemporaryFile(prefix="bench-worker-", suffix=".log", delete=False)
-    worker = subprocess.Popen([str(VENV_BIN / "panelapp-worker"), "--concurrency=2"], env=process_env(env),
-                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    worker = subprocess.Popen(
+        [str(VENV_BIN / "panelapp-worker"), "--concurrency=2"],
+        env=process_env(env),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         while "ready." not in open(log.name).read():
             if worker.poll() is not None:
@@ -48,8 +64,17 @@ def main() -> None:
         from panelapp.sqs import transport_options
 
         app = Celery("bench", set_as_current=False)
-        app.conf.update(broker_url="sqs://", task_default_queue="panelapp", broker_transport_options=transport_options(
-            queue_name="panelapp", region="eu-west-2", visibility_timeout=360, polling_interval=0, queue_url=queue_url))
+        app.conf.update(
+            broker_url="sqs://",
+            task_default_queue="panelapp",
+            broker_transport_options=transport_options(
+                queue_name="panelapp",
+                region="eu-west-2",
+                visibility_timeout=360,
+                polling_interval=0,
+                queue_url=queue_url,
+            ),
+        )
         started = time.perf_counter()
         for _ in range(count):
             app.send_task("panelapp.tasks.ping")
@@ -63,8 +88,10 @@ def main() -> None:
         stop(worker)
         moto.stop()
         os.unlink(log.name)
-    print(f"{count} tasks through SQS (moto) on 1 worker, concurrency 2: {count / elapsed:.1f} tasks/s "
-          f"({elapsed:.1f} s end to end; sending alone {count / sent:.0f} tasks/s)")
+    print(
+        f"{count} tasks through SQS (moto) on 1 worker, concurrency 2: {count / elapsed:.1f} tasks/s "
+        f"({elapsed:.1f} s end to end; sending alone {count / sent:.0f} tasks/s)"
+    )
 
 
 if __name__ == "__main__":

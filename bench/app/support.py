@@ -3,6 +3,7 @@
 The web benchmarks need no backing service: /version/ touches no database, bucket or queue, so
 docker-aws runs with placeholder values that merely pass validation.
 """
+
 from __future__ import annotations
 
 import os
@@ -57,8 +58,13 @@ def start_web(workers: int) -> tuple[subprocess.Popen, str, float]:
     port = free_port()
     env = process_env({**PLACEHOLDER_ENV, "GUNICORN_WORKERS": str(workers), "GUNICORN_BIND": f"127.0.0.1:{port}"})
     started = time.perf_counter()
-    web = subprocess.Popen([str(VENV_BIN / "panelapp-web")], env=env, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, start_new_session=True)
+    web = subprocess.Popen(
+        [str(VENV_BIN / "panelapp-web")],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     while True:
         if web.poll() is not None:

@@ -5,6 +5,7 @@ Load comes from client processes (not threads) so the client's GIL does not cap 
 
     .venv/bin/python bench/app/version_throughput.py [seconds] [clients]
 """
+
 import http.client
 import multiprocessing
 import sys
@@ -50,8 +51,10 @@ def main() -> None:
     finally:
         stop(web)
     done, errors = sum(t[0] for t in totals), sum(t[1] for t in totals)
-    print(f"/version/ on 2 gunicorn workers, {clients} client processes, {seconds:.0f} s: "
-          f"{done / seconds:.0f} requests/s ({done} answered, {errors} errors)")
+    print(
+        f"/version/ on 2 gunicorn workers, {clients} client processes, {seconds:.0f} s: "
+        f"{done / seconds:.0f} requests/s ({done} answered, {errors} errors)"
+    )
 
 
 if __name__ == "__main__":

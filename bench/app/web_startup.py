@@ -1,7 +1,8 @@
 """Figure: seconds from starting panelapp-web (docker-aws settings) to its first /version/ answer.
 
-    .venv/bin/python bench/app/web_startup.py [runs]
+.venv/bin/python bench/app/web_startup.py [runs]
 """
+
 import statistics
 import sys
 
@@ -15,8 +16,10 @@ def main() -> None:
         web, _url, seconds = start_web(workers=2)
         stop(web)
         times.append(seconds)
-    print(f"web start-up to first /version/ answer (2 workers, {runs} runs): "
-          f"median {statistics.median(times):.2f} s, min {min(times):.2f} s, max {max(times):.2f} s")
+    print(
+        f"web start-up to first /version/ answer (2 workers, {runs} runs): "
+        f"median {statistics.median(times):.2f} s, min {min(times):.2f} s, max {max(times):.2f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ as gunicorn and PostgreSQL, so the figures are a floor, not a ceiling.
 
     .venv/bin/python bench/domain/api_latency.py [--seconds 15] [--clients 4]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,7 +68,9 @@ def start_web(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, int]
     web = subprocess.Popen(
         [str(VENV_BIN / "panelapp-web")],
         env=process_env({**env, "GUNICORN_WORKERS": str(workers), "GUNICORN_BIND": f"127.0.0.1:{port}"}),
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -85,7 +88,9 @@ def start_web(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, int]
 def get(port: int, path: str) -> tuple[int, int]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        connection.request("GET", path, headers={"Host": "localhost", "Accept": "application/json" if "/api/" in path else "text/html"})
+        connection.request(
+            "GET", path, headers={"Host": "localhost", "Accept": "application/json" if "/api/" in path else "text/html"}
+        )
         response = connection.getresponse()
         body = response.read()
         return response.status, len(body)
@@ -177,7 +182,15 @@ def main() -> None:
             f"data set: {summary['genes']} genes, {summary['panels']} panels, {summary['gene_entities']} gene entities "
             f"(BRCA1 on {summary['brca1_panels']} panels), generated in {summary['seconds']} s"
         )
-        run([str(VENV_BIN / "panelapp-manage"), "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')"], env)
+        run(
+            [
+                str(VENV_BIN / "panelapp-manage"),
+                "shell",
+                "-c",
+                "from django.db import connection; connection.cursor().execute('ANALYZE')",
+            ],
+            env,
+        )
         web, port = start_web(env, args.workers)
         big = summary["big_panel_id"]
         targets = [
@@ -186,8 +199,10 @@ def main() -> None:
             ("genes/BRCA1", "/api/v1/genes/BRCA1/"),
             ("panel web page (1,000 genes)", f"/panels/{big}/"),
         ]
-        print(f"gunicorn {args.workers} workers, {args.clients} concurrent clients, {args.seconds:.0f} s each; "
-              f"load average before: {os.getloadavg()[0]:.1f} (other work on this machine)")
+        print(
+            f"gunicorn {args.workers} workers, {args.clients} concurrent clients, {args.seconds:.0f} s each; "
+            f"load average before: {os.getloadavg()[0]:.1f} (other work on this machine)"
+        )
         print(f"{'endpoint':32} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'KiB':>8} {'errors':>7}")
         for label, path in targets:
             figures = measure(port, path, args.seconds, args.clients)

@@ -11,6 +11,7 @@ machine is shared (2 cores, other work running): the figures come with the load 
 
     .venv/bin/python bench/domain/bulk_upload.py [--runs 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,8 +62,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
-    from tests.fixtures.services import start_postgres
     from api_latency import run
+
+    from tests.fixtures.services import start_postgres
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-pg-"))
     server, stop_postgres = start_postgres(workdir / "cluster")
@@ -74,7 +76,6 @@ def main() -> None:
 
         django.setup()
         from django.db import connection, transaction
-
         from upload_shape import ROWS, panel_tsv, prepare
 
         with transaction.atomic():
@@ -103,7 +104,10 @@ def main() -> None:
                     except Rollback:
                         pass
                 times.append(seconds)
-                print(f"  {label:8} run: {seconds:7.1f} s, {statements} SQL statements, load average {load:.2f}", flush=True)
+                print(
+                    f"  {label:8} run: {seconds:7.1f} s, {statements} SQL statements, load average {load:.2f}",
+                    flush=True,
+                )
             print(
                 f"{label:8} median {statistics.median(times):7.1f} s over {args.runs} runs "
                 f"({ROWS / statistics.median(times):.0f} rows/s), {statements} SQL statements; "

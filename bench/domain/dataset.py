@@ -4,6 +4,7 @@ Default: 40,000 genes, 300 panels, 30,000 gene entities (one panel holds 1,000 g
 on 60 panels), two sources per entity, some tags and reviews, one stored earlier version per
 panel, and an activity line per entity. Bulk inserts: the services would take hours for this.
 """
+
 from __future__ import annotations
 
 import random
@@ -42,18 +43,32 @@ def _gene_record(symbol: str, n: int) -> dict:
 
 @transaction.atomic
 def build(
-    genes: int = 40_000, panels: int = 300, entities: int = 30_000, big_panel: int = 1_000, seed: int = 5, brca1_panels: int = 60
+    genes: int = 40_000,
+    panels: int = 300,
+    entities: int = 30_000,
+    big_panel: int = 1_000,
+    seed: int = 5,
+    brca1_panels: int = 60,
 ) -> dict:
     from django.contrib.auth import get_user_model
 
     from panels.imports.gene_records import SAMPLE_GENES_FILE, read_json_file, upsert_genes
     from panels.models import (
-        Activity, Evaluation, Evidence, Gene, GenePanel, GenePanelEntrySnapshot, GenePanelSnapshot,
-        HistoricalSnapshot, Level4Title, PanelType, Tag,
+        Activity,
+        Evaluation,
+        Evidence,
+        Gene,
+        GenePanel,
+        GenePanelEntrySnapshot,
+        GenePanelSnapshot,
+        HistoricalSnapshot,
+        Level4Title,
+        PanelType,
+        Tag,
     )
+    from panels.representation import panel_detail_dict
     from panels.services.stats import compute_stats
     from panels.services.versioning import SCHEMA_VERSION
-    from panels.representation import panel_detail_dict
 
     rng = random.Random(seed)
     upsert_genes(read_json_file(SAMPLE_GENES_FILE))
@@ -87,7 +102,10 @@ def build(
     )
     statuses = ["public"] * 8 + ["promoted", "retired"]
     gene_panels = GenePanel.objects.bulk_create(
-        [GenePanel(name=t.name, status="internal" if i % 37 == 36 else rng.choice(statuses)) for i, t in enumerate(titles)]
+        [
+            GenePanel(name=t.name, status="internal" if i % 37 == 36 else rng.choice(statuses))
+            for i, t in enumerate(titles)
+        ]
     )
     GenePanel.objects.filter(pk=gene_panels[0].pk).update(status="public")
     through = GenePanel.types.through
@@ -97,7 +115,10 @@ def build(
     snapshots = GenePanelSnapshot.objects.bulk_create(
         [
             GenePanelSnapshot(
-                panel=p, level4title=t, major_version=rng.randint(0, 4), minor_version=rng.randint(1, 150),
+                panel=p,
+                level4title=t,
+                major_version=rng.randint(0, 4),
+                minor_version=rng.randint(1, 150),
                 old_panels=[f"R{i + 1}", f"Disorder {i}"],
             )
             for i, (p, t) in enumerate(zip(gene_panels, titles))
@@ -121,10 +142,16 @@ def build(
         for symbol in chosen:
             rows.append(
                 GenePanelEntrySnapshot(
-                    panel_id=snapshot_id, gene_core_id=symbol, gene=gene_copies[symbol], moi=rng.choice(MOIS),
+                    panel_id=snapshot_id,
+                    gene_core_id=symbol,
+                    gene=gene_copies[symbol],
+                    moi=rng.choice(MOIS),
                     phenotypes=[f"Phenotype {rng.randint(1, 999)}", f"Syndrome {rng.randint(1, 99)}"],
-                    publications=[f"PMID:{rng.randint(10**6, 10**7)}"], mode_of_pathogenicity="",
-                    saved_gel_status=rng.choice([0, 1, 2, 3, 3, 3]), flagged=False, ready=rng.random() < 0.3,
+                    publications=[f"PMID:{rng.randint(10**6, 10**7)}"],
+                    mode_of_pathogenicity="",
+                    saved_gel_status=rng.choice([0, 1, 2, 3, 3, 3]),
+                    flagged=False,
+                    ready=rng.random() < 0.3,
                 )
             )
     created = GenePanelEntrySnapshot.objects.bulk_create(rows, batch_size=5000)
@@ -135,7 +162,11 @@ def build(
     )
     links = GenePanelEntrySnapshot.evidence.through
     links.objects.bulk_create(
-        [links(genepanelentrysnapshot_id=e.pk, evidence_id=evidence[2 * i + k].pk) for i, e in enumerate(created) for k in (0, 1)],
+        [
+            links(genepanelentrysnapshot_id=e.pk, evidence_id=evidence[2 * i + k].pk)
+            for i, e in enumerate(created)
+            for k in (0, 1)
+        ],
         batch_size=10000,
     )
     tag_links = GenePanelEntrySnapshot.tags.through
@@ -145,7 +176,10 @@ def build(
     )
     reviewed = [e for e in created if rng.random() < 0.1]
     evaluations = Evaluation.objects.bulk_create(
-        [Evaluation(user=rng.choice(reviewers), rating=rng.choice(["GREEN", "AMBER", "RED"]), version="1.0") for _ in reviewed],
+        [
+            Evaluation(user=rng.choice(reviewers), rating=rng.choice(["GREEN", "AMBER", "RED"]), version="1.0")
+            for _ in reviewed
+        ],
         batch_size=5000,
     )
     review_links = GenePanelEntrySnapshot.evaluation.through
@@ -158,16 +192,29 @@ def build(
         snapshot.stats = compute_stats([snapshot.pk])
         snapshot.save(update_fields=["stats"])
         HistoricalSnapshot.objects.create(
-            panel_id=snapshot.panel_id, major_version=snapshot.major_version, minor_version=snapshot.minor_version - 1,
-            reason="generated", schema_version=SCHEMA_VERSION, data=panel_detail_dict(snapshot),
+            panel_id=snapshot.panel_id,
+            major_version=snapshot.major_version,
+            minor_version=snapshot.minor_version - 1,
+            reason="generated",
+            schema_version=SCHEMA_VERSION,
+            data=panel_detail_dict(snapshot),
         )
     panel_of = {s.pk: s.panel_id for s in snapshots}
     Activity.objects.bulk_create(
         [
             Activity(
-                panel_id=panel_of[e.panel_id], user=curator, text=f"gene: {e.gene_core_id} was added", item_type="entity",
-                entity_type="gene", entity_name=e.gene_core_id,
-                extra_data={"user_name": "bench-curator", "panel_id": panel_of[e.panel_id], "panel_version": "1.0", "item_type": "entity"},
+                panel_id=panel_of[e.panel_id],
+                user=curator,
+                text=f"gene: {e.gene_core_id} was added",
+                item_type="entity",
+                entity_type="gene",
+                entity_name=e.gene_core_id,
+                extra_data={
+                    "user_name": "bench-curator",
+                    "panel_id": panel_of[e.panel_id],
+                    "panel_version": "1.0",
+                    "item_type": "entity",
+                },
             )
             for e in created
         ],

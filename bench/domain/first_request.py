@@ -8,6 +8,7 @@ panels, one of 1,000 genes, BRCA1 on 40; dataset.py).
 
     .venv/bin/python bench/domain/first_request.py [--runs 3] [--env GUNICORN_PRELOAD_APP=false ...]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,16 +47,20 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-pg-"))
     server, stop_postgres = start_postgres(workdir / "cluster")
     # The benchmark is one client address hammering the API: lift the per-address rate limit.
-    env = {**PLACEHOLDER_ENV, "DATABASE_URL": server.url, "DJANGO_LOG_LEVEL": "WARNING", "API_THROTTLE_ANON_RATE": "1000000/second"}
+    env = {
+        **PLACEHOLDER_ENV,
+        "DATABASE_URL": server.url,
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "API_THROTTLE_ANON_RATE": "1000000/second",
+    }
     try:
         run([str(VENV_BIN / "panelapp-migrate")], env)
         os.environ.update(env)
         import django
 
         django.setup()
-        from django.db import connections
-
         from dataset import build
+        from django.db import connections
 
         summary = build(genes=20_000, panels=120, entities=7_649, big_panel=1_000, brca1_panels=40)
         connections.close_all()
@@ -75,8 +80,11 @@ def main() -> None:
                 finally:
                     stop(web)
             first, later, built = (statistics.median(v) * 1000 for v in (firsts, laters, builts))
-            print(f"{path:28} {first:9.1f} {later:7.1f} {built:7.1f} {first / built:11.1f} {statistics.median(starts):8.2f} "
-                  f"{os.getloadavg()[0]:5.2f}", flush=True)
+            print(
+                f"{path:28} {first:9.1f} {later:7.1f} {built:7.1f} {first / built:11.1f} {statistics.median(starts):8.2f} "
+                f"{os.getloadavg()[0]:5.2f}",
+                flush=True,
+            )
     finally:
         stop_postgres()
 

@@ -15,6 +15,7 @@ machine: the figures come with the load average.
 
     .venv/bin/python bench/domain/read_paths.py [--seconds 10] [--clients 1,4,8] [--workers 2]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,7 +54,9 @@ def statements_per_request(paths: list[tuple[str, str]]) -> dict[str, tuple[int,
 
     for label, path in paths:
         counts[label] = [count_once(path)]
-    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bench"}}):
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bench"}}
+    ):
         for label, path in paths:
             count_once(path)  # fill the cache
             counts[label].append(count_once(path))
@@ -74,16 +77,20 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-pg-"))
     server, stop_postgres = start_postgres(workdir / "cluster")
     # The benchmark is one client address hammering the API: lift the per-address rate limit.
-    env = {**PLACEHOLDER_ENV, "DATABASE_URL": server.url, "DJANGO_LOG_LEVEL": "WARNING", "API_THROTTLE_ANON_RATE": "1000000/second"}
+    env = {
+        **PLACEHOLDER_ENV,
+        "DATABASE_URL": server.url,
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "API_THROTTLE_ANON_RATE": "1000000/second",
+    }
     try:
         run([str(VENV_BIN / "panelapp-migrate")], env)
         os.environ.update({**env, "DJANGO_SETTINGS_MODULE": "uncached_settings"})
         import django
 
         django.setup()
-        from django.db import connection, connections
-
         from dataset import build
+        from django.db import connection, connections
 
         summary = build(genes=20_000, panels=120, entities=7_649, big_panel=1_000, brca1_panels=40)
         connection.cursor().execute("ANALYZE")
@@ -132,10 +139,10 @@ def after_edits(port: int, panel_id: int, edits: int) -> None:
     import statistics
     import time
 
+    from api_latency import get
     from django.contrib.auth import get_user_model
     from django.db import connections
 
-    from api_latency import get
     from panels.models import GenePanelEntrySnapshot, GenePanelSnapshot
     from panels.services.entities import set_tags
 
@@ -153,8 +160,11 @@ def after_edits(port: int, panel_id: int, edits: int) -> None:
             reads.append(time.perf_counter() - started)
             assert status == 200, status
     connections.close_all()
-    print(f"after {edits} edits through the services: edit p50 {statistics.median(writes) * 1000:.1f} ms; first reads of the "
-          f"1,000-gene panel p50 {statistics.median(reads) * 1000:.1f} ms, max {max(reads) * 1000:.1f} ms", flush=True)
+    print(
+        f"after {edits} edits through the services: edit p50 {statistics.median(writes) * 1000:.1f} ms; first reads of the "
+        f"1,000-gene panel p50 {statistics.median(reads) * 1000:.1f} ms, max {max(reads) * 1000:.1f} ms",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -2,7 +2,10 @@
 
 What a reader pays right after a change, measured steadily (read_paths.py).
 """
+
 import importlib
 
-globals().update({k: v for k, v in vars(importlib.import_module("panelapp.settings.docker-aws")).items() if k.isupper()})
+globals().update(
+    {k: v for k, v in vars(importlib.import_module("panelapp.settings.docker-aws")).items() if k.isupper()}
+)
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

@@ -4,6 +4,7 @@ rows over 120 panels, one panel of 1,000 genes, BRCA1 on 40 panels.
 ``prepare()`` writes the genes and the 120 empty panels straight into the tables (bulk inserts, the
 services would take minutes); ``panel_tsv()`` writes the upload itself in the download layout.
 """
+
 from __future__ import annotations
 
 import random
@@ -42,7 +43,10 @@ def prepare(genes: int = 20_000, seed: int = 7) -> dict:
     curator.reviewer.user_type = "GEL"
     curator.reviewer.save()
     titles = Level4Title.objects.bulk_create(
-        [Level4Title(name=panel_name(i), level2title=f"Group {i % 12}", level3title=f"Sub-group {i % 40}") for i in range(PANELS)]
+        [
+            Level4Title(name=panel_name(i), level2title=f"Group {i % 12}", level3title=f"Sub-group {i % 40}")
+            for i in range(PANELS)
+        ]
     )
     panels = GenePanel.objects.bulk_create([GenePanel(name=t.name, status="public") for t in titles])
     GenePanelSnapshot.objects.bulk_create(

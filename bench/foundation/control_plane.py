@@ -3,6 +3,7 @@ hack/build-tools.sh when it built them), warm start time, and resident memory wh
 
     .venv/bin/python bench/foundation/control_plane.py [--starts 3] [--idle 15]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "hack"))
 
-from localcluster import ControlPlane, Toolbox  # noqa: E402
-from localcluster.tools import GROUP_VERSION_KEYS  # noqa: E402
+from localcluster import ControlPlane, Toolbox
+from localcluster.tools import GROUP_VERSION_KEYS
 
 
 def main() -> None:

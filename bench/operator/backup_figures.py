@@ -7,6 +7,7 @@ a real one), and panelapp-restore of that dump. Prints duration and size; assert
 
     .venv/bin/python bench/operator/backup_figures.py
 """
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-sys.path[:0] = [str(REPO), str(REPO / "app"), str(REPO / "hack"), str(REPO / "bench" / "app"),
-                str(REPO / "bench" / "domain")]
+sys.path[:0] = [
+    str(REPO),
+    str(REPO / "app"),
+    str(REPO / "hack"),
+    str(REPO / "bench" / "app"),
+    str(REPO / "bench" / "domain"),
+]
 
 from support import PLACEHOLDER_ENV, VENV_BIN, process_env  # noqa: E402
 
@@ -45,8 +51,13 @@ def main() -> None:
     moto.start()
     host, port = moto.get_host_and_port()
     endpoint = f"http://{host}:{port}"
-    env = {**PLACEHOLDER_ENV, "DATABASE_URL": server.url, "AWS_ENDPOINT_URL": endpoint,
-           "AWS_S3_ENDPOINT_URL": endpoint, "AWS_DEFAULT_REGION": "eu-west-2"}
+    env = {
+        **PLACEHOLDER_ENV,
+        "DATABASE_URL": server.url,
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_S3_ENDPOINT_URL": endpoint,
+        "AWS_DEFAULT_REGION": "eu-west-2",
+    }
     try:
         run([str(VENV_BIN / "panelapp-migrate")], env)
         os.environ.update(env)
@@ -61,22 +72,45 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        print(f"data set: {summary['genes']} genes, {summary['panels']} panels, "
-              f"{summary['gene_entities']} gene entities; load average {os.getloadavg()[0]:.1f} (shared machine)")
-        s3 = boto3.client("s3", region_name="eu-west-2", endpoint_url=endpoint, aws_access_key_id="testing",
-                          aws_secret_access_key="testing")
+        print(
+            f"data set: {summary['genes']} genes, {summary['panels']} panels, "
+            f"{summary['gene_entities']} gene entities; load average {os.getloadavg()[0]:.1f} (shared machine)"
+        )
+        s3 = boto3.client(
+            "s3",
+            region_name="eu-west-2",
+            endpoint_url=endpoint,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
         s3.create_bucket(Bucket="panelapp-db-backups", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
         started = time.perf_counter()
-        result = json.loads(run([str(VENV_BIN / "panelapp-backup"), "--bucket=panelapp-db-backups",
-                                 "--prefix=bench/panelapp", "--label=bench"], env).strip().splitlines()[-1])
+        result = json.loads(
+            run(
+                [
+                    str(VENV_BIN / "panelapp-backup"),
+                    "--bucket=panelapp-db-backups",
+                    "--prefix=bench/panelapp",
+                    "--label=bench",
+                ],
+                env,
+            )
+            .strip()
+            .splitlines()[-1]
+        )
         wall = time.perf_counter() - started
-        print(f"backup: {result['sizeBytes'] / 1024 / 1024:.1f} MiB in {result['durationSeconds']:.1f} s "
-              f"(pg_dump and upload), {wall:.1f} s for the whole command (Django start-up included)")
+        print(
+            f"backup: {result['sizeBytes'] / 1024 / 1024:.1f} MiB in {result['durationSeconds']:.1f} s "
+            f"(pg_dump and upload), {wall:.1f} s for the whole command (Django start-up included)"
+        )
         started = time.perf_counter()
-        restored = json.loads(run([str(VENV_BIN / "panelapp-restore"), f"--object={result['objectKey']}"], env)
-                              .strip().splitlines()[-1])
-        print(f"restore: {restored['durationSeconds']:.1f} s (pg_restore in one transaction), "
-              f"{time.perf_counter() - started:.1f} s for the whole command")
+        restored = json.loads(
+            run([str(VENV_BIN / "panelapp-restore"), f"--object={result['objectKey']}"], env).strip().splitlines()[-1]
+        )
+        print(
+            f"restore: {restored['durationSeconds']:.1f} s (pg_restore in one transaction), "
+            f"{time.perf_counter() - started:.1f} s for the whole command"
+        )
     finally:
         moto.stop()
         stop_postgres()

@@ -10,6 +10,7 @@
 
 Figures are printed (and written to bench/results/operator.json); nothing is asserted.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,13 @@ def free_port() -> int:
 # The fake node offers 64 CPUs; a hundred PanelApps at the default requests (about 0.8 CPU each)
 # would not fit, and the figure is about the operator, not the node. The fleet asks for less.
 SMALL = {"requests": {"cpu": "20m", "memory": "64Mi"}}
-FLEET_RESOURCES = {"web": {"resources": SMALL}, "worker": {"resources": SMALL}, "beat": {"resources": SMALL},
-                   "migrations": {"resources": SMALL}, "collectstatic": {"resources": SMALL}}
+FLEET_RESOURCES = {
+    "web": {"resources": SMALL},
+    "worker": {"resources": SMALL},
+    "beat": {"resources": SMALL},
+    "migrations": {"resources": SMALL},
+    "collectstatic": {"resources": SMALL},
+}
 
 
 def example(small: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -85,10 +91,29 @@ class Bench:
     def start_operator(self) -> None:
         log = (self.workdir / "operator.log").open("ab")
         self.operator = subprocess.Popen(
-            [sys.executable, "-m", "panelapp_operator", "run", "--all-namespaces", "--liveness-host", "127.0.0.1",
-             "--liveness-port", str(free_port()), "--metrics-port", str(self.metrics_port),
-             "--resync-seconds", str(RESYNC_SECONDS), "--log-format", "plain"],
-            stdout=log, stderr=subprocess.STDOUT, env=self.plane.env(), cwd=REPO, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "panelapp_operator",
+                "run",
+                "--all-namespaces",
+                "--liveness-host",
+                "127.0.0.1",
+                "--liveness-port",
+                str(free_port()),
+                "--metrics-port",
+                str(self.metrics_port),
+                "--resync-seconds",
+                str(RESYNC_SECONDS),
+                "--log-format",
+                "plain",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=self.plane.env(),
+            cwd=REPO,
+            start_new_session=True,
+        )
         self._until(self._metrics_up, 60)
 
     def stop_operator(self) -> None:
@@ -118,8 +143,9 @@ class Bench:
 
     def namespace(self, name: str) -> str:
         self.core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=name)))
-        self._until(lambda: self.core.list_namespaced_service_account(
-            name, field_selector="metadata.name=default").items, 30)
+        self._until(
+            lambda: self.core.list_namespaced_service_account(name, field_selector="metadata.name=default").items, 30
+        )
         return name
 
     @staticmethod
@@ -152,16 +178,24 @@ class Bench:
     def kubectl_apply_to_available(self, namespace: str) -> float:
         secret, _ = example()
         self.core.create_namespaced_secret(namespace, secret)
-        rendered = subprocess.run([sys.executable, "-m", "panelapp_operator", "render", str(EXAMPLE), "--namespace",
-                                   namespace], capture_output=True, text=True, check=True, cwd=REPO).stdout
+        rendered = subprocess.run(
+            [sys.executable, "-m", "panelapp_operator", "render", str(EXAMPLE), "--namespace", namespace],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=REPO,
+        ).stdout
         started = time.monotonic()
         self.plane.kubectl("apply", "-f", "-", input=rendered)
 
         def available() -> bool:
             deployments = self.apps.list_namespaced_deployment(namespace).items
             return len(deployments) == 3 and all(
-                (d.status.available_replicas or 0) == d.spec.replicas and (d.status.updated_replicas or 0) ==
-                d.spec.replicas for d in deployments)
+                (d.status.available_replicas or 0) == d.spec.replicas
+                and (d.status.updated_replicas or 0) == d.spec.replicas
+                for d in deployments
+            )
+
         self._until(available, 180, interval=0.05)
         return time.monotonic() - started
 
@@ -170,19 +204,25 @@ class Bench:
         stop = watch.Watch()
 
         def watch_jobs() -> None:
-            for event in stop.stream(self.batch.list_namespaced_job, namespace, timeout_seconds=60,
-                                     label_selector="app.kubernetes.io/component=migrate"):
+            for event in stop.stream(
+                self.batch.list_namespaced_job,
+                namespace,
+                timeout_seconds=60,
+                label_selector="app.kubernetes.io/component=migrate",
+            ):
                 job = event["object"]
                 if event["type"] == "ADDED" and job.metadata.annotations.get("panelapp.org/image") == image:
                     seen.set()
                     stop.stop()
                     return
+
         watcher = threading.Thread(target=watch_jobs, daemon=True)
         watcher.start()
         time.sleep(0.5)  # let the watch start
         started = time.monotonic()
-        self.custom.patch_namespaced_custom_object(GROUP, VERSION, namespace, PLURAL, "panelapp",
-                                                   {"spec": {"image": image}})
+        self.custom.patch_namespaced_custom_object(
+            GROUP, VERSION, namespace, PLURAL, "panelapp", {"spec": {"image": image}}
+        )
         seen.wait(60)
         elapsed = time.monotonic() - started
         self._until(lambda: self.ready(namespace, image=image), 120)
@@ -222,23 +262,34 @@ def main() -> None:
                 after = bench.quiet()
                 create_writes.append((after["write"] - before["write"], after["dry_run"] - before["dry_run"]))
                 kubectl_times.append(bench.kubectl_apply_to_available(bench.namespace(f"baseline-{round_}")))
-                bump_times.append(bench.bump_to_job_created(f"single-{round_}",
-                                                            f"ghcr.io/panelapp-operator/panelapp:0.1.{round_ + 1}"))
+                bump_times.append(
+                    bench.bump_to_job_created(
+                        f"single-{round_}", f"ghcr.io/panelapp-operator/panelapp:0.1.{round_ + 1}"
+                    )
+                )
             figures["operator_apply_to_ready_s"] = statistics.median(operator_times)
             figures["kubectl_apply_to_available_s"] = statistics.median(kubectl_times)
             figures["overhead_ratio"] = figures["operator_apply_to_ready_s"] / figures["kubectl_apply_to_available_s"]
             figures["image_bump_to_migration_job_s"] = statistics.median(bump_times)
             figures["writes_per_fresh_create"] = statistics.median(w for w, _ in create_writes)
             figures["dry_runs_per_fresh_create"] = statistics.median(d for _, d in create_writes)
-            print(f"apply -> Ready (operator, median of {args.rounds}):            "
-                  f"{figures['operator_apply_to_ready_s']:.2f} s  {['%.2f' % t for t in operator_times]}")
-            print(f"kubectl apply of the render output -> Available (median):  "
-                  f"{figures['kubectl_apply_to_available_s']:.2f} s  {['%.2f' % t for t in kubectl_times]}")
+            print(
+                f"apply -> Ready (operator, median of {args.rounds}):            "
+                f"{figures['operator_apply_to_ready_s']:.2f} s  {['%.2f' % t for t in operator_times]}"
+            )
+            print(
+                f"kubectl apply of the render output -> Available (median):  "
+                f"{figures['kubectl_apply_to_available_s']:.2f} s  {['%.2f' % t for t in kubectl_times]}"
+            )
             print(f"overhead ratio (goal < 1.5):                               {figures['overhead_ratio']:.2f}")
-            print(f"image bump -> migration Job created (goal < 2 s):          "
-                  f"{figures['image_bump_to_migration_job_s']:.3f} s  {['%.3f' % t for t in bump_times]}")
-            print(f"API writes per fresh create (+ dry runs):                  "
-                  f"{figures['writes_per_fresh_create']:.0f} (+ {figures['dry_runs_per_fresh_create']:.0f})")
+            print(
+                f"image bump -> migration Job created (goal < 2 s):          "
+                f"{figures['image_bump_to_migration_job_s']:.3f} s  {['%.3f' % t for t in bump_times]}"
+            )
+            print(
+                f"API writes per fresh create (+ dry runs):                  "
+                f"{figures['writes_per_fresh_create']:.0f} (+ {figures['dry_runs_per_fresh_create']:.0f})"
+            )
 
             # Many PanelApps at once.
             namespaces = [bench.namespace(f"fleet-{i}") for i in range(args.namespaces)]
@@ -252,7 +303,8 @@ def main() -> None:
                 if name == "panelapp-0":
                     bench.core.create_namespaced_secret(namespace, secret)
                 bench.custom.create_namespaced_custom_object(
-                    GROUP, VERSION, namespace, PLURAL, {**panelapp, "metadata": {"name": name, "namespace": namespace}})
+                    GROUP, VERSION, namespace, PLURAL, {**panelapp, "metadata": {"name": name, "namespace": namespace}}
+                )
                 keys.append((namespace, name))
             created = time.monotonic() - started
 
@@ -260,18 +312,23 @@ def main() -> None:
                 items = bench.custom.list_cluster_custom_object(GROUP, VERSION, PLURAL)["items"]
                 fleet = [i for i in items if i["metadata"]["namespace"].startswith("fleet-")]
                 return len(fleet) == len(keys) and all((i.get("status") or {}).get("phase") == "Ready" for i in fleet)
+
             bench._until(all_ready, 600, interval=0.5)
             figures["fleet_all_ready_s"] = time.monotonic() - started
             figures["fleet_size"] = args.panelapps
             figures["operator_peak_rss_mb"] = bench.operator_peak_rss_mb()
             after = bench.quiet()
             figures["fleet_writes_per_create"] = (after["write"] - before["write"]) / args.panelapps
-            print(f"{args.panelapps} PanelApps in {args.namespaces} namespaces all Ready (goal < 120 s): "
-                  f"{figures['fleet_all_ready_s']:.1f} s (created in {created:.1f} s)")
-            print(f"operator peak resident memory (goal < 200 MB):             "
-                  f"{figures['operator_peak_rss_mb']:.0f} MB")
-            print(f"API writes per create in the fleet:                        "
-                  f"{figures['fleet_writes_per_create']:.1f}")
+            print(
+                f"{args.panelapps} PanelApps in {args.namespaces} namespaces all Ready (goal < 120 s): "
+                f"{figures['fleet_all_ready_s']:.1f} s (created in {created:.1f} s)"
+            )
+            print(
+                f"operator peak resident memory (goal < 200 MB):             {figures['operator_peak_rss_mb']:.0f} MB"
+            )
+            print(
+                f"API writes per create in the fleet:                        {figures['fleet_writes_per_create']:.1f}"
+            )
 
             # Converged resyncs of everything.
             total = len(keys) + args.rounds
@@ -282,11 +339,16 @@ def main() -> None:
             figures["converged_resync_rounds_observed"] = resyncs
             figures["writes_per_converged_resync"] = (end["write"] - start["write"]) / max(resyncs, 1)
             figures["reads_per_converged_reconcile"] = (end["read"] - start["read"]) / max(
-                end["reconciles"] - start["reconciles"], 1)
-            print(f"API writes per converged resync of {total} PanelApps (goal 0): "
-                  f"{figures['writes_per_converged_resync']:.0f} over {resyncs:.1f} resync rounds")
-            print(f"API reads per converged reconcile (referenced Secrets):    "
-                  f"{figures['reads_per_converged_reconcile']:.2f}")
+                end["reconciles"] - start["reconciles"], 1
+            )
+            print(
+                f"API writes per converged resync of {total} PanelApps (goal 0): "
+                f"{figures['writes_per_converged_resync']:.0f} over {resyncs:.1f} resync rounds"
+            )
+            print(
+                f"API reads per converged reconcile (referenced Secrets):    "
+                f"{figures['reads_per_converged_reconcile']:.2f}"
+            )
         finally:
             bench.stop_operator()
             plane.stop()

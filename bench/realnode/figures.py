@@ -9,6 +9,7 @@
 
     .venv/bin/python bench/realnode/figures.py   (as root: the real node needs it)
 """
+
 from __future__ import annotations
 
 import json
@@ -34,7 +35,7 @@ CRD = REPO / "crds" / "panelapp.org_panelapps.yaml"
 
 
 class Sink:
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope) -> str:
         return "250 OK"
 
 
@@ -85,13 +86,25 @@ def pod_rss_mib(cluster: ControlPlane, namespace: str, component: str) -> float:
 def create(cluster: ControlPlane, services, namespace: str, image: str) -> None:
     cluster.kubectl("create", "namespace", namespace)
     for name, data in localapp.secrets(services).items():
-        cluster.kubectl("create", "secret", "generic", name, "-n", namespace,
-                        *[f"--from-literal={k}={v}" for k, v in data.items()])
-    spec = localapp.panelapp_spec(services, services.make_instance(namespace), image, host=HOST,
-                                  base_url=f"https://{HOST}")
-    cluster.kubectl("apply", "-f", "-", input=json.dumps({
-        "apiVersion": "panelapp.org/v1alpha1", "kind": "PanelApp",
-        "metadata": {"name": "panelapp", "namespace": namespace}, "spec": spec}))
+        cluster.kubectl(
+            "create", "secret", "generic", name, "-n", namespace, *[f"--from-literal={k}={v}" for k, v in data.items()]
+        )
+    spec = localapp.panelapp_spec(
+        services, services.make_instance(namespace), image, host=HOST, base_url=f"https://{HOST}"
+    )
+    cluster.kubectl(
+        "apply",
+        "-f",
+        "-",
+        input=json.dumps(
+            {
+                "apiVersion": "panelapp.org/v1alpha1",
+                "kind": "PanelApp",
+                "metadata": {"name": "panelapp", "namespace": namespace},
+                "spec": spec,
+            }
+        ),
+    )
 
 
 def main() -> None:
@@ -107,10 +120,26 @@ def main() -> None:
         services = localapp.PodNetworkServices.start(workdir / "services", cluster.node.gateway, POD_SUBNET, Sink())
         cluster.apply_crds(CRD)
         port = 18000 + os.getpid() % 1000
-        operator = subprocess.Popen([sys.executable, "-m", "panelapp_operator", "run", "--liveness-host", "127.0.0.1",
-                                     "--liveness-port", str(port), "--metrics-port", str(port + 1)],
-                                    env=cluster.env(), stdout=open(workdir / "operator.log", "wb"),
-                                    stderr=subprocess.STDOUT, cwd=REPO, start_new_session=True)
+        operator = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "panelapp_operator",
+                "run",
+                "--liveness-host",
+                "127.0.0.1",
+                "--liveness-port",
+                str(port),
+                "--metrics-port",
+                str(port + 1),
+            ],
+            env=cluster.env(),
+            stdout=open(workdir / "operator.log", "wb"),
+            stderr=subprocess.STDOUT,
+            cwd=REPO,
+            start_new_session=True,
+        )
+
         def operator_up() -> bool:
             if operator.poll() is not None:
                 raise SystemExit(f"the operator exited; see {workdir / 'operator.log'}")
@@ -118,6 +147,7 @@ def main() -> None:
                 return urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).status == 200
             except OSError:
                 return False
+
         wait(operator_up, "the operator", 60)
 
         print(f"machine load before: {os.getloadavg()[0]:.2f}")
@@ -129,47 +159,70 @@ def main() -> None:
         wait(lambda: phase(cluster, "bench-a") == ("Ready", APP_IMAGE), "Ready")
         print(f"apply -> Ready: {time.monotonic() - started:.1f} s")
         time.sleep(10)
-        print(f"resident memory: web pod {pod_rss_mib(cluster, 'bench-a', 'web'):.0f} MiB, "
-              f"worker pod {pod_rss_mib(cluster, 'bench-a', 'worker'):.0f} MiB")
+        print(
+            f"resident memory: web pod {pod_rss_mib(cluster, 'bench-a', 'web'):.0f} MiB, "
+            f"worker pod {pod_rss_mib(cluster, 'bench-a', 'worker'):.0f} MiB"
+        )
 
         # The baseline instance, Ready on v1 before the measured upgrade, then suspended.
         create(cluster, services, "bench-b", APP_IMAGE)
         wait(lambda: phase(cluster, "bench-b") == ("Ready", APP_IMAGE), "instance b Ready")
-        cluster.kubectl("patch", "panelapp", "panelapp", "-n", "bench-b", "--type=merge", "-p",
-                        '{"spec": {"suspend": true}}')
+        cluster.kubectl(
+            "patch", "panelapp", "panelapp", "-n", "bench-b", "--type=merge", "-p", '{"spec": {"suspend": true}}'
+        )
         wait(lambda: phase(cluster, "bench-b")[0] == "Suspended", "instance b suspended")
 
         with SteadyLoad(*address, rate=20) as load:
             time.sleep(2)
             started = time.monotonic()
-            cluster.kubectl("patch", "panelapp", "panelapp", "-n", "bench-a", "--type=merge", "-p",
-                            json.dumps({"spec": {"image": V2}}))
+            cluster.kubectl(
+                "patch",
+                "panelapp",
+                "panelapp",
+                "-n",
+                "bench-a",
+                "--type=merge",
+                "-p",
+                json.dumps({"spec": {"image": V2}}),
+            )
             wait(lambda: phase(cluster, "bench-a") == ("Ready", V2), "Ready on v2")
             operator_seconds = time.monotonic() - started
             time.sleep(2)
-        print(f"upgrade v1 -> v2 with a migration under {load.rate:.0f} req/s: {operator_seconds:.1f} s, "
-              f"{len(load.failures)} failed of {load.ok + len(load.failures)} requests (goal 0)")
+        print(
+            f"upgrade v1 -> v2 with a migration under {load.rate:.0f} req/s: {operator_seconds:.1f} s, "
+            f"{len(load.failures)} failed of {load.ok + len(load.failures)} requests (goal 0)"
+        )
 
         # Baseline: the same migration Job by hand, then a plain rollout of the web Deployment.
-        job = next(j for j in get(cluster, "jobs", "-n", "bench-a", "-l", "app.kubernetes.io/component=migrate")["items"]
-                   if j["metadata"].get("annotations", {}).get("panelapp.org/image") == V2)
+        job = next(
+            j
+            for j in get(cluster, "jobs", "-n", "bench-a", "-l", "app.kubernetes.io/component=migrate")["items"]
+            if j["metadata"].get("annotations", {}).get("panelapp.org/image") == V2
+        )
         template = job["spec"]["template"]
         for key in ("controller-uid", "batch.kubernetes.io/controller-uid", "job-name", "batch.kubernetes.io/job-name"):
             template["metadata"].get("labels", {}).pop(key, None)
-        manual = {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "manual-migrate", "namespace": "bench-b"},
-                  "spec": {"backoffLimit": 0, "template": template}}
+        manual = {
+            "apiVersion": "batch/v1",
+            "kind": "Job",
+            "metadata": {"name": "manual-migrate", "namespace": "bench-b"},
+            "spec": {"backoffLimit": 0, "template": template},
+        }
         started = time.monotonic()
         cluster.kubectl("apply", "-f", "-", input=json.dumps(manual))
-        cluster.kubectl("wait", "-n", "bench-b", "--for=condition=Complete", "job/manual-migrate", "--timeout=600s",
-                        timeout=660)
+        cluster.kubectl(
+            "wait", "-n", "bench-b", "--for=condition=Complete", "job/manual-migrate", "--timeout=600s", timeout=660
+        )
         job_seconds = time.monotonic() - started
         started = time.monotonic()
         cluster.kubectl("set", "image", "-n", "bench-b", "deployment/panelapp-web", f"web={V2}")
         cluster.kubectl("rollout", "status", "-n", "bench-b", "deployment/panelapp-web", "--timeout=600s", timeout=660)
         rollout_seconds = time.monotonic() - started
         baseline = job_seconds + rollout_seconds
-        print(f"baseline on the same node: migration Job {job_seconds:.1f} s + web rollout {rollout_seconds:.1f} s "
-              f"= {baseline:.1f} s; operator upgrade / baseline = {operator_seconds / baseline:.2f} (goal < 1.3)")
+        print(
+            f"baseline on the same node: migration Job {job_seconds:.1f} s + web rollout {rollout_seconds:.1f} s "
+            f"= {baseline:.1f} s; operator upgrade / baseline = {operator_seconds / baseline:.2f} (goal < 1.3)"
+        )
         print(f"machine load after: {os.getloadavg()[0]:.2f}")
     finally:
         if operator is not None:

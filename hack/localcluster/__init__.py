@@ -9,6 +9,7 @@ With `ControlPlane(real_node=True)` a real node joins beside it (realnode.py: co
 kubelet and kube-proxy), and images.py builds the project's images with buildah and imports them
 into that node's containerd, so pods run the real PanelApp image.
 """
+
 from .controlplane import ControlPlane, ControlPlaneError
 from .tools import MissingToolError, Toolbox
 

@@ -1,4 +1,5 @@
 """`python hack/localcluster up`: start the local control plane and keep it up until Ctrl-C."""
+
 from __future__ import annotations
 
 import argparse
@@ -12,7 +13,7 @@ if __package__ in (None, ""):  # run as a script path: make the package importab
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     __package__ = "localcluster"
 
-from localcluster import ControlPlane, ControlPlaneError, MissingToolError  # noqa: E402
+from localcluster import ControlPlane, ControlPlaneError, MissingToolError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,8 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     up = sub.add_parser("up", help="start the control plane and keep it running until interrupted")
     up.add_argument("--workdir", type=Path, help="folder for PKI, kubeconfig and logs (default: a new temp folder)")
     up.add_argument("--api-port", type=int, help="fixed API server port (default: a free random port)")
-    up.add_argument("--real-node", action="store_true",
-                    help="also start a real node (containerd, runc, kubelet, kube-proxy) that runs real pods")
+    up.add_argument(
+        "--real-node",
+        action="store_true",
+        help="also start a real node (containerd, runc, kubelet, kube-proxy) that runs real pods",
+    )
     args = parser.parse_args(argv)
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="panelapp-cluster-"))

@@ -4,6 +4,7 @@ processes on random loopback ports, with a health check before each next compone
 Only the processes this object started are ever signalled. Every component writes its log to
 <workdir>/<name>.log; when a component fails to come up, the error carries the tail of its log.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -16,9 +17,9 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from . import realnode
 from .pki import make_pki
@@ -87,8 +88,9 @@ def advertise_address() -> str:
 
 class MissingPauseImage(ControlPlaneError):
     def __init__(self, folder: Path):
-        super().__init__(f"the real node's sandbox image is not built (looked in {folder}). "
-                         "Build it with: hack/build-tools.sh pause")
+        super().__init__(
+            f"the real node's sandbox image is not built (looked in {folder}). Build it with: hack/build-tools.sh pause"
+        )
 
 
 @dataclass
@@ -145,8 +147,11 @@ class ControlPlane:
         env["KUBECONFIG"] = str(self.kubeconfig)
         env["PATH"] = self.bin_path + os.pathsep + env.get("PATH", "")
         # Helm keeps caches and repositories under HOME by default; keep them per cluster.
-        for var, sub in (("HELM_CACHE_HOME", "helm/cache"), ("HELM_CONFIG_HOME", "helm/config"),
-                         ("HELM_DATA_HOME", "helm/data")):
+        for var, sub in (
+            ("HELM_CACHE_HOME", "helm/cache"),
+            ("HELM_CONFIG_HOME", "helm/config"),
+            ("HELM_DATA_HOME", "helm/data"),
+        ):
             env[var] = str(self.workdir / sub)
         return env
 
@@ -155,7 +160,7 @@ class ControlPlane:
     def service_cidr(self) -> str:
         return realnode.SERVICE_CIDR if self.real_node else SERVICE_CIDR
 
-    def start(self) -> "ControlPlane":
+    def start(self) -> ControlPlane:
         wanted = CONTROL_PLANE_BINARIES + (realnode.NODE_BINARIES if self.real_node else ())
         binaries = self.toolbox.require_all(wanted)
         if self.real_node and not (self.toolbox.group_dir("pause") / ".complete").exists():
@@ -179,7 +184,7 @@ class ControlPlane:
         admin_tls = ssl.create_default_context(cafile=str(pki / "ca.crt"))
         admin_tls.load_cert_chain(pki / "admin.crt", pki / "admin.key")
         # The controller-manager and scheduler serve /healthz with self-signed in-memory certs.
-        insecure_tls = ssl._create_unverified_context()  # noqa: S323 - loopback health checks only
+        insecure_tls = ssl._create_unverified_context()
 
         # etcd: data on tmpfs and no fsync; this is a throw-away store.
         with self._timed("etcd"):
@@ -187,56 +192,106 @@ class ControlPlane:
             etcd_url = f"http://127.0.0.1:{etcd_port}"
             tmpfs = Path("/dev/shm")
             self._etcd_dir = (tmpfs if tmpfs.is_dir() else self.workdir) / f"panelapp-etcd-{os.getpid()}-{etcd_port}"
-            etcd = self._spawn("etcd", binaries["etcd"], [
-                "--name=local", f"--data-dir={self._etcd_dir}",
-                f"--listen-client-urls={etcd_url}", f"--advertise-client-urls={etcd_url}",
-                f"--listen-peer-urls=http://127.0.0.1:{free_port()}",
-                f"--initial-advertise-peer-urls=http://127.0.0.1:{free_port()}",
-                "--unsafe-no-fsync=true", "--log-level=warn", "--quota-backend-bytes=2147483648",
-            ])
+            etcd = self._spawn(
+                "etcd",
+                binaries["etcd"],
+                [
+                    "--name=local",
+                    f"--data-dir={self._etcd_dir}",
+                    f"--listen-client-urls={etcd_url}",
+                    f"--advertise-client-urls={etcd_url}",
+                    f"--listen-peer-urls=http://127.0.0.1:{free_port()}",
+                    f"--initial-advertise-peer-urls=http://127.0.0.1:{free_port()}",
+                    "--unsafe-no-fsync=true",
+                    "--log-level=warn",
+                    "--quota-backend-bytes=2147483648",
+                ],
+            )
             self._wait_http(etcd, f"{etcd_url}/health", ok=lambda body: '"health":"true"' in body)
 
         with self._timed("kube-apiserver"):
             port = self.api_port or free_port()
             self.server = f"https://127.0.0.1:{port}"
-            api = self._spawn("kube-apiserver", binaries["kube-apiserver"], [
-                f"--etcd-servers={etcd_url}", "--bind-address=127.0.0.1", f"--secure-port={port}",
-                f"--advertise-address={advertise_address()}",
-                f"--tls-cert-file={pki / 'apiserver.crt'}", f"--tls-private-key-file={pki / 'apiserver.key'}",
-                f"--client-ca-file={pki / 'ca.crt'}", f"--service-account-issuer={self.server}",
-                f"--service-account-key-file={pki / 'sa.pub'}",
-                f"--service-account-signing-key-file={pki / 'sa.key'}",
-                f"--service-cluster-ip-range={self.service_cidr}", "--authorization-mode=Node,RBAC",
-                # The API server calls kubelets (logs, exec, port-forward) at their InternalIP, with
-                # a client certificate the kubelet checks against the cluster CA.
-                "--kubelet-preferred-address-types=InternalIP",
-                f"--kubelet-client-certificate={pki / 'admin.crt'}", f"--kubelet-client-key={pki / 'admin.key'}",
-                "--allow-privileged=true", "--profiling=false", f"--cert-dir={pki}", "--v=1",
-            ])
+            api = self._spawn(
+                "kube-apiserver",
+                binaries["kube-apiserver"],
+                [
+                    f"--etcd-servers={etcd_url}",
+                    "--bind-address=127.0.0.1",
+                    f"--secure-port={port}",
+                    f"--advertise-address={advertise_address()}",
+                    f"--tls-cert-file={pki / 'apiserver.crt'}",
+                    f"--tls-private-key-file={pki / 'apiserver.key'}",
+                    f"--client-ca-file={pki / 'ca.crt'}",
+                    f"--service-account-issuer={self.server}",
+                    f"--service-account-key-file={pki / 'sa.pub'}",
+                    f"--service-account-signing-key-file={pki / 'sa.key'}",
+                    f"--service-cluster-ip-range={self.service_cidr}",
+                    "--authorization-mode=Node,RBAC",
+                    # The API server calls kubelets (logs, exec, port-forward) at their InternalIP, with
+                    # a client certificate the kubelet checks against the cluster CA.
+                    "--kubelet-preferred-address-types=InternalIP",
+                    f"--kubelet-client-certificate={pki / 'admin.crt'}",
+                    f"--kubelet-client-key={pki / 'admin.key'}",
+                    "--allow-privileged=true",
+                    "--profiling=false",
+                    f"--cert-dir={pki}",
+                    "--v=1",
+                ],
+            )
             self._wait_http(api, f"{self.server}/readyz", context=admin_tls, timeout=180)
         self._write_kubeconfig(pki)
 
         kubeconfig = str(self.kubeconfig)
-        auth = [f"--kubeconfig={kubeconfig}", f"--authentication-kubeconfig={kubeconfig}",
-                f"--authorization-kubeconfig={kubeconfig}"]
+        auth = [
+            f"--kubeconfig={kubeconfig}",
+            f"--authentication-kubeconfig={kubeconfig}",
+            f"--authorization-kubeconfig={kubeconfig}",
+        ]
         with self._timed("controllers"):
             kcm_port, scheduler_port, kwok_port = free_port(), free_port(), free_port()
-            kcm = self._spawn("kube-controller-manager", binaries["kube-controller-manager"], [
-                *auth, "--bind-address=127.0.0.1", f"--secure-port={kcm_port}", "--leader-elect=false",
-                "--controllers=*", f"--service-account-private-key-file={pki / 'sa.key'}",
-                f"--root-ca-file={pki / 'ca.crt'}", f"--cluster-signing-cert-file={pki / 'ca.crt'}",
-                f"--cluster-signing-key-file={pki / 'ca.key'}", "--use-service-account-credentials=false",
-                "--v=1",
-            ])
-            scheduler = self._spawn("kube-scheduler", binaries["kube-scheduler"], [
-                *auth, "--bind-address=127.0.0.1", f"--secure-port={scheduler_port}", "--leader-elect=false", "--v=1",
-            ])
-            kwok = self._spawn("kwok", binaries["kwok"], [
-                f"--kubeconfig={kubeconfig}", f"--config={write_stage_file(self.workdir / 'kwok-stages.yaml')}",
-                "--manage-all-nodes=false", "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
-                f"--cidr={POD_CIDR}", "--node-ip=10.240.0.10", "--node-lease-duration-seconds=40",
-                f"--server-address=127.0.0.1:{kwok_port}",
-            ])
+            kcm = self._spawn(
+                "kube-controller-manager",
+                binaries["kube-controller-manager"],
+                [
+                    *auth,
+                    "--bind-address=127.0.0.1",
+                    f"--secure-port={kcm_port}",
+                    "--leader-elect=false",
+                    "--controllers=*",
+                    f"--service-account-private-key-file={pki / 'sa.key'}",
+                    f"--root-ca-file={pki / 'ca.crt'}",
+                    f"--cluster-signing-cert-file={pki / 'ca.crt'}",
+                    f"--cluster-signing-key-file={pki / 'ca.key'}",
+                    "--use-service-account-credentials=false",
+                    "--v=1",
+                ],
+            )
+            scheduler = self._spawn(
+                "kube-scheduler",
+                binaries["kube-scheduler"],
+                [
+                    *auth,
+                    "--bind-address=127.0.0.1",
+                    f"--secure-port={scheduler_port}",
+                    "--leader-elect=false",
+                    "--v=1",
+                ],
+            )
+            kwok = self._spawn(
+                "kwok",
+                binaries["kwok"],
+                [
+                    f"--kubeconfig={kubeconfig}",
+                    f"--config={write_stage_file(self.workdir / 'kwok-stages.yaml')}",
+                    "--manage-all-nodes=false",
+                    "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
+                    f"--cidr={POD_CIDR}",
+                    "--node-ip=10.240.0.10",
+                    "--node-lease-duration-seconds=40",
+                    f"--server-address=127.0.0.1:{kwok_port}",
+                ],
+            )
             self._wait_http(kcm, f"https://127.0.0.1:{kcm_port}/healthz", context=insecure_tls)
             self._wait_http(scheduler, f"https://127.0.0.1:{scheduler_port}/healthz", context=insecure_tls)
             self._wait_http(kwok, f"http://127.0.0.1:{kwok_port}/healthz")
@@ -244,8 +299,9 @@ class ControlPlane:
         with self._timed("node-ready"):
             self._create_fake_node()
             self._wait_for(lambda: self._node_ready(), "the fake node to become Ready", kwok)
-            self._wait_for(lambda: self._service_account_exists("default"),
-                           "the default ServiceAccount in namespace default", kcm)
+            self._wait_for(
+                lambda: self._service_account_exists("default"), "the default ServiceAccount in namespace default", kcm
+            )
 
         if self.real_node:
             with self._timed("real-node"):
@@ -269,19 +325,21 @@ class ControlPlane:
         if etcd_dir:
             shutil.rmtree(etcd_dir, ignore_errors=True)
 
-    def __enter__(self) -> "ControlPlane":
+    def __enter__(self) -> ControlPlane:
         return self.start()
 
     def __exit__(self, *exc) -> None:
         self.stop()
 
     # ---------------------------------------------------------------------------- clients
-    def kubectl(self, *args: str, input: str | None = None, check: bool = True,
-                timeout: float = 120) -> subprocess.CompletedProcess:
+    def kubectl(
+        self, *args: str, input: str | None = None, check: bool = True, timeout: float = 120
+    ) -> subprocess.CompletedProcess:
         return self._run_tool("kubectl", args, input, check, timeout)
 
-    def helm(self, *args: str, input: str | None = None, check: bool = True,
-             timeout: float = 300) -> subprocess.CompletedProcess:
+    def helm(
+        self, *args: str, input: str | None = None, check: bool = True, timeout: float = 300
+    ) -> subprocess.CompletedProcess:
         return self._run_tool("helm", args, input, check, timeout)
 
     def apply_crds(self, *paths: Path, timeout: float = 60) -> None:
@@ -292,14 +350,18 @@ class ControlPlane:
         for path in paths:
             self.kubectl("apply", "--server-side", "--force-conflicts", "-f", str(path))
             files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
-            crds += [doc for file in files for doc in _yaml_documents(file)
-                     if doc.get("kind") == "CustomResourceDefinition"]
+            crds += [
+                doc for file in files for doc in _yaml_documents(file) if doc.get("kind") == "CustomResourceDefinition"
+            ]
         for crd in crds:
             self.wait_for_crd(crd["metadata"]["name"], timeout=timeout)
             group, plural = crd["spec"]["group"], crd["spec"]["names"]["plural"]
             for version in (v["name"] for v in crd["spec"]["versions"] if v.get("served", True)):
-                self._wait_for(lambda: self._served(f"/apis/{group}/{version}", plural),
-                               f"discovery to serve {plural}.{group}/{version}", timeout=timeout)
+                self._wait_for(
+                    lambda: self._served(f"/apis/{group}/{version}", plural),
+                    f"discovery to serve {plural}.{group}/{version}",
+                    timeout=timeout,
+                )
 
     def wait_for_crd(self, name: str, timeout: float = 60) -> None:
         """Returns once the CRD `name` is Established; else a ControlPlaneError with its conditions."""
@@ -315,8 +377,9 @@ class ControlPlane:
             time.sleep(0.2)
         api = next((c for c in self.components if c.name == "kube-apiserver"), None)
         tail = f"\nkube-apiserver log ({api.log_path}) ends with:\n{api.log_tail()}" if api else ""
-        raise ControlPlaneError(f"the CRD {name} was not Established after {timeout:.0f} s "
-                                f"(its conditions: {seen}).{tail}")
+        raise ControlPlaneError(
+            f"the CRD {name} was not Established after {timeout:.0f} s (its conditions: {seen}).{tail}"
+        )
 
     def _served(self, group_version_path: str, plural: str) -> bool:
         resources = (self._api_get(group_version_path) or {}).get("resources", [])
@@ -343,8 +406,15 @@ class ControlPlane:
     # ---------------------------------------------------------------------------- internals
     def _run_tool(self, binary: str, args, input, check, timeout) -> subprocess.CompletedProcess:
         path = self.toolbox.path(binary)
-        result = subprocess.run([str(path), *args], input=input, capture_output=True, text=True,
-                                env=self.env(), timeout=timeout, check=False)
+        result = subprocess.run(
+            [str(path), *args],
+            input=input,
+            capture_output=True,
+            text=True,
+            env=self.env(),
+            timeout=timeout,
+            check=False,
+        )
         if check and result.returncode != 0:
             raise ToolFailed(result.returncode, [binary, *args], result.stdout, result.stderr)
         return result
@@ -352,8 +422,15 @@ class ControlPlane:
     def _spawn(self, name: str, binary: Path, args: list[str], env: dict[str, str] | None = None) -> Component:
         log_path = self.workdir / f"{name}.log"
         with open(log_path, "wb") as log:
-            process = subprocess.Popen([str(binary), *args], stdout=log, stderr=subprocess.STDOUT,
-                                       stdin=subprocess.DEVNULL, cwd=self.workdir, start_new_session=True, env=env)
+            process = subprocess.Popen(
+                [str(binary), *args],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=self.workdir,
+                start_new_session=True,
+                env=env,
+            )
         component = Component(name, process, log_path)
         self.components.append(component)
         return component
@@ -368,11 +445,17 @@ class ControlPlane:
         def __exit__(self, *exc):
             self.timings[self.name] = time.monotonic() - self.start
 
-    def _timed(self, name: str) -> "_Timer":
+    def _timed(self, name: str) -> _Timer:
         return self._Timer(self.timings, name)
 
-    def _wait_http(self, component: Component, url: str, context: ssl.SSLContext | None = None,
-                   timeout: float = 90, ok: Callable[[str], bool] = lambda body: True) -> None:
+    def _wait_http(
+        self,
+        component: Component,
+        url: str,
+        context: ssl.SSLContext | None = None,
+        timeout: float = 90,
+        ok: Callable[[str], bool] = lambda body: True,
+    ) -> None:
         last_error: object = None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -395,8 +478,9 @@ class ControlPlane:
             f"Its log ({component.log_path}) ends with:\n{component.log_tail()}"
         )
 
-    def _wait_for(self, condition: Callable[[], bool], what: str, suspect: Component | None = None,
-                  timeout: float = 60) -> None:
+    def _wait_for(
+        self, condition: Callable[[], bool], what: str, suspect: Component | None = None, timeout: float = 60
+    ) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if condition():
@@ -411,14 +495,32 @@ class ControlPlane:
         """A kubeconfig for this API server with the client certificate pki/<stem>.{crt,key}."""
         pki = self.workdir / "pki"
         user = f"panelapp-local-{stem}"
-        path.write_text(json.dumps({
-            "apiVersion": "v1", "kind": "Config", "current-context": "panelapp-local",
-            "clusters": [{"name": "panelapp-local",
-                          "cluster": {"server": self.server, "certificate-authority": str(pki / "ca.crt")}}],
-            "users": [{"name": user,
-                       "user": {"client-certificate": str(pki / f"{stem}.crt"), "client-key": str(pki / f"{stem}.key")}}],
-            "contexts": [{"name": "panelapp-local", "context": {"cluster": "panelapp-local", "user": user}}],
-        }, indent=2))
+        path.write_text(
+            json.dumps(
+                {
+                    "apiVersion": "v1",
+                    "kind": "Config",
+                    "current-context": "panelapp-local",
+                    "clusters": [
+                        {
+                            "name": "panelapp-local",
+                            "cluster": {"server": self.server, "certificate-authority": str(pki / "ca.crt")},
+                        }
+                    ],
+                    "users": [
+                        {
+                            "name": user,
+                            "user": {
+                                "client-certificate": str(pki / f"{stem}.crt"),
+                                "client-key": str(pki / f"{stem}.key"),
+                            },
+                        }
+                    ],
+                    "contexts": [{"name": "panelapp-local", "context": {"cluster": "panelapp-local", "user": user}}],
+                },
+                indent=2,
+            )
+        )
         path.chmod(0o600)
         return path
 
@@ -428,20 +530,27 @@ class ControlPlane:
 
     def _create_fake_node(self) -> None:
         node = {
-            "apiVersion": "v1", "kind": "Node",
+            "apiVersion": "v1",
+            "kind": "Node",
             "metadata": {
                 "name": FAKE_NODE_NAME,
                 "annotations": {"kwok.x-k8s.io/node": "fake", "node.alpha.kubernetes.io/ttl": "0"},
-                "labels": {"kubernetes.io/hostname": FAKE_NODE_NAME, "kubernetes.io/os": "linux",
-                           "kubernetes.io/arch": "amd64", "type": "kwok",
-                           "topology.kubernetes.io/zone": "local-a"},
+                "labels": {
+                    "kubernetes.io/hostname": FAKE_NODE_NAME,
+                    "kubernetes.io/os": "linux",
+                    "kubernetes.io/arch": "amd64",
+                    "type": "kwok",
+                    "topology.kubernetes.io/zone": "local-a",
+                },
             },
             # No taint without a real node, so every pod lands here; with one, pods land on the real
             # node unless they tolerate the taint (scale and failure-injection tests can).
             # Ephemeral storage too, so pods that request it (a read-only root filesystem with
             # a sized /tmp) are schedulable as on a real node.
-            "status": {"allocatable": {"cpu": "64", "memory": "256Gi", "ephemeral-storage": "500Gi", "pods": "1000"},
-                       "capacity": {"cpu": "64", "memory": "256Gi", "ephemeral-storage": "500Gi", "pods": "1000"}},
+            "status": {
+                "allocatable": {"cpu": "64", "memory": "256Gi", "ephemeral-storage": "500Gi", "pods": "1000"},
+                "capacity": {"cpu": "64", "memory": "256Gi", "ephemeral-storage": "500Gi", "pods": "1000"},
+            },
         }
         if self.real_node:
             node["spec"] = {"taints": [{"key": FAKE_NODE_TAINT, "value": "true", "effect": "NoSchedule"}]}

@@ -8,6 +8,7 @@ rebuilds with buildah's layer cache (the dependency layer is reused while uv.loc
 Upgrade tests also need a v2 (a real schema migration) and a v3 (a migration that fails): each is
 the v1 image plus one small layer with one migration file, so it costs seconds, not a build.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -52,8 +53,11 @@ def _ignored(relative: str, patterns: list[str]) -> bool:
 
 def context_hash(dockerfile: Path, repo: Path = REPO) -> str:
     """A hash of everything the build reads: the Dockerfile and every file the build context keeps."""
-    patterns = [line.strip() for line in (repo / ".dockerignore").read_text().splitlines()
-                if line.strip() and not line.strip().startswith("#")]
+    patterns = [
+        line.strip()
+        for line in (repo / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
     digest = hashlib.sha256()
     digest.update(dockerfile.read_bytes())
     for path in sorted(p for p in repo.rglob("*") if p.is_file()):
@@ -72,8 +76,15 @@ class Buildah:
     store: Path
 
     def args(self) -> list[str]:
-        return ["buildah", "--root", str(self.store / "storage"), "--runroot", str(self.store / "run"),
-                "--storage-driver", "overlay"]
+        return [
+            "buildah",
+            "--root",
+            str(self.store / "storage"),
+            "--runroot",
+            str(self.store / "run"),
+            "--storage-driver",
+            "overlay",
+        ]
 
     def __call__(self, *args: str, timeout: float = 1800, log: Path | None = None) -> str:
         if log is None:
@@ -84,13 +95,18 @@ class Buildah:
         with open(log, "w") as out:
             completed = subprocess.run([*self.args(), *args], stdout=out, stderr=subprocess.STDOUT, timeout=timeout)
         if completed.returncode != 0:
-            raise ImageBuildError(f"buildah {' '.join(args[:3])} failed; {log} ends with:\n"
-                                  f"{log.read_text(errors='replace')[-4000:]}")
+            raise ImageBuildError(
+                f"buildah {' '.join(args[:3])} failed; {log} ends with:\n{log.read_text(errors='replace')[-4000:]}"
+            )
         return ""
 
     def exists(self, image: str) -> bool:
-        return subprocess.run([*self.args(), "inspect", "--type", "image", image], capture_output=True,
-                              timeout=60).returncode == 0
+        return (
+            subprocess.run(
+                [*self.args(), "inspect", "--type", "image", image], capture_output=True, timeout=60
+            ).returncode
+            == 0
+        )
 
     def make_base(self, rootfs: Path, names: set[str]) -> None:
         """The stand-in for python:<version>-slim: Debian's Python made to behave like the official
@@ -99,8 +115,22 @@ class Buildah:
         if not self.exists(STAND_IN):
             container = self("from", "scratch")
             self("add", container, str(rootfs), "/")
-            self("run", "--isolation", "chroot", container, "--", "sh", "-c", "rm -f /usr/lib/python3*/EXTERNALLY-MANAGED")
-            config = ["--env", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "--env", "LANG=C.UTF-8"]
+            self(
+                "run",
+                "--isolation",
+                "chroot",
+                container,
+                "--",
+                "sh",
+                "-c",
+                "rm -f /usr/lib/python3*/EXTERNALLY-MANAGED",
+            )
+            config = [
+                "--env",
+                "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                "--env",
+                "LANG=C.UTF-8",
+            ]
             if MACHINE_CA_BUNDLE.exists():
                 self("copy", container, str(MACHINE_CA_BUNDLE), str(MACHINE_CA_BUNDLE))
                 config += ["--env", f"SSL_CERT_FILE={MACHINE_CA_BUNDLE}"]
@@ -157,8 +187,19 @@ class ImageCache:
         buildah = self.buildah()
         buildah.make_base(rootfs, base_images(dockerfile))
         log = self.folder / f"{stem}.build.log"
-        buildah("bud", "--isolation", "chroot", "--pull-never", "--layers", "-f", str(dockerfile), "-t", name,
-                str(REPO), log=log)
+        buildah(
+            "bud",
+            "--isolation",
+            "chroot",
+            "--pull-never",
+            "--layers",
+            "-f",
+            str(dockerfile),
+            "-t",
+            name,
+            str(REPO),
+            log=log,
+        )
         self._push(buildah, name, target)
         self._prune_archives(f"{kind}-", keep=target)
         # Images an earlier build of the same name left untagged; the layer cache stays.
@@ -214,14 +255,17 @@ def latest_migration(app_label: str = MIGRATIONS_APP, repo: Path = REPO) -> str:
     return names[-1]
 
 
-def migration_file(name: str, operation: str, after: str | None = None,
-                   app_label: str = MIGRATIONS_APP) -> tuple[str, str]:
+def migration_file(
+    name: str, operation: str, after: str | None = None, app_label: str = MIGRATIONS_APP
+) -> tuple[str, str]:
     """(path in the image, source) of one migration after `after` (default: the tree's latest)."""
-    return (f"/app/app/{app_label}/migrations/{name}.py",
-            "from django.db import migrations\n\n\n"
-            "class Migration(migrations.Migration):\n"
-            f"    dependencies = [({app_label!r}, {(after or latest_migration(app_label))!r})]\n"
-            f"    operations = [{operation}]\n")
+    return (
+        f"/app/app/{app_label}/migrations/{name}.py",
+        "from django.db import migrations\n\n\n"
+        "class Migration(migrations.Migration):\n"
+        f"    dependencies = [({app_label!r}, {(after or latest_migration(app_label))!r})]\n"
+        f"    operations = [{operation}]\n",
+    )
 
 
 #: v2: a real schema change (a new table) that the upgrade tests look for after the migration.
@@ -229,7 +273,8 @@ UPGRADE_TABLE = "panels_upgrade_probe"
 V2_MIGRATION = migration_file(
     "9001_upgrade_probe",
     f"migrations.RunSQL('CREATE TABLE {UPGRADE_TABLE} (id serial PRIMARY KEY, note text)', "
-    f"reverse_sql='DROP TABLE {UPGRADE_TABLE}')")
+    f"reverse_sql='DROP TABLE {UPGRADE_TABLE}')",
+)
 #: v3: a migration that fails (after v2's), so the migration Job fails with the database unchanged.
 V3_MIGRATION = migration_file("9002_fails", "migrations.RunSQL('SELECT 1 / 0')", after="9001_upgrade_probe")
 #: An image whose web entrypoint exits at once (migrate and collectstatic still work): its web pods

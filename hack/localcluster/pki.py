@@ -1,5 +1,6 @@
 """A throw-away PKI for the local control plane: one CA, the API server's serving certificate,
 an admin client certificate (group system:masters) and the service-account signing key."""
+
 from __future__ import annotations
 
 import datetime
@@ -12,7 +13,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 SERVICE_IP = "10.96.0.1"
-REAL_NODE_NAME = "real-node-0"  # realnode.NODE_NAME  # first address of the service CIDR: the in-cluster `kubernetes` Service
+REAL_NODE_NAME = (
+    "real-node-0"  # realnode.NODE_NAME  # first address of the service CIDR: the in-cluster `kubernetes` Service
+)
 
 
 def _new_key() -> ec.EllipticCurvePrivateKey:
@@ -39,7 +42,7 @@ def make_pki(directory: Path, extra_ips: tuple[str, ...] = (), service_ip: str =
     """Writes ca.{crt,key}, apiserver.{crt,key}, admin.{crt,key}, the real node's kubelet.{crt,key}
     and kube-proxy.{crt,key}, and sa.{key,pub} into `directory`. `service_ip` is the first address
     of the Service range (the in-cluster `kubernetes` Service), a name of the API server."""
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     not_before, not_after = now - datetime.timedelta(minutes=5), now + datetime.timedelta(days=30)
 
     ca_key = _new_key()
@@ -54,7 +57,9 @@ def make_pki(directory: Path, extra_ips: tuple[str, ...] = (), service_ip: str =
         .not_valid_after(not_after)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .add_extension(
-            x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True, key_encipherment=False, **_KEY_USAGE_OFF),
+            x509.KeyUsage(
+                digital_signature=True, key_cert_sign=True, crl_sign=True, key_encipherment=False, **_KEY_USAGE_OFF
+            ),
             critical=True,
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
@@ -79,15 +84,26 @@ def make_pki(directory: Path, extra_ips: tuple[str, ...] = (), service_ip: str =
             .not_valid_before(not_before)
             .not_valid_after(not_after)
             .add_extension(
-                x509.KeyUsage(digital_signature=True, key_encipherment=False, key_cert_sign=False, crl_sign=False, **_KEY_USAGE_OFF),
+                x509.KeyUsage(
+                    digital_signature=True,
+                    key_encipherment=False,
+                    key_cert_sign=False,
+                    crl_sign=False,
+                    **_KEY_USAGE_OFF,
+                ),
                 critical=True,
             )
             .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
         )
         if server:
-            dns = ["localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
-                   "kubernetes.default.svc.cluster.local"]
+            dns = [
+                "localhost",
+                "kubernetes",
+                "kubernetes.default",
+                "kubernetes.default.svc",
+                "kubernetes.default.svc.cluster.local",
+            ]
             ips = ["127.0.0.1", service_ip, *extra_ips]
             sans = [x509.DNSName(n) for n in dns] + [x509.IPAddress(ipaddress.ip_address(ip)) for ip in ips]
             builder = builder.add_extension(x509.SubjectAlternativeName(sans), critical=False)

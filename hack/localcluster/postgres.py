@@ -1,6 +1,7 @@
 """A throw-away PostgreSQL cluster (Debian's server binaries) for the tests, the real node's pods
 and the demo: initdb into a folder, fsync off, a random port, a generated password. When run as
 root, the server runs as the `postgres` (or `nobody`) user, because PostgreSQL refuses root."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -10,8 +11,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 POSTGRES_BIN_DIR = Path(os.environ.get("POSTGRES_BIN_DIR", "/usr/lib/postgresql/15/bin"))
 # The unprivileged users PostgreSQL can run as when we are root.
@@ -77,8 +78,9 @@ def _chown_for(prefix: list[str], path: Path) -> None:
         shutil.chown(path, user=user)
 
 
-def start_postgres(workdir: Path, listen: tuple[str, ...] = ("127.0.0.1",),
-                   allow_networks: tuple[str, ...] = ()) -> tuple[PostgresServer, Callable[[], None]]:
+def start_postgres(
+    workdir: Path, listen: tuple[str, ...] = ("127.0.0.1",), allow_networks: tuple[str, ...] = ()
+) -> tuple[PostgresServer, Callable[[], None]]:
     """Start a throw-away PostgreSQL cluster in ``workdir``; return it and its stop function.
 
     ``listen`` are the addresses it listens on (the first is ``.host``); ``allow_networks`` are
@@ -107,10 +109,24 @@ def start_postgres(workdir: Path, listen: tuple[str, ...] = ("127.0.0.1",),
     _chown_for(run_as, pwfile)
     user = "panelapp"
     initialised = subprocess.run(
-        [*run_as, str(initdb), "-D", str(datadir), "-U", user, f"--pwfile={pwfile}",
-         "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8", "--locale=C.UTF-8",
-         "--no-sync"],
-        capture_output=True, text=True, cwd=workdir,
+        [
+            *run_as,
+            str(initdb),
+            "-D",
+            str(datadir),
+            "-U",
+            user,
+            f"--pwfile={pwfile}",
+            "--auth-host=scram-sha-256",
+            "--auth-local=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=workdir,
     )
     pwfile.unlink()
     if initialised.returncode != 0:
@@ -126,7 +142,9 @@ def start_postgres(workdir: Path, listen: tuple[str, ...] = ("127.0.0.1",),
         )
         started = subprocess.run(
             [*run_as, str(pg_ctl), "-D", str(datadir), "-l", str(logfile), "-o", options, "-w", "-t", "60", "start"],
-            capture_output=True, text=True, cwd=workdir,
+            capture_output=True,
+            text=True,
+            cwd=workdir,
         )
         if started.returncode == 0:
             break
@@ -135,13 +153,28 @@ def start_postgres(workdir: Path, listen: tuple[str, ...] = ("127.0.0.1",),
         raise PostgresError(f"PostgreSQL did not start: {started.stderr}\n{log[-3000:]}")
     created = subprocess.run(
         [*run_as, str(POSTGRES_BIN_DIR / "createdb"), "-h", str(sockdir), "-p", str(port), "-U", user, "panelapp"],
-        capture_output=True, text=True, cwd=workdir,
+        capture_output=True,
+        text=True,
+        cwd=workdir,
     )
     if created.returncode != 0:
         raise PostgresError(f"createdb failed: {created.stderr}")
 
     stop_argv = [*run_as, str(pg_ctl), "-D", str(datadir), "-m", "immediate", "-w", "stop"]
-    start_argv = [*run_as, str(pg_ctl), "-D", str(datadir), "-l", str(logfile), "-o", options, "-w", "-t", "60", "start"]
+    start_argv = [
+        *run_as,
+        str(pg_ctl),
+        "-D",
+        str(datadir),
+        "-l",
+        str(logfile),
+        "-o",
+        options,
+        "-w",
+        "-t",
+        "60",
+        "start",
+    ]
 
     def stop() -> None:
         subprocess.run(stop_argv, capture_output=True, cwd=workdir)

@@ -1,4 +1,5 @@
 """Stopping child processes: SIGTERM, a grace period, then SIGKILL."""
+
 from __future__ import annotations
 
 import os

@@ -13,6 +13,7 @@ What the harness makes, and removes again in `stop()` (only by its own PIDs and 
 There is one real node per machine at a time: kube-proxy owns the host's KUBE-* iptables chains,
 and the bridge name is the lock. A second one fails at once, naming the first one's bridge.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -70,16 +71,17 @@ def cni_bin_dir() -> Path:
             return folder
     raise RealNodeError(
         f"the CNI plugins {', '.join(CNI_PLUGINS)} were not found in {' or '.join(map(str, CNI_BIN_DIRS))}: "
-        "install the Debian package containernetworking-plugins (hack/setup.sh does)")
+        "install the Debian package containernetworking-plugins (hack/setup.sh does)"
+    )
 
 
 @dataclass
 class RealNode:
     """Started by ControlPlane(real_node=True) once the API server and controllers are healthy."""
 
-    plane: "ControlPlane"
+    plane: ControlPlane
     workdir: Path
-    components: list["Component"] = field(default_factory=list)
+    components: list[Component] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     _made_bridge: bool = False
     _made_route: bool = False
@@ -89,7 +91,7 @@ class RealNode:
     gateway: str = field(default_factory=gateway_address)
 
     @classmethod
-    def in_short_folder(cls, plane: "ControlPlane") -> "RealNode":
+    def in_short_folder(cls, plane: ControlPlane) -> RealNode:
         """The node's state (containerd's root, the kubelet's root dir, their sockets) goes in a
         short folder of its own: unix socket paths must stay under 108 bytes, and a test's work
         folder is often longer. The logs stay in the control plane's folder. Removed in stop()."""
@@ -124,9 +126,17 @@ class RealNode:
         the route and the bridge. Safe to call after a partial start."""
         kubelet_running = any(c.name == "kubelet" and c.process.poll() is None for c in self.components)
         if kubelet_running and self.plane.components:
-            self.plane.kubectl("delete", "pods", "--all-namespaces", "--grace-period=1",
-                               f"--field-selector=spec.nodeName={NODE_NAME}", "--wait=true", "--timeout=60s",
-                               check=False, timeout=90)
+            self.plane.kubectl(
+                "delete",
+                "pods",
+                "--all-namespaces",
+                "--grace-period=1",
+                f"--field-selector=spec.nodeName={NODE_NAME}",
+                "--wait=true",
+                "--timeout=60s",
+                check=False,
+                timeout=90,
+            )
         for component in reversed(self.components):
             terminate(component.process, timeout=20)
         self.components.clear()
@@ -142,7 +152,8 @@ class RealNode:
             _run(["ip", "link", "del", BRIDGE], check=False)
             self._made_bridge = False
         if self._remove_workdir and not any(
-                line.split()[1].startswith(str(self.workdir)) for line in Path("/proc/self/mounts").read_text().splitlines()):
+            line.split()[1].startswith(str(self.workdir)) for line in Path("/proc/self/mounts").read_text().splitlines()
+        ):
             shutil.rmtree(self.workdir, ignore_errors=True)
 
     # ---------------------------------------------------------------------------- images
@@ -150,16 +161,42 @@ class RealNode:
         """Imports an OCI archive into containerd's `k8s.io` namespace, where the kubelet looks."""
         ctr = ctr or self.plane.toolbox.path("ctr")
         completed = subprocess.run(
-            [str(ctr), "--address", str(self.containerd_socket), "-n", "k8s.io", "images", "import",
-             "--local", str(archive)], capture_output=True, text=True, timeout=600)
+            [
+                str(ctr),
+                "--address",
+                str(self.containerd_socket),
+                "-n",
+                "k8s.io",
+                "images",
+                "import",
+                "--local",
+                str(archive),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         if completed.returncode != 0:
-            raise RealNodeError(f"ctr images import {archive} failed: {completed.stderr.strip()}\n"
-                                f"{self.describe_failure()}")
+            raise RealNodeError(
+                f"ctr images import {archive} failed: {completed.stderr.strip()}\n{self.describe_failure()}"
+            )
 
     def images(self) -> list[str]:
         completed = subprocess.run(
-            [str(self.plane.toolbox.path("ctr")), "--address", str(self.containerd_socket), "-n", "k8s.io",
-             "images", "list", "-q"], capture_output=True, text=True, timeout=60)
+            [
+                str(self.plane.toolbox.path("ctr")),
+                "--address",
+                str(self.containerd_socket),
+                "-n",
+                "k8s.io",
+                "images",
+                "list",
+                "-q",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         return completed.stdout.split()
 
     def describe_failure(self) -> str:
@@ -175,13 +212,15 @@ class RealNode:
             raise RealNodeError("the real node needs root (network, mounts and cgroups): run the tests as root")
         for tool in ("ip", "iptables", "conntrack"):
             if shutil.which(tool) is None:
-                raise RealNodeError(f"`{tool}` is not installed: run hack/setup.sh (Debian iproute2, iptables, "
-                                    "conntrack)")
+                raise RealNodeError(
+                    f"`{tool}` is not installed: run hack/setup.sh (Debian iproute2, iptables, conntrack)"
+                )
         cni_bin_dir()
         probe = _run(["iptables", "-w", "-t", "nat", "-L", "-n"], check=False)
         if probe.returncode != 0:
-            raise RealNodeError(f"the kernel refuses iptables' nat table, which kube-proxy needs: "
-                                f"{probe.stderr.strip()}")
+            raise RealNodeError(
+                f"the kernel refuses iptables' nat table, which kube-proxy needs: {probe.stderr.strip()}"
+            )
 
     def _make_network(self) -> None:
         made = _run(["ip", "link", "add", "name", BRIDGE, "type", "bridge"], check=False)
@@ -189,7 +228,8 @@ class RealNode:
             raise RealNodeError(
                 f"cannot create the bridge {BRIDGE} ({made.stderr.strip()}). One real node runs per machine: "
                 f"if another test run or `make demo` is running, stop it; a bridge left by a killed run goes "
-                f"with `ip link del {BRIDGE}`.")
+                f"with `ip link del {BRIDGE}`."
+            )
         self._made_bridge = True
         prefix = ipaddress.ip_network(POD_SUBNET).prefixlen
         _run(["ip", "addr", "add", f"{self.gateway}/{prefix}", "dev", BRIDGE])
@@ -201,16 +241,32 @@ class RealNode:
         # pod address; pods reach the gateway's services and nothing beyond (they call no Service).
         cni = self.workdir / "cni"
         (cni / "net.d").mkdir(parents=True, exist_ok=True)
-        (cni / "net.d" / "10-panelapp.conflist").write_text(json.dumps({
-            "cniVersion": "1.0.0", "name": "panelapp-real-node",
-            "plugins": [
-                {"type": "bridge", "bridge": BRIDGE, "isGateway": True, "ipMasq": False, "hairpinMode": True,
-                 # No routes: pods reach the gateway's subnet and nothing beyond it.
-                 "ipam": {"type": "host-local", "ranges": [[{"subnet": POD_SUBNET, "gateway": self.gateway}]],
-                          "routes": [], "dataDir": str(cni / "ipam")}},
-                {"type": "loopback"},
-            ],
-        }, indent=2))
+        (cni / "net.d" / "10-panelapp.conflist").write_text(
+            json.dumps(
+                {
+                    "cniVersion": "1.0.0",
+                    "name": "panelapp-real-node",
+                    "plugins": [
+                        {
+                            "type": "bridge",
+                            "bridge": BRIDGE,
+                            "isGateway": True,
+                            "ipMasq": False,
+                            "hairpinMode": True,
+                            # No routes: pods reach the gateway's subnet and nothing beyond it.
+                            "ipam": {
+                                "type": "host-local",
+                                "ranges": [[{"subnet": POD_SUBNET, "gateway": self.gateway}]],
+                                "routes": [],
+                                "dataDir": str(cni / "ipam"),
+                            },
+                        },
+                        {"type": "loopback"},
+                    ],
+                },
+                indent=2,
+            )
+        )
 
     def _make_cgroup_root(self) -> None:
         """The kubelet's own cgroup root in every v1 hierarchy (it refuses a root that is missing)."""
@@ -291,34 +347,34 @@ class RealNode:
         for mount in sorted((m for m in mounts if m.startswith(prefix)), key=len, reverse=True):
             subprocess.run(["umount", "-l", mount], capture_output=True, timeout=30)
 
-    def _start_containerd(self, binaries: dict[str, Path]) -> "Component":
+    def _start_containerd(self, binaries: dict[str, Path]) -> Component:
         root = self.workdir / "containerd"
         (root / "root").mkdir(parents=True, exist_ok=True)
         (root / "state").mkdir(parents=True, exist_ok=True)
         config = root / "config.toml"
         pause_image = self.plane.toolbox.versions["PAUSE_IMAGE"]
         config.write_text(f'''version = 3
-root = "{root / 'root'}"
-state = "{root / 'state'}"
+root = "{root / "root"}"
+state = "{root / "state"}"
 
 [grpc]
   address = "{self.containerd_socket}"
 
 [ttrpc]
-  address = "{root / 'containerd.sock.ttrpc'}"
+  address = "{root / "containerd.sock.ttrpc"}"
 
 [plugins."io.containerd.cri.v1.runtime"]
   # Lowering a process's OOM score needs CAP_SYS_RESOURCE, which this kind of VM withholds.
   restrict_oom_score_adj = true
   [plugins."io.containerd.cri.v1.runtime".cni]
     bin_dirs = ["{cni_bin_dir()}"]
-    conf_dir = "{self.workdir / 'cni' / 'net.d'}"
+    conf_dir = "{self.workdir / "cni" / "net.d"}"
 
 [plugins."io.containerd.cri.v1.images"]
   [plugins."io.containerd.cri.v1.images".pinned_images]
     sandbox = "{pause_image}"
   [plugins."io.containerd.cri.v1.images".registry]
-    config_path = "{root / 'certs.d'}"
+    config_path = "{root / "certs.d"}"
 
 [plugins."io.containerd.grpc.v1.cri"]
   stream_server_address = "127.0.0.1"
@@ -328,28 +384,38 @@ state = "{root / 'state'}"
         # port, so a pod with a missing image fails at once with the kubelet's reason.
         hosts = root / "certs.d" / "_default"
         hosts.mkdir(parents=True, exist_ok=True)
-        (hosts / "hosts.toml").write_text('server = "http://127.0.0.1:9"\n\n[host."http://127.0.0.1:9"]\n'
-                                          '  capabilities = ["pull", "resolve"]\n')
+        (hosts / "hosts.toml").write_text(
+            'server = "http://127.0.0.1:9"\n\n[host."http://127.0.0.1:9"]\n  capabilities = ["pull", "resolve"]\n'
+        )
         env = dict(os.environ)
         # containerd finds its shim, and the shim finds runc, on PATH.
-        env["PATH"] = os.pathsep.join([str(binaries["containerd-shim-runc-v2"].parent), str(binaries["runc"].parent),
-                                       env.get("PATH", "")])
+        env["PATH"] = os.pathsep.join(
+            [str(binaries["containerd-shim-runc-v2"].parent), str(binaries["runc"].parent), env.get("PATH", "")]
+        )
         containerd = self.plane._spawn("containerd", binaries["containerd"], ["--config", str(config)], env=env)
         self.components.append(containerd)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if containerd.process.poll() is not None:
-                raise RealNodeError(f"containerd exited with code {containerd.process.returncode} while starting. "
-                                    f"Its log ({containerd.log_path}) ends with:\n{containerd.log_tail()}")
-            probe = subprocess.run([str(binaries["ctr"]), "--address", str(self.containerd_socket), "version"],
-                                   capture_output=True, text=True, timeout=10)
+                raise RealNodeError(
+                    f"containerd exited with code {containerd.process.returncode} while starting. "
+                    f"Its log ({containerd.log_path}) ends with:\n{containerd.log_tail()}"
+                )
+            probe = subprocess.run(
+                [str(binaries["ctr"]), "--address", str(self.containerd_socket), "version"],
+                capture_output=True,
+                text=True,
+                timeout=10,
+            )
             if probe.returncode == 0:
                 return containerd
             time.sleep(0.2)
-        raise RealNodeError(f"containerd did not answer on {self.containerd_socket} within 60 s. "
-                            f"Its log ends with:\n{containerd.log_tail()}")
+        raise RealNodeError(
+            f"containerd did not answer on {self.containerd_socket} within 60 s. "
+            f"Its log ends with:\n{containerd.log_tail()}"
+        )
 
-    def _start_kubelet(self, binaries: dict[str, Path]) -> "Component":
+    def _start_kubelet(self, binaries: dict[str, Path]) -> Component:
         from .controlplane import free_port
 
         folder = self.workdir / "kubelet"
@@ -357,44 +423,87 @@ state = "{root / 'state'}"
         pki = self.plane.workdir / "pki"
         kubeconfig = self.plane.write_client_kubeconfig(folder / "kubeconfig", "kubelet")
         config = folder / "config.yaml"
-        config.write_text(json.dumps({
-            "apiVersion": "kubelet.config.k8s.io/v1beta1", "kind": "KubeletConfiguration",
-            "cgroupDriver": "cgroupfs", "cgroupRoot": CGROUP_ROOT, "failCgroupV1": False, "failSwapOn": False,
-            "containerRuntimeEndpoint": f"unix://{self.containerd_socket}",
-            "address": self.gateway, "port": free_port(), "readOnlyPort": 0,
-            "healthzBindAddress": "127.0.0.1", "healthzPort": free_port(),
-            # The API server calls the kubelet with its client certificate (logs, exec,
-            # port-forward); the kubelet asks the API server whether that caller may.
-            "authentication": {"anonymous": {"enabled": False}, "webhook": {"enabled": True},
-                               "x509": {"clientCAFile": str(pki / "ca.crt")}},
-            "authorization": {"mode": "Webhook"},
-            "enforceNodeAllocatable": [], "evictionHard": {}, "localStorageCapacityIsolation": False,
-            "resolvConf": "", "clusterDomain": "cluster.local", "serializeImagePulls": False,
-            "imageGCHighThresholdPercent": 100, "imageGCLowThresholdPercent": 99,
-            "maxPods": 60, "syncFrequency": "10s", "nodeStatusUpdateFrequency": "5s",
-            "shutdownGracePeriod": "0s", "registerNode": True,
-        }, indent=2))
-        kubelet = self.plane._spawn("kubelet", binaries["kubelet"], [
-            f"--config={config}", f"--kubeconfig={kubeconfig}", f"--root-dir={folder / 'root'}",
-            f"--cert-dir={folder / 'pki'}", f"--hostname-override={NODE_NAME}", f"--node-ip={self.gateway}",
-            f"--node-labels={NODE_LABEL}=true", "--v=1",
-        ])
+        config.write_text(
+            json.dumps(
+                {
+                    "apiVersion": "kubelet.config.k8s.io/v1beta1",
+                    "kind": "KubeletConfiguration",
+                    "cgroupDriver": "cgroupfs",
+                    "cgroupRoot": CGROUP_ROOT,
+                    "failCgroupV1": False,
+                    "failSwapOn": False,
+                    "containerRuntimeEndpoint": f"unix://{self.containerd_socket}",
+                    "address": self.gateway,
+                    "port": free_port(),
+                    "readOnlyPort": 0,
+                    "healthzBindAddress": "127.0.0.1",
+                    "healthzPort": free_port(),
+                    # The API server calls the kubelet with its client certificate (logs, exec,
+                    # port-forward); the kubelet asks the API server whether that caller may.
+                    "authentication": {
+                        "anonymous": {"enabled": False},
+                        "webhook": {"enabled": True},
+                        "x509": {"clientCAFile": str(pki / "ca.crt")},
+                    },
+                    "authorization": {"mode": "Webhook"},
+                    "enforceNodeAllocatable": [],
+                    "evictionHard": {},
+                    "localStorageCapacityIsolation": False,
+                    "resolvConf": "",
+                    "clusterDomain": "cluster.local",
+                    "serializeImagePulls": False,
+                    "imageGCHighThresholdPercent": 100,
+                    "imageGCLowThresholdPercent": 99,
+                    "maxPods": 60,
+                    "syncFrequency": "10s",
+                    "nodeStatusUpdateFrequency": "5s",
+                    "shutdownGracePeriod": "0s",
+                    "registerNode": True,
+                },
+                indent=2,
+            )
+        )
+        kubelet = self.plane._spawn(
+            "kubelet",
+            binaries["kubelet"],
+            [
+                f"--config={config}",
+                f"--kubeconfig={kubeconfig}",
+                f"--root-dir={folder / 'root'}",
+                f"--cert-dir={folder / 'pki'}",
+                f"--hostname-override={NODE_NAME}",
+                f"--node-ip={self.gateway}",
+                f"--node-labels={NODE_LABEL}=true",
+                "--v=1",
+            ],
+        )
         self.components.append(kubelet)
         return kubelet
 
-    def _start_kube_proxy(self, binaries: dict[str, Path]) -> "Component":
+    def _start_kube_proxy(self, binaries: dict[str, Path]) -> Component:
         from .controlplane import free_port
 
         folder = self.workdir / "kube-proxy"
         folder.mkdir(parents=True, exist_ok=True)
         kubeconfig = self.plane.write_client_kubeconfig(folder / "kubeconfig", "kube-proxy")
-        proxy = self.plane._spawn("kube-proxy", binaries["kube-proxy"], [
-            f"--kubeconfig={kubeconfig}", f"--hostname-override={NODE_NAME}", "--proxy-mode=iptables",
-            f"--cluster-cidr={POD_SUBNET}", "--conntrack-max-per-core=0",
-            f"--metrics-bind-address=127.0.0.1:{free_port()}", f"--healthz-bind-address=127.0.0.1:{free_port()}",
-            "--iptables-sync-period=5s", "--iptables-min-sync-period=0s",
-            # NodePorts only on the bridge, never on loopback: no route_localnet switched on.
-            f"--nodeport-addresses={POD_SUBNET}", "--iptables-localhost-nodeports=false", "--v=1",
-        ])
+        proxy = self.plane._spawn(
+            "kube-proxy",
+            binaries["kube-proxy"],
+            [
+                f"--kubeconfig={kubeconfig}",
+                f"--hostname-override={NODE_NAME}",
+                "--proxy-mode=iptables",
+                f"--cluster-cidr={POD_SUBNET}",
+                "--conntrack-max-per-core=0",
+                f"--metrics-bind-address=127.0.0.1:{free_port()}",
+                f"--healthz-bind-address=127.0.0.1:{free_port()}",
+                "--iptables-sync-period=5s",
+                "--iptables-min-sync-period=0s",
+                # NodePorts only on the bridge, never on loopback: no route_localnet switched on.
+                f"--nodeport-addresses={POD_SUBNET}",
+                "--iptables-localhost-nodeports=false",
+                "--v=1",
+            ],
+        )
         self.components.append(proxy)
         return proxy

@@ -1,4 +1,5 @@
 """Assembles KWOK's stage file: the stock node and pod lifecycles plus the project's failure stages."""
+
 from pathlib import Path
 
 STAGE_DIR = Path(__file__).resolve().parent / "stages"

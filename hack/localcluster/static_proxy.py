@@ -3,11 +3,13 @@ from moto, so a browser on this machine loads PanelApp's CSS and scripts as it w
 buckets' CDN domains. `GET /<location>/<key>` answers the object `<location>/<key>` of that
 location's bucket, read with the S3 API (moto, like S3, refuses anonymous reads of private
 buckets); only GET and HEAD, only the configured locations."""
+
 from __future__ import annotations
 
 import http.server
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 class BucketProxy:
@@ -22,10 +24,10 @@ class BucketProxy:
         local = threading.local()  # boto3 clients are not shared between threads
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:
                 self._answer(send_body=True)
 
-            def do_HEAD(self) -> None:  # noqa: N802
+            def do_HEAD(self) -> None:
                 self._answer(send_body=False)
 
             def _answer(self, send_body: bool) -> None:
@@ -41,7 +43,7 @@ class BucketProxy:
                 except local.s3.exceptions.NoSuchKey:
                     self.send_error(404)
                     return
-                except Exception:  # noqa: BLE001 - moto unreachable or another S3 error: a gateway error
+                except Exception:
                     self.send_error(502)
                     return
                 body = found["Body"].read()

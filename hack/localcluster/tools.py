@@ -1,5 +1,6 @@
 """Finds the pinned tools in the version-keyed cache: the Go-built binaries hack/build-tools.sh fills
 and the scanners hack/setup.sh installs there (checkov in a virtual environment of its own)."""
+
 from __future__ import annotations
 
 import os
@@ -76,7 +77,7 @@ class Toolbox:
     versions: dict[str, str]
 
     @classmethod
-    def from_environment(cls) -> "Toolbox":
+    def from_environment(cls) -> Toolbox:
         return cls(default_tools_dir(), read_versions())
 
     def version(self, group: str) -> str:
@@ -107,12 +108,10 @@ class Toolbox:
                 missing.append(f"  {name} {self.version(group)} (expected in {self.group_dir(group)})")
         if missing:
             raise MissingToolError(
-                "these pinned binaries are not built:\n" + "\n".join(missing)
-                + f"\nBuild them with: {BUILD_COMMAND}"
+                "these pinned binaries are not built:\n" + "\n".join(missing) + f"\nBuild them with: {BUILD_COMMAND}"
             )
         return found
 
     def bin_dir_on_path(self) -> str:
         """A PATH fragment with every group folder, so subprocesses find kubectl and helm."""
         return os.pathsep.join(str(self.group_dir(g)) for g in GROUP_VERSION_KEYS)
-

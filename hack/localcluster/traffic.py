@@ -1,6 +1,7 @@
 """Traffic to a PanelApp Service the way a load balancer sends it: each request on a new connection
 to the Service's ClusterIP, which kube-proxy (iptables mode) spreads over the ready endpoints. Used
 by the real-pods tests and the real-node benchmark."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -24,12 +25,24 @@ class Response:
         return json.loads(self.body)
 
 
-def http_request(address: str, port: int, method: str, path: str, body: bytes | None = None,
-                 headers: dict[str, str] | None = None, timeout: float = 10, host: str = HOST) -> Response:
+def http_request(
+    address: str,
+    port: int,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 10,
+    host: str = HOST,
+) -> Response:
     connection = http.client.HTTPConnection(address, port, timeout=timeout)
     try:
-        connection.request(method, path, body=body, headers={
-            "Host": host, "X-Forwarded-Proto": "https", "Connection": "close", **(headers or {})})
+        connection.request(
+            method,
+            path,
+            body=body,
+            headers={"Host": host, "X-Forwarded-Proto": "https", "Connection": "close", **(headers or {})},
+        )
         response = connection.getresponse()
         return Response(response.status, response.read(), {k.lower(): v for k, v in response.getheaders()})
     finally:
@@ -50,7 +63,7 @@ class SteadyLoad:
     _stop: threading.Event = dataclasses.field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
-    def __enter__(self) -> "SteadyLoad":
+    def __enter__(self) -> SteadyLoad:
         address, port = self.address, self.port
 
         def loop() -> None:
@@ -76,5 +89,3 @@ class SteadyLoad:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(30)
-
-

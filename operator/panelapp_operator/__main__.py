@@ -1,9 +1,10 @@
 """Command line of the PanelApp operator.
 
-    python -m panelapp_operator run [--namespace NS ...] [--liveness-port 8080]   run the operator
-    python -m panelapp_operator render FILE                                        manifests, no cluster
-    python -m panelapp_operator crd                                                print the CRD
+python -m panelapp_operator run [--namespace NS ...] [--liveness-port 8080]   run the operator
+python -m panelapp_operator render FILE                                        manifests, no cluster
+python -m panelapp_operator crd                                                print the CRD
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,56 +36,92 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
     run = commands.add_parser(
-        "run", help="run the operator against the current cluster",
+        "run",
+        help="run the operator against the current cluster",
         description="Run the operator. It uses in-cluster credentials when running in a pod, else KUBECONFIG "
         "(or ~/.kube/config). It needs the CRD installed (see the `crd` command) and permission to manage "
         "Deployments, Jobs, ConfigMaps, Services, ServiceAccounts, Ingresses, NetworkPolicies, "
         "HorizontalPodAutoscalers and PodDisruptionBudgets, to read Secrets, ConfigMaps and Pods, to create "
         "one Secret per PanelApp and to post Events, in the watched namespaces.",
     )
-    run.add_argument("-n", "--namespace", action="append", dest="namespaces", default=None, metavar="NS",
-                     help="watch this namespace (repeatable). Default: $WATCH_NAMESPACES (comma-separated), "
-                     "else all namespaces")
-    run.add_argument("-A", "--all-namespaces", action="store_true",
-                     help="watch all namespaces even if $WATCH_NAMESPACES is set")
-    run.add_argument("--liveness-port", type=int, default=int(os.environ.get("LIVENESS_PORT", "8080")),
-                     help="port of the liveness endpoint GET /healthz (default: $LIVENESS_PORT or 8080; 0 turns "
-                     "it off)")
-    run.add_argument("--liveness-host", default=os.environ.get("LIVENESS_HOST", "0.0.0.0"),
-                     help="address the liveness endpoint binds to (default 0.0.0.0)")
-    run.add_argument("--metrics-port", type=int, default=int(os.environ.get("METRICS_PORT", "9090")),
-                     help="port of the Prometheus metrics endpoint GET /metrics (default: $METRICS_PORT or 9090; 0 "
-                     "turns it off); it binds to the liveness address")
-    run.add_argument("--resync-seconds", type=float, default=float(os.environ.get("RESYNC_SECONDS", "60")),
-                     help="reconcile every PanelApp at least this often, to repair drift no event announced "
-                     "(default: $RESYNC_SECONDS or 60); rotated Secrets and ConfigMaps are watched and roll "
-                     "the pods at once")
-    run.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", "4")),
-                     help="PanelApps reconciled in parallel (default: $WORKERS or 4)")
+    run.add_argument(
+        "-n",
+        "--namespace",
+        action="append",
+        dest="namespaces",
+        default=None,
+        metavar="NS",
+        help="watch this namespace (repeatable). Default: $WATCH_NAMESPACES (comma-separated), else all namespaces",
+    )
+    run.add_argument(
+        "-A", "--all-namespaces", action="store_true", help="watch all namespaces even if $WATCH_NAMESPACES is set"
+    )
+    run.add_argument(
+        "--liveness-port",
+        type=int,
+        default=int(os.environ.get("LIVENESS_PORT", "8080")),
+        help="port of the liveness endpoint GET /healthz (default: $LIVENESS_PORT or 8080; 0 turns it off)",
+    )
+    run.add_argument(
+        "--liveness-host",
+        default=os.environ.get("LIVENESS_HOST", "0.0.0.0"),
+        help="address the liveness endpoint binds to (default 0.0.0.0)",
+    )
+    run.add_argument(
+        "--metrics-port",
+        type=int,
+        default=int(os.environ.get("METRICS_PORT", "9090")),
+        help="port of the Prometheus metrics endpoint GET /metrics (default: $METRICS_PORT or 9090; 0 "
+        "turns it off); it binds to the liveness address",
+    )
+    run.add_argument(
+        "--resync-seconds",
+        type=float,
+        default=float(os.environ.get("RESYNC_SECONDS", "60")),
+        help="reconcile every PanelApp at least this often, to repair drift no event announced "
+        "(default: $RESYNC_SECONDS or 60); rotated Secrets and ConfigMaps are watched and roll "
+        "the pods at once",
+    )
+    run.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WORKERS", "4")),
+        help="PanelApps reconciled in parallel (default: $WORKERS or 4)",
+    )
     run.add_argument("--kubeconfig", default=None, help="kubeconfig file (default: in-cluster, then KUBECONFIG)")
-    run.add_argument("--log-format", choices=("plain", "full", "json"),
-                     default=os.environ.get("LOG_FORMAT", "full"), help="log format (default: full)")
+    run.add_argument(
+        "--log-format",
+        choices=("plain", "full", "json"),
+        default=os.environ.get("LOG_FORMAT", "full"),
+        help="log format (default: full)",
+    )
     run.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     run.set_defaults(command=_run)
 
     render = commands.add_parser(
-        "render", help="print the manifests a PanelApp resource produces (no cluster needed)",
+        "render",
+        help="print the manifests a PanelApp resource produces (no cluster needed)",
         description="Validate a PanelApp resource and print, as a YAML stream, the objects the operator keeps "
         "for it once converged (children at the spec's image, plus that image's backup, migration and collectstatic "
         "Jobs). For review and GitOps diffs. Owner references and the generated SECRET_KEY Secret only exist "
         "in a cluster and are left out.",
     )
     render.add_argument("file", help="PanelApp YAML file, or - for standard input")
-    render.add_argument("--namespace", default=None,
-                        help="namespace to render into (default: the resource's, else 'default')")
+    render.add_argument(
+        "--namespace", default=None, help="namespace to render into (default: the resource's, else 'default')"
+    )
     render.set_defaults(command=_render)
 
-    show_crd = commands.add_parser("crd", help="print the PanelApp (or PanelAppTask) CustomResourceDefinition",
-                                   description="Print the CRD generated from the spec models (the same as "
-                                   "crds/panelapp.org_panelapps.yaml, or crds/panelapp.org_panelapptasks.yaml "
-                                   "with --kind PanelAppTask); pipe it to `kubectl apply -f -`.")
-    show_crd.add_argument("--kind", choices=("PanelApp", "PanelAppTask"), default="PanelApp",
-                          help="which CRD (default PanelApp)")
+    show_crd = commands.add_parser(
+        "crd",
+        help="print the PanelApp (or PanelAppTask) CustomResourceDefinition",
+        description="Print the CRD generated from the spec models (the same as "
+        "crds/panelapp.org_panelapps.yaml, or crds/panelapp.org_panelapptasks.yaml "
+        "with --kind PanelAppTask); pipe it to `kubectl apply -f -`.",
+    )
+    show_crd.add_argument(
+        "--kind", choices=("PanelApp", "PanelAppTask"), default="PanelApp", help="which CRD (default PanelApp)"
+    )
     show_crd.set_defaults(command=_crd)
     return parser
 
@@ -143,7 +180,8 @@ def _run(args: argparse.Namespace) -> int:
     controller = Controller(kube, workers=args.workers, resync_seconds=args.resync_seconds, namespaces=namespaces)
     liveness = f"http://{args.liveness_host}:{args.liveness_port}/healthz" if args.liveness_port else None
     logging.getLogger(__name__).info(
-        "watching %s; liveness at %s", ", ".join(namespaces) if namespaces else "all namespaces", liveness or "off")
+        "watching %s; liveness at %s", ", ".join(namespaces) if namespaces else "all namespaces", liveness or "off"
+    )
     if args.kubeconfig:
         # kopf's login loads the client library's default kubeconfig, which that library read from
         # $KUBECONFIG once, at import: point the default at the file asked for.
@@ -152,14 +190,16 @@ def _run(args: argparse.Namespace) -> int:
         kube_config.KUBE_CONFIG_DEFAULT_LOCATION = args.kubeconfig
     metrics_server = metrics.serve(controller, args.liveness_host, args.metrics_port) if args.metrics_port else None
     try:
-        asyncio.run(kopf.operator(
-            registry=build_registry(controller),
-            settings=build_settings(),
-            standalone=True,  # one replica; no peering objects needed
-            clusterwide=not namespaces,
-            namespaces=namespaces,
-            liveness_endpoint=liveness,
-        ))
+        asyncio.run(
+            kopf.operator(
+                registry=build_registry(controller),
+                settings=build_settings(),
+                standalone=True,  # one replica; no peering objects needed
+                clusterwide=not namespaces,
+                namespaces=namespaces,
+                liveness_endpoint=liveness,
+            )
+        )
     finally:
         controller.stop()
         if metrics_server is not None:

@@ -5,6 +5,7 @@ resync free of API calls. The watches are label-selected on the server, so only 
 operator manages are held. managedFields are dropped on the way in (they are most of an object's
 size); the one fact the operator needs from them, whether it owns a Deployment's replicas, is kept.
 """
+
 from __future__ import annotations
 
 import threading
@@ -54,8 +55,7 @@ class Cache:
         """Store an object; True if it is news (not a version already held)."""
         meta = body.get("metadata") or {}
         key = (kind.kind, meta.get("namespace") or "", meta["name"])
-        slim = {k: v for k, v in body.items() if k not in ("data", "stringData", "binaryData")
-                or kind.kind != "Secret"}
+        slim = {k: v for k, v in body.items() if k not in ("data", "stringData", "binaryData") or kind.kind != "Secret"}
         slim["metadata"] = {k: v for k, v in meta.items() if k != "managedFields"}
         entry = Cached(slim, owns_replicas(body) if kind.kind == kinds.DEPLOYMENT.kind else False)
         with self._lock:
@@ -63,8 +63,12 @@ class Cache:
             new_version, old_version = _version(body), current and _version(current.body)
             # Watch events and our own write responses race; never go back in time. (Versions are
             # etcd revisions; if they are ever not numbers, the newest arrival wins.)
-            if current is not None and new_version is not None and old_version is not None \
-                    and new_version <= old_version:
+            if (
+                current is not None
+                and new_version is not None
+                and old_version is not None
+                and new_version <= old_version
+            ):
                 return False
             self._objects[key] = entry
             self._tombstones.pop(key, None)

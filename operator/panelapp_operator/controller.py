@@ -11,6 +11,7 @@ Why not kopf's own timers and change handlers: kopf gives every resource with a 
 their bookkeeping annotations on every change. Plain event handlers plus this queue need neither,
 which is what keeps a converged resync free of writes and deletion free of the operator.
 """
+
 from __future__ import annotations
 
 import logging
@@ -27,9 +28,9 @@ from panelapp_operator.kinds import Kind
 from panelapp_operator.kube import ApiError, Kube
 from panelapp_operator.reconcile import Reconciler
 from panelapp_operator.references import ReferenceIndex, ReferenceWatcher
+from panelapp_operator.render import names
 from panelapp_operator.render import tasks as task_render
 from panelapp_operator.tasks import TaskReconciler, task_key
-from panelapp_operator.render import names
 from panelapp_operator.workqueue import WorkQueue
 
 log = logging.getLogger(__name__)
@@ -41,17 +42,25 @@ COALESCE_SECONDS = 0.05
 
 
 class Controller:
-    def __init__(self, kube: Kube, *, workers: int = 4, resync_seconds: float = 60.0,
-                 cache: Cache | None = None, namespaces: list[str] | None = None,
-                 watch_references: bool = True):
+    def __init__(
+        self,
+        kube: Kube,
+        *,
+        workers: int = 4,
+        resync_seconds: float = 60.0,
+        cache: Cache | None = None,
+        namespaces: list[str] | None = None,
+        watch_references: bool = True,
+    ):
         self.kube = kube
         self.cache = cache or Cache()
         self.queue = WorkQueue()
         self.references = ReferenceIndex()
         self.reconciler = Reconciler(kube, self.cache, references=self.references)
         self.task_reconciler = TaskReconciler(kube, self.cache, self.references)
-        self.reference_watcher = (ReferenceWatcher(kube, namespaces or [], self.on_reference_change)
-                                  if watch_references else None)
+        self.reference_watcher = (
+            ReferenceWatcher(kube, namespaces or [], self.on_reference_change) if watch_references else None
+        )
         self.workers = workers
         self.resync_seconds = resync_seconds
         self._generations: dict[tuple[str, str], int] = {}
@@ -171,7 +180,7 @@ class Controller:
             namespace, name = key
             try:
                 outcome = self.reconciler.reconcile(namespace, name)
-            except Exception as error:  # noqa: BLE001 - any failure is retried with backoff
+            except Exception as error:
                 delay = self.queue.done(key, failed=True)
                 self._count(failed=True)
                 self._report_failure(namespace, name, error, delay)
@@ -181,19 +190,32 @@ class Controller:
                 with self._lock:
                     self._last_errors.pop(key, None)
                 if outcome.applied or outcome.created or outcome.deleted or outcome.status_written:
-                    log.debug("%s/%s: phase %s, applied %s, created %s, deleted %s", namespace, name,
-                              outcome.phase, outcome.applied, outcome.created, outcome.deleted)
+                    log.debug(
+                        "%s/%s: phase %s, applied %s, created %s, deleted %s",
+                        namespace,
+                        name,
+                        outcome.phase,
+                        outcome.applied,
+                        outcome.created,
+                        outcome.deleted,
+                    )
 
     def _work_on_task(self, key: tuple[str, str, str]) -> None:
         _, namespace, name = key
         try:
             requeue = self.task_reconciler.reconcile(namespace, name)
-        except Exception as error:  # noqa: BLE001 - retried with backoff, like a PanelApp
+        except Exception as error:
             delay = self.queue.done(key, failed=True)
             self._count(failed=True)
             message = str(error) if isinstance(error, ApiError) else f"{type(error).__name__}: {error}"
-            log.error("reconcile of task %s/%s failed (retrying in %.0fs): %s", namespace, name, delay or 0, message,
-                      exc_info=not isinstance(error, ApiError))
+            log.error(
+                "reconcile of task %s/%s failed (retrying in %.0fs): %s",
+                namespace,
+                name,
+                delay or 0,
+                message,
+                exc_info=not isinstance(error, ApiError),
+            )
         else:
             self.queue.done(key, requeue_after=requeue)
             self._count(failed=False)
@@ -206,8 +228,14 @@ class Controller:
     def _report_failure(self, namespace: str, name: str, error: Exception, delay: float | None) -> None:
         # ApiError messages carry the server's words, never a request body: safe to log and post.
         message = str(error) if isinstance(error, ApiError) else f"{type(error).__name__}: {error}"
-        log.error("reconcile of %s/%s failed (retrying in %.0fs): %s", namespace, name, delay or 0, message,
-                  exc_info=not isinstance(error, ApiError))
+        log.error(
+            "reconcile of %s/%s failed (retrying in %.0fs): %s",
+            namespace,
+            name,
+            delay or 0,
+            message,
+            exc_info=not isinstance(error, ApiError),
+        )
         with self._lock:
             repeated = self._last_errors.get((namespace, name)) == message
             self._last_errors[(namespace, name)] = message

@@ -12,6 +12,7 @@ Pydantic emits JSON Schema; Kubernetes wants a *structural* OpenAPI v3 schema. T
 `crds/panelapp.org_panelapps.yaml` and `crds/panelapp.org_panelapptasks.yaml` (the PanelAppTask
 kind, from task_spec.py) are this module's output; a unit test fails when either is stale.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,11 +29,32 @@ TASK_CRD_FILE_NAME = f"{spec.GROUP}_{task_spec.PLURAL}.yaml"
 
 # Keywords a structural schema may carry; anything else pydantic emits is dropped.
 _KEPT_KEYWORDS = {
-    "type", "description", "properties", "items", "required", "enum", "pattern", "format",
-    "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
-    "minItems", "maxItems", "minProperties", "maxProperties", "additionalProperties", "nullable",
-    "x-kubernetes-validations", "x-kubernetes-preserve-unknown-fields", "x-kubernetes-int-or-string",
-    "x-kubernetes-list-type", "x-kubernetes-list-map-keys", "x-kubernetes-map-type",
+    "type",
+    "description",
+    "properties",
+    "items",
+    "required",
+    "enum",
+    "pattern",
+    "format",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "minProperties",
+    "maxProperties",
+    "additionalProperties",
+    "nullable",
+    "x-kubernetes-validations",
+    "x-kubernetes-preserve-unknown-fields",
+    "x-kubernetes-int-or-string",
+    "x-kubernetes-list-type",
+    "x-kubernetes-list-map-keys",
+    "x-kubernetes-map-type",
 }
 
 
@@ -142,15 +164,35 @@ def build_crd() -> dict[str, Any]:
             }
         ],
     }
-    return _crd(CRD_NAME, spec.KIND, spec.PLURAL, spec.SINGULAR, spec.SHORT_NAMES, root, [
-        {"name": "Phase", "type": "string", "jsonPath": ".status.phase",
-         "description": "Coarse state of the installation."},
-        {"name": "Ready", "type": "string", "jsonPath": ".status.ready",
-         "description": "Ready pods over desired pods."},
-        {"name": "Image", "type": "string", "jsonPath": ".status.image",
-         "description": "Image web, worker and beat run."},
-        {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},
-    ])
+    return _crd(
+        CRD_NAME,
+        spec.KIND,
+        spec.PLURAL,
+        spec.SINGULAR,
+        spec.SHORT_NAMES,
+        root,
+        [
+            {
+                "name": "Phase",
+                "type": "string",
+                "jsonPath": ".status.phase",
+                "description": "Coarse state of the installation.",
+            },
+            {
+                "name": "Ready",
+                "type": "string",
+                "jsonPath": ".status.ready",
+                "description": "Ready pods over desired pods.",
+            },
+            {
+                "name": "Image",
+                "type": "string",
+                "jsonPath": ".status.image",
+                "description": "Image web, worker and beat run.",
+            },
+            {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},
+        ],
+    )
 
 
 def build_task_crd() -> dict[str, Any]:
@@ -158,8 +200,11 @@ def build_task_crd() -> dict[str, Any]:
     task_spec_schema = _schema_of(task_spec.PanelAppTaskSpec)
     # A task runs once: changing it afterwards would make its status lie about what ran.
     task_spec_schema.setdefault("x-kubernetes-validations", []).append(
-        {"rule": "self == oldSelf", "message": "a task's spec is immutable: create a new PanelAppTask to run "
-         "a command again"})
+        {
+            "rule": "self == oldSelf",
+            "message": "a task's spec is immutable: create a new PanelAppTask to run a command again",
+        }
+    )
     root = {
         "type": "object",
         "description": "One admin command (load-genes, create-superuser, reset-stats, check) run once for a "
@@ -180,19 +225,36 @@ def build_task_crd() -> dict[str, Any]:
             }
         ],
     }
-    return _crd(TASK_CRD_NAME, task_spec.KIND, task_spec.PLURAL, task_spec.SINGULAR, task_spec.SHORT_NAMES, root, [
-        {"name": "PanelApp", "type": "string", "jsonPath": ".spec.panelApp", "description": "The PanelApp."},
-        {"name": "Command", "type": "string", "jsonPath": ".spec.command", "description": "The command."},
-        {"name": "Phase", "type": "string", "jsonPath": ".status.phase", "description": "What became of it."},
-        {"name": "Reason", "type": "string", "jsonPath": ".status.reason", "description": "Why it ended or waits."},
-        {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},
-    # Not in the "panelapp" category: kubectl expands a category before a resource's singular name, so
-    # `kubectl get panelapp NAME` would then look for a task of that name too.
-    ], categories=("all",))
+    return _crd(
+        TASK_CRD_NAME,
+        task_spec.KIND,
+        task_spec.PLURAL,
+        task_spec.SINGULAR,
+        task_spec.SHORT_NAMES,
+        root,
+        [
+            {"name": "PanelApp", "type": "string", "jsonPath": ".spec.panelApp", "description": "The PanelApp."},
+            {"name": "Command", "type": "string", "jsonPath": ".spec.command", "description": "The command."},
+            {"name": "Phase", "type": "string", "jsonPath": ".status.phase", "description": "What became of it."},
+            {"name": "Reason", "type": "string", "jsonPath": ".status.reason", "description": "Why it ended or waits."},
+            {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},
+            # Not in the "panelapp" category: kubectl expands a category before a resource's singular name, so
+            # `kubectl get panelapp NAME` would then look for a task of that name too.
+        ],
+        categories=("all",),
+    )
 
 
-def _crd(name: str, kind: str, plural: str, singular: str, short_names: tuple[str, ...], root: dict[str, Any],
-         columns: list[dict[str, str]], categories: tuple[str, ...] = ("all", "panelapp")) -> dict[str, Any]:
+def _crd(
+    name: str,
+    kind: str,
+    plural: str,
+    singular: str,
+    short_names: tuple[str, ...],
+    root: dict[str, Any],
+    columns: list[dict[str, str]],
+    categories: tuple[str, ...] = ("all", "panelapp"),
+) -> dict[str, Any]:
     return {
         "apiVersion": "apiextensions.k8s.io/v1",
         "kind": "CustomResourceDefinition",

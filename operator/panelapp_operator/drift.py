@@ -9,6 +9,7 @@ Two checks, both needed, both free of API calls:
 
 If neither check fires, the child is converged and costs no write.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

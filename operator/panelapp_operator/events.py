@@ -4,6 +4,7 @@ Deriving Events from the difference between the status before and after a reconc
 from what the code happened to do) means a resync that changes nothing posts nothing, and a
 restarted operator does not repeat Events for transitions it already recorded.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -80,31 +81,47 @@ def _upgrade_events(old: api.UpgradeStatus | None, new: api.UpgradeStatus | None
     # The backup's steps, like the later ones, each get their Event even when one reconcile (or a
     # status write that did not land) passes them together: BackingUp may never be seen.
     if new.backup_job and before in (None, upgrades.DRAINING):
-        found.append(Event(NORMAL, "BackupStarted", f"job {new.backup_job} backs up the database before the "
-                           f"migration to {new.image}"))
-    if (new.backup_job and before in (None, upgrades.DRAINING, upgrades.BACKING_UP)
-            and new.state not in (upgrades.BACKING_UP, upgrades.UPGRADE_FAILED)):
+        found.append(
+            Event(
+                NORMAL,
+                "BackupStarted",
+                f"job {new.backup_job} backs up the database before the migration to {new.image}",
+            )
+        )
+    if (
+        new.backup_job
+        and before in (None, upgrades.DRAINING, upgrades.BACKING_UP)
+        and new.state not in (upgrades.BACKING_UP, upgrades.UPGRADE_FAILED)
+    ):
         found.append(Event(NORMAL, "BackupSucceeded", f"job {new.backup_job} backed up the database"))
     if new.state == upgrades.MIGRATING and before in (None, upgrades.DRAINING, upgrades.BACKING_UP):
-        found.append(Event(NORMAL, "MigrationStarted",
-                           f"job {new.migration_job} migrates the database for {new.image}"))
+        found.append(
+            Event(NORMAL, "MigrationStarted", f"job {new.migration_job} migrates the database for {new.image}")
+        )
     # Reaching any state after Migrating means the migration succeeded (several steps may pass in
     # one reconcile, e.g. after an operator restart: each still gets its Event).
     if passed(upgrades.COLLECTING_STATIC):
-        found.append(Event(NORMAL, "MigrationSucceeded", f"job {new.migration_job} migrated the database for "
-                           f"{new.image}"))
+        found.append(
+            Event(NORMAL, "MigrationSucceeded", f"job {new.migration_job} migrated the database for {new.image}")
+        )
         if new.collectstatic_job is not None:
-            found.append(Event(NORMAL, "CollectstaticStarted",
-                               f"job {new.collectstatic_job} collects static files"))
+            found.append(Event(NORMAL, "CollectstaticStarted", f"job {new.collectstatic_job} collects static files"))
     if passed(upgrades.ROLLING_OUT):
         found.append(Event(NORMAL, "RolloutStarted", f"moving web, worker and beat to {new.image}"))
     if passed(upgrades.UPGRADE_SUCCEEDED):
         found.append(Event(NORMAL, "RolloutComplete", f"web, worker and beat run {new.image}"))
     if new.state == upgrades.UPGRADE_FAILED:
-        reason = {"collectstatic": "CollectstaticFailed", "backup": "BackupFailed"}.get(new.failed_step or "",
-                                                                                         "MigrationFailed")
-        found.append(Event(WARNING, reason, f"{new.message}. The previous pods keep serving; change spec.image "
-                           "or spec.migrations.trigger to try again"))
+        reason = {"collectstatic": "CollectstaticFailed", "backup": "BackupFailed"}.get(
+            new.failed_step or "", "MigrationFailed"
+        )
+        found.append(
+            Event(
+                WARNING,
+                reason,
+                f"{new.message}. The previous pods keep serving; change spec.image "
+                "or spec.migrations.trigger to try again",
+            )
+        )
     return found
 
 
@@ -115,12 +132,18 @@ def _phase_events(old: api.PanelAppStatus, new: api.PanelAppStatus) -> list[Even
     if old.phase == "Suspended" and new.phase not in ("Suspended", None):
         found.append(Event(NORMAL, "Resumed", "spec.suspend is false: reconciling again"))
     degraded_before, degraded_after = _condition(old, "Degraded"), _condition(new, "Degraded")
-    if (degraded_after is not None and degraded_after.status == "True" and degraded_after.reason == "PodsFailing"
-            and (degraded_before is None or degraded_before.status != "True"
-                 or degraded_before.reason != "PodsFailing")):
+    if (
+        degraded_after is not None
+        and degraded_after.status == "True"
+        and degraded_after.reason == "PodsFailing"
+        and (degraded_before is None or degraded_before.status != "True" or degraded_before.reason != "PodsFailing")
+    ):
         found.append(Event(WARNING, "PodsFailing", degraded_after.message))
     ready_before, ready_after = _condition(old, "Ready"), _condition(new, "Ready")
-    if ready_after is not None and ready_after.status == "True" and (
-            ready_before is None or ready_before.status != "True"):
+    if (
+        ready_after is not None
+        and ready_after.status == "True"
+        and (ready_before is None or ready_before.status != "True")
+    ):
         found.append(Event(NORMAL, "Ready", ready_after.message))
     return found

@@ -4,6 +4,7 @@ Every handler is a one-liner into controller.py; the controller queues the Panel
 reconcile (reconcile.py) does the work. Only `@kopf.on.event` handlers are used: they store no
 progress, diff-base or finalizer on the objects (see controller.py for why that matters).
 """
+
 from __future__ import annotations
 
 import logging
@@ -40,12 +41,13 @@ def build_registry(controller: Controller) -> kopf.OperatorRegistry:
         return kopf.login_via_client(**kwargs)
 
     @kopf.on.event(api.GROUP, api.VERSION, api.PLURAL, registry=registry)
-    async def panelapp_event(event: dict[str, Any], type: str | None, **_: Any) -> None:  # noqa: A002
+    async def panelapp_event(event: dict[str, Any], type: str | None, **_: Any) -> None:
         controller.on_panelapp(type, event["object"])
 
-    @kopf.on.event(kinds.PANELAPP_TASK.group, kinds.PANELAPP_TASK.version, kinds.PANELAPP_TASK.plural,
-                   registry=registry)
-    async def task_event(event: dict[str, Any], type: str | None, **_: Any) -> None:  # noqa: A002
+    @kopf.on.event(
+        kinds.PANELAPP_TASK.group, kinds.PANELAPP_TASK.version, kinds.PANELAPP_TASK.plural, registry=registry
+    )
+    async def task_event(event: dict[str, Any], type: str | None, **_: Any) -> None:
         controller.on_task(type, event["object"])
 
     for kind in kinds.WATCHED_KINDS:
@@ -74,9 +76,15 @@ def _selector(kind: Kind) -> str:
 
 def _register_child(registry: kopf.OperatorRegistry, controller: Controller, kind: Kind) -> None:
     # Client-side label filter as well: the server-side selector is a setting that could be changed.
-    @kopf.on.event(kind.group, kind.version, kind.plural, id=f"child-{kind.plural}",
-                   labels={names.LABEL_MANAGED_BY: names.MANAGED_BY}, registry=registry)
-    async def child_event(event: dict[str, Any], type: str | None, **_: Any) -> None:  # noqa: A002
+    @kopf.on.event(
+        kind.group,
+        kind.version,
+        kind.plural,
+        id=f"child-{kind.plural}",
+        labels={names.LABEL_MANAGED_BY: names.MANAGED_BY},
+        registry=registry,
+    )
+    async def child_event(event: dict[str, Any], type: str | None, **_: Any) -> None:
         controller.on_child(kind, type, event["object"])
 
 

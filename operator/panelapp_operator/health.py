@@ -1,4 +1,5 @@
 """Reading the health of the workloads: Deployment replica counts and why pods fail."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -9,10 +10,18 @@ from panelapp_operator.render import names
 
 # Container waiting reasons that mean "this pod will not become ready by itself". ErrImageNeverPull
 # is the kubelet's answer for pull policy Never and an image the node does not have.
-FAILING_WAITING_REASONS = frozenset({
-    "CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "ErrImageNeverPull", "InvalidImageName",
-    "CreateContainerConfigError", "CreateContainerError", "RunContainerError",
-})
+FAILING_WAITING_REASONS = frozenset(
+    {
+        "CrashLoopBackOff",
+        "ImagePullBackOff",
+        "ErrImagePull",
+        "ErrImageNeverPull",
+        "InvalidImageName",
+        "CreateContainerConfigError",
+        "CreateContainerError",
+        "RunContainerError",
+    }
+)
 MAX_REPORTED_FAILURES = 3
 
 
@@ -106,9 +115,15 @@ def backup_record(pod: Mapping[str, Any], key: str, job: str, image: str) -> api
         if isinstance(message, dict):
             facts = {name: message.get(name) for name in ("objectKey", "sizeBytes", "durationSeconds")}
     try:
-        return api.BackupRecord(upgrade_key=key, job=job, image=image, finished_at=finished,
-                                object_key=facts.get("objectKey"), size_bytes=facts.get("sizeBytes"),
-                                duration_seconds=facts.get("durationSeconds"))
+        return api.BackupRecord(
+            upgrade_key=key,
+            job=job,
+            image=image,
+            finished_at=finished,
+            object_key=facts.get("objectKey"),
+            size_bytes=facts.get("sizeBytes"),
+            duration_seconds=facts.get("durationSeconds"),
+        )
     except ValueError:
         return api.BackupRecord(upgrade_key=key, job=job, image=image, finished_at=finished)
 

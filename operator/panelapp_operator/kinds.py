@@ -1,4 +1,5 @@
 """The Kubernetes kinds the operator reads and writes, and where their API lives."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,11 +37,26 @@ POD = Kind("Pod", "", "v1", "pods")
 # cache. Secrets are deliberately absent: the operator never streams Secret data; it reads the
 # metadata of the few Secrets it needs by name.
 CHILD_KINDS = (
-    DEPLOYMENT, JOB, CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, INGRESS, NETWORK_POLICY, AUTOSCALER, DISRUPTION_BUDGET,
+    DEPLOYMENT,
+    JOB,
+    CONFIG_MAP,
+    SERVICE,
+    SERVICE_ACCOUNT,
+    INGRESS,
+    NETWORK_POLICY,
+    AUTOSCALER,
+    DISRUPTION_BUDGET,
 )
 # Children removed when the spec no longer asks for them (Jobs follow the upgrade's own cleanup).
 PRUNABLE_KINDS = (
-    DEPLOYMENT, CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, INGRESS, NETWORK_POLICY, AUTOSCALER, DISRUPTION_BUDGET,
+    DEPLOYMENT,
+    CONFIG_MAP,
+    SERVICE,
+    SERVICE_ACCOUNT,
+    INGRESS,
+    NETWORK_POLICY,
+    AUTOSCALER,
+    DISRUPTION_BUDGET,
 )
 # The pods of the migration, collectstatic and task Jobs are watched too (they are few and
 # short-lived): a pod that exited 0 is the fastest sign that a step of an upgrade, or a task, is done.

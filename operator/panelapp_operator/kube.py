@@ -7,6 +7,7 @@ request is counted, so the cost of a reconcile is measurable (see `ApiStats`).
 Secret values: Secrets are read only to learn their resourceVersion and key *names*; the data is
 dropped at once and never logged, cached or put into an exception message.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,7 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -85,9 +86,11 @@ class ApiStats:
     def samples(self) -> list[tuple[str, str, str, int]]:
         """(type, verb, kind, count) for every counter: type is read, write or dry_run."""
         with self._lock:
-            return [(label, verb, kind, count)
-                    for label, counter in (("read", self.reads), ("write", self.writes), ("dry_run", self.dry_runs))
-                    for (verb, kind), count in sorted(counter.items())]
+            return [
+                (label, verb, kind, count)
+                for label, counter in (("read", self.reads), ("write", self.writes), ("dry_run", self.dry_runs))
+                for (verb, kind), count in sorted(counter.items())
+            ]
 
 
 @dataclass(frozen=True)
@@ -122,14 +125,15 @@ def path_of(kind: Kind, namespace: str | None, name: str | None = None, subresou
 
 
 def now_rfc3339() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 class Kube:
     """Typed access to the API server for the operator."""
 
-    def __init__(self, api_client: kubernetes.client.ApiClient, stats: ApiStats | None = None,
-                 reference_ttl_seconds: float = 5.0):
+    def __init__(
+        self, api_client: kubernetes.client.ApiClient, stats: ApiStats | None = None, reference_ttl_seconds: float = 5.0
+    ):
         self.api_client = api_client
         self.stats = stats or ApiStats()
         self.reference_ttl_seconds = reference_ttl_seconds
@@ -139,9 +143,20 @@ class Kube:
 
     # --- transport -------------------------------------------------------------------------------
 
-    def _request(self, verb: str, kind: Kind, path: str, *, body: Any = None, query: Mapping[str, str] | None = None,
-                 content_type: str | None = None, accept: str = "application/json", dry_run: bool = False,
-                 count_as: str | None = None, raw: bool = False) -> Any:
+    def _request(
+        self,
+        verb: str,
+        kind: Kind,
+        path: str,
+        *,
+        body: Any = None,
+        query: Mapping[str, str] | None = None,
+        content_type: str | None = None,
+        accept: str = "application/json",
+        dry_run: bool = False,
+        count_as: str | None = None,
+        raw: bool = False,
+    ) -> Any:
         method = "GET" if verb == "LIST" else verb
         query_params = list((query or {}).items())
         if dry_run:
@@ -152,8 +167,14 @@ class Kube:
         self.stats.count(count_as or verb, kind.kind, dry_run)
         try:
             response = self.api_client.call_api(
-                path, method, query_params=query_params, header_params=headers, body=body,
-                auth_settings=["BearerToken"], _preload_content=False, _return_http_data_only=True,
+                path,
+                method,
+                query_params=query_params,
+                header_params=headers,
+                body=body,
+                auth_settings=["BearerToken"],
+                _preload_content=False,
+                _return_http_data_only=True,
                 _request_timeout=60,
             )
         except ApiException as error:
@@ -229,19 +250,29 @@ class Kube:
         result = self._request("LIST", kind, path_of(kind, namespace), accept=PARTIAL_METADATA_LIST)
         return [item["metadata"] for item in result.get("items") or ()], result["metadata"]["resourceVersion"]
 
-    def watch_metadata(self, kind: Kind, namespace: str | None, resource_version: str,
-                       timeout_seconds: int = 300) -> Iterator[tuple[str, dict[str, Any]]]:
+    def watch_metadata(
+        self, kind: Kind, namespace: str | None, resource_version: str, timeout_seconds: int = 300
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
         """(event type, metadata) of every change after `resource_version`, until the server ends
         the watch (after `timeout_seconds`). The server sends metadata only, so a Secret's data never
         reaches this process. Raises ApiError(410) when the version is too old: list again."""
         path = path_of(kind, namespace)
-        query = [("watch", "true"), ("resourceVersion", resource_version), ("allowWatchBookmarks", "true"),
-                 ("timeoutSeconds", str(timeout_seconds))]
+        query = [
+            ("watch", "true"),
+            ("resourceVersion", resource_version),
+            ("allowWatchBookmarks", "true"),
+            ("timeoutSeconds", str(timeout_seconds)),
+        ]
         self.stats.count("WATCH", kind.kind)
         try:
             response = self.api_client.call_api(
-                path, "GET", query_params=query, header_params={"Accept": PARTIAL_METADATA},
-                auth_settings=["BearerToken"], _preload_content=False, _return_http_data_only=True,
+                path,
+                "GET",
+                query_params=query,
+                header_params={"Accept": PARTIAL_METADATA},
+                auth_settings=["BearerToken"],
+                _preload_content=False,
+                _return_http_data_only=True,
                 _request_timeout=(10, timeout_seconds + 30),
             )
         except ApiException as error:
@@ -257,35 +288,51 @@ class Kube:
                     event = json.loads(line)
                     obj = event.get("object") or {}
                     if event.get("type") == "ERROR":
-                        raise ApiError(obj.get("code") or 0, obj.get("reason") or "", obj.get("message") or "",
-                                       "WATCH", path)
+                        raise ApiError(
+                            obj.get("code") or 0, obj.get("reason") or "", obj.get("message") or "", "WATCH", path
+                        )
                     yield event["type"], obj.get("metadata") or {}
         finally:
             response.release_conn()
 
     # --- writes ----------------------------------------------------------------------------------
 
-    def apply(self, manifest: Mapping[str, Any], *, dry_run: bool = False,
-              field_manager: str = names.FIELD_MANAGER) -> dict[str, Any]:
+    def apply(
+        self, manifest: Mapping[str, Any], *, dry_run: bool = False, field_manager: str = names.FIELD_MANAGER
+    ) -> dict[str, Any]:
         kind = kinds.of(dict(manifest))
         meta = manifest["metadata"]
         return self._request(
-            "PATCH", kind, path_of(kind, meta.get("namespace"), meta["name"]), body=manifest,
+            "PATCH",
+            kind,
+            path_of(kind, meta.get("namespace"), meta["name"]),
+            body=manifest,
             # Strict: an unknown field (a typo in a pass-through affinity, say) is an error the user
             # sees, not a silently dropped field that would look like drift forever.
             query={"fieldManager": field_manager, "force": "true", "fieldValidation": "Strict"},
-            content_type="application/apply-patch+yaml", dry_run=dry_run, count_as="APPLY",
+            content_type="application/apply-patch+yaml",
+            dry_run=dry_run,
+            count_as="APPLY",
         )
 
     def create(self, manifest: Mapping[str, Any]) -> dict[str, Any]:
         kind = kinds.of(dict(manifest))
-        return self._request("POST", kind, path_of(kind, manifest["metadata"].get("namespace")), body=manifest,
-                             query={"fieldManager": names.FIELD_MANAGER, "fieldValidation": "Strict"})
+        return self._request(
+            "POST",
+            kind,
+            path_of(kind, manifest["metadata"].get("namespace")),
+            body=manifest,
+            query={"fieldManager": names.FIELD_MANAGER, "fieldValidation": "Strict"},
+        )
 
     def delete(self, kind: Kind, namespace: str, name: str, propagation: str = "Background") -> None:
         try:
-            self._request("DELETE", kind, path_of(kind, namespace, name),
-                          body={"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": propagation})
+            self._request(
+                "DELETE",
+                kind,
+                path_of(kind, namespace, name),
+                body={"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": propagation},
+            )
         except ApiError as error:
             if not error.not_found:
                 raise
@@ -295,34 +342,56 @@ class Kube:
         make another field manager co-own the current value, so that dropping the field from our
         apply does not reset the Deployment to one replica."""
         self.apply(
-            {"apiVersion": "apps/v1", "kind": "Deployment",
-             "metadata": {"name": deployment, "namespace": namespace}, "spec": {"replicas": replicas}},
+            {
+                "apiVersion": "apps/v1",
+                "kind": "Deployment",
+                "metadata": {"name": deployment, "namespace": namespace},
+                "spec": {"replicas": replicas},
+            },
             field_manager=HANDOFF_FIELD_MANAGER,
         )
 
     def pod_log(self, namespace: str, pod: str, *, tail_lines: int, limit_bytes: int = 16384) -> str | None:
         """The last lines of a pod's log (None when the node cannot give it, e.g. a stand-in node)."""
         try:
-            response = self._request("GET", kinds.POD, path_of(kinds.POD, namespace, pod, "log"),
-                                     query={"tailLines": str(tail_lines), "limitBytes": str(limit_bytes)},
-                                     accept="*/*", raw=True)  # plain text; the server refuses text/plain
+            response = self._request(
+                "GET",
+                kinds.POD,
+                path_of(kinds.POD, namespace, pod, "log"),
+                query={"tailLines": str(tail_lines), "limitBytes": str(limit_bytes)},
+                accept="*/*",
+                raw=True,
+            )  # plain text; the server refuses text/plain
         except ApiError as error:
             if error.not_found or error.invalid or error.status >= 500:
                 return None
             raise
         return response
 
-    def patch_owner(self, kind: Kind, namespace: str, name: str, owner_references: list[dict[str, Any]]) -> \
-            dict[str, Any]:
+    def patch_owner(
+        self, kind: Kind, namespace: str, name: str, owner_references: list[dict[str, Any]]
+    ) -> dict[str, Any]:
         """Set an object's ownerReferences (a PanelAppTask becomes owned by its PanelApp)."""
-        return self._request("PATCH", kind, path_of(kind, namespace, name),
-                             body={"metadata": {"ownerReferences": owner_references}},
-                             content_type="application/merge-patch+json", count_as="PATCH owner")
+        return self._request(
+            "PATCH",
+            kind,
+            path_of(kind, namespace, name),
+            body={"metadata": {"ownerReferences": owner_references}},
+            content_type="application/merge-patch+json",
+            count_as="PATCH owner",
+        )
 
-    def patch_status(self, namespace: str, name: str, status: Mapping[str, Any],
-                     kind: Kind = kinds.PANELAPP) -> dict[str, Any]:
-        return self._request("PATCH", kind, path_of(kind, namespace, name, "status"), body={"status": status},
-                             content_type="application/merge-patch+json", count_as="PATCH status")
+    def patch_status(
+        self, namespace: str, name: str, status: Mapping[str, Any], kind: Kind = kinds.PANELAPP
+    ) -> dict[str, Any]:
+        return self._request(
+            "PATCH",
+            kind,
+            path_of(kind, namespace, name, "status"),
+            body={"status": status},
+            content_type="application/merge-patch+json",
+            count_as="PATCH status",
+        )
 
     def post_event(self, involved: Mapping[str, Any], type_: str, reason: str, message: str) -> None:
         meta = involved["metadata"]

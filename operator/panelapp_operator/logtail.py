@@ -6,6 +6,7 @@ value of anything named like a password, secret, token or key, AWS access key ID
 unbroken tokens. PanelApp's commands print none of these, and the pods get their secrets only as
 environment variables, so this is the second line of defence, not the first.
 """
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@
 kopf's liveness endpoint caches probe results for ten seconds, which is right for liveness but
 wrong for measuring; this endpoint answers from the live counters.
 """
+
 from __future__ import annotations
 
 import logging
@@ -17,7 +18,7 @@ log = logging.getLogger(__name__)
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
-def render(controller: "Controller") -> str:
+def render(controller: Controller) -> str:
     stats = controller.stats()
     lines = [
         "# HELP panelapp_operator_reconciles_total Reconciles run, by result.",
@@ -41,9 +42,9 @@ def render(controller: "Controller") -> str:
     return "\n".join(lines) + "\n"
 
 
-def serve(controller: "Controller", host: str, port: int) -> ThreadingHTTPServer:
+def serve(controller: Controller, host: str, port: int) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             if self.path.split("?")[0] != "/metrics":
                 self.send_error(404)
                 return
@@ -54,7 +55,7 @@ def serve(controller: "Controller", host: str, port: int) -> ThreadingHTTPServer
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - scrapes are not news
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     server = ThreadingHTTPServer((host, port), Handler)

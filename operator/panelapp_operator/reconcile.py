@@ -12,6 +12,7 @@ Safety rules it keeps:
   (upgrade.py decides; this module acts).
 - Events and the status are written only when they change.
 """
+
 from __future__ import annotations
 
 import logging
@@ -57,9 +58,15 @@ class Outcome:
 
 
 class Reconciler:
-    def __init__(self, kube: Kube, cache: Cache, *, clock: Callable[[], str] = now_rfc3339,
-                 new_secret_key: Callable[[], str] = lambda: random_secrets.token_urlsafe(50),
-                 references: ReferenceIndex | None = None):
+    def __init__(
+        self,
+        kube: Kube,
+        cache: Cache,
+        *,
+        clock: Callable[[], str] = now_rfc3339,
+        new_secret_key: Callable[[], str] = lambda: random_secrets.token_urlsafe(50),
+        references: ReferenceIndex | None = None,
+    ):
         self.kube = kube
         self.cache = cache
         self.references = references or ReferenceIndex()
@@ -77,8 +84,9 @@ class Reconciler:
             cached = self._pod_failures.get((namespace, name))
         if cached is not None and now - cached[0] < POD_LIST_INTERVAL_SECONDS:
             return cached[1]
-        pods = self.kube.list(kinds.POD, namespace, f"{names.LABEL_INSTANCE}={name},"
-                              f"{names.LABEL_MANAGED_BY}={names.MANAGED_BY}")
+        pods = self.kube.list(
+            kinds.POD, namespace, f"{names.LABEL_INSTANCE}={name},{names.LABEL_MANAGED_BY}={names.MANAGED_BY}"
+        )
         failures = health.pod_failures(pods)
         with self._pods_lock:
             self._pod_failures[(namespace, name)] = (now, failures)
@@ -122,23 +130,38 @@ class _Run:
             validation.check_name(self.name)
             spec = validation.parse_spec(self.body.get("spec"))
         except validation.InvalidSpec as problem:
-            return self._finish(status.Facts(self.generation, self.now, self.previous,
-                                             problem=status.ConfigProblem("InvalidSpec", str(problem)),
-                                             components=self._components(None)))
+            return self._finish(
+                status.Facts(
+                    self.generation,
+                    self.now,
+                    self.previous,
+                    problem=status.ConfigProblem("InvalidSpec", str(problem)),
+                    components=self._components(None),
+                )
+            )
         self._index_references(spec)
 
         if spec.suspend:
             # Before the references: a PanelApp is often suspended precisely while its Secrets are
             # being sorted out.
-            return self._finish(status.Facts(self.generation, self.now, self.previous, suspended=True,
-                                             components=self._components(spec)))
+            return self._finish(
+                status.Facts(
+                    self.generation, self.now, self.previous, suspended=True, components=self._components(spec)
+                )
+            )
 
         versions, missing = self._read_references(spec)
         if missing:
             self.outcome.requeue_after = MISSING_REFERENCE_REQUEUE_SECONDS
-            return self._finish(status.Facts(self.generation, self.now, self.previous,
-                                             problem=status.ConfigProblem("MissingReference", missing),
-                                             components=self._components(spec)))
+            return self._finish(
+                status.Facts(
+                    self.generation,
+                    self.now,
+                    self.previous,
+                    problem=status.ConfigProblem("MissingReference", missing),
+                    components=self._components(spec),
+                )
+            )
 
         if spec.django.secret_key_secret_ref is None:
             versions["Secret/" + self.child_names.generated_secret] = self._ensure_generated_secret(spec)
@@ -151,30 +174,55 @@ class _Run:
         config_data = env.config_map_data(spec, read_only=read_only)
         config_hash = hashing.config_hash(config_data, versions, spec.force_reload)
         restarting = self._restarting_workers(spec, decision.maintenance)
-        inp = RenderInput(name=self.name, namespace=self.namespace, spec=spec, config_hash=config_hash,
-                          workload_image=decision.workload_image, uid=self.uid,
-                          new_deployments=self._new_autoscaled_deployments(spec, decision.workload_image) | restarting,
-                          component_images=decision.workload_component_images, quiesce=decision.maintenance)
+        inp = RenderInput(
+            name=self.name,
+            namespace=self.namespace,
+            spec=spec,
+            config_hash=config_hash,
+            workload_image=decision.workload_image,
+            uid=self.uid,
+            new_deployments=self._new_autoscaled_deployments(spec, decision.workload_image) | restarting,
+            component_images=decision.workload_component_images,
+            quiesce=decision.maintenance,
+        )
 
         desired = render_children(inp)
         keep_replicas = restarting | ({names.COMPONENT_WORKER} if decision.maintenance else set())
         rejected = self._apply_children(spec, desired.objects, keep_replicas)
         if rejected:
-            return self._finish(status.Facts(self.generation, self.now, self.previous,
-                                             problem=status.ConfigProblem("Rejected", rejected),
-                                             components=self._components(spec)))
+            return self._finish(
+                status.Facts(
+                    self.generation,
+                    self.now,
+                    self.previous,
+                    problem=status.ConfigProblem("Rejected", rejected),
+                    components=self._components(spec),
+                )
+            )
         self._prune(desired.keys())
         self._run_jobs(inp, spec, decision)
 
         components = self._components(spec)
         wanted_images = spec.component_image_overrides()
-        if (decision.upgrade.state == upgrade.ROLLING_OUT and components
-                and all(c.ready and c.image == wanted_images.get(name, spec.image) for name, c in components.items())):
+        if (
+            decision.upgrade.state == upgrade.ROLLING_OUT
+            and components
+            and all(c.ready and c.image == wanted_images.get(name, spec.image) for name, c in components.items())
+        ):
             decision = upgrade.rollout_finished(decision, self.now)
         read_only_reason = "Upgrade" if decision.maintenance else "Requested" if spec.maintenance.enabled else None
-        return self._finish(status.Facts(self.generation, self.now, self.previous, upgrade=decision,
-                                         components=components, config_hash=config_hash, read_only=read_only_reason,
-                                         backup=self._backup_record(spec, decision)))
+        return self._finish(
+            status.Facts(
+                self.generation,
+                self.now,
+                self.previous,
+                upgrade=decision,
+                components=components,
+                config_hash=config_hash,
+                read_only=read_only_reason,
+                backup=self._backup_record(spec, decision),
+            )
+        )
 
     # --- observe -------------------------------------------------------------------------------
 
@@ -225,15 +273,22 @@ class _Run:
         web = self.cache.get(kinds.DEPLOYMENT, self.namespace, self.child_names.deployment(names.COMPONENT_WEB))
         if web is not None:
             annotations = web["spec"]["template"]["metadata"].get("annotations") or {}
-            if annotations.get(names.ANNOTATION_CONFIG_HASH) != read_only_hash or not health.component_status(web).ready:
+            if (
+                annotations.get(names.ANNOTATION_CONFIG_HASH) != read_only_hash
+                or not health.component_status(web).ready
+            ):
                 return False
         for component in (names.COMPONENT_WORKER, names.COMPONENT_BEAT):
             deployment = self.cache.get(kinds.DEPLOYMENT, self.namespace, self.child_names.deployment(component))
             if deployment is not None and deployment["spec"].get("replicas", 1) != 0:
                 return False
-        pods = self.kube.list(kinds.POD, self.namespace, f"{names.LABEL_INSTANCE}={self.name},"
-                              f"{names.LABEL_MANAGED_BY}={names.MANAGED_BY},"
-                              f"{names.LABEL_COMPONENT} in ({names.COMPONENT_WORKER},{names.COMPONENT_BEAT})")
+        pods = self.kube.list(
+            kinds.POD,
+            self.namespace,
+            f"{names.LABEL_INSTANCE}={self.name},"
+            f"{names.LABEL_MANAGED_BY}={names.MANAGED_BY},"
+            f"{names.LABEL_COMPONENT} in ({names.COMPONENT_WORKER},{names.COMPONENT_BEAT})",
+        )
         return not pods
 
     def _backup_record(self, spec: api.PanelAppSpec, decision: upgrade.UpgradeDecision) -> api.BackupRecord | None:
@@ -244,9 +299,12 @@ class _Run:
             return None
         if any(record.job == job_name for record in self.previous.backups or ()):
             return None
-        pods = [pod for pod in self.cache.children(self.namespace, self.name, kinds.POD)
-                if (pod["metadata"].get("labels") or {}).get(names.LABEL_JOB_NAME) == job_name
-                and (pod.get("status") or {}).get("phase") == "Succeeded"]
+        pods = [
+            pod
+            for pod in self.cache.children(self.namespace, self.name, kinds.POD)
+            if (pod["metadata"].get("labels") or {}).get(names.LABEL_JOB_NAME) == job_name
+            and (pod.get("status") or {}).get("phase") == "Succeeded"
+        ]
         if not pods:
             return None
         return health.backup_record(pods[0], decision.upgrade.key, job_name, spec.image)
@@ -272,7 +330,8 @@ class _Run:
         job_pods = self.cache.children(self.namespace, self.name, kinds.POD)
         succeeded = frozenset(
             (pod["metadata"].get("labels") or {}).get(names.LABEL_JOB_NAME, "")
-            for pod in job_pods if (pod.get("status") or {}).get("phase") == "Succeeded"
+            for pod in job_pods
+            if (pod.get("status") or {}).get("phase") == "Succeeded"
         )
         current_image = self.previous.image or self._deployed_image()
         # A first install has nothing to protect and migrates online.
@@ -280,28 +339,51 @@ class _Run:
         # Draining matters (and costs a pod listing) only until the migration Job exists.
         key = names.upgrade_key(spec.image, spec.migrations.trigger, spec.component_image_overrides())
         recorded = self.previous.upgrade
-        settled = recorded is not None and recorded.key == key and recorded.state in (
-            *upgrade.JOBS_DONE_STATES, upgrade.UPGRADE_FAILED)
-        drained = (maintenance and not settled and self.child_names.migration_job(key) not in upgrade_jobs
-                   and self._drained(read_only_hash))
-        decision = upgrade.decide(upgrade.UpgradeInput(
-            instance=self.name, image=spec.image, trigger=spec.migrations.trigger,
-            collectstatic=spec.collectstatic.enabled, recorded=self.previous.upgrade,
-            current_image=current_image, jobs=upgrade_jobs, now=self.now, succeeded_jobs=succeeded,
-            component_images=spec.component_image_overrides(),
-            current_component_images=self._current_component_images(current_image),
-            maintenance=maintenance, drained=drained, backup=spec.migrations.backup.active,
-        ))
-        already_recorded = (self.previous.upgrade is not None and self.previous.upgrade.key == decision.upgrade.key
-                            and self.previous.upgrade.state == upgrade.UPGRADE_FAILED)
+        settled = (
+            recorded is not None
+            and recorded.key == key
+            and recorded.state in (*upgrade.JOBS_DONE_STATES, upgrade.UPGRADE_FAILED)
+        )
+        drained = (
+            maintenance
+            and not settled
+            and self.child_names.migration_job(key) not in upgrade_jobs
+            and self._drained(read_only_hash)
+        )
+        decision = upgrade.decide(
+            upgrade.UpgradeInput(
+                instance=self.name,
+                image=spec.image,
+                trigger=spec.migrations.trigger,
+                collectstatic=spec.collectstatic.enabled,
+                recorded=self.previous.upgrade,
+                current_image=current_image,
+                jobs=upgrade_jobs,
+                now=self.now,
+                succeeded_jobs=succeeded,
+                component_images=spec.component_image_overrides(),
+                current_component_images=self._current_component_images(current_image),
+                maintenance=maintenance,
+                drained=drained,
+                backup=spec.migrations.backup.active,
+            )
+        )
+        already_recorded = (
+            self.previous.upgrade is not None
+            and self.previous.upgrade.key == decision.upgrade.key
+            and self.previous.upgrade.state == upgrade.UPGRADE_FAILED
+        )
         if decision.failed_job and not already_recorded:
             pods = self.kube.list(kinds.POD, self.namespace, f"{names.LABEL_JOB_NAME}={decision.failed_job}")
             decision = upgrade.with_pod_detail(decision, health.job_pod_failure(pods))
         elif decision.running_job and not decision.create:
             # A Job whose pod cannot start (image pull, bad Secret) would otherwise just wait for its
             # deadline in silence.
-            pods = [pod for pod in job_pods
-                    if (pod["metadata"].get("labels") or {}).get(names.LABEL_JOB_NAME) == decision.running_job]
+            pods = [
+                pod
+                for pod in job_pods
+                if (pod["metadata"].get("labels") or {}).get(names.LABEL_JOB_NAME) == decision.running_job
+            ]
             stuck = [reason for reasons in health.pod_failures(pods).values() for reason in reasons]
             decision = upgrade.with_stuck_pods(decision, stuck)
         return decision
@@ -313,8 +395,10 @@ class _Run:
         if workload_image is None:
             return frozenset()
         new = set()
-        for component, autoscaling in ((names.COMPONENT_WEB, spec.web.autoscaling),
-                                       (names.COMPONENT_WORKER, spec.worker.autoscaling)):
+        for component, autoscaling in (
+            (names.COMPONENT_WEB, spec.web.autoscaling),
+            (names.COMPONENT_WORKER, spec.worker.autoscaling),
+        ):
             if not autoscaling.enabled:
                 continue
             name = self.child_names.deployment(component)
@@ -371,13 +455,18 @@ class _Run:
         del created  # it carries the new key
         self.kube.forget_reference(kinds.SECRET, self.namespace, name)
         self.outcome.created.append(f"Secret/{name}")
-        self.extra_events.append(events.Event(events.NORMAL, "SecretKeyGenerated",
-                                              f"generated the Django SECRET_KEY into Secret {name}; it is kept "
-                                              "for the life of this PanelApp"))
+        self.extra_events.append(
+            events.Event(
+                events.NORMAL,
+                "SecretKeyGenerated",
+                f"generated the Django SECRET_KEY into Secret {name}; it is kept for the life of this PanelApp",
+            )
+        )
         return version
 
-    def _apply_children(self, spec: api.PanelAppSpec, desired: list[dict[str, Any]],
-                        keep_replicas: set[str]) -> str | None:
+    def _apply_children(
+        self, spec: api.PanelAppSpec, desired: list[dict[str, Any]], keep_replicas: set[str]
+    ) -> str | None:
         """Apply every child that differs. All changes are dry-run first; if the API server refuses
         any, nothing is applied and the refusal is returned."""
         changes: list[tuple[dict[str, Any], str]] = []
@@ -393,15 +482,17 @@ class _Run:
                 self.kube.apply(obj, dry_run=True)
             except ApiError as error:
                 if error.invalid:
-                    return f"{obj['kind']} {obj['metadata']['name']} was refused by the API server: " \
-                           f"{error.server_message}"
+                    return (
+                        f"{obj['kind']} {obj['metadata']['name']} was refused by the API server: {error.server_message}"
+                    )
                 raise
         self._hand_over_replicas(spec, keep_replicas)
         for obj, reason in changes:
             kind = kinds.of(obj)
             name = obj["metadata"]["name"]
             repaired = reason.startswith("drifted") or (
-                reason == drift.MISSING and self.cache.was_deleted(kind, self.namespace, name))
+                reason == drift.MISSING and self.cache.was_deleted(kind, self.namespace, name)
+            )
             applied = self.kube.apply(obj)
             self.cache.put(kind, applied)
             self.outcome.applied.append(f"{obj['kind']}/{name}")
@@ -413,16 +504,21 @@ class _Run:
 
     def _hand_over_replicas(self, spec: api.PanelAppSpec, keep: set[str]) -> None:
         """`keep`: components whose count the operator sets this time (stopped or restarting workers)."""
-        for component, autoscaling in ((names.COMPONENT_WEB, spec.web.autoscaling),
-                                       (names.COMPONENT_WORKER, spec.worker.autoscaling)):
+        for component, autoscaling in (
+            (names.COMPONENT_WEB, spec.web.autoscaling),
+            (names.COMPONENT_WORKER, spec.worker.autoscaling),
+        ):
             if not autoscaling.enabled or component in keep:
                 continue
             entry = self.cache.entry(kinds.DEPLOYMENT, self.namespace, self.child_names.deployment(component))
             if entry is not None and entry.owns_replicas:
                 replicas = entry.body["spec"].get("replicas", 1)
                 self.kube.hand_over_replicas(self.namespace, self.child_names.deployment(component), replicas)
-                log.info("handed the replicas of %s/%s over to its autoscaler", self.namespace,
-                         self.child_names.deployment(component))
+                log.info(
+                    "handed the replicas of %s/%s over to its autoscaler",
+                    self.namespace,
+                    self.child_names.deployment(component),
+                )
 
     def _prune(self, wanted: set[tuple[str, str]]) -> None:
         """Delete children the spec no longer asks for (a disabled Ingress, autoscaler, ...)."""
@@ -506,8 +602,10 @@ def _dump(value: api.PanelAppStatus) -> dict[str, Any]:
 
 
 def _owned_by(child: Mapping[str, Any], uid: str | None) -> bool:
-    return any(ref.get("uid") == uid and ref.get("controller")
-               for ref in (child.get("metadata") or {}).get("ownerReferences") or ())
+    return any(
+        ref.get("uid") == uid and ref.get("controller")
+        for ref in (child.get("metadata") or {}).get("ownerReferences") or ()
+    )
 
 
 def _in_motion(current: api.PanelAppStatus) -> bool:
@@ -515,7 +613,8 @@ def _in_motion(current: api.PanelAppStatus) -> bool:
         return True
     # Failing pods may recover (or get worse) without any Deployment field changing.
     return current.phase == "Degraded" and any(
-        c.type == "Degraded" and c.reason == "PodsFailing" for c in current.conditions or ())
+        c.type == "Degraded" and c.reason == "PodsFailing" for c in current.conditions or ()
+    )
 
 
 def merge_patch(old: Any, new: Any) -> Any:

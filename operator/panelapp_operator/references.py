@@ -11,6 +11,7 @@ Two pieces:
 
 Why not kopf: its watches stream whole objects (Secret data included) and keep them in memory.
 """
+
 from __future__ import annotations
 
 import logging
@@ -68,8 +69,14 @@ class ReferenceIndex:
 class ReferenceWatcher:
     """Metadata-only watches of Secrets and ConfigMaps in the given namespaces (none: all)."""
 
-    def __init__(self, kube: Kube, namespaces: list[str], on_change: Callable[[Kind, str, str], None],
-                 *, watch_timeout_seconds: int = WATCH_TIMEOUT_SECONDS):
+    def __init__(
+        self,
+        kube: Kube,
+        namespaces: list[str],
+        on_change: Callable[[Kind, str, str], None],
+        *,
+        watch_timeout_seconds: int = WATCH_TIMEOUT_SECONDS,
+    ):
         self.kube = kube
         self.scopes: list[str | None] = list(namespaces) if namespaces else [None]
         self.on_change = on_change
@@ -80,8 +87,12 @@ class ReferenceWatcher:
     def start(self) -> None:
         for kind in WATCHED_REFERENCE_KINDS:
             for namespace in self.scopes:
-                thread = threading.Thread(target=self._run, args=(kind, namespace), daemon=True,
-                                          name=f"watch-{kind.plural}-{namespace or 'all'}")
+                thread = threading.Thread(
+                    target=self._run,
+                    args=(kind, namespace),
+                    daemon=True,
+                    name=f"watch-{kind.plural}-{namespace or 'all'}",
+                )
                 thread.start()
                 self._threads.append(thread)
 
@@ -100,18 +111,30 @@ class ReferenceWatcher:
                     version = self._watch(kind, namespace, version, known)
             except ApiError as error:
                 if error.status != 410:  # 410 Gone: our version is too old; list again at once
-                    log.warning("watching %s in %s failed (retrying in %.0fs): %s", kind.plural,
-                                namespace or "all namespaces", backoff, error)
+                    log.warning(
+                        "watching %s in %s failed (retrying in %.0fs): %s",
+                        kind.plural,
+                        namespace or "all namespaces",
+                        backoff,
+                        error,
+                    )
                     self._stopping.wait(backoff)
                     backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
-            except Exception as error:  # noqa: BLE001 - a dropped connection; reconnect with backoff
-                log.warning("watch of %s in %s interrupted (retrying in %.0fs): %s: %s", kind.plural,
-                            namespace or "all namespaces", backoff, type(error).__name__, error)
+            except Exception as error:
+                log.warning(
+                    "watch of %s in %s interrupted (retrying in %.0fs): %s: %s",
+                    kind.plural,
+                    namespace or "all namespaces",
+                    backoff,
+                    type(error).__name__,
+                    error,
+                )
                 self._stopping.wait(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
 
-    def _relist(self, kind: Kind, namespace: str | None,
-                known: dict[tuple[str, str], str] | None) -> tuple[dict[tuple[str, str], str], str]:
+    def _relist(
+        self, kind: Kind, namespace: str | None, known: dict[tuple[str, str], str] | None
+    ) -> tuple[dict[tuple[str, str], str], str]:
         """List afresh. After the first list, whatever changed while no watch was open is reported."""
         items, version = self.kube.list_metadata(kind, namespace)
         current = {(meta.get("namespace") or "", meta["name"]): meta.get("resourceVersion") or "" for meta in items}
@@ -121,8 +144,7 @@ class ReferenceWatcher:
                     self._notify(kind, *key)
         return current, version
 
-    def _watch(self, kind: Kind, namespace: str | None, version: str,
-               known: dict[tuple[str, str], str]) -> str:
+    def _watch(self, kind: Kind, namespace: str | None, version: str, known: dict[tuple[str, str], str]) -> str:
         for event_type, meta in self.kube.watch_metadata(kind, namespace, version, self.watch_timeout_seconds):
             version = meta.get("resourceVersion") or version
             if event_type == "BOOKMARK":
@@ -142,5 +164,5 @@ class ReferenceWatcher:
     def _notify(self, kind: Kind, namespace: str, name: str) -> None:
         try:
             self.on_change(kind, namespace, name)
-        except Exception:  # noqa: BLE001 - a bad callback must not end the watch
+        except Exception:
             log.exception("handling a change of %s %s/%s failed", kind.kind, namespace, name)

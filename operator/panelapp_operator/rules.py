@@ -5,6 +5,7 @@ and a Python predicate over the same model (run by pydantic, so the operator, `r
 stored before the CRD had the rule all get the same answer). Keeping both in one object is what
 keeps them from drifting apart; the unit tests check every rule on both sides.
 """
+
 from __future__ import annotations
 
 import re

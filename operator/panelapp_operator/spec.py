@@ -8,6 +8,7 @@ written for the platform engineer who writes the resource.
 Environment variables named in descriptions are those of the PanelApp image's environment contract
 (docs: panelapp-cloud-environments).
 """
+
 from __future__ import annotations
 
 import re
@@ -61,13 +62,13 @@ PATTERN_MEANINGS = {
     SECRET_KEY_NAME: "a Secret key (letters, digits, '-', '_' and '.')",
     IMAGE_REFERENCE: "an image reference such as registry.example.org/panelapp:1.2.3",
     S3_BUCKET: "an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending "
-               "with a letter or digit",
+    "with a letter or digit",
     AWS_REGION: "an AWS region such as eu-west-2",
     HOST_NAME: "a bare host name such as cdn.example.org (no scheme, no path, no trailing slash)",
     URL: "an http(s) URL such as https://panelapp.example.org",
     ARN: "an AWS ARN (arn:aws:...)",
     ALB_ARN: "a load balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>) "
-             "or a prefix of one naming the account and region, ending in *",
+    "or a prefix of one naming the account and region, ending in *",
 }
 
 # Environment variables that carry secrets: refused as plain `value`s in spec.env so that secret
@@ -93,7 +94,7 @@ Quantity = Annotated[
             "x-kubernetes-int-or-string": True,
             # Kubernetes' own quantity grammar: 250m, 0.5, 512Mi, 1e3, ...
             "pattern": r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))"
-                       r"(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$",
+            r"(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$",
         }
     ),
 ]
@@ -103,9 +104,7 @@ def _passthrough(description: str) -> Any:
     """A Kubernetes core type we do not re-model (Affinity, ...): stored and rendered unchanged."""
     return Annotated[
         dict[str, Any],
-        WithJsonSchema(
-            {"type": "object", "x-kubernetes-preserve-unknown-fields": True, "description": description}
-        ),
+        WithJsonSchema({"type": "object", "x-kubernetes-preserve-unknown-fields": True, "description": description}),
     ]
 
 
@@ -211,8 +210,6 @@ class EnvFromSource(SpecModel):
     secret_ref: EnvSourceRef | None = Field(default=None, description="Secret to import.")
 
 
-
-
 class Toleration(SpecModel):
     """A core/v1 Toleration: lets pods schedule onto nodes with matching taints."""
 
@@ -271,8 +268,11 @@ class AwsSpec(SpecModel):
         ),
     )
 
-    region: str = Field(description="AWS region of the buckets and the queue (AWS_REGION), e.g. eu-west-2.",
-                        max_length=32, pattern=AWS_REGION)
+    region: str = Field(
+        description="AWS region of the buckets and the queue (AWS_REGION), e.g. eu-west-2.",
+        max_length=32,
+        pattern=AWS_REGION,
+    )
     access_key_id_secret_ref: SecretKeyRef | None = Field(
         default=None,
         description="Secret key holding AWS_ACCESS_KEY_ID. Only needed without an IAM role; not recommended.",
@@ -301,34 +301,51 @@ class StorageSpec(SpecModel):
         ),
     )
 
-    static_bucket: str = Field(description="S3 bucket for static files (AWS_S3_STATICFILES_BUCKET_NAME).",
-                               max_length=63, pattern=S3_BUCKET)
-    media_bucket: str = Field(description="S3 bucket for uploaded media (AWS_S3_MEDIAFILES_BUCKET_NAME).",
-                              max_length=63, pattern=S3_BUCKET)
+    static_bucket: str = Field(
+        description="S3 bucket for static files (AWS_S3_STATICFILES_BUCKET_NAME).", max_length=63, pattern=S3_BUCKET
+    )
+    media_bucket: str = Field(
+        description="S3 bucket for uploaded media (AWS_S3_MEDIAFILES_BUCKET_NAME).", max_length=63, pattern=S3_BUCKET
+    )
     static_domain: str = Field(
         description="CDN domain serving the static bucket, no scheme and no trailing slash "
         "(AWS_S3_STATICFILES_CUSTOM_DOMAIN), e.g. static.panelapp.example.org.",
-        max_length=253, pattern=HOST_NAME,
+        max_length=253,
+        pattern=HOST_NAME,
     )
     media_domain: str = Field(
         description="CDN domain serving the media bucket, no scheme and no trailing slash "
         "(AWS_S3_MEDIAFILES_CUSTOM_DOMAIN).",
-        max_length=253, pattern=HOST_NAME,
+        max_length=253,
+        pattern=HOST_NAME,
     )
-    static_location: str = Field(default="static", description="Path of static files inside their bucket "
-                                 "(AWS_STATICFILES_LOCATION). Always rendered.", max_length=256)
-    media_location: str = Field(default="media", description="Path of media files inside their bucket "
-                                "(AWS_MEDIAFILES_LOCATION). Always rendered, because the app's documentation "
-                                "and code disagree on its default.", max_length=256)
+    static_location: str = Field(
+        default="static",
+        description="Path of static files inside their bucket (AWS_STATICFILES_LOCATION). Always rendered.",
+        max_length=256,
+    )
+    media_location: str = Field(
+        default="media",
+        description="Path of media files inside their bucket "
+        "(AWS_MEDIAFILES_LOCATION). Always rendered, because the app's documentation "
+        "and code disagree on its default.",
+        max_length=256,
+    )
 
 
 class QueueSpec(SpecModel):
     """The SQS queue Celery uses. Create it beforehand; the app has no permission to create queues."""
 
-    name: str = Field(default="panelapp", description="SQS queue name (TASK_QUEUE_NAME).",
-                      max_length=80, pattern=r"^[A-Za-z0-9_-]{1,80}(\.fifo)?$")
+    name: str = Field(
+        default="panelapp",
+        description="SQS queue name (TASK_QUEUE_NAME).",
+        max_length=80,
+        pattern=r"^[A-Za-z0-9_-]{1,80}(\.fifo)?$",
+    )
     visibility_timeout_seconds: int = Field(
-        default=360, ge=0, le=43200,
+        default=360,
+        ge=0,
+        le=43200,
         description="Visibility timeout of the queue in seconds, 0-43200 (SQS_QUEUE_VISIBILITY_TIMEOUT). It must "
         "equal the queue's own setting, or Celery tries to create a new queue.",
     )
@@ -338,8 +355,17 @@ class QueueSpec(SpecModel):
     )
 
 
-_DATABASE_PARTS = ("host", "hostSecretRef", "port", "portSecretRef", "name", "nameSecretRef", "user", "userSecretRef",
-                   "passwordSecretRef")
+_DATABASE_PARTS = (
+    "host",
+    "hostSecretRef",
+    "port",
+    "portSecretRef",
+    "name",
+    "nameSecretRef",
+    "user",
+    "userSecretRef",
+    "passwordSecretRef",
+)
 
 
 def _at_most_one(*values: Any) -> bool:
@@ -357,9 +383,22 @@ class DatabaseSpec(SpecModel):
             cel="!has(self.urlSecretRef) || !(" + " || ".join(f"has(self.{p})" for p in _DATABASE_PARTS) + ")",
             message="set either urlSecretRef or the parts (host, port, name, user, passwordSecretRef), not both",
             field=".urlSecretRef",
-            holds=lambda m: m.url_secret_ref is None or all(
-                getattr(m, f) is None for f in ("host", "host_secret_ref", "port", "port_secret_ref", "name",
-                                                 "name_secret_ref", "user", "user_secret_ref", "password_secret_ref")
+            holds=lambda m: (
+                m.url_secret_ref is None
+                or all(
+                    getattr(m, f) is None
+                    for f in (
+                        "host",
+                        "host_secret_ref",
+                        "port",
+                        "port_secret_ref",
+                        "name",
+                        "name_secret_ref",
+                        "user",
+                        "user_secret_ref",
+                        "password_secret_ref",
+                    )
+                )
             ),
         ),
         Rule(
@@ -399,25 +438,36 @@ class DatabaseSpec(SpecModel):
         description="Secret key holding DATABASE_URL, postgresql://USER:PASSWORD@HOST:PORT/NAME. "
         "Excludes every other field of database.",
     )
-    host: str | None = Field(default=None, description="PostgreSQL host name (DATABASE_HOST) as a plain value.",
-                             max_length=253, pattern=HOST_NAME)
-    host_secret_ref: SecretKeyRef | None = Field(default=None,
-                                                 description="Secret key holding DATABASE_HOST, instead of host.")
-    port: int | None = Field(default=None, ge=1, le=65535,
-                             description="PostgreSQL port (DATABASE_PORT). Defaults to 5432 and is always rendered "
-                             "with the parts, because the app's own fallback has been wrong before.")
-    port_secret_ref: SecretKeyRef | None = Field(default=None,
-                                                 description="Secret key holding DATABASE_PORT, instead of port.")
-    name: str | None = Field(default=None, description="Database name (DATABASE_NAME). Defaults to panelapp.",
-                             max_length=63)
-    name_secret_ref: SecretKeyRef | None = Field(default=None,
-                                                 description="Secret key holding DATABASE_NAME, instead of name.")
-    user: str | None = Field(default=None, description="Database user (DATABASE_USER) as a plain value.",
-                             max_length=63)
-    user_secret_ref: SecretKeyRef | None = Field(default=None,
-                                                 description="Secret key holding DATABASE_USER, instead of user.")
-    password_secret_ref: SecretKeyRef | None = Field(default=None,
-                                                     description="Secret key holding DATABASE_PASSWORD.")
+    host: str | None = Field(
+        default=None,
+        description="PostgreSQL host name (DATABASE_HOST) as a plain value.",
+        max_length=253,
+        pattern=HOST_NAME,
+    )
+    host_secret_ref: SecretKeyRef | None = Field(
+        default=None, description="Secret key holding DATABASE_HOST, instead of host."
+    )
+    port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="PostgreSQL port (DATABASE_PORT). Defaults to 5432 and is always rendered "
+        "with the parts, because the app's own fallback has been wrong before.",
+    )
+    port_secret_ref: SecretKeyRef | None = Field(
+        default=None, description="Secret key holding DATABASE_PORT, instead of port."
+    )
+    name: str | None = Field(
+        default=None, description="Database name (DATABASE_NAME). Defaults to panelapp.", max_length=63
+    )
+    name_secret_ref: SecretKeyRef | None = Field(
+        default=None, description="Secret key holding DATABASE_NAME, instead of name."
+    )
+    user: str | None = Field(default=None, description="Database user (DATABASE_USER) as a plain value.", max_length=63)
+    user_secret_ref: SecretKeyRef | None = Field(
+        default=None, description="Secret key holding DATABASE_USER, instead of user."
+    )
+    password_secret_ref: SecretKeyRef | None = Field(default=None, description="Secret key holding DATABASE_PASSWORD.")
 
 
 class EmailSpec(SpecModel):
@@ -435,14 +485,18 @@ class EmailSpec(SpecModel):
     host: str = Field(description="SMTP server host name (EMAIL_HOST).", max_length=253, pattern=HOST_NAME)
     port: int = Field(default=587, ge=1, le=65535, description="SMTP server port (EMAIL_PORT).")
     use_tls: bool = Field(default=True, description="Use STARTTLS (EMAIL_USE_TLS).")
-    from_address: str = Field(description="Sender address of outgoing mail (DEFAULT_FROM_EMAIL).", max_length=254,
-                              pattern=r"^[^@\s]+@[^@\s]+$")
-    panelapp_address: str = Field(description="PanelApp's own contact address (PANEL_APP_EMAIL).", max_length=254,
-                                  pattern=r"^[^@\s]+@[^@\s]+$")
-    user_secret_ref: SecretKeyRef | None = Field(default=None,
-                                                 description="Secret key holding EMAIL_HOST_USER.")
-    password_secret_ref: SecretKeyRef | None = Field(default=None,
-                                                     description="Secret key holding EMAIL_HOST_PASSWORD.")
+    from_address: str = Field(
+        description="Sender address of outgoing mail (DEFAULT_FROM_EMAIL).",
+        max_length=254,
+        pattern=r"^[^@\s]+@[^@\s]+$",
+    )
+    panelapp_address: str = Field(
+        description="PanelApp's own contact address (PANEL_APP_EMAIL).", max_length=254, pattern=r"^[^@\s]+@[^@\s]+$"
+    )
+    user_secret_ref: SecretKeyRef | None = Field(default=None, description="Secret key holding EMAIL_HOST_USER.")
+    password_secret_ref: SecretKeyRef | None = Field(
+        default=None, description="Secret key holding EMAIL_HOST_PASSWORD."
+    )
 
 
 class DjangoSpec(SpecModel):
@@ -478,44 +532,70 @@ class CognitoSpec(SpecModel):
     )
 
     enabled: bool = Field(default=False, description="Authenticate users with Cognito (AWS_USE_COGNITO).")
-    domain_prefix: str | None = Field(default=None, max_length=63, pattern=r"^[a-z0-9](-?[a-z0-9])*$",
-                                      description="Hosted UI domain prefix (AWS_COGNITO_DOMAIN_PREFIX).")
-    user_pool_client_id: str | None = Field(default=None, max_length=128, pattern=r"^[\w+]+$",
-                                            description="User pool app client ID (AWS_COGNITO_USER_POOL_CLIENT_ID).")
+    domain_prefix: str | None = Field(
+        default=None,
+        max_length=63,
+        pattern=r"^[a-z0-9](-?[a-z0-9])*$",
+        description="Hosted UI domain prefix (AWS_COGNITO_DOMAIN_PREFIX).",
+    )
+    user_pool_client_id: str | None = Field(
+        default=None,
+        max_length=128,
+        pattern=r"^[\w+]+$",
+        description="User pool app client ID (AWS_COGNITO_USER_POOL_CLIENT_ID).",
+    )
     user_pool_arn: str | None = Field(
-        default=None, max_length=2048, pattern=ARN,
+        default=None,
+        max_length=2048,
+        pattern=ARN,
         description="User pool ARN, used by the ALB login rule of the Ingress; its id is rendered as "
         "AWS_COGNITO_USER_POOL_ID (the token's iss). Required when Cognito is enabled.",
     )
     alb_arns: list[Annotated[str, Field(max_length=2048, pattern=ALB_ARN)]] | None = Field(
-        default=None, min_length=1, max_length=16, alias="albARNs",  # plural acronym, like podIPs
+        default=None,
+        min_length=1,
+        max_length=16,
+        alias="albARNs",  # plural acronym, like podIPs
         description="Load balancers whose tokens PanelApp trusts (AWS_ALB_ARNS, the token's signer). Defaults to "
         "every ALB of the user pool's account in spec.aws.region (arn:...:loadbalancer/app/*); give the exact ARN "
         "once the ALB exists.",
     )
-    hosted_auth_base: str | None = Field(default=None, max_length=2048, pattern=URL,
-                                         description="Hosted UI auth base URL (AWS_COGNITO_HOSTED_AUTH_BASE).")
-    idp_logout_endpoint: str | None = Field(default=None, max_length=2048, pattern=URL,
-                                            description="Logout endpoint URL (AWS_COGNITO_IDP_LOGOUT_ENDPOINT).")
+    hosted_auth_base: str | None = Field(
+        default=None,
+        max_length=2048,
+        pattern=URL,
+        description="Hosted UI auth base URL (AWS_COGNITO_HOSTED_AUTH_BASE).",
+    )
+    idp_logout_endpoint: str | None = Field(
+        default=None, max_length=2048, pattern=URL, description="Logout endpoint URL (AWS_COGNITO_IDP_LOGOUT_ENDPOINT)."
+    )
     elb_session_cookie_prefix: str | None = Field(
-        default=None, max_length=256,
+        default=None,
+        max_length=256,
         description="ALB auth session cookie name (AWS_ELB_SESSION_COOKIE_PREFIX); also set on the ALB login "
         "rule. The app's default is AWSELBAuthSessionCookie.",
     )
-    elb_public_key_endpoint: str | None = Field(default=None, max_length=2048, pattern=URL,
-                                                description="Regional ELB public key URL "
-                                                "(AWS_ELB_PUBLIC_KEY_ENDPOINT).")
-    jwt_sections: int | None = Field(default=None, ge=1, le=10,
-                                     description="Number of sections of the ALB JWT (AWS_JWT_SECTIONS); app default 3.")
-    jwt_signature_algorithm: str | None = Field(default=None, max_length=16,
-                                                description="ALB JWT algorithm (AWS_JWT_SIGNATURE_ALGORITHM); "
-                                                "app default ES256.")
-    oidc_access_token_header: str | None = Field(default=None, max_length=128,
-                                                 description="Access token header (AWS_AMZN_OIDC_ACCESS_TOKEN).")
-    oidc_identity_header: str | None = Field(default=None, max_length=128,
-                                             description="Identity header (AWS_AMZN_OIDC_IDENTITY).")
-    oidc_data_header: str | None = Field(default=None, max_length=128,
-                                         description="OIDC data header (AWS_AMZN_OIDC_DATA).")
+    elb_public_key_endpoint: str | None = Field(
+        default=None,
+        max_length=2048,
+        pattern=URL,
+        description="Regional ELB public key URL (AWS_ELB_PUBLIC_KEY_ENDPOINT).",
+    )
+    jwt_sections: int | None = Field(
+        default=None, ge=1, le=10, description="Number of sections of the ALB JWT (AWS_JWT_SECTIONS); app default 3."
+    )
+    jwt_signature_algorithm: str | None = Field(
+        default=None, max_length=16, description="ALB JWT algorithm (AWS_JWT_SIGNATURE_ALGORITHM); app default ES256."
+    )
+    oidc_access_token_header: str | None = Field(
+        default=None, max_length=128, description="Access token header (AWS_AMZN_OIDC_ACCESS_TOKEN)."
+    )
+    oidc_identity_header: str | None = Field(
+        default=None, max_length=128, description="Identity header (AWS_AMZN_OIDC_IDENTITY)."
+    )
+    oidc_data_header: str | None = Field(
+        default=None, max_length=128, description="OIDC data header (AWS_AMZN_OIDC_DATA)."
+    )
 
 
 # --- identity and workloads ---------------------------------------------------------------------
@@ -533,12 +613,19 @@ class ServiceAccountSpec(SpecModel):
         ),
     )
 
-    create: bool = Field(default=True, description="Create and own the ServiceAccount. If false, use an existing "
-                         "one named by name.")
-    name: str | None = Field(default=None, max_length=253, pattern=DNS_SUBDOMAIN,
-                             description="ServiceAccount name. Defaults to the PanelApp's name.")
+    create: bool = Field(
+        default=True, description="Create and own the ServiceAccount. If false, use an existing one named by name."
+    )
+    name: str | None = Field(
+        default=None,
+        max_length=253,
+        pattern=DNS_SUBDOMAIN,
+        description="ServiceAccount name. Defaults to the PanelApp's name.",
+    )
     role_arn: str | None = Field(
-        default=None, max_length=2048, pattern=ARN,
+        default=None,
+        max_length=2048,
+        pattern=ARN,
         description="IAM role for S3 and SQS through IAM Roles for Service Accounts: rendered as the "
         "eks.amazonaws.com/role-arn annotation, so no AWS keys are needed.",
     )
@@ -565,8 +652,9 @@ class AutoscalingSpec(SpecModel):
     enabled: bool = Field(default=False, description="Create the HorizontalPodAutoscaler.")
     min_replicas: int = Field(default=DEFAULT_MIN_REPLICAS, ge=1, le=1000, description="Fewest replicas.")
     max_replicas: int = Field(default=DEFAULT_MAX_REPLICAS, ge=1, le=1000, description="Most replicas.")
-    target_cpu_utilization_percentage: int = Field(default=70, ge=1, le=1000,
-                                                   description="Average CPU use, in percent of requests, to keep.")
+    target_cpu_utilization_percentage: int = Field(
+        default=70, ge=1, le=1000, description="Average CPU use, in percent of requests, to keep."
+    )
     target_memory_utilization_percentage: int | None = Field(
         default=None, ge=1, le=1000, description="Average memory use, in percent of requests, to keep (optional)."
     )
@@ -585,11 +673,12 @@ class DisruptionBudgetSpec(SpecModel):
     )
 
     enabled: bool = Field(default=False, description="Create the PodDisruptionBudget.")
-    min_available: IntOrString | None = Field(default=None, description="Pods that must stay available "
-                                              "(number or percentage).")
+    min_available: IntOrString | None = Field(
+        default=None, description="Pods that must stay available (number or percentage)."
+    )
     max_unavailable: IntOrString | None = Field(
-        default=None, description="Pods that may be unavailable (number or percentage). Defaults to 1 when neither "
-        "is set."
+        default=None,
+        description="Pods that may be unavailable (number or percentage). Defaults to 1 when neither is set.",
     )
 
 
@@ -608,22 +697,34 @@ class GunicornSpec(SpecModel):
             " 'graceful_timeout', 'keepalive']))",
             message="extra cannot set bind (the web server listens on 8080) or a setting that has its own field",
             field=".extra",
-            holds=lambda m: not m.extra or not (set(m.extra) & {"bind", "workers", "timeout", "threads",
-                                                                 "graceful_timeout", "keepalive"}),
+            holds=lambda m: (
+                not m.extra
+                or not (set(m.extra) & {"bind", "workers", "timeout", "threads", "graceful_timeout", "keepalive"})
+            ),
         ),
     )
 
-    workers: int = Field(default=4, ge=1, le=64, description="Worker processes per pod (GUNICORN_WORKERS). "
-                         "The image's default of 8 suits a whole VM; on Kubernetes scale pods instead.")
+    workers: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="Worker processes per pod (GUNICORN_WORKERS). "
+        "The image's default of 8 suits a whole VM; on Kubernetes scale pods instead.",
+    )
     threads: int | None = Field(default=None, ge=1, le=64, description="Threads per worker (GUNICORN_THREADS).")
     timeout: int = Field(default=300, ge=1, le=3600, description="Worker timeout in seconds (GUNICORN_TIMEOUT).")
-    graceful_timeout: int = Field(default=30, ge=1, le=3600,
-                                  description="Seconds to finish requests after SIGTERM (GUNICORN_GRACEFUL_TIMEOUT).")
-    keepalive: int | None = Field(default=None, ge=0, le=3600,
-                                  description="Keep-alive seconds (GUNICORN_KEEPALIVE); set it above the load "
-                                  "balancer's idle timeout.")
+    graceful_timeout: int = Field(
+        default=30, ge=1, le=3600, description="Seconds to finish requests after SIGTERM (GUNICORN_GRACEFUL_TIMEOUT)."
+    )
+    keepalive: int | None = Field(
+        default=None,
+        ge=0,
+        le=3600,
+        description="Keep-alive seconds (GUNICORN_KEEPALIVE); set it above the load balancer's idle timeout.",
+    )
     extra: dict[str, str] | None = Field(
-        default=None, max_length=64,
+        default=None,
+        max_length=64,
         description="Other gunicorn settings by name, e.g. {max_requests: '1000'}, rendered as GUNICORN_<NAME>.",
     )
 
@@ -635,7 +736,9 @@ COMMAND_PART = Annotated[str, Field(max_length=4096)]
 
 def _component_image_field(component: str) -> Any:
     return Field(
-        default=None, max_length=512, pattern=IMAGE_REFERENCE,
+        default=None,
+        max_length=512,
+        pattern=IMAGE_REFERENCE,
         description=f"Image of the {component} pods instead of image, with a tag or digest (e.g. a separate "
         f"upstream {component} image). Changing it is an upgrade like changing image: the migration Job "
         "(which runs image) goes first.",
@@ -644,15 +747,19 @@ def _component_image_field(component: str) -> Any:
 
 def _command_field(default_text: str) -> Any:
     return Field(
-        default=None, max_length=64,
+        default=None,
+        max_length=64,
         description=f"Command (the container's entrypoint) instead of {default_text}. An empty list keeps the "
         "image's own ENTRYPOINT and CMD, e.g. for an upstream image that starts itself.",
     )
 
 
 def _args_field() -> Any:
-    return Field(default=None, max_length=256,
-                 description="Arguments (the container's args) after the command or the image's entrypoint.")
+    return Field(
+        default=None,
+        max_length=256,
+        description="Arguments (the container's args) after the command or the image's entrypoint.",
+    )
 
 
 def _image_tag_rule() -> Rule:
@@ -671,10 +778,18 @@ class ApiThrottleSpec(SpecModel):
     """How many API and WebServices requests a client may send (429 beyond); unset: the app's
     generous defaults (1200/minute anonymous, 6000/minute with a token). Counted per gunicorn worker."""
 
-    anonymous_rate: str | None = Field(default=None, max_length=32, pattern=THROTTLE_RATE,
-                                       description="Per anonymous client address, e.g. 1200/minute, or off.")
-    token_rate: str | None = Field(default=None, max_length=32, pattern=THROTTLE_RATE,
-                                   description="Per user with a token or a session, e.g. 6000/minute, or off.")
+    anonymous_rate: str | None = Field(
+        default=None,
+        max_length=32,
+        pattern=THROTTLE_RATE,
+        description="Per anonymous client address, e.g. 1200/minute, or off.",
+    )
+    token_rate: str | None = Field(
+        default=None,
+        max_length=32,
+        pattern=THROTTLE_RATE,
+        description="Per user with a token or a session, e.g. 6000/minute, or off.",
+    )
 
 
 class WebSpec(SpecModel):
@@ -684,28 +799,35 @@ class WebSpec(SpecModel):
 
     replicas: int = Field(default=2, ge=0, le=1000, description="Replicas when autoscaling is off.")
     resources: ResourceRequirements | None = Field(
-        default=None, description="Container resources. Defaults to requests {cpu: 250m, memory: 512Mi} and a "
-        "memory limit of 1Gi."
+        default=None,
+        description="Container resources. Defaults to requests {cpu: 250m, memory: 512Mi} and a memory limit of 1Gi.",
     )
     gunicorn: GunicornSpec = Field(default_factory=GunicornSpec, description="Gunicorn settings.")
     api_throttle: ApiThrottleSpec | None = Field(
-        default=None, description="API request rates (API_THROTTLE_ANON_RATE, API_THROTTLE_TOKEN_RATE).")
+        default=None, description="API request rates (API_THROTTLE_ANON_RATE, API_THROTTLE_TOKEN_RATE)."
+    )
     autoscaling: AutoscalingSpec = Field(default_factory=AutoscalingSpec, description="HorizontalPodAutoscaler.")
-    pod_disruption_budget: DisruptionBudgetSpec = Field(default_factory=DisruptionBudgetSpec,
-                                                        description="PodDisruptionBudget.")
+    pod_disruption_budget: DisruptionBudgetSpec = Field(
+        default_factory=DisruptionBudgetSpec, description="PodDisruptionBudget."
+    )
     pre_stop_sleep_seconds: int = Field(
-        default=15, ge=0, le=300,
+        default=15,
+        ge=0,
+        le=300,
         description="Seconds a stopping pod keeps serving so the load balancer deregisters it first.",
     )
     termination_grace_period_seconds: int = Field(
-        default=60, ge=1, le=3600,
+        default=60,
+        ge=1,
+        le=3600,
         description="Seconds between SIGTERM and SIGKILL; must cover preStopSleepSeconds plus gunicorn's "
         "gracefulTimeout.",
     )
     pod_template: PodTemplateOverrides | None = Field(default=None, description="Overrides for web pods only.")
     image: str | None = _component_image_field("web")
     command: list[COMMAND_PART] | None = _command_field(
-        "panelapp-web. The server must listen on 8080 and answer GET /version/ (the probes)")
+        "panelapp-web. The server must listen on 8080 and answer GET /version/ (the probes)"
+    )
     args: list[COMMAND_PART] | None = _args_field()
 
 
@@ -719,21 +841,25 @@ class WorkerSpec(SpecModel):
     replicas: int = Field(default=1, ge=0, le=1000, description="Replicas when autoscaling is off.")
     concurrency: int = Field(default=2, ge=1, le=64, description="Celery processes per pod (--concurrency).")
     resources: ResourceRequirements | None = Field(
-        default=None, description="Container resources. Defaults to requests {cpu: 250m, memory: 512Mi} and a "
-        "memory limit of 1Gi."
+        default=None,
+        description="Container resources. Defaults to requests {cpu: 250m, memory: 512Mi} and a memory limit of 1Gi.",
     )
     autoscaling: AutoscalingSpec = Field(default_factory=AutoscalingSpec, description="HorizontalPodAutoscaler.")
-    pod_disruption_budget: DisruptionBudgetSpec = Field(default_factory=DisruptionBudgetSpec,
-                                                        description="PodDisruptionBudget.")
+    pod_disruption_budget: DisruptionBudgetSpec = Field(
+        default_factory=DisruptionBudgetSpec, description="PodDisruptionBudget."
+    )
     termination_grace_period_seconds: int = Field(
-        default=360, ge=1, le=43200,
+        default=360,
+        ge=1,
+        le=43200,
         description="Seconds a stopping worker has to finish its tasks (Celery's warm shutdown). Defaults to the "
         "queue's default visibility timeout.",
     )
     pod_template: PodTemplateOverrides | None = Field(default=None, description="Overrides for worker pods only.")
     image: str | None = _component_image_field("worker")
     command: list[COMMAND_PART] | None = _command_field(
-        "panelapp-worker --concurrency=<concurrency> (concurrency then has no effect)")
+        "panelapp-worker --concurrency=<concurrency> (concurrency then has no effect)"
+    )
     args: list[COMMAND_PART] | None = _args_field()
 
 
@@ -744,13 +870,14 @@ class BeatSpec(SpecModel):
 
     enabled: bool = Field(default=True, description="Run the beat Deployment (PanelApp schedules periodic checks).")
     resources: ResourceRequirements | None = Field(
-        default=None, description="Container resources. Defaults to requests {cpu: 50m, memory: 128Mi} and a "
-        "memory limit of 256Mi."
+        default=None,
+        description="Container resources. Defaults to requests {cpu: 50m, memory: 128Mi} and a memory limit of 256Mi.",
     )
     pod_template: PodTemplateOverrides | None = Field(default=None, description="Overrides for the beat pod only.")
     image: str | None = _component_image_field("beat")
     command: list[COMMAND_PART] | None = _command_field(
-        "panelapp-beat. The root filesystem is read-only: keep the schedule file under /tmp")
+        "panelapp-beat. The root filesystem is read-only: keep the schedule file under /tmp"
+    )
     args: list[COMMAND_PART] | None = _args_field()
 
 
@@ -774,18 +901,33 @@ class BackupSpec(SpecModel):
         ),
     )
 
-    enabled: bool | None = Field(default=None, description="Back up before every migration. Defaults to true "
-                                 "when bucket is set.")
-    bucket: str | None = Field(default=None, max_length=63, pattern=S3_BUCKET,
-                               description="S3 bucket of the dumps, best one of their own (versioned, with a "
-                               "lifecycle rule); the pods' AWS identity needs put, list and delete there.")
-    prefix: str = Field(default="panelapp-backups", min_length=1, max_length=256, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$",
-                        description="Key prefix; each dump is <prefix>/<namespace>/<name>/<time>-<upgrade key>.dump.")
-    keep: int = Field(default=10, ge=1, le=1000, description="Dumps kept under the prefix; older ones are deleted "
-                      "after a successful backup.")
+    enabled: bool | None = Field(
+        default=None, description="Back up before every migration. Defaults to true when bucket is set."
+    )
+    bucket: str | None = Field(
+        default=None,
+        max_length=63,
+        pattern=S3_BUCKET,
+        description="S3 bucket of the dumps, best one of their own (versioned, with a "
+        "lifecycle rule); the pods' AWS identity needs put, list and delete there.",
+    )
+    prefix: str = Field(
+        default="panelapp-backups",
+        min_length=1,
+        max_length=256,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$",
+        description="Key prefix; each dump is <prefix>/<namespace>/<name>/<time>-<upgrade key>.dump.",
+    )
+    keep: int = Field(
+        default=10,
+        ge=1,
+        le=1000,
+        description="Dumps kept under the prefix; older ones are deleted after a successful backup.",
+    )
     timeout_seconds: int = Field(default=3600, ge=60, le=86400, description="Deadline of the backup Job.")
-    resources: ResourceRequirements | None = Field(default=None, description="Resources of the backup Job's "
-                                                   "container. Defaults to the web defaults.")
+    resources: ResourceRequirements | None = Field(
+        default=None, description="Resources of the backup Job's container. Defaults to the web defaults."
+    )
 
     @property
     def active(self) -> bool:
@@ -806,21 +948,29 @@ class MigrationsSpec(SpecModel):
     )
 
     trigger: str | None = Field(
-        default=None, max_length=63,
+        default=None,
+        max_length=63,
         description="Any string; changing it runs the migration again for the same image (also the way to retry "
         "a failed migration). Part of the Job's name.",
     )
-    timeout_seconds: int = Field(default=900, ge=10, le=86400,
-                                 description="Deadline of the Job (activeDeadlineSeconds); a timed-out migration "
-                                 "fails like any other.")
-    backoff_limit: int = Field(default=0, ge=0, le=10,
-                               description="Pod retries inside the one Job before it counts as failed.")
-    resources: ResourceRequirements | None = Field(default=None, description="Resources of the Job's container. "
-                                                   "Defaults to the web defaults.")
+    timeout_seconds: int = Field(
+        default=900,
+        ge=10,
+        le=86400,
+        description="Deadline of the Job (activeDeadlineSeconds); a timed-out migration fails like any other.",
+    )
+    backoff_limit: int = Field(
+        default=0, ge=0, le=10, description="Pod retries inside the one Job before it counts as failed."
+    )
+    resources: ResourceRequirements | None = Field(
+        default=None, description="Resources of the Job's container. Defaults to the web defaults."
+    )
     pod_template: PodTemplateOverrides | None = Field(default=None, description="Overrides for the Job's pod only.")
     backup: BackupSpec = Field(default_factory=BackupSpec, description="Database backup before every migration.")
     command: list[COMMAND_PART] | None = Field(
-        default=None, min_length=1, max_length=64,
+        default=None,
+        min_length=1,
+        max_length=64,
         description="Command of the migration Job (it runs image) instead of panelapp-migrate, e.g. [python, "
         "manage.py, migrate, --noinput] for an upstream image. It must exit 0 once the database is migrated.",
     )
@@ -831,10 +981,15 @@ class MaintenanceSpec(SpecModel):
     """The standing maintenance switch: web read-only (PANELAPP_READ_ONLY) with a message on every
     page. Workers keep running. Also used by migrations.strategy Maintenance."""
 
-    enabled: bool = Field(default=False, description="Turn web read-only now (and until switched off): requests "
-                          "that could write answer 503 with the message; reads keep working. The pods roll to it.")
+    enabled: bool = Field(
+        default=False,
+        description="Turn web read-only now (and until switched off): requests "
+        "that could write answer 503 with the message; reads keep working. The pods roll to it.",
+    )
     message: str | None = Field(
-        default=None, min_length=1, max_length=512,
+        default=None,
+        min_length=1,
+        max_length=512,
         description="Shown on every page and in the 503 answers while read-only (PANELAPP_READ_ONLY_MESSAGE); "
         "the image has a default.",
     )
@@ -849,7 +1004,9 @@ class CollectstaticSpec(SpecModel):
     resources: ResourceRequirements | None = Field(default=None, description="Resources of the Job's container.")
     pod_template: PodTemplateOverrides | None = Field(default=None, description="Overrides for the Job's pod only.")
     command: list[COMMAND_PART] | None = Field(
-        default=None, min_length=1, max_length=64,
+        default=None,
+        min_length=1,
+        max_length=64,
         description="Command of the collectstatic Job (it runs image) instead of panelapp-collectstatic, e.g. "
         "[python, manage.py, collectstatic, --noinput]. Never add --clear: pods of the previous release still "
         "link the old files.",
@@ -872,37 +1029,50 @@ class AlbSpec(SpecModel):
     """First-class settings of the AWS Load Balancer Controller, rendered as its annotations."""
 
     scheme: Literal["internet-facing", "internal"] = Field(default="internet-facing", description="ALB scheme.")
-    certificate_arn: str | None = Field(default=None, max_length=2048, pattern=ARN,
-                                        description="ACM certificate; enables HTTPS on 443 with a redirect from 80.")
+    certificate_arn: str | None = Field(
+        default=None,
+        max_length=2048,
+        pattern=ARN,
+        description="ACM certificate; enables HTTPS on 443 with a redirect from 80.",
+    )
     group_name: str | None = Field(
-        default=None, max_length=63, pattern=r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+        default=None,
+        max_length=63,
+        pattern=r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
         description="IngressGroup to share one ALB. With Cognito, defaults to <namespace>-<name> so the login "
         "rule and the main rule share the ALB.",
     )
     target_type: Literal["ip", "instance"] = Field(default="ip", description="How the ALB reaches pods.")
-    waf_acl: str | None = Field(default=None, max_length=2048, pattern=ARN,
-                                description="ARN of a WAFv2 web ACL to attach to the ALB.")
+    waf_acl: str | None = Field(
+        default=None, max_length=2048, pattern=ARN, description="ARN of a WAFv2 web ACL to attach to the ALB."
+    )
 
 
 class IngressTls(SpecModel):
     """TLS of the Ingress for controllers that terminate TLS themselves (not needed with an ALB
     certificateARN)."""
 
-    secret_name: str = Field(description="Secret holding the certificate and key.", max_length=253,
-                             pattern=DNS_SUBDOMAIN)
+    secret_name: str = Field(
+        description="Secret holding the certificate and key.", max_length=253, pattern=DNS_SUBDOMAIN
+    )
 
 
 class IngressSpec(SpecModel):
     """The optional Ingress for the web Service."""
 
     enabled: bool = Field(default=False, description="Create the Ingress.")
-    class_name: str | None = Field(default=None, max_length=253,
-                                   description="IngressClass. Defaults to alb when alb is set.")
-    host: str | None = Field(default=None, max_length=253,
-                             pattern=r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
-                             description="Host name routed to PanelApp. Defaults to the first entry of allowedHosts.")
-    annotations: dict[str, str] | None = Field(default=None, description="Extra annotations of the Ingress; "
-                                               "they win over the rendered ones.")
+    class_name: str | None = Field(
+        default=None, max_length=253, description="IngressClass. Defaults to alb when alb is set."
+    )
+    host: str | None = Field(
+        default=None,
+        max_length=253,
+        pattern=r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+        description="Host name routed to PanelApp. Defaults to the first entry of allowedHosts.",
+    )
+    annotations: dict[str, str] | None = Field(
+        default=None, description="Extra annotations of the Ingress; they win over the rendered ones."
+    )
     tls: IngressTls | None = Field(default=None, description="TLS Secret for the host.")
     alb: AlbSpec | None = Field(default=None, description="AWS Load Balancer Controller settings.")
 
@@ -947,8 +1117,10 @@ class PanelAppSpec(SpecModel):
             message="Cognito login through the Ingress needs an ALB with HTTPS: set ingress.alb.certificateARN "
             "(an ALB authenticates only on HTTPS listeners)",
             field=".ingress.alb",
-            holds=lambda m: not (m.cognito.enabled and m.ingress.enabled)
-            or (m.ingress.alb is not None and m.ingress.alb.certificate_arn is not None),
+            holds=lambda m: (
+                not (m.cognito.enabled and m.ingress.enabled)
+                or (m.ingress.alb is not None and m.ingress.alb.certificate_arn is not None)
+            ),
         ),
         Rule(
             cel="!self.?ingress.?enabled.orValue(false) || has(self.ingress.host) || "
@@ -962,23 +1134,33 @@ class PanelAppSpec(SpecModel):
     image: str = Field(
         description="PanelApp image with a tag or digest, e.g. " + DEFAULT_IMAGE + ". Changing it runs the "
         "migration Job, then collectstatic, and only then rolls web, worker and beat.",
-        max_length=512, pattern=IMAGE_REFERENCE,
+        max_length=512,
+        pattern=IMAGE_REFERENCE,
     )
-    image_pull_policy: Literal["Always", "IfNotPresent", "Never"] = Field(default="IfNotPresent",
-                                                                          description="Image pull policy.")
-    image_pull_secrets: list[LocalObjectReference] | None = Field(default=None,
-                                                                  description="Secrets for a private registry.")
-    suspend: bool = Field(default=False, description="Stop all changes to the children (status is still "
-                          "reported). Running pods keep running.")
-    force_reload: str | None = Field(default=None, max_length=253,
-                                     description="Any new string restarts all pods (rolling).")
+    image_pull_policy: Literal["Always", "IfNotPresent", "Never"] = Field(
+        default="IfNotPresent", description="Image pull policy."
+    )
+    image_pull_secrets: list[LocalObjectReference] | None = Field(
+        default=None, description="Secrets for a private registry."
+    )
+    suspend: bool = Field(
+        default=False,
+        description="Stop all changes to the children (status is still reported). Running pods keep running.",
+    )
+    force_reload: str | None = Field(
+        default=None, max_length=253, description="Any new string restarts all pods (rolling)."
+    )
     allowed_hosts: list[Annotated[str, Field(min_length=1, max_length=253, pattern=r"^[^;\s]+$")]] = Field(
-        min_length=1, max_length=64,
+        min_length=1,
+        max_length=64,
         description="Host names Django serves (ALLOWED_HOSTS, rendered joined with ';'). The first one is "
         "sent as the Host header of the probes and is the default Ingress host.",
     )
-    base_url: str = Field(description="Public URL of PanelApp (PANEL_APP_BASE_URL), e.g. "
-                          "https://panelapp.example.org.", max_length=2048, pattern=URL)
+    base_url: str = Field(
+        description="Public URL of PanelApp (PANEL_APP_BASE_URL), e.g. https://panelapp.example.org.",
+        max_length=2048,
+        pattern=URL,
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="INFO", description="Log level of Django, gunicorn and Celery (DJANGO_LOG_LEVEL)."
     )
@@ -989,34 +1171,47 @@ class PanelAppSpec(SpecModel):
     email: EmailSpec = Field(description="Outgoing email.")
     django: DjangoSpec = Field(default_factory=DjangoSpec, description="Django secret key and admin URL.")
     cognito: CognitoSpec = Field(default_factory=CognitoSpec, description="Optional Cognito login through the ALB.")
-    env: list[EnvVar] | None = Field(default=None, max_length=256,
-                                     description="Extra environment variables of every container; they override "
-                                     "rendered ones of the same name.")
-    env_from: list[EnvFromSource] | None = Field(default=None, max_length=32,
-                                                 description="Extra ConfigMaps and Secrets imported as environment "
-                                                 "variables of every container.")
-    service_account: ServiceAccountSpec = Field(default_factory=ServiceAccountSpec,
-                                                description="ServiceAccount (IRSA role) of all pods.")
-    pod_template: PodTemplateOverrides | None = Field(default=None,
-                                                      description="Overrides for every pod, Job pods included.")
+    env: list[EnvVar] | None = Field(
+        default=None,
+        max_length=256,
+        description="Extra environment variables of every container; they override rendered ones of the same name.",
+    )
+    env_from: list[EnvFromSource] | None = Field(
+        default=None,
+        max_length=32,
+        description="Extra ConfigMaps and Secrets imported as environment variables of every container.",
+    )
+    service_account: ServiceAccountSpec = Field(
+        default_factory=ServiceAccountSpec, description="ServiceAccount (IRSA role) of all pods."
+    )
+    pod_template: PodTemplateOverrides | None = Field(
+        default=None, description="Overrides for every pod, Job pods included."
+    )
     web: WebSpec = Field(default_factory=WebSpec, description="Web server (gunicorn).")
     worker: WorkerSpec = Field(default_factory=WorkerSpec, description="Celery worker.")
     beat: BeatSpec = Field(default_factory=BeatSpec, description="Celery beat.")
     migrations: MigrationsSpec = Field(default_factory=MigrationsSpec, description="Migration Job.")
-    maintenance: MaintenanceSpec = Field(default_factory=MaintenanceSpec,
-                                         description="Standing maintenance: read-only web with a message.")
-    banner: str | None = Field(default=None, min_length=1, max_length=1024,
-                               description="A notice shown on every page, e.g. announced downtime (PANELAPP_BANNER).")
+    maintenance: MaintenanceSpec = Field(
+        default_factory=MaintenanceSpec, description="Standing maintenance: read-only web with a message."
+    )
+    banner: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=1024,
+        description="A notice shown on every page, e.g. announced downtime (PANELAPP_BANNER).",
+    )
     collectstatic: CollectstaticSpec = Field(default_factory=CollectstaticSpec, description="Collectstatic Job.")
     service: ServiceSpec = Field(default_factory=ServiceSpec, description="Service of the web pods.")
     ingress: IngressSpec = Field(default_factory=IngressSpec, description="Optional Ingress.")
-    network_policy: NetworkPolicySpec = Field(default_factory=NetworkPolicySpec,
-                                              description="Optional NetworkPolicy.")
+    network_policy: NetworkPolicySpec = Field(default_factory=NetworkPolicySpec, description="Optional NetworkPolicy.")
 
     def component_image_overrides(self) -> dict[str, str]:
         """Components whose pods run an image of their own instead of `image` (upstream images)."""
-        own = {"web": self.web.image, "worker": self.worker.image,
-               "beat": self.beat.image if self.beat.enabled else None}
+        own = {
+            "web": self.web.image,
+            "worker": self.worker.image,
+            "beat": self.beat.image if self.beat.enabled else None,
+        }
         return {component: image for component, image in own.items() if image is not None}
 
 
@@ -1054,9 +1249,9 @@ class ComponentStatus(StatusModel):
     available_replicas: int = Field(default=0, description="Replicas available to serve.")
     image: str | None = Field(default=None, description="Image of the Deployment's pod template.")
     ready: bool = Field(default=False, description="All replicas updated and available.")
-    pod_failures: list[str] | None = Field(default=None,
-                                           description="Pods failing to run, with the reason (CrashLoopBackOff, "
-                                           "ImagePullBackOff, ...).")
+    pod_failures: list[str] | None = Field(
+        default=None, description="Pods failing to run, with the reason (CrashLoopBackOff, ImagePullBackOff, ...)."
+    )
 
 
 class ComponentsStatus(StatusModel):
@@ -1073,10 +1268,11 @@ class UpgradeStatus(StatusModel):
     image: str = Field(description="Image being (or last) upgraded to.")
     trigger: str | None = Field(default=None, description="migrations.trigger at the time.")
     key: str = Field(description="Hash of image and trigger that names the Jobs.")
-    state: Literal["Draining", "BackingUp", "Migrating", "CollectingStatic", "RollingOut", "Succeeded",
-                   "Failed"] = Field(
-        description="Where the upgrade is. Draining (strategy Maintenance): waiting for web to be read-only and "
-        "for worker and beat to stop. BackingUp: migrations.backup runs before the migration."
+    state: Literal["Draining", "BackingUp", "Migrating", "CollectingStatic", "RollingOut", "Succeeded", "Failed"] = (
+        Field(
+            description="Where the upgrade is. Draining (strategy Maintenance): waiting for web to be read-only and "
+            "for worker and beat to stop. BackingUp: migrations.backup runs before the migration."
+        )
     )
     backup_job: str | None = Field(default=None, description="Name of the backup Job, with migrations.backup.")
     migration_job: str | None = Field(default=None, description="Name of the migration Job.")
@@ -1105,21 +1301,32 @@ class PanelAppStatus(StatusModel):
     """Observed state, written only by the operator."""
 
     observed_generation: int | None = Field(default=None, description="metadata.generation last reconciled.")
-    phase: Phase | None = Field(default=None, description="Pending, Migrating, RollingOut, Ready, Degraded, "
-                                "Suspended or Invalid.")
+    phase: Phase | None = Field(
+        default=None, description="Pending, Migrating, RollingOut, Ready, Degraded, Suspended or Invalid."
+    )
     ready: str | None = Field(default=None, description="Ready pods over desired pods, e.g. 3/3.")
-    image: str | None = Field(default=None, description="Image web, worker and beat run (set when the Deployments "
-                              "are moved to it).")
+    image: str | None = Field(
+        default=None, description="Image web, worker and beat run (set when the Deployments are moved to it)."
+    )
     migrated_image: str | None = Field(default=None, description="Last image whose migration Job succeeded.")
     component_images: dict[str, str] | None = Field(
-        default=None, description="Images of the components that run their own (web.image, worker.image, "
-        "beat.image), set with image when the Deployments are moved to them.")
+        default=None,
+        description="Images of the components that run their own (web.image, worker.image, "
+        "beat.image), set with image when the Deployments are moved to them.",
+    )
     upgrade: UpgradeStatus | None = Field(default=None, description="The current or last upgrade.")
-    backups: list[BackupRecord] | None = Field(default=None, description="The last backups taken before "
-                                               "migrations, newest first (at most 10).")
+    backups: list[BackupRecord] | None = Field(
+        default=None, description="The last backups taken before migrations, newest first (at most 10)."
+    )
     components: ComponentsStatus | None = Field(default=None, description="Per-component replicas and readiness.")
-    config_hash: str | None = Field(default=None, description="Hash of the rendered configuration and the "
-                                    "referenced Secrets' versions, stamped on the pod templates.")
-    conditions: list[Condition] | None = Field(default=None, description="Ready, Progressing, Degraded, "
-                                               "MigrationsApplied, ConfigValid and, once maintenance was on, "
-                                               "Maintenance (True while web is read-only).")
+    config_hash: str | None = Field(
+        default=None,
+        description="Hash of the rendered configuration and the "
+        "referenced Secrets' versions, stamped on the pod templates.",
+    )
+    conditions: list[Condition] | None = Field(
+        default=None,
+        description="Ready, Progressing, Degraded, "
+        "MigrationsApplied, ConfigValid and, once maintenance was on, "
+        "Maintenance (True while web is read-only).",
+    )

@@ -3,6 +3,7 @@
 Pure functions. A condition keeps its lastTransitionTime while its status does not change, so a
 status computed twice from the same facts is identical and costs no write.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -39,15 +40,24 @@ class Facts:
     backup: api.BackupRecord | None = None  # a backup that just succeeded, to record
 
 
-def set_condition(conditions: list[api.Condition], type_: str, status: str, reason: str, message: str,
-                  generation: int, now: str) -> list[api.Condition]:
+def set_condition(
+    conditions: list[api.Condition], type_: str, status: str, reason: str, message: str, generation: int, now: str
+) -> list[api.Condition]:
     previous = next((c for c in conditions if c.type == type_), None)
     since = previous.last_transition_time if previous is not None and previous.status == status else now
-    updated = api.Condition(type=type_, status=status, reason=reason, message=message,
-                            last_transition_time=since, observed_generation=generation)
+    updated = api.Condition(
+        type=type_,
+        status=status,
+        reason=reason,
+        message=message,
+        last_transition_time=since,
+        observed_generation=generation,
+    )
     others = [c for c in conditions if c.type != type_]
-    return sorted(others + [updated], key=lambda c: api.CONDITION_TYPES.index(c.type)
-                  if c.type in api.CONDITION_TYPES else len(api.CONDITION_TYPES))
+    return sorted(
+        others + [updated],
+        key=lambda c: api.CONDITION_TYPES.index(c.type) if c.type in api.CONDITION_TYPES else len(api.CONDITION_TYPES),
+    )
 
 
 def build_status(facts: Facts) -> api.PanelAppStatus:
@@ -62,10 +72,12 @@ def build_status(facts: Facts) -> api.PanelAppStatus:
 
     status = previous.model_copy(update={"observed_generation": facts.generation})
     if components is not None:
-        status = status.model_copy(update={
-            "components": api.ComponentsStatus(**components) if components else None,
-            "ready": _ready_text(components),
-        })
+        status = status.model_copy(
+            update={
+                "components": api.ComponentsStatus(**components) if components else None,
+                "ready": _ready_text(components),
+            }
+        )
 
     if facts.problem is not None:
         # Nothing was applied: keep the other conditions as they were, they still describe what runs.
@@ -82,8 +94,13 @@ def build_status(facts: Facts) -> api.PanelAppStatus:
     if facts.read_only == "Requested":
         cond(MAINTENANCE, True, "Requested", "spec.maintenance.enabled: web is read-only")
     elif facts.read_only == "Upgrade":
-        cond(MAINTENANCE, True, "Upgrade", "migrations.strategy Maintenance: web is read-only and worker and beat "
-             "are stopped until the new release rolls out")
+        cond(
+            MAINTENANCE,
+            True,
+            "Upgrade",
+            "migrations.strategy Maintenance: web is read-only and worker and beat "
+            "are stopped until the new release rolls out",
+        )
     elif any(c.type == MAINTENANCE for c in conditions):
         # Only PanelApps that used maintenance carry the condition at all.
         cond(MAINTENANCE, False, "Off", "web accepts writes")
@@ -97,8 +114,13 @@ def build_status(facts: Facts) -> api.PanelAppStatus:
     if facts.backup is not None:
         status = status.model_copy(update={"backups": [facts.backup, *(previous.backups or ())][:MAX_BACKUPS]})
     if decision.jobs_done:
-        status = status.model_copy(update={"image": upgrade.image, "migrated_image": upgrade.image,
-                                           "component_images": dict(decision.workload_component_images) or None})
+        status = status.model_copy(
+            update={
+                "image": upgrade.image,
+                "migrated_image": upgrade.image,
+                "component_images": dict(decision.workload_component_images) or None,
+            }
+        )
     elif upgrade.state == upgrades.COLLECTING_STATIC:
         status = status.model_copy(update={"migrated_image": upgrade.image})
 
@@ -128,8 +150,12 @@ def build_status(facts: Facts) -> api.PanelAppStatus:
         cond(PROGRESSING, True, upgrade.state, upgrade.message or "")
         phase = "Migrating"
     elif upgrade.state == upgrades.MIGRATING:
-        cond(MIGRATIONS_APPLIED, False, "WaitingForPreviousJob" if decision.waiting else "Migrating",
-             upgrade.message or "")
+        cond(
+            MIGRATIONS_APPLIED,
+            False,
+            "WaitingForPreviousJob" if decision.waiting else "Migrating",
+            upgrade.message or "",
+        )
         cond(PROGRESSING, True, "Migrating", upgrade.message or "")
         phase = "Pending" if decision.waiting else "Migrating"
     elif upgrade.state == upgrades.COLLECTING_STATIC:
@@ -176,6 +202,9 @@ def _serving_text(image: str | None, components: Mapping[str, api.ComponentStatu
 def _rollout_text(components: Mapping[str, api.ComponentStatus]) -> str:
     if not components:
         return "waiting for the Deployments"
-    parts = [f"{name} {c.updated_replicas}/{c.replicas} updated, {c.available_replicas}/{c.replicas} available"
-             for name, c in components.items() if not c.ready]
+    parts = [
+        f"{name} {c.updated_replicas}/{c.replicas} updated, {c.available_replicas}/{c.replicas} available"
+        for name, c in components.items()
+        if not c.ready
+    ]
     return "; ".join(parts) or "all components ready"

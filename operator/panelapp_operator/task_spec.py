@@ -5,6 +5,7 @@ panelapptasks CRD from them (descriptions are what `kubectl explain panelapptask
 the operator validates every task it reads with them. A task is a request, not a desired state:
 its spec is immutable (create another task to run again), and its status mirrors the one Job.
 """
+
 from __future__ import annotations
 
 from typing import ClassVar, Literal
@@ -40,10 +41,18 @@ class S3Object(SpecModel):
         ),
     )
 
-    bucket: str | None = Field(default=None, max_length=63, pattern=S3_BUCKET,
-                               description="Bucket of the object. Defaults to the PanelApp's media bucket.")
-    key: str = Field(min_length=1, max_length=1024, pattern=r"^[^/\s][^\s]*$",
-                     description="Key of the object, e.g. genes/genes.json.gz (no leading slash).")
+    bucket: str | None = Field(
+        default=None,
+        max_length=63,
+        pattern=S3_BUCKET,
+        description="Bucket of the object. Defaults to the PanelApp's media bucket.",
+    )
+    key: str = Field(
+        min_length=1,
+        max_length=1024,
+        pattern=r"^[^/\s][^\s]*$",
+        description="Key of the object, e.g. genes/genes.json.gz (no leading slash).",
+    )
 
 
 class LoadGenes(SpecModel):
@@ -58,14 +67,18 @@ class CreateSuperuser(SpecModel):
     Secret. The values reach the Job's pod only as secretKeyRefs; the operator checks that the keys
     exist and never reads them."""
 
-    secret_name: str = Field(max_length=253, pattern=DNS_SUBDOMAIN,
-                             description="Secret in the task's namespace holding the credentials.")
-    username_key: str = Field(default="username", max_length=253, pattern=SECRET_KEY_NAME,
-                              description="Key of the username.")
-    email_key: str = Field(default="email", max_length=253, pattern=SECRET_KEY_NAME,
-                           description="Key of the email address.")
-    password_key: str = Field(default="password", max_length=253, pattern=SECRET_KEY_NAME,
-                              description="Key of the password.")
+    secret_name: str = Field(
+        max_length=253, pattern=DNS_SUBDOMAIN, description="Secret in the task's namespace holding the credentials."
+    )
+    username_key: str = Field(
+        default="username", max_length=253, pattern=SECRET_KEY_NAME, description="Key of the username."
+    )
+    email_key: str = Field(
+        default="email", max_length=253, pattern=SECRET_KEY_NAME, description="Key of the email address."
+    )
+    password_key: str = Field(
+        default="password", max_length=253, pattern=SECRET_KEY_NAME, description="Key of the password."
+    )
 
 
 class Restore(SpecModel):
@@ -73,8 +86,9 @@ class Restore(SpecModel):
     the PanelApp's status.backups), in one transaction. The PanelApp must be in maintenance
     (spec.maintenance.enabled) so that web writes nothing meanwhile; stop the workers too."""
 
-    upgrade_key: str = Field(pattern=r"^[0-9a-f]{8}$",
-                             description="upgradeKey of the backup in the PanelApp's status.backups.")
+    upgrade_key: str = Field(
+        pattern=r"^[0-9a-f]{8}$", description="upgradeKey of the backup in the PanelApp's status.backups."
+    )
 
 
 class PanelAppTaskSpec(SpecModel):
@@ -120,9 +134,12 @@ class PanelAppTaskSpec(SpecModel):
         ),
     )
 
-    panel_app: str = Field(max_length=63, pattern=DNS_SUBDOMAIN,
-                           description="Name of the PanelApp in the same namespace. The task becomes owned by "
-                           "it: deleting the PanelApp deletes its tasks.")
+    panel_app: str = Field(
+        max_length=63,
+        pattern=DNS_SUBDOMAIN,
+        description="Name of the PanelApp in the same namespace. The task becomes owned by "
+        "it: deleting the PanelApp deletes its tasks.",
+    )
     command: Command = Field(
         description="The command: load-genes (from an S3 object), create-superuser (credentials from a Secret), "
         "reset-stats (recompute every panel's counters), check (the environment contract and Django's system "
@@ -132,8 +149,9 @@ class PanelAppTaskSpec(SpecModel):
     load_genes: LoadGenes | None = Field(default=None, description="Arguments of load-genes.")
     create_superuser: CreateSuperuser | None = Field(default=None, description="Arguments of create-superuser.")
     restore: Restore | None = Field(default=None, description="Arguments of restore.")
-    timeout_seconds: int = Field(default=3600, ge=10, le=86400,
-                                 description="Deadline of the Job (activeDeadlineSeconds).")
+    timeout_seconds: int = Field(
+        default=3600, ge=10, le=86400, description="Deadline of the Job (activeDeadlineSeconds)."
+    )
 
 
 TaskPhase = Literal["Pending", "Running", "Succeeded", "Failed", "Refused"]
@@ -145,15 +163,21 @@ class PanelAppTaskStatus(StatusModel):
     """What became of the task, written only by the operator; mirrors its Job."""
 
     observed_generation: int | None = Field(default=None, description="metadata.generation last reconciled.")
-    phase: TaskPhase | None = Field(default=None, description="Pending (waiting for its PanelApp or a Secret), "
-                                    "Running, Succeeded, Failed, or Refused (nothing ran).")
+    phase: TaskPhase | None = Field(
+        default=None,
+        description="Pending (waiting for its PanelApp or a Secret), "
+        "Running, Succeeded, Failed, or Refused (nothing ran).",
+    )
     job: str | None = Field(default=None, description="Name of the Job that runs the command.")
     image: str | None = Field(default=None, description="Image the Job runs (the PanelApp's current image).")
     start_time: str | None = Field(default=None, description="When the Job started.")
     completion_time: str | None = Field(default=None, description="When the Job succeeded or failed.")
-    reason: str | None = Field(default=None, description="Why it ended or waits, e.g. Completed, "
-                               "BackoffLimitExceeded, DeadlineExceeded, MissingReference.")
+    reason: str | None = Field(
+        default=None,
+        description="Why it ended or waits, e.g. Completed, BackoffLimitExceeded, DeadlineExceeded, MissingReference.",
+    )
     message: str | None = Field(default=None, description="Detail, e.g. the container's exit code.")
-    log_tail: list[str] | None = Field(default=None, description="The last lines of the Job's log, with anything "
-                                       "that looks like a credential masked.")
+    log_tail: list[str] | None = Field(
+        default=None, description="The last lines of the Job's log, with anything that looks like a credential masked."
+    )
     conditions: list[Condition] | None = Field(default=None, description="Accepted and Succeeded.")

@@ -9,6 +9,7 @@ its first migration, or a missing Secret or key keeps the task Pending (with a W
 the field) until it appears. No Secret value is read: the Job's pod gets credentials as
 secretKeyRefs, and the log lines copied into the status are masked (logtail.py).
 """
+
 from __future__ import annotations
 
 import logging
@@ -52,8 +53,7 @@ class _Verdict:
 
 
 class TaskReconciler:
-    def __init__(self, kube: Kube, cache: Cache, references: ReferenceIndex, *,
-                 clock: Callable[[], str] = now_rfc3339):
+    def __init__(self, kube: Kube, cache: Cache, references: ReferenceIndex, *, clock: Callable[[], str] = now_rfc3339):
         self.kube, self.cache, self.references, self.clock = kube, cache, references, clock
 
     def reconcile(self, namespace: str, name: str) -> float | None:
@@ -91,17 +91,28 @@ class _TaskRun:
         except ValidationError as error:
             return self._finish(_Verdict("Refused", "InvalidSpec", validation.describe(error)))
 
-        panelapp = self.cache.get(kinds.PANELAPP, self.namespace, spec.panel_app) or \
-            self.kube.get(kinds.PANELAPP, self.namespace, spec.panel_app)
+        panelapp = self.cache.get(kinds.PANELAPP, self.namespace, spec.panel_app) or self.kube.get(
+            kinds.PANELAPP, self.namespace, spec.panel_app
+        )
         if panelapp is None:
-            return self._finish(_Verdict("Pending", "PanelAppNotFound", f"spec.panelApp: PanelApp "
-                                         f"{spec.panel_app!r} not found in namespace {self.namespace!r}"))
+            return self._finish(
+                _Verdict(
+                    "Pending",
+                    "PanelAppNotFound",
+                    f"spec.panelApp: PanelApp {spec.panel_app!r} not found in namespace {self.namespace!r}",
+                )
+            )
         self._ensure_owned_by(panelapp)
         try:
             app_spec = validation.parse_spec(panelapp.get("spec"))
         except validation.InvalidSpec as problem:
-            return self._finish(_Verdict("Pending", "PanelAppInvalid", f"PanelApp {spec.panel_app!r} is invalid "
-                                         f"({problem}); the task waits until it is fixed"))
+            return self._finish(
+                _Verdict(
+                    "Pending",
+                    "PanelAppInvalid",
+                    f"PanelApp {spec.panel_app!r} is invalid ({problem}); the task waits until it is fixed",
+                )
+            )
         app_status = _app_status(panelapp)
         command = task_render.command_of(spec, app_spec.storage.media_bucket, app_status.backups)
         if command.missing:
@@ -112,9 +123,15 @@ class _TaskRun:
         job_name = task_render.job_name(self.name, self.uid)
         job = self.cache.get(kinds.JOB, self.namespace, job_name)
         if job is None and spec.command == "restore" and not app_spec.maintenance.enabled:
-            return self._finish(_Verdict("Pending", "NotInMaintenance", f"PanelApp {spec.panel_app!r} must be in "
-                                         "maintenance (spec.maintenance.enabled: true) so that nothing writes while "
-                                         "its database is replaced; stop its workers too"))
+            return self._finish(
+                _Verdict(
+                    "Pending",
+                    "NotInMaintenance",
+                    f"PanelApp {spec.panel_app!r} must be in "
+                    "maintenance (spec.maintenance.enabled: true) so that nothing writes while "
+                    "its database is replaced; stop its workers too",
+                )
+            )
         if job is None:
             waiting = self._check_before_running(spec, app_spec, panelapp)
             if waiting is not None:
@@ -124,48 +141,65 @@ class _TaskRun:
 
     # --- before the Job exists ----------------------------------------------------------------
 
-    def _check_before_running(self, spec: task_spec.PanelAppTaskSpec, app_spec: api.PanelAppSpec,
-                              panelapp: Mapping[str, Any]) -> _Verdict | None:
+    def _check_before_running(
+        self, spec: task_spec.PanelAppTaskSpec, app_spec: api.PanelAppSpec, panelapp: Mapping[str, Any]
+    ) -> _Verdict | None:
         references = env.all_references(app_spec)
         credentials = task_render.secret_keys(spec)
         # Wake this task as soon as a missing Secret appears, not at the next retry.
-        self.r.references.set(self.namespace, (task_spec.KIND, self.name),
-                              {(ref.kind, ref.name) for ref in references}
-                              | {("Secret", secret) for _, secret, _, _ in credentials})
+        self.r.references.set(
+            self.namespace,
+            (task_spec.KIND, self.name),
+            {(ref.kind, ref.name) for ref in references} | {("Secret", secret) for _, secret, _, _ in credentials},
+        )
         if not (panelapp.get("status") or {}).get("image"):
-            return _Verdict("Pending", "WaitingForPanelApp", f"PanelApp {spec.panel_app!r} has not finished its "
-                            "first migration; the task runs once it serves")
+            return _Verdict(
+                "Pending",
+                "WaitingForPanelApp",
+                f"PanelApp {spec.panel_app!r} has not finished its first migration; the task runs once it serves",
+            )
         problems = []
         for ref in references:
             kind = kinds.SECRET if ref.kind == "Secret" else kinds.CONFIG_MAP
             facts = self.kube.reference(kind, self.namespace, ref.name)
             if facts is None:
                 if not ref.optional:
-                    problems.append(f"{ref.field}: {ref.kind} {ref.name!r} not found in namespace "
-                                    f"{self.namespace!r}")
+                    problems.append(f"{ref.field}: {ref.kind} {ref.name!r} not found in namespace {self.namespace!r}")
             elif ref.key is not None and ref.key not in facts.keys and not ref.optional:
                 problems.append(f"{ref.field}: key {ref.key!r} not found in {ref.kind} {ref.name!r}")
         for _, secret, key, key_field in credentials:
             facts = self.kube.reference(kinds.SECRET, self.namespace, secret)
             if facts is None:
-                problems.append(f"spec.createSuperuser.secretName: Secret {secret!r} not found in namespace "
-                                f"{self.namespace!r}")
+                problems.append(
+                    f"spec.createSuperuser.secretName: Secret {secret!r} not found in namespace {self.namespace!r}"
+                )
             elif key not in facts.keys:
                 problems.append(f"spec.createSuperuser.{key_field}: key {key!r} not found in Secret {secret!r}")
         if problems:
             return _Verdict("Pending", "MissingReference", "; ".join(dict.fromkeys(problems)))
         return None
 
-    def _create_job(self, spec: task_spec.PanelAppTaskSpec, app_spec: api.PanelAppSpec,
-                    panelapp: Mapping[str, Any], job_name: str,
-                    command: task_render.TaskCommand) -> dict[str, Any]:
+    def _create_job(
+        self,
+        spec: task_spec.PanelAppTaskSpec,
+        app_spec: api.PanelAppSpec,
+        panelapp: Mapping[str, Any],
+        job_name: str,
+        command: task_render.TaskCommand,
+    ) -> dict[str, Any]:
         app_status = panelapp.get("status") or {}
         # The image web runs now: migrated, and what the task's commands were written against.
         image = app_status["image"]
-        inp = RenderInput(name=panelapp["metadata"]["name"], namespace=self.namespace, spec=app_spec,
-                          config_hash=app_status.get("configHash") or "", workload_image=image)
-        manifest = task_render.render_task_job(inp, task_name=self.name, task_uid=self.uid, spec=spec,
-                                               image=image, command=command)
+        inp = RenderInput(
+            name=panelapp["metadata"]["name"],
+            namespace=self.namespace,
+            spec=app_spec,
+            config_hash=app_status.get("configHash") or "",
+            workload_image=image,
+        )
+        manifest = task_render.render_task_job(
+            inp, task_name=self.name, task_uid=self.uid, spec=spec, image=image, command=command
+        )
         try:
             created = self.kube.create(manifest)
         except ApiError as error:
@@ -182,11 +216,17 @@ class _TaskRun:
 
     def _ensure_owned_by(self, panelapp: Mapping[str, Any]) -> None:
         meta = panelapp["metadata"]
-        owners = (self.body["metadata"].get("ownerReferences") or [])
+        owners = self.body["metadata"].get("ownerReferences") or []
         if any(ref.get("uid") == meta.get("uid") for ref in owners):
             return
-        owner = {"apiVersion": api.API_VERSION, "kind": api.KIND, "name": meta["name"], "uid": meta.get("uid"),
-                 "controller": True, "blockOwnerDeletion": True}
+        owner = {
+            "apiVersion": api.API_VERSION,
+            "kind": api.KIND,
+            "name": meta["name"],
+            "uid": meta.get("uid"),
+            "controller": True,
+            "blockOwnerDeletion": True,
+        }
         updated = self.kube.patch_owner(kinds.PANELAPP_TASK, self.namespace, self.name, [*owners, owner])
         self.cache.put(kinds.PANELAPP_TASK, updated)
         self.body = updated
@@ -195,8 +235,11 @@ class _TaskRun:
 
     def _mirror(self, job: Mapping[str, Any], panelapp: Mapping[str, Any]) -> _Verdict:
         job_name = job["metadata"]["name"]
-        pods = [pod for pod in self.cache.children(self.namespace, panelapp["metadata"]["name"], kinds.POD)
-                if (pod["metadata"].get("labels") or {}).get(names.LABEL_JOB_NAME) == job_name]
+        pods = [
+            pod
+            for pod in self.cache.children(self.namespace, panelapp["metadata"]["name"], kinds.POD)
+            if (pod["metadata"].get("labels") or {}).get(names.LABEL_JOB_NAME) == job_name
+        ]
         succeeded_pod = next((pod for pod in pods if (pod.get("status") or {}).get("phase") == "Succeeded"), None)
         outcome = upgrade.job_outcome(job, succeeded_pod is not None)
         job_status = job.get("status") or {}
@@ -212,12 +255,19 @@ class _TaskRun:
         ended = job_status.get("completionTime") or _finished_at(pods) or self.now
         lines = self._log_tail(pods)
         if outcome.state == upgrade.SUCCEEDED:
-            return _Verdict("Succeeded", "Completed", f"job {job_name} exited 0", completion_time=ended,
-                            log_tail=lines, **common)
+            return _Verdict(
+                "Succeeded", "Completed", f"job {job_name} exited 0", completion_time=ended, log_tail=lines, **common
+            )
         detail = health.job_pod_failure(pods)
         message = f"job {job_name} failed ({outcome.reason}{': ' + outcome.message if outcome.message else ''})"
-        return _Verdict("Failed", outcome.reason or "Failed", f"{message}; {detail}" if detail else message,
-                        completion_time=ended, log_tail=lines, **common)
+        return _Verdict(
+            "Failed",
+            outcome.reason or "Failed",
+            f"{message}; {detail}" if detail else message,
+            completion_time=ended,
+            log_tail=lines,
+            **common,
+        )
 
     def _log_tail(self, pods: list[Mapping[str, Any]]) -> list[str] | None:
         if not pods:
@@ -248,18 +298,31 @@ class _TaskRun:
             cond(SUCCEEDED, "True", verdict.reason, verdict.message)
         elif verdict.phase in ("Failed", "Refused"):
             cond(SUCCEEDED, "False", verdict.reason, verdict.message)
-        conditions.sort(key=lambda c: task_spec.CONDITION_TYPES.index(c.type)
-                        if c.type in task_spec.CONDITION_TYPES else len(task_spec.CONDITION_TYPES))
+        conditions.sort(
+            key=lambda c: (
+                task_spec.CONDITION_TYPES.index(c.type)
+                if c.type in task_spec.CONDITION_TYPES
+                else len(task_spec.CONDITION_TYPES)
+            )
+        )
         new = task_spec.PanelAppTaskStatus(
-            observed_generation=self.generation, phase=verdict.phase, job=verdict.job or self.previous.job,
-            image=verdict.image or self.previous.image, start_time=verdict.start_time,
-            completion_time=verdict.completion_time, reason=verdict.reason, message=verdict.message,
-            log_tail=verdict.log_tail, conditions=conditions)
+            observed_generation=self.generation,
+            phase=verdict.phase,
+            job=verdict.job or self.previous.job,
+            image=verdict.image or self.previous.image,
+            start_time=verdict.start_time,
+            completion_time=verdict.completion_time,
+            reason=verdict.reason,
+            message=verdict.message,
+            log_tail=verdict.log_tail,
+            conditions=conditions,
+        )
         old_doc = self.previous.model_dump(by_alias=True, exclude_none=True, mode="json")
         new_doc = new.model_dump(by_alias=True, exclude_none=True, mode="json")
         if old_doc != new_doc:
-            updated = self.kube.patch_status(self.namespace, self.name, merge_patch(old_doc, new_doc),
-                                             kind=kinds.PANELAPP_TASK)
+            updated = self.kube.patch_status(
+                self.namespace, self.name, merge_patch(old_doc, new_doc), kind=kinds.PANELAPP_TASK
+            )
             self.cache.put(kinds.PANELAPP_TASK, updated)
         for event in _transition_events(self.previous, new):
             self._post(event)
@@ -269,8 +332,14 @@ class _TaskRun:
         return RUNNING_REQUEUE_SECONDS if new.phase == "Running" else WAITING_REQUEUE_SECONDS
 
     def _post(self, event: events.Event) -> None:
-        log.log(logging.WARNING if event.type == events.WARNING else logging.INFO, "task %s/%s: %s: %s",
-                self.namespace, self.name, event.reason, event.message)
+        log.log(
+            logging.WARNING if event.type == events.WARNING else logging.INFO,
+            "task %s/%s: %s: %s",
+            self.namespace,
+            self.name,
+            event.reason,
+            event.message,
+        )
         try:
             self.kube.post_event(self.body, event.type, event.reason, event.message)
         except ApiError as error:
@@ -279,8 +348,9 @@ class _TaskRun:
 
 def _transition_events(old: task_spec.PanelAppTaskStatus, new: task_spec.PanelAppTaskStatus) -> list[events.Event]:
     """Events from status transitions only: a task re-checked while it waits posts nothing new."""
-    if (old.phase, old.reason, old.message) == (new.phase, new.reason, new.message) or \
-            (old.phase == new.phase == "Running"):
+    if (old.phase, old.reason, old.message) == (new.phase, new.reason, new.message) or (
+        old.phase == new.phase == "Running"
+    ):
         return []
     if new.phase == "Pending":
         return [events.Event(events.WARNING, new.reason or "Pending", new.message or "")]

@@ -19,6 +19,7 @@ function of (image, trigger); status.upgrade records progress *after* each step 
 step is re-derived from the Job itself when status lags behind (the operator died between creating
 a Job and recording it, or between seeing it finish and recording that).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -146,7 +147,11 @@ def decide(inp: UpgradeInput) -> UpgradeDecision:
     plan = _plan(inp, recorded, migration_name, collectstatic_name, backup_name, bool(stale_running))
 
     base = recorded or api.UpgradeStatus(
-        image=inp.image, trigger=inp.trigger, key=key, state=plan.state, started_at=inp.now,
+        image=inp.image,
+        trigger=inp.trigger,
+        key=key,
+        state=plan.state,
+        started_at=inp.now,
     )
     upgrade = replace_upgrade(
         base,
@@ -156,9 +161,10 @@ def decide(inp: UpgradeInput) -> UpgradeDecision:
         migration_job=migration_name,
         backup_job=backup_name if inp.backup and plan.state != DRAINING else base.backup_job,
         # Named once it exists (or is being created): a failed migration never had one.
-        collectstatic_job=collectstatic_name if inp.collectstatic and (
-            plan.state in (COLLECTING_STATIC, *JOBS_DONE_STATES) or plan.failed_step == names.COMPONENT_COLLECTSTATIC
-        ) else None,
+        collectstatic_job=collectstatic_name
+        if inp.collectstatic
+        and (plan.state in (COLLECTING_STATIC, *JOBS_DONE_STATES) or plan.failed_step == names.COMPONENT_COLLECTSTATIC)
+        else None,
         finished_at=(base.finished_at or inp.now) if plan.state in (UPGRADE_SUCCEEDED, UPGRADE_FAILED) else None,
     )
 
@@ -190,8 +196,14 @@ def replace_upgrade(upgrade: api.UpgradeStatus, **changes: Any) -> api.UpgradeSt
     return upgrade.model_copy(update=changes)
 
 
-def _plan(inp: UpgradeInput, recorded: api.UpgradeStatus | None, migration_name: str,
-          collectstatic_name: str, backup_name: str, stale_running: bool) -> _Plan:
+def _plan(
+    inp: UpgradeInput,
+    recorded: api.UpgradeStatus | None,
+    migration_name: str,
+    collectstatic_name: str,
+    backup_name: str,
+    stale_running: bool,
+) -> _Plan:
     if recorded is not None and recorded.state == UPGRADE_FAILED:
         # Terminal until the image or the trigger changes (a new key). No automatic retries: a
         # migration that failed once usually fails again, and each run holds database locks.
@@ -204,31 +216,45 @@ def _plan(inp: UpgradeInput, recorded: api.UpgradeStatus | None, migration_name:
         pass  # the migration's success is on record; whatever its Job says now does not undo it
     elif migration is None:
         if inp.maintenance and not inp.drained:
-            return _Plan(DRAINING, f"maintenance before migrating to {inp.image}: web turns read-only, worker and "
-                         "beat stop once their tasks are finished")
+            return _Plan(
+                DRAINING,
+                f"maintenance before migrating to {inp.image}: web turns read-only, worker and "
+                "beat stop once their tasks are finished",
+            )
         if stale_running:
-            return _Plan(MIGRATING, "waiting for the previous upgrade's Job to stop",
-                         waiting="a Job of a previous upgrade is still running")
+            return _Plan(
+                MIGRATING,
+                "waiting for the previous upgrade's Job to stop",
+                waiting="a Job of a previous upgrade is still running",
+            )
         if inp.backup:
             backup = inp.jobs.get(backup_name)
             if backup is None:
-                return _Plan(BACKING_UP, f"backing up the database before migrating to {inp.image}",
-                             create=["backup"])
+                return _Plan(BACKING_UP, f"backing up the database before migrating to {inp.image}", create=["backup"])
             outcome = job_outcome(backup, backup_name in inp.succeeded_jobs)
             if outcome.state == RUNNING:
-                return _Plan(BACKING_UP, f"job {backup_name} is backing up the database before migrating to "
-                             f"{inp.image}")
+                return _Plan(
+                    BACKING_UP, f"job {backup_name} is backing up the database before migrating to {inp.image}"
+                )
             if outcome.state == FAILED:
-                return _Plan(UPGRADE_FAILED, _failure_message("backup", backup_name, outcome) + "; nothing was "
-                             "migrated", failed_step="backup", failed_job=backup_name)
+                return _Plan(
+                    UPGRADE_FAILED,
+                    _failure_message("backup", backup_name, outcome) + "; nothing was migrated",
+                    failed_step="backup",
+                    failed_job=backup_name,
+                )
         return _Plan(MIGRATING, f"running migrations for {inp.image}", create=["migrate"])
     else:
         outcome = job_outcome(migration, migration_name in inp.succeeded_jobs)
         if outcome.state == RUNNING:
             return _Plan(MIGRATING, f"job {migration_name} is migrating the database for {inp.image}")
         if outcome.state == FAILED:
-            return _Plan(UPGRADE_FAILED, _failure_message("migration", migration_name, outcome),
-                         failed_step=names.COMPONENT_MIGRATE, failed_job=migration_name)
+            return _Plan(
+                UPGRADE_FAILED,
+                _failure_message("migration", migration_name, outcome),
+                failed_step=names.COMPONENT_MIGRATE,
+                failed_job=migration_name,
+            )
 
     if not inp.collectstatic:
         return _Plan(ROLLING_OUT, f"migrated; moving web, worker and beat to {inp.image}")
@@ -239,8 +265,12 @@ def _plan(inp: UpgradeInput, recorded: api.UpgradeStatus | None, migration_name:
     if outcome.state == RUNNING:
         return _Plan(COLLECTING_STATIC, f"job {collectstatic_name} is collecting static files of {inp.image}")
     if outcome.state == FAILED:
-        return _Plan(UPGRADE_FAILED, _failure_message("collectstatic", collectstatic_name, outcome),
-                     failed_step=names.COMPONENT_COLLECTSTATIC, failed_job=collectstatic_name)
+        return _Plan(
+            UPGRADE_FAILED,
+            _failure_message("collectstatic", collectstatic_name, outcome),
+            failed_step=names.COMPONENT_COLLECTSTATIC,
+            failed_job=collectstatic_name,
+        )
     return _Plan(ROLLING_OUT, f"migrated and static files collected; moving web, worker and beat to {inp.image}")
 
 
@@ -271,6 +301,7 @@ def rollout_finished(decision: UpgradeDecision, now: str) -> UpgradeDecision:
     """The Deployments run the new image everywhere: the upgrade is complete."""
     if decision.upgrade.state != ROLLING_OUT:
         return decision
-    upgrade = replace_upgrade(decision.upgrade, state=UPGRADE_SUCCEEDED,
-                              message=f"running {decision.upgrade.image}", finished_at=now)
+    upgrade = replace_upgrade(
+        decision.upgrade, state=UPGRADE_SUCCEEDED, message=f"running {decision.upgrade.image}", finished_at=now
+    )
     return replace(decision, upgrade=upgrade)

@@ -1,4 +1,5 @@
 """Turning a raw PanelApp spec into a validated model, or into a message that names the field."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -20,7 +21,7 @@ def field_path(location: tuple[Any, ...], prefix: str = "spec") -> str:
 
 
 def describe(error: ValidationError, prefix: str = "spec") -> str:
-    """"spec.storage.staticBucket: String should match pattern ...; spec.database.urlSecretRef: ..." """
+    """ "spec.storage.staticBucket: String should match pattern ...; spec.database.urlSecretRef: ..." """
     parts = []
     for item in error.errors():
         location = tuple(item.get("loc") or ())
@@ -32,8 +33,10 @@ def describe(error: ValidationError, prefix: str = "spec") -> str:
             message = "required field is missing"
         elif item.get("type") == "extra_forbidden":
             message = "unknown field"
-        elif item.get("type") == "string_pattern_mismatch" and (item.get("ctx") or {}).get("pattern") in \
-                api.PATTERN_MEANINGS:
+        elif (
+            item.get("type") == "string_pattern_mismatch"
+            and (item.get("ctx") or {}).get("pattern") in api.PATTERN_MEANINGS
+        ):
             message = f"{item.get('input')!r} is not {api.PATTERN_MEANINGS[item['ctx']['pattern']]}"
         else:
             message = item.get("msg") or "invalid"
@@ -54,8 +57,10 @@ def parse_spec(raw: Mapping[str, Any] | None) -> api.PanelAppSpec:
 
 def check_name(name: str) -> None:
     if len(name) > api.MAX_NAME_LENGTH:
-        raise InvalidSpec(f"metadata.name: must be at most {api.MAX_NAME_LENGTH} characters, so that the names of "
-                          "the migration and collectstatic Jobs fit in 63")
+        raise InvalidSpec(
+            f"metadata.name: must be at most {api.MAX_NAME_LENGTH} characters, so that the names of "
+            "the migration and collectstatic Jobs fit in 63"
+        )
 
 
 class InvalidSpec(ValueError):

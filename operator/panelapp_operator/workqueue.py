@@ -2,6 +2,7 @@
 is processed by one worker at a time, and is processed again if it was added while being
 processed. Delayed adds coalesce bursts (a Deployment rollout sends many events) into one
 reconcile, and failures back off exponentially per key."""
+
 from __future__ import annotations
 
 import heapq
@@ -70,7 +71,7 @@ class WorkQueue:
             if failed:
                 count = self._failures.get(key, 0)
                 self._failures[key] = count + 1
-                delay = min(self.base_backoff * (2 ** count), self.max_backoff)
+                delay = min(self.base_backoff * (2**count), self.max_backoff)
             else:
                 self._failures.pop(key, None)
                 delay = requeue_after

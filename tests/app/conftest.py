@@ -1,5 +1,6 @@
 """Helpers for the runtime-contract tests: a complete production environment and the image's
 commands run as real subprocesses (panelapp-web, panelapp-worker, panelapp-migrate, ...)."""
+
 from __future__ import annotations
 
 import json
@@ -7,14 +8,13 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
 from localcluster.processes import terminate
-
 from tests.fixtures.services import (
     VENV_BIN,
     AwsResources,
@@ -49,10 +49,12 @@ def command_env(extra: dict[str, str] | None = None, *, clean: bool = True) -> d
     return env
 
 
-def run_command(name: str, *args: str, env: dict[str, str], timeout: float = 120,
-                cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(VENV_BIN / name), *args], env=env, capture_output=True, text=True,
-                          timeout=timeout, cwd=cwd)
+def run_command(
+    name: str, *args: str, env: dict[str, str], timeout: float = 120, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(VENV_BIN / name), *args], env=env, capture_output=True, text=True, timeout=timeout, cwd=cwd
+    )
 
 
 def json_lines(text: str) -> list[dict]:
@@ -88,23 +90,25 @@ def runtime_database(postgres_server: PostgresServer) -> str:
 
 def production_environment(aws_endpoint: str, smtp: SmtpSink, database_url: str) -> dict[str, str]:
     """A complete docker-aws environment pointing at moto, the SMTP sink and PostgreSQL."""
-    return command_env({
-        **aws_environment(aws_endpoint),
-        "DJANGO_SETTINGS_MODULE": PRODUCTION,
-        "SECRET_KEY": SECRET_KEY,
-        "ALLOWED_HOSTS": "panelapp.example.org;127.0.0.1;localhost",
-        "PANEL_APP_BASE_URL": "https://panelapp.example.org",
-        "AWS_S3_STATICFILES_CUSTOM_DOMAIN": STATIC_DOMAIN,
-        "AWS_S3_MEDIAFILES_CUSTOM_DOMAIN": MEDIA_DOMAIN,
-        "DATABASE_URL": database_url,
-        "EMAIL_HOST": smtp.host,
-        "EMAIL_PORT": str(smtp.port),
-        "EMAIL_USE_TLS": "False",
-        "DEFAULT_FROM_EMAIL": "PanelApp <panelapp@example.org>",
-        "PANEL_APP_EMAIL": "curators@example.org",
-        "HEALTH_CHECK_TOKEN": HEALTH_TOKEN,
-        "BROKER_POLLING_INTERVAL": "0",
-    })
+    return command_env(
+        {
+            **aws_environment(aws_endpoint),
+            "DJANGO_SETTINGS_MODULE": PRODUCTION,
+            "SECRET_KEY": SECRET_KEY,
+            "ALLOWED_HOSTS": "panelapp.example.org;127.0.0.1;localhost",
+            "PANEL_APP_BASE_URL": "https://panelapp.example.org",
+            "AWS_S3_STATICFILES_CUSTOM_DOMAIN": STATIC_DOMAIN,
+            "AWS_S3_MEDIAFILES_CUSTOM_DOMAIN": MEDIA_DOMAIN,
+            "DATABASE_URL": database_url,
+            "EMAIL_HOST": smtp.host,
+            "EMAIL_PORT": str(smtp.port),
+            "EMAIL_USE_TLS": "False",
+            "DEFAULT_FROM_EMAIL": "PanelApp <panelapp@example.org>",
+            "PANEL_APP_EMAIL": "curators@example.org",
+            "HEALTH_CHECK_TOKEN": HEALTH_TOKEN,
+            "BROKER_POLLING_INTERVAL": "0",
+        }
+    )
 
 
 @pytest.fixture
@@ -127,7 +131,9 @@ class WebServer:
 
     def get(self, path: str, *, headers: dict[str, str] | None = None, timeout: float = 30):
         """(status, headers, body) of a GET; HTTP errors are returned, not raised."""
-        request = urllib.request.Request(self.base_url + path, headers={"Host": "panelapp.example.org", **(headers or {})})
+        request = urllib.request.Request(
+            self.base_url + path, headers={"Host": "panelapp.example.org", **(headers or {})}
+        )
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 return response.status, dict(response.headers), response.read()
@@ -150,8 +156,14 @@ def start_web(env: dict[str, str], logdir: Path, *, timeout: float = 90) -> WebS
     logfile = logdir / f"web-{port}.log"
     started = time.monotonic()
     with open(logfile, "wb") as log:
-        popen = subprocess.Popen([str(VENV_BIN / "panelapp-web")], env=env, stdout=log, stderr=subprocess.STDOUT,
-                                 cwd=logdir, start_new_session=True)
+        popen = subprocess.Popen(
+            [str(VENV_BIN / "panelapp-web")],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=logdir,
+            start_new_session=True,
+        )
     server = WebServer(popen, logfile, f"http://127.0.0.1:{port}", started)
 
     def answers() -> bool:
@@ -190,5 +202,3 @@ def wait_for_exit(popen: subprocess.Popen, timeout: float) -> int:
         popen.kill()
         popen.wait()
         pytest.fail(f"process did not exit within {timeout}s")
-
-

@@ -1,5 +1,6 @@
 """Load a settings module as the image would, with a given environment, without touching the
 test process's own Django settings."""
+
 from __future__ import annotations
 
 import os

@@ -1,5 +1,6 @@
 """panelapp-backup: a real pg_dump of the migrated database streamed to S3 (moto), restorable,
 with retention by count and its result as one JSON line; the password never printed."""
+
 import json
 import subprocess
 from urllib.parse import urlsplit
@@ -11,16 +12,22 @@ from .conftest import run_command
 pytestmark = pytest.mark.postgres
 
 
-def test_the_dump_lands_in_s3_is_restorable_and_old_ones_are_pruned(aws, production_env, runtime_database,
-                                                                     tmp_path):
+def test_the_dump_lands_in_s3_is_restorable_and_old_ones_are_pruned(aws, production_env, runtime_database, tmp_path):
     s3 = aws._client("s3")
     s3.create_bucket(Bucket="panelapp-db-backups", CreateBucketConfiguration={"LocationConstraint": aws.region})
     prefix = "dumps/ns/panelapp"
     for stamp in ("20200101T000000Z", "20200102T000000Z", "20200103T000000Z"):
         s3.put_object(Bucket="panelapp-db-backups", Key=f"{prefix}/{stamp}-old.dump", Body=b"old")
 
-    done = run_command("panelapp-backup", "--bucket=panelapp-db-backups", f"--prefix={prefix}", "--label=abc12345",
-                       "--keep=2", env=production_env, timeout=300)
+    done = run_command(
+        "panelapp-backup",
+        "--bucket=panelapp-db-backups",
+        f"--prefix={prefix}",
+        "--label=abc12345",
+        "--keep=2",
+        env=production_env,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr + done.stdout
     result = json.loads(done.stdout.strip().splitlines()[-1])
     key = result["objectKey"].removeprefix("s3://panelapp-db-backups/")
@@ -84,7 +91,6 @@ def test_a_dump_restores_the_database_it_was_taken_from(aws, production_env, pos
     assert json.loads(restored.stdout.strip().splitlines()[-1])["restored"] == location
     assert rows() == ["more curation", "years of curation"]
 
-    missing = run_command("panelapp-restore", "--object=s3://panelapp-db-backups/dumps/none.dump", env=env,
-                          timeout=120)
+    missing = run_command("panelapp-restore", "--object=s3://panelapp-db-backups/dumps/none.dump", env=env, timeout=120)
     assert missing.returncode == 1 and "error" in json.loads(missing.stdout.strip().splitlines()[-1])
     assert rows() == ["more curation", "years of curation"]  # a failed restore changes nothing

@@ -1,5 +1,6 @@
 """panelapp-beat under docker-aws: starts, logs JSON only, keeps its state outside the working
 directory, and stops cleanly."""
+
 import signal
 import subprocess
 
@@ -18,8 +19,14 @@ def test_beat_starts_logs_json_and_stops(production_env, tmp_path):
     workdir.mkdir()
     logfile = tmp_path / "beat.log"
     with open(logfile, "wb") as log:
-        beat = subprocess.Popen([str(VENV_BIN / "panelapp-beat")], env={**production_env, "DJANGO_LOG_LEVEL": "DEBUG"},
-                                stdout=log, stderr=subprocess.STDOUT, cwd=workdir, start_new_session=True)
+        beat = subprocess.Popen(
+            [str(VENV_BIN / "panelapp-beat")],
+            env={**production_env, "DJANGO_LOG_LEVEL": "DEBUG"},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=workdir,
+            start_new_session=True,
+        )
     try:
         wait_until(lambda: "beat: Starting" in logfile.read_text() or beat.poll() is not None, 60, "beat to start")
         assert beat.poll() is None, logfile.read_text()

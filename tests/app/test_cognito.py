@@ -1,5 +1,6 @@
 """Login through the ALB's Cognito headers (AWS_USE_COGNITO): real ES256 tokens in the ALB's padded
 format, verified against a key served by a local HTTP server like the ALB's key endpoint."""
+
 import base64
 import json
 import logging
@@ -34,10 +35,13 @@ def login_page(client, token, keys, **extra):
 
 def test_a_valid_token_logs_the_user_in_and_creates_them_once(client, cognito):
     created = []
-    cognito_user_created.connect(lambda sender, user, **kw: created.append(user.email), weak=False,
-                                 dispatch_uid="test-created")
+    cognito_user_created.connect(
+        lambda sender, user, **kw: created.append(user.email), weak=False, dispatch_uid="test-created"
+    )
     try:
-        response = login_page(client, cognito.mint("Curator@Example.org", given_name="Ada", family_name="Lovelace"), cognito)
+        response = login_page(
+            client, cognito.mint("Curator@Example.org", given_name="Ada", family_name="Lovelace"), cognito
+        )
         assert response.status_code == 200
         assert "Ada Lovelace" in response.content.decode()  # the account menu names the user
         response = login_page(client, cognito.mint("Curator@Example.org"), cognito)
@@ -48,7 +52,11 @@ def test_a_valid_token_logs_the_user_in_and_creates_them_once(client, cognito):
         cognito_user_created.disconnect(dispatch_uid="test-created")
     user = get_user_model().objects.get()
     assert (user.email, user.username, user.first_name, user.last_name) == (
-        "Curator@example.org", "Curator@Example.org", "Ada", "Lovelace")  # domain part normalised
+        "Curator@example.org",
+        "Curator@Example.org",
+        "Ada",
+        "Lovelace",
+    )  # domain part normalised
     assert not user.has_usable_password()
     assert created == ["Curator@example.org"]
 
@@ -78,7 +86,9 @@ def forged_tokens(keys):
     other_key = ec.generate_private_key(ec.SECP256R1())
     tampered_payload = b64(json.dumps({"email": "admin@example.org", "exp": 9999999999}).encode())
     none_header = b64(json.dumps({"alg": "none", "kid": keys.kid, "typ": "JWT"}).encode())
-    import hmac, hashlib
+    import hashlib
+    import hmac
+
     hs_header = b64(json.dumps({"alg": "HS256", "kid": keys.kid}).encode())
     hs_signing_input = f"{hs_header}.{payload}"
     hs_signature = b64(hmac.new(keys.public_pem, hs_signing_input.encode(), hashlib.sha256).digest())
@@ -165,9 +175,14 @@ def test_docker_aws_installs_the_middleware_only_with_cognito(production_like_en
 
     plain = load_settings("panelapp.settings.docker-aws", production_like_env, monkeypatch)
     assert "panelapp.cognito.middleware.AlbAuthMiddleware" not in plain["MIDDLEWARE"]
-    env = {**production_like_env, "AWS_USE_COGNITO": "True", "AWS_COGNITO_DOMAIN_PREFIX": "pa",
-           "AWS_COGNITO_USER_POOL_CLIENT_ID": "cid", "AWS_COGNITO_USER_POOL_ID": "eu-west-2_Pool1",
-           "AWS_ALB_ARNS": "arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/pa/0123456789abcdef"}
+    env = {
+        **production_like_env,
+        "AWS_USE_COGNITO": "True",
+        "AWS_COGNITO_DOMAIN_PREFIX": "pa",
+        "AWS_COGNITO_USER_POOL_CLIENT_ID": "cid",
+        "AWS_COGNITO_USER_POOL_ID": "eu-west-2_Pool1",
+        "AWS_ALB_ARNS": "arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/pa/0123456789abcdef",
+    }
     with_cognito = load_settings("panelapp.settings.docker-aws", env, monkeypatch)
     middleware = with_cognito["MIDDLEWARE"]
     assert middleware[-1] == "panelapp.cognito.middleware.AlbAuthMiddleware"

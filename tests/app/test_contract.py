@@ -1,5 +1,6 @@
 """panelapp.contract is the image's contract in data: complete, true to the code, importable by
 the operator without the app's dependencies, and the same as docs/configuration.md."""
+
 import re
 import subprocess
 import sys
@@ -11,44 +12,102 @@ import pytest
 from panelapp import contract, contract_docs
 
 REPO = Path(__file__).resolve().parents[2]
-APP_SOURCES = [p for p in (REPO / "app" / "panelapp").rglob("*.py") if p.name not in ("contract.py", "contract_docs.py")]
+APP_SOURCES = [
+    p for p in (REPO / "app" / "panelapp").rglob("*.py") if p.name not in ("contract.py", "contract_docs.py")
+]
 
 
 def test_the_contract_imports_nothing_outside_the_standard_library():
-    code = ("import sys; before = set(sys.modules); import panelapp.contract, panelapp.environment; "
-            "new = sorted(m.split('.')[0] for m in set(sys.modules) - before); print(' '.join(new))")
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                            env={"PYTHONPATH": str(REPO / "app"), "PATH": "/usr/bin:/bin"}).stdout.split()
+    code = (
+        "import sys; before = set(sys.modules); import panelapp.contract, panelapp.environment; "
+        "new = sorted(m.split('.')[0] for m in set(sys.modules) - before); print(' '.join(new))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(REPO / "app"), "PATH": "/usr/bin:/bin"},
+    ).stdout.split()
     third_party = set(loaded) - set(sys.stdlib_module_names) - {"panelapp"}
     assert not third_party, f"panelapp.contract pulls in {sorted(third_party)}"
 
 
 def test_every_variable_of_the_published_contract_is_in_it():
     published = {
-        "AWS_S3_STATICFILES_BUCKET_NAME", "AWS_S3_MEDIAFILES_BUCKET_NAME", "AWS_REGION",
-        "AWS_S3_STATICFILES_CUSTOM_DOMAIN", "AWS_S3_MEDIAFILES_CUSTOM_DOMAIN", "ALLOWED_HOSTS", "DEFAULT_FROM_EMAIL",
-        "PANEL_APP_EMAIL", "EMAIL_HOST", "EMAIL_PORT", "PANEL_APP_BASE_URL", "DATABASE_HOST", "DATABASE_PORT",
-        "DATABASE_NAME", "DATABASE_USER", "DATABASE_PASSWORD", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "SECRET_KEY",
-        "DJANGO_LOG_LEVEL", "EMAIL_USE_TLS", "SQS_QUEUE_VISIBILITY_TIMEOUT", "TASK_QUEUE_NAME",
-        "AWS_STATICFILES_LOCATION", "AWS_MEDIAFILES_LOCATION", "DATABASE_URL", "DJANGO_ADMIN_URL",
-        "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "CELERY_BROKER_URL", "AWS_USE_COGNITO",
-        "AWS_COGNITO_DOMAIN_PREFIX", "AWS_COGNITO_USER_POOL_CLIENT_ID", "AWS_COGNITO_HOSTED_AUTH_BASE",
-        "AWS_COGNITO_IDP_LOGOUT_ENDPOINT", "AWS_ELB_SESSION_COOKIE_PREFIX", "AWS_ELB_PUBLIC_KEY_ENDPOINT",
-        "AWS_JWT_SECTIONS", "AWS_JWT_SIGNATURE_ALGORITHM", "AWS_AMZN_OIDC_ACCESS_TOKEN", "AWS_AMZN_OIDC_IDENTITY",
-        "AWS_AMZN_OIDC_DATA", "GUNICORN_WORKERS", "GUNICORN_TIMEOUT",
+        "AWS_S3_STATICFILES_BUCKET_NAME",
+        "AWS_S3_MEDIAFILES_BUCKET_NAME",
+        "AWS_REGION",
+        "AWS_S3_STATICFILES_CUSTOM_DOMAIN",
+        "AWS_S3_MEDIAFILES_CUSTOM_DOMAIN",
+        "ALLOWED_HOSTS",
+        "DEFAULT_FROM_EMAIL",
+        "PANEL_APP_EMAIL",
+        "EMAIL_HOST",
+        "EMAIL_PORT",
+        "PANEL_APP_BASE_URL",
+        "DATABASE_HOST",
+        "DATABASE_PORT",
+        "DATABASE_NAME",
+        "DATABASE_USER",
+        "DATABASE_PASSWORD",
+        "EMAIL_HOST_USER",
+        "EMAIL_HOST_PASSWORD",
+        "SECRET_KEY",
+        "DJANGO_LOG_LEVEL",
+        "EMAIL_USE_TLS",
+        "SQS_QUEUE_VISIBILITY_TIMEOUT",
+        "TASK_QUEUE_NAME",
+        "AWS_STATICFILES_LOCATION",
+        "AWS_MEDIAFILES_LOCATION",
+        "DATABASE_URL",
+        "DJANGO_ADMIN_URL",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "CELERY_BROKER_URL",
+        "AWS_USE_COGNITO",
+        "AWS_COGNITO_DOMAIN_PREFIX",
+        "AWS_COGNITO_USER_POOL_CLIENT_ID",
+        "AWS_COGNITO_HOSTED_AUTH_BASE",
+        "AWS_COGNITO_IDP_LOGOUT_ENDPOINT",
+        "AWS_ELB_SESSION_COOKIE_PREFIX",
+        "AWS_ELB_PUBLIC_KEY_ENDPOINT",
+        "AWS_JWT_SECTIONS",
+        "AWS_JWT_SIGNATURE_ALGORITHM",
+        "AWS_AMZN_OIDC_ACCESS_TOKEN",
+        "AWS_AMZN_OIDC_IDENTITY",
+        "AWS_AMZN_OIDC_DATA",
+        "GUNICORN_WORKERS",
+        "GUNICORN_TIMEOUT",
     }
     assert published <= {v.name for v in contract.VARIABLES}
-    secrets = {"DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME", "DATABASE_USER", "DATABASE_PASSWORD",
-               "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "SECRET_KEY", "DATABASE_URL", "DJANGO_ADMIN_URL",
-               "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "CELERY_BROKER_URL"}
+    secrets = {
+        "DATABASE_HOST",
+        "DATABASE_PORT",
+        "DATABASE_NAME",
+        "DATABASE_USER",
+        "DATABASE_PASSWORD",
+        "EMAIL_HOST_USER",
+        "EMAIL_HOST_PASSWORD",
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "DJANGO_ADMIN_URL",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "CELERY_BROKER_URL",
+    }
     assert secrets <= contract.secret_names()
 
 
 def test_every_variable_in_the_contract_is_read_by_the_code():
     source = "\n".join(path.read_text() for path in APP_SOURCES)
-    unread = [v.name for v in contract.VARIABLES
-              if f'"{v.name}"' not in source and not v.name.startswith(contract.GUNICORN_PREFIX)
-              and v.name != "DJANGO_SETTINGS_MODULE"]
+    unread = [
+        v.name
+        for v in contract.VARIABLES
+        if f'"{v.name}"' not in source
+        and not v.name.startswith(contract.GUNICORN_PREFIX)
+        and v.name != "DJANGO_SETTINGS_MODULE"
+    ]
     assert not unread, f"in the contract but read nowhere: {unread}"
 
 
@@ -79,7 +138,10 @@ def test_defaults_match_the_published_contract():
     assert defaults["DJANGO_LOG_LEVEL"] == "INFO"
     assert (defaults["AWS_STATICFILES_LOCATION"], defaults["AWS_MEDIAFILES_LOCATION"]) == ("static", "media")
     assert (defaults["GUNICORN_WORKERS"], defaults["GUNICORN_TIMEOUT"], defaults["GUNICORN_BIND"]) == (
-        "8", "300", "0.0.0.0:8080")
+        "8",
+        "300",
+        "0.0.0.0:8080",
+    )
     assert defaults["AWS_ELB_SESSION_COOKIE_PREFIX"] == "AWSELBAuthSessionCookie"
     assert (defaults["AWS_JWT_SECTIONS"], defaults["AWS_JWT_SIGNATURE_ALGORITHM"]) == ("3", "ES256")
     assert defaults["CELERY_BROKER_URL"] == "sqs://"
@@ -109,13 +171,16 @@ def test_every_command_is_installed_as_a_console_script():
 def test_the_configuration_reference_is_generated_from_the_contract():
     document = (REPO / "docs" / "configuration.md").read_text()
     assert contract_docs.rewrite(document) == document, (
-        "docs/configuration.md is stale: run `.venv/bin/python -m panelapp.contract_docs docs/configuration.md`")
+        "docs/configuration.md is stale: run `.venv/bin/python -m panelapp.contract_docs docs/configuration.md`"
+    )
     for variable in contract.VARIABLES + contract.SDK_VARIABLES:
         assert f"`{variable.name}`" in document
 
 
-@pytest.mark.parametrize("name", ["panelapp.settings.docker-aws", "panelapp.settings.local", "panelapp.settings.test",
-                                  "panelapp.settings.base"])
+@pytest.mark.parametrize(
+    "name",
+    ["panelapp.settings.docker-aws", "panelapp.settings.local", "panelapp.settings.test", "panelapp.settings.base"],
+)
 def test_settings_modules_exist(name):
     import importlib.util
 

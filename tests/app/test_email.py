@@ -1,10 +1,11 @@
 """Email over SMTP from a Celery task, against real SMTP servers (aiosmtpd): delivery, optional
 authentication, retries of transient failures and none for permanent ones."""
+
+import smtplib
+
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-
-import smtplib
 
 from panelapp.tasks import TransientEmailError, build_message, deliver, send_email, send_mass_email
 from tests.fixtures.services import SmtpSink, free_port, wait_until
@@ -43,7 +44,7 @@ class FlakySink(SmtpSink):
         super().__init__()
         self.failures, self.code, self.attempts = failures, code, 0
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):
         self.attempts += 1
         if self.attempts <= self.failures:
             return self.code
@@ -116,8 +117,14 @@ def test_smtp_credentials_are_used_when_set(settings):
         return AuthResult(success=auth_data.password == b"smtp-pass-123")
 
     sink = SmtpSink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port(), authenticator=authenticator,
-                            auth_required=True, auth_require_tls=False)
+    controller = Controller(
+        sink,
+        hostname="127.0.0.1",
+        port=free_port(),
+        authenticator=authenticator,
+        auth_required=True,
+        auth_require_tls=False,
+    )
     controller.start()
     try:
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

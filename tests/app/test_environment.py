@@ -1,5 +1,6 @@
 """panelapp.environment: how each variable of the contract is read (no Django, no services)."""
-from urllib.parse import urlsplit, unquote
+
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -30,10 +31,21 @@ def problems_of(env):
     return caught.value.problems
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("True", True), ("true", True), ("1", True), ("yes", True), ("on", True),
-    ("False", False), ("false", False), ("0", False), ("no", False), ("off", False),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("True", True),
+        ("true", True),
+        ("1", True),
+        ("yes", True),
+        ("on", True),
+        ("False", False),
+        ("false", False),
+        ("0", False),
+        ("no", False),
+        ("off", False),
+    ],
+)
 def test_booleans_are_parsed_not_taken_as_non_empty_strings(text, expected):
     assert parse_bool(text) is expected
 
@@ -72,9 +84,20 @@ def test_every_missing_variable_is_named_in_one_error():
     problems = problems_of({})
     named = {p.split(" ")[0] for p in problems}
     assert named == {
-        "SECRET_KEY", "ALLOWED_HOSTS", "PANEL_APP_BASE_URL", "DATABASE_HOST", "DATABASE_USER", "DATABASE_PASSWORD",
-        "EMAIL_HOST", "EMAIL_PORT", "DEFAULT_FROM_EMAIL", "PANEL_APP_EMAIL", "AWS_REGION",
-        "AWS_S3_STATICFILES_BUCKET_NAME", "AWS_S3_STATICFILES_CUSTOM_DOMAIN", "AWS_S3_MEDIAFILES_BUCKET_NAME",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "PANEL_APP_BASE_URL",
+        "DATABASE_HOST",
+        "DATABASE_USER",
+        "DATABASE_PASSWORD",
+        "EMAIL_HOST",
+        "EMAIL_PORT",
+        "DEFAULT_FROM_EMAIL",
+        "PANEL_APP_EMAIL",
+        "AWS_REGION",
+        "AWS_S3_STATICFILES_BUCKET_NAME",
+        "AWS_S3_STATICFILES_CUSTOM_DOMAIN",
+        "AWS_S3_MEDIAFILES_BUCKET_NAME",
         "AWS_S3_MEDIAFILES_CUSTOM_DOMAIN",
     }
 
@@ -87,8 +110,9 @@ def test_secret_values_never_appear_in_problems():
     assert "short-Secret" not in message and "s3cret" not in message
 
 
-@pytest.mark.parametrize("value,expected", [("admin/", "admin/"), ("/secret-admin", "secret-admin/"),
-                                            ("ops/admin", "ops/admin/")])
+@pytest.mark.parametrize(
+    "value,expected", [("admin/", "admin/"), ("/secret-admin", "secret-admin/"), ("ops/admin", "ops/admin/")]
+)
 def test_admin_url_becomes_a_url_prefix(value, expected):
     assert load_production({**COMPLETE, "DJANGO_ADMIN_URL": value}).site.admin_path == expected
 
@@ -96,9 +120,19 @@ def test_admin_url_becomes_a_url_prefix(value, expected):
 def test_queue_defaults_and_overrides():
     queue = load_production(COMPLETE).queue
     assert (queue.broker_url, queue.queue_name, queue.visibility_timeout, queue.region) == (
-        "sqs://", "panelapp", 360, "eu-west-2")
-    queue = load_production({**COMPLETE, "TASK_QUEUE_NAME": "pa-prod", "SQS_QUEUE_VISIBILITY_TIMEOUT": "900",
-                             "CELERY_BROKER_URL": "sqs://AKIA:secret@"}).queue
+        "sqs://",
+        "panelapp",
+        360,
+        "eu-west-2",
+    )
+    queue = load_production(
+        {
+            **COMPLETE,
+            "TASK_QUEUE_NAME": "pa-prod",
+            "SQS_QUEUE_VISIBILITY_TIMEOUT": "900",
+            "CELERY_BROKER_URL": "sqs://AKIA:secret@",
+        }
+    ).queue
     assert (queue.broker_url, queue.queue_name, queue.visibility_timeout) == ("sqs://AKIA:secret@", "pa-prod", 900)
     assert any("CELERY_BROKER_URL" in p for p in problems_of({**COMPLETE, "CELERY_BROKER_URL": "amqp://rabbit"}))
 
@@ -115,14 +149,17 @@ def test_access_keys_come_in_pairs():
 
 def test_custom_domains_are_bare_domains():
     problems = problems_of({**COMPLETE, "AWS_S3_STATICFILES_CUSTOM_DOMAIN": "https://cdn.example.org/"})
-    assert problems == ["AWS_S3_STATICFILES_CUSTOM_DOMAIN must be a bare domain such as cdn.example.org "
-                        "(no scheme, no path, no trailing /), got 'https://cdn.example.org/'"]
+    assert problems == [
+        "AWS_S3_STATICFILES_CUSTOM_DOMAIN must be a bare domain such as cdn.example.org "
+        "(no scheme, no path, no trailing /), got 'https://cdn.example.org/'"
+    ]
 
 
 def test_url_protocol_is_https_or_http_only():
     assert load_production(COMPLETE).s3.url_protocol == "https:"
     assert problems_of({**COMPLETE, "AWS_S3_URL_PROTOCOL": "ftp:"}) == [
-        "AWS_S3_URL_PROTOCOL must be https: or http:, got 'ftp:'"]
+        "AWS_S3_URL_PROTOCOL must be https: or http:, got 'ftp:'"
+    ]
 
 
 ALB_ARN = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/pa/0123456789abcdef"
@@ -133,45 +170,82 @@ TOKEN_CHECKS = {"AWS_COGNITO_USER_POOL_ID": "eu-west-2_Pool1", "AWS_ALB_ARNS": A
 def test_cognito_is_off_by_default_and_needs_its_ids_when_on():
     assert load_production(COMPLETE).cognito is None
     problems = problems_of({**COMPLETE, "AWS_USE_COGNITO": "TRUE"})
-    assert {p.split(" ")[0] for p in problems} == {"AWS_COGNITO_DOMAIN_PREFIX", "AWS_COGNITO_USER_POOL_CLIENT_ID",
-                                                   "AWS_COGNITO_USER_POOL_ID", "AWS_ALB_ARNS"}
+    assert {p.split(" ")[0] for p in problems} == {
+        "AWS_COGNITO_DOMAIN_PREFIX",
+        "AWS_COGNITO_USER_POOL_CLIENT_ID",
+        "AWS_COGNITO_USER_POOL_ID",
+        "AWS_ALB_ARNS",
+    }
 
 
 def test_cognito_defaults_follow_panelapp():
-    cognito = load_production({**COMPLETE, "AWS_USE_COGNITO": "true", "AWS_COGNITO_DOMAIN_PREFIX": "panelapp-prod",
-                               "AWS_COGNITO_USER_POOL_CLIENT_ID": "client123", **TOKEN_CHECKS}).cognito
+    cognito = load_production(
+        {
+            **COMPLETE,
+            "AWS_USE_COGNITO": "true",
+            "AWS_COGNITO_DOMAIN_PREFIX": "panelapp-prod",
+            "AWS_COGNITO_USER_POOL_CLIENT_ID": "client123",
+            **TOKEN_CHECKS,
+        }
+    ).cognito
     assert cognito.hosted_auth_base == "https://panelapp-prod.auth.eu-west-2.amazoncognito.com/"
     assert cognito.logout_endpoint == (
         "https://panelapp-prod.auth.eu-west-2.amazoncognito.com/logout?&client_id=client123"
         "&logout_uri=https://panelapp.example.org/accounts/logout/&redirect_uri=https://panelapp.example.org"
-        "&response_type=code")
+        "&response_type=code"
+    )
     assert cognito.public_key_endpoint == "https://public-keys.auth.elb.eu-west-2.amazonaws.com/"
     assert (cognito.jwt_sections, cognito.jwt_algorithm, cognito.session_cookie_prefix) == (
-        3, "ES256", "AWSELBAuthSessionCookie")
+        3,
+        "ES256",
+        "AWSELBAuthSessionCookie",
+    )
     assert (cognito.access_token_header, cognito.identity_header, cognito.data_header) == (
-        "HTTP_X_AMZN_OIDC_ACCESSTOKEN", "HTTP_X_AMZN_OIDC_IDENTITY", "HTTP_X_AMZN_OIDC_DATA")
+        "HTTP_X_AMZN_OIDC_ACCESSTOKEN",
+        "HTTP_X_AMZN_OIDC_IDENTITY",
+        "HTTP_X_AMZN_OIDC_DATA",
+    )
 
 
 def test_cognito_overrides_are_honoured():
-    env = {**COMPLETE, "AWS_USE_COGNITO": "true", "AWS_COGNITO_DOMAIN_PREFIX": "p", "AWS_COGNITO_USER_POOL_CLIENT_ID": "c",
-           "AWS_COGNITO_HOSTED_AUTH_BASE": "https://login.example.org", "AWS_ELB_PUBLIC_KEY_ENDPOINT": "http://keys.local",
-           "AWS_COGNITO_IDP_LOGOUT_ENDPOINT": "https://login.example.org/bye", "AWS_JWT_SECTIONS": "3",
-           "AWS_JWT_SIGNATURE_ALGORITHM": "ES384", "AWS_ELB_SESSION_COOKIE_PREFIX": "MyCookie",
-           "AWS_AMZN_OIDC_DATA": "HTTP_X_DATA", "AWS_AMZN_OIDC_IDENTITY": "HTTP_X_ID",
-           "AWS_AMZN_OIDC_ACCESS_TOKEN": "HTTP_X_AT", **TOKEN_CHECKS}
+    env = {
+        **COMPLETE,
+        "AWS_USE_COGNITO": "true",
+        "AWS_COGNITO_DOMAIN_PREFIX": "p",
+        "AWS_COGNITO_USER_POOL_CLIENT_ID": "c",
+        "AWS_COGNITO_HOSTED_AUTH_BASE": "https://login.example.org",
+        "AWS_ELB_PUBLIC_KEY_ENDPOINT": "http://keys.local",
+        "AWS_COGNITO_IDP_LOGOUT_ENDPOINT": "https://login.example.org/bye",
+        "AWS_JWT_SECTIONS": "3",
+        "AWS_JWT_SIGNATURE_ALGORITHM": "ES384",
+        "AWS_ELB_SESSION_COOKIE_PREFIX": "MyCookie",
+        "AWS_AMZN_OIDC_DATA": "HTTP_X_DATA",
+        "AWS_AMZN_OIDC_IDENTITY": "HTTP_X_ID",
+        "AWS_AMZN_OIDC_ACCESS_TOKEN": "HTTP_X_AT",
+        **TOKEN_CHECKS,
+    }
     cognito = load_production(env).cognito
     assert cognito.hosted_auth_base == "https://login.example.org/"
     assert cognito.public_key_endpoint == "http://keys.local/"
     assert cognito.logout_endpoint == "https://login.example.org/bye"
     assert (cognito.jwt_algorithm, cognito.session_cookie_prefix) == ("ES384", "MyCookie")
     assert (cognito.data_header, cognito.identity_header, cognito.access_token_header) == (
-        "HTTP_X_DATA", "HTTP_X_ID", "HTTP_X_AT")
+        "HTTP_X_DATA",
+        "HTTP_X_ID",
+        "HTTP_X_AT",
+    )
 
 
 @pytest.mark.parametrize("algorithm", ["none", "HS256"])
 def test_cognito_refuses_algorithms_that_would_accept_forgeries(algorithm):
-    env = {**COMPLETE, "AWS_USE_COGNITO": "true", "AWS_COGNITO_DOMAIN_PREFIX": "p",
-           "AWS_COGNITO_USER_POOL_CLIENT_ID": "c", "AWS_JWT_SIGNATURE_ALGORITHM": algorithm, **TOKEN_CHECKS}
+    env = {
+        **COMPLETE,
+        "AWS_USE_COGNITO": "true",
+        "AWS_COGNITO_DOMAIN_PREFIX": "p",
+        "AWS_COGNITO_USER_POOL_CLIENT_ID": "c",
+        "AWS_JWT_SIGNATURE_ALGORITHM": algorithm,
+        **TOKEN_CHECKS,
+    }
     assert any(p.startswith("AWS_JWT_SIGNATURE_ALGORITHM") for p in problems_of(env))
 
 

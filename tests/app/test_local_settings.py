@@ -1,4 +1,5 @@
 """The embedded default (panelapp.settings.local): nothing but SQLite and files on disk."""
+
 import json
 
 import pytest

@@ -1,4 +1,5 @@
 """JSON log lines: fields, task context, and credentials kept out whatever code logs them."""
+
 import io
 import json
 import logging
@@ -60,8 +61,15 @@ def test_credentials_are_redacted_from_every_line(capture):
     logger.warning("url password url@password and broker-secret-key")
     logger.error("smtp smtp-password-7", extra={"context": {"key": "aws/secret+key"}})
     text = "\n".join(json.dumps(line) for line in lines())
-    for secret in ("django-secret-0123456789", "ss\\\\word-42", "url@password", "url%40password",
-                   "broker-secret-key", "smtp-password-7", "aws/secret+key"):
+    for secret in (
+        "django-secret-0123456789",
+        "ss\\\\word-42",
+        "url@password",
+        "url%40password",
+        "broker-secret-key",
+        "smtp-password-7",
+        "aws/secret+key",
+    ):
         assert secret not in text, secret
     assert text.count(REDACTED) >= 6
 

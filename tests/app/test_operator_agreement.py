@@ -1,6 +1,7 @@
 """The operator and the image agree on VALUES, not just names: the environment the operator
 renders for the shipped examples passes the image's own start-up validation, and every command it
 runs exists. (The operator's tests check the names against panelapp.contract.)"""
+
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,9 @@ def _runs_our_commands(example: Path) -> bool:
     image (examples/upstream-images.yaml: Genomics England's own), whose contract is not ours; the
     operator tests run our image under its overrides instead."""
     spec = next(d for d in yaml.safe_load_all(example.read_text()) if d and d.get("kind") == "PanelApp")["spec"]
-    return not any("command" in (spec.get(part) or {}) for part in ("web", "worker", "beat", "migrations",
-                                                                      "collectstatic"))
+    return not any(
+        "command" in (spec.get(part) or {}) for part in ("web", "worker", "beat", "migrations", "collectstatic")
+    )
 
 
 EXAMPLES = sorted(e for e in (REPO / "examples").glob("*.yaml") if _runs_our_commands(e))

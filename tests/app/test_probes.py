@@ -1,4 +1,5 @@
 """/version/ is a probe: no database query, no session, any Host header."""
+
 import json
 
 import pytest

@@ -1,4 +1,5 @@
 """The shared service fixtures start real components that the app can use."""
+
 import pytest
 from django.db import connection
 

@@ -1,5 +1,6 @@
 """Start-up of the image's commands under panelapp.settings.docker-aws: a complete environment
 starts; an incomplete one stops at once with one error naming every problem."""
+
 import json
 
 import pytest
@@ -27,8 +28,11 @@ def configuration_error(completed) -> dict:
 def test_an_empty_environment_names_every_mandatory_variable(command):
     env = command_env({"DJANGO_SETTINGS_MODULE": PRODUCTION})
     error = configuration_error(run_command(command, env=env, timeout=60))
-    mandatory = [v.name for v in contract.VARIABLES if v.need in ("required", "required-without-DATABASE_URL")
-                 and v.default is None]
+    mandatory = [
+        v.name
+        for v in contract.VARIABLES
+        if v.need in ("required", "required-without-DATABASE_URL") and v.default is None
+    ]
     for name in mandatory:
         assert any(problem.startswith(f"{name} is missing") for problem in error["problems"]), name
     assert error["level"] == "CRITICAL"
@@ -36,15 +40,28 @@ def test_an_empty_environment_names_every_mandatory_variable(command):
 
 
 def test_malformed_values_are_named_and_secrets_are_not_echoed(production_env):
-    env = {**production_env, "EMAIL_USE_TLS": "sometimes", "EMAIL_PORT": "twenty-five",
-           "ALLOWED_HOSTS": "a.example.org,b.example.org", "AWS_S3_STATICFILES_CUSTOM_DOMAIN": "https://cdn.example.org/",
-           "DATABASE_URL": "mysql://user:Sup3r-Secret-Pw@db/panelapp", "GUNICORN_WORKER": "3",
-           "AWS_USE_COGNITO": "true"}
+    env = {
+        **production_env,
+        "EMAIL_USE_TLS": "sometimes",
+        "EMAIL_PORT": "twenty-five",
+        "ALLOWED_HOSTS": "a.example.org,b.example.org",
+        "AWS_S3_STATICFILES_CUSTOM_DOMAIN": "https://cdn.example.org/",
+        "DATABASE_URL": "mysql://user:Sup3r-Secret-Pw@db/panelapp",
+        "GUNICORN_WORKER": "3",
+        "AWS_USE_COGNITO": "true",
+    }
     completed = run_command("panelapp-check", env=env)
     error = configuration_error(completed)
     text = "\n".join(error["problems"])
-    for name in ("EMAIL_USE_TLS", "EMAIL_PORT", "ALLOWED_HOSTS", "AWS_S3_STATICFILES_CUSTOM_DOMAIN", "DATABASE_URL",
-                 "AWS_COGNITO_DOMAIN_PREFIX", "AWS_COGNITO_USER_POOL_CLIENT_ID"):
+    for name in (
+        "EMAIL_USE_TLS",
+        "EMAIL_PORT",
+        "ALLOWED_HOSTS",
+        "AWS_S3_STATICFILES_CUSTOM_DOMAIN",
+        "DATABASE_URL",
+        "AWS_COGNITO_DOMAIN_PREFIX",
+        "AWS_COGNITO_USER_POOL_CLIENT_ID",
+    ):
         assert name in text, name
     assert "GUNICORN_WORKER is not a gunicorn setting (did you mean GUNICORN_WORKERS?)" in text
     assert "'sometimes'" in text  # not a secret: shown to help

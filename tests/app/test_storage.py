@@ -1,5 +1,6 @@
 """S3 under docker-aws: collectstatic fills the static bucket under static/ with cache headers;
 uploads land in the media bucket under media/; URLs use the CDN domains."""
+
 import pytest
 
 from .conftest import MEDIA_DOMAIN, STATIC_DOMAIN, run_command

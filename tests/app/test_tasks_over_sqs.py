@@ -1,5 +1,6 @@
 """Celery on SQS (moto) under docker-aws: the web side publishes, a real worker process executes,
 the transport carries the contract's queue settings, and nothing creates queues."""
+
 import pytest
 from celery import Celery
 from kombu.transport.SQS import UndefinedQueueException
@@ -78,17 +79,20 @@ def test_another_queue_name_is_used_as_given(production_env, aws, monkeypatch):
     settings = load_settings(PRODUCTION, env, monkeypatch)
     assert settings["CELERY_TASK_DEFAULT_QUEUE"] == "panelapp-staging"
     app = Celery("transport-under-test", set_as_current=False)
-    app.conf.update(broker_url=settings["CELERY_BROKER_URL"],
-                    broker_transport_options=settings["CELERY_BROKER_TRANSPORT_OPTIONS"],
-                    task_default_queue="panelapp-staging")
+    app.conf.update(
+        broker_url=settings["CELERY_BROKER_URL"],
+        broker_transport_options=settings["CELERY_BROKER_TRANSPORT_OPTIONS"],
+        task_default_queue="panelapp-staging",
+    )
     with app.connection_for_write() as connection:
         assert connection.default_channel.visibility_timeout == 900
         assert connection.default_channel.predefined_queues["panelapp-staging"]["url"] == other
 
 
 def test_a_mismatched_visibility_timeout_is_reported_not_papered_over(production_env, web_server, aws):
-    from .conftest import HEALTH_TOKEN
     import json
+
+    from .conftest import HEALTH_TOKEN
 
     web = web_server({**production_env, "GUNICORN_WORKERS": "1", "SQS_QUEUE_VISIBILITY_TIMEOUT": "30"})
     status, _, body = web.get("/health/", headers={"X-Health-Token": HEALTH_TOKEN})

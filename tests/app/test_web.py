@@ -1,5 +1,6 @@
 """panelapp-web under docker-aws: a real gunicorn serving Django against PostgreSQL, moto and the
 SMTP sink."""
+
 import json
 
 import pytest
@@ -51,7 +52,11 @@ def test_health_shows_details_only_with_the_token(web):
     report = json.loads(body)
     assert status == 200, report
     assert {name: check["status"] for name, check in report["checks"].items()} == {
-        "database": "OK", "s3": "OK", "sqs": "OK", "smtp": "OK"}
+        "database": "OK",
+        "s3": "OK",
+        "sqs": "OK",
+        "smtp": "OK",
+    }
     status, _, body = web.get("/health/", headers={"X-Health-Token": "wrong"})
     assert "checks" not in json.loads(body)
 
@@ -127,4 +132,3 @@ def test_warming_stops_at_the_first_failure_and_the_server_still_starts(producti
     web.stop()
     [warmed] = [r["message"] for r in json_lines(web.output()) if r["message"].startswith("warmed up in")]
     assert warmed.count(":") == 2  # one path tried ("warmed up in 0.01 s: {'/api/v1/panels/': 500}")
-

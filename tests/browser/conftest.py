@@ -2,6 +2,7 @@
 
 A missing browser is a test failure that says what to install; it is never skipped.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,7 +25,9 @@ CHROMIUM_FLAGS = [
 @pytest.fixture(scope="session")
 def chromium():
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's `chromium` package (apt-get install chromium).")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install Debian's `chromium` package (apt-get install chromium)."
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as error:  # pragma: no cover - a broken environment, reported clearly

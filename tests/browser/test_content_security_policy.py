@@ -1,5 +1,6 @@
 """F9: the Content-Security-Policy holds on every kind of page, Swagger UI included: nothing is
 refused and what needed inline handlers still works."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -43,8 +44,18 @@ def test_pages_and_swagger_ui_run_under_the_policy(new_page, panel, live_server)
     assert "script-src 'self'" in response.headers["content-security-policy"]
     log_in(page, "curator", PASSWORD)
     pid = panel.panel_id
-    for url in ("/", "/panels/", f"/panels/{pid}/", f"/panels/{pid}/gene/BRCA1/", f"/panels/{pid}/gene/add",
-                "/panels/entities/", "/panels/activity/", "/accounts/profile/", "/panels/admin/", "/admin/"):
+    for url in (
+        "/",
+        "/panels/",
+        f"/panels/{pid}/",
+        f"/panels/{pid}/gene/BRCA1/",
+        f"/panels/{pid}/gene/add",
+        "/panels/entities/",
+        "/panels/activity/",
+        "/accounts/profile/",
+        "/panels/admin/",
+        "/admin/",
+    ):
         page.goto(url)
     page.goto("/api/docs/")
     expect(page.locator(".opblock").first).to_be_visible(timeout=20_000)
@@ -64,7 +75,9 @@ def test_behaviours_once_inline_still_work(new_page, panel):
     expect(page.get_by_role("heading", level=1)).to_contain_text("BRCA1")  # dismissed: still there
     page.goto("/accounts/profile/")
     page.get_by_label("Your token").focus()
-    selected = page.evaluate("(() => { const i = document.getElementById('api-token'); "
-                             "return [i.selectionStart, i.selectionEnd, i.value.length]; })()")
+    selected = page.evaluate(
+        "(() => { const i = document.getElementById('api-token'); "
+        "return [i.selectionStart, i.selectionEnd, i.value.length]; })()"
+    )
     assert selected[0] == 0 and selected[1] == selected[2] > 0
     assert violations == []

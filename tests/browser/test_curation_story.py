@@ -1,6 +1,7 @@
 """The main story, in a real browser: a curator creates a panel and adds genes, a reviewer reviews
 one, the curator rates it and promotes the panel; the API then shows version 1.0 with those genes
 and the activity feed shows every step."""
+
 import re
 
 import pytest

@@ -2,6 +2,7 @@
 
 Everything runs on the session's real PostgreSQL (tests/fixtures/services.py).
 """
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Registration, email verification, the profile's API token, reviewer approval (reference §2.3)."""
+
 import re
 
 import pytest
@@ -22,7 +23,9 @@ REGISTRATION = {
 }
 
 
-def test_registration_verification_and_reviewer_request(client, mailoutbox, django_capture_on_commit_callbacks, settings):
+def test_registration_verification_and_reviewer_request(
+    client, mailoutbox, django_capture_on_commit_callbacks, settings
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/accounts/registration/", REGISTRATION)
     assert response.status_code == 302
@@ -78,12 +81,24 @@ def test_confirming_a_reviewer_from_the_admin(client, external, mailoutbox, djan
 def test_every_model_is_in_the_admin(client):
     admin = User.objects.create_superuser("admin", "admin@example.org", "admin-pass")
     client.force_login(admin)
-    for path in ("panels/genepanel", "panels/gene", "panels/genepanelentrysnapshot", "panels/str", "panels/region",
-                 "panels/historicalsnapshot", "panels/activity", "panels/evaluation", "accounts/user", "panels/uploadedpanellist"):
+    for path in (
+        "panels/genepanel",
+        "panels/gene",
+        "panels/genepanelentrysnapshot",
+        "panels/str",
+        "panels/region",
+        "panels/historicalsnapshot",
+        "panels/activity",
+        "panels/evaluation",
+        "accounts/user",
+        "panels/uploadedpanellist",
+    ):
         assert client.get(f"/admin/{path}/").status_code == 200, path
 
 
-def test_a_first_cognito_login_asks_the_curators_to_approve_the_reviewer(mailoutbox, settings, django_capture_on_commit_callbacks):
+def test_a_first_cognito_login_asks_the_curators_to_approve_the_reviewer(
+    mailoutbox, settings, django_capture_on_commit_callbacks
+):
     from panelapp.cognito.middleware import cognito_user_created
 
     user = User.objects.create_user("cognito@example.org", "cognito@example.org")
@@ -114,12 +129,19 @@ def test_forgotten_password_is_reset_through_the_emailed_link(client, mailoutbox
 def test_signed_in_user_changes_password_and_sees_form_errors(client):
     user = User.objects.create_user("changer", email="changer@example.org", password="the old passphrase 1")
     client.force_login(user)
-    wrong = client.post("/accounts/change_password/", {
-        "old_password": "not it", "new_password1": "x new passphrase 3", "new_password2": "x new passphrase 3"})
+    wrong = client.post(
+        "/accounts/change_password/",
+        {"old_password": "not it", "new_password1": "x new passphrase 3", "new_password2": "x new passphrase 3"},
+    )
     assert wrong.status_code == 200 and b"old password was entered incorrectly" in wrong.content
-    right = client.post("/accounts/change_password/", {
-        "old_password": "the old passphrase 1", "new_password1": "x new passphrase 3",
-        "new_password2": "x new passphrase 3"})
+    right = client.post(
+        "/accounts/change_password/",
+        {
+            "old_password": "the old passphrase 1",
+            "new_password1": "x new passphrase 3",
+            "new_password2": "x new passphrase 3",
+        },
+    )
     assert right.status_code == 302
     user.refresh_from_db()
     assert user.check_password("x new passphrase 3")

@@ -1,4 +1,5 @@
 """API v1 entity endpoints (§3.1, §3.2, §3.4-3.7, §7, §8 scenarios 4, 7, 11)."""
+
 from urllib.parse import quote
 
 import pytest
@@ -13,26 +14,82 @@ from .test_api_panels import assert_panel_object
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 GENE_KEYS = [
-    "gene_data", "entity_type", "entity_name", "confidence_level", "penetrance", "mode_of_pathogenicity",
-    "publications", "evidence", "phenotypes", "mode_of_inheritance", "tags", "panel", "transcript",
+    "gene_data",
+    "entity_type",
+    "entity_name",
+    "confidence_level",
+    "penetrance",
+    "mode_of_pathogenicity",
+    "publications",
+    "evidence",
+    "phenotypes",
+    "mode_of_inheritance",
+    "tags",
+    "panel",
+    "transcript",
 ]
 STR_KEYS = [
-    "gene_data", "entity_type", "entity_name", "confidence_level", "penetrance", "publications", "evidence",
-    "phenotypes", "mode_of_inheritance", "repeated_sequence", "chromosome", "grch37_coordinates",
-    "grch38_coordinates", "normal_repeats", "pathogenic_repeats", "tags", "panel",
+    "gene_data",
+    "entity_type",
+    "entity_name",
+    "confidence_level",
+    "penetrance",
+    "publications",
+    "evidence",
+    "phenotypes",
+    "mode_of_inheritance",
+    "repeated_sequence",
+    "chromosome",
+    "grch37_coordinates",
+    "grch38_coordinates",
+    "normal_repeats",
+    "pathogenic_repeats",
+    "tags",
+    "panel",
 ]
 REGION_KEYS = [
-    "gene_data", "entity_type", "entity_name", "verbose_name", "confidence_level", "penetrance",
-    "mode_of_pathogenicity", "haploinsufficiency_score", "triplosensitivity_score", "required_overlap_percentage",
-    "type_of_variants", "publications", "evidence", "phenotypes", "mode_of_inheritance", "chromosome",
-    "grch37_coordinates", "grch38_coordinates", "tags", "panel",
+    "gene_data",
+    "entity_type",
+    "entity_name",
+    "verbose_name",
+    "confidence_level",
+    "penetrance",
+    "mode_of_pathogenicity",
+    "haploinsufficiency_score",
+    "triplosensitivity_score",
+    "required_overlap_percentage",
+    "type_of_variants",
+    "publications",
+    "evidence",
+    "phenotypes",
+    "mode_of_inheritance",
+    "chromosome",
+    "grch37_coordinates",
+    "grch38_coordinates",
+    "tags",
+    "panel",
 ]
 GENE_DATA_KEYS = {
-    "gene_symbol", "gene_name", "ensembl_genes", "omim_gene", "alias", "biotype", "alias_name", "hgnc_symbol",
-    "hgnc_date_symbol_changed", "hgnc_release", "hgnc_id",
+    "gene_symbol",
+    "gene_name",
+    "ensembl_genes",
+    "omim_gene",
+    "alias",
+    "biotype",
+    "alias_name",
+    "hgnc_symbol",
+    "hgnc_date_symbol_changed",
+    "hgnc_release",
+    "hgnc_id",
 }
 EVALUATION_KEYS = [
-    "created", "rating", "mode_of_pathogenicity", "publications", "phenotypes", "moi", "current_diagnostic",
+    "created",
+    "rating",
+    "mode_of_pathogenicity",
+    "publications",
+    "phenotypes",
+    "moi",
+    "current_diagnostic",
     "clinically_relevant",
 ]
 
@@ -101,7 +158,9 @@ def test_nested_lists_of_an_earlier_version_come_from_the_snapshot(api, panel, c
     historical = api.json(f"panels/{pid}/genes/", version=old)
     assert [g["entity_name"] for g in historical["results"]] == ["BRCA1", "TP53"]
     assert all("panel" not in g for g in historical["results"])  # stored JSON has no panel key
-    assert [g["entity_name"] for g in api.json(f"panels/{pid}/genes/", version=old, entity_name="TP53")["results"]] == ["TP53"]
+    assert [g["entity_name"] for g in api.json(f"panels/{pid}/genes/", version=old, entity_name="TP53")["results"]] == [
+        "TP53"
+    ]
     assert api.json(f"panels/{pid}/genes/", version=old, confidence_level="1")["count"] == 0
     assert api.json(f"panels/{pid}/strs/", version=old)["count"] == 1
     assert api.get(f"panels/{pid}/genes/", version="0.99").status_code == 404
@@ -149,12 +208,17 @@ def test_gene_search_is_a_paginated_list_of_public_panels_only(api, make_panel, 
 
     body = api.json("genes/BRCA1/")
     assert set(body) == {"count", "next", "previous", "results"}
-    assert [(g["panel"]["name"], g["entity_name"]) for g in body["results"]] == [("First", "BRCA1"), ("Second", "BRCA1")]
+    assert [(g["panel"]["name"], g["entity_name"]) for g in body["results"]] == [
+        ("First", "BRCA1"),
+        ("Second", "BRCA1"),
+    ]
     assert all(list(g) == GENE_KEYS for g in body["results"])
 
     both = api.json("genes/BRCA1,TP53/")
     assert [(g["panel"]["id"], g["entity_name"]) for g in both["results"]] == [
-        (first.panel_id, "BRCA1"), (first.panel_id, "TP53"), (second.panel_id, "BRCA1"),
+        (first.panel_id, "BRCA1"),
+        (first.panel_id, "TP53"),
+        (second.panel_id, "BRCA1"),
     ]
     assert api.json("genes/", entity_name="TP53")["count"] == 1
     assert [g["panel"]["name"] for g in api.json("genes/", type="actionable")["results"]] == ["Second"]

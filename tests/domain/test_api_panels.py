@@ -1,4 +1,5 @@
 """API v1 panel endpoints against the reference's examples (§3.1-3.3, §3.8, §8 scenarios 1-3, 8-10)."""
+
 import datetime as dt
 import re
 
@@ -49,7 +50,9 @@ def test_an_empty_installation_lists_no_panels(api):
 def test_internal_panels_are_hidden_until_published(api, curator, genes):
     snapshot = create_panel(
         curator,
-        PanelFields(name="Test Panel", level2="G2", level3="G3", relevant_disorders=["R999"], type_slugs=["rare-disease-100k"]),
+        PanelFields(
+            name="Test Panel", level2="G2", level3="G3", relevant_disorders=["R999"], type_slugs=["rare-disease-100k"]
+        ),
     )
     pid = snapshot.panel_id
     assert api.json("panels/")["count"] == 0
@@ -67,7 +70,9 @@ def test_internal_panels_are_hidden_until_published(api, curator, genes):
     assert panel["version"] == "0.1"
     assert panel["disease_group"] == "G2" and panel["disease_sub_group"] == "G3"
     assert panel["relevant_disorders"] == ["R999"]
-    assert panel["types"] == [{"name": "Rare Disease 100K", "slug": "rare-disease-100k", "description": "Rare Disease 100K"}]
+    assert panel["types"] == [
+        {"name": "Rare Disease 100K", "slug": "rare-disease-100k", "description": "Rare Disease 100K"}
+    ]
     assert panel["stats"] == {"number_of_genes": 0, "number_of_strs": 0, "number_of_regions": 0}
     assert api.json("panels/R999/")["id"] == pid
 
@@ -101,7 +106,9 @@ def test_historical_versions_after_edits_and_promotion(api, make_panel, curator)
     brca2 = snapshot.genepanelentrysnapshot_set.get(gene_core_id="BRCA2")
     set_rating(snapshot, brca2, curator, 1)  # 0.4
     promote(snapshot, curator, "Release for the GMS")  # 1.0
-    add_entity(snapshot, curator, "gene", EntityFields(gene_symbol="PALB2", sources=[GREEN_SOURCE], moi=MONOALLELIC))  # 1.1
+    add_entity(
+        snapshot, curator, "gene", EntityFields(gene_symbol="PALB2", sources=[GREEN_SOURCE], moi=MONOALLELIC)
+    )  # 1.1
 
     pid = snapshot.panel_id
     assert api.json(f"panels/{pid}/")["version"] == "1.1"
@@ -131,11 +138,21 @@ def test_panel_lookup_by_id_hash_id_name_and_relevant_disorder(api, make_panel):
     stickler = make_panel("Stickler syndrome", genes=["COL1A1"], relevant_disorders=["R45", "Stickler"])
     make_panel("Another syndrome", genes=[])
     GenePanel.objects.filter(pk=stickler.panel_id).update(old_pk="55b62bc422c1fc05fc7a1857")
-    for term in (str(stickler.panel_id), "55b62bc422c1fc05fc7a1857", "Stickler syndrome", "R45", "stickler SYNDROME", "tickler"):
+    for term in (
+        str(stickler.panel_id),
+        "55b62bc422c1fc05fc7a1857",
+        "Stickler syndrome",
+        "R45",
+        "stickler SYNDROME",
+        "tickler",
+    ):
         assert api.json(f"panels/{term}/")["id"] == stickler.panel_id, term
     assert api.get("panels/R4/").status_code == 404  # a disorder must match exactly
     assert [p["id"] for p in api.json("panels/", name="R45")["results"]] == [stickler.panel_id]
-    assert [p["name"] for p in api.json("panels/", name="syndrome")["results"]] == ["Another syndrome", "Stickler syndrome"]
+    assert [p["name"] for p in api.json("panels/", name="syndrome")["results"]] == [
+        "Another syndrome",
+        "Stickler syndrome",
+    ]
 
 
 def test_list_visibility_retired_and_type_filters(api, make_panel, curator):
@@ -147,8 +164,14 @@ def test_list_visibility_retired_and_type_filters(api, make_panel, curator):
 
     assert [p["name"] for p in api.json("panels/")["results"]] == ["A public", "B promoted"]
     for value in ("1", "False", "yes"):  # any non-empty value counts, as in PanelApp
-        assert [p["name"] for p in api.json("panels/", retired=value)["results"]] == ["A public", "B promoted", "C retired"]
-    assert [p["name"] for p in api.json("panels/", retired="1", type="actionable,reference")["results"]] == ["C retired"]
+        assert [p["name"] for p in api.json("panels/", retired=value)["results"]] == [
+            "A public",
+            "B promoted",
+            "C retired",
+        ]
+    assert [p["name"] for p in api.json("panels/", retired="1", type="actionable,reference")["results"]] == [
+        "C retired"
+    ]
     assert api.get(f"panels/{retired.panel_id}/").status_code == 404
     assert api.json(f"panels/{retired.panel_id}/", version="0.1")["status"] == "retired"
     assert api.json(f"panels/{promoted.panel_id}/")["status"] == "promoted"
@@ -181,7 +204,9 @@ def test_super_panel_detail_carries_each_child_panel(api, make_panel, curator):
     p2 = make_panel("P2", genes=["TP53"])
     promote(p2, curator, "release")
     promote(p2, curator, "release")
-    superpanel = create_panel(curator, PanelFields(name="Super", status="public", child_panel_ids=[p1.panel_id, p2.panel_id]))
+    superpanel = create_panel(
+        curator, PanelFields(name="Super", status="public", child_panel_ids=[p1.panel_id, p2.panel_id])
+    )
 
     detail = api.json(f"panels/{superpanel.panel_id}/")
     assert detail["version"] == "2.0"
@@ -199,7 +224,15 @@ def test_versions_and_panel_activities(api, make_panel, curator):
     activities = api.json(f"panels/{snapshot.panel_id}/activities/")
     assert isinstance(activities, list)  # not paginated
     assert list(activities[0]) == [
-        "created", "panel_name", "panel_id", "panel_version", "user_name", "item_type", "text", "entity_name", "entity_type",
+        "created",
+        "panel_name",
+        "panel_id",
+        "panel_version",
+        "user_name",
+        "item_type",
+        "text",
+        "entity_name",
+        "entity_type",
     ]
     assert activities[0]["panel_version"] == "0.2" and activities[0]["entity_type"] == "gene"
     assert activities[-1]["text"] == "Added Panel Versioned"
@@ -291,7 +324,9 @@ def test_the_cached_panel_detail_always_shows_the_current_state(api, client, mak
     from panels.services.reviews import ReviewFields, submit_review
 
     child = make_panel("Cached child", genes=["BRCA1"])
-    superpanel = create_panel(curator, PanelFields(name="Cached super", status="public", child_panel_ids=[child.panel_id]))
+    superpanel = create_panel(
+        curator, PanelFields(name="Cached super", status="public", child_panel_ids=[child.panel_id])
+    )
     assert [g["tags"] for g in api.json(f"panels/{child.panel_id}/")["genes"]] == [[]]
     assert len(api.json(f"panels/{superpanel.panel_id}/")["genes"]) == 1
     page = client.get(f"/panels/{child.panel_id}/").content.decode()

@@ -1,5 +1,6 @@
 """The number of SQL queries per API request is fixed: it does not grow with the page size or
 with the number of genes on a panel."""
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -32,20 +33,29 @@ def small_and_large(make_panel, curator, reviewer):
         add_region(snapshot, curator)
         for entity in snapshot.genepanelentrysnapshot_set.all():
             set_tags(snapshot, entity, curator, ["adult-onset", "watchlist_moi"])
-        submit_review(snapshot, get_entity(snapshot, "gene", symbols[3] if snapshot is large else symbols[0]), reviewer, ReviewFields(rating="GREEN"))
+        submit_review(
+            snapshot,
+            get_entity(snapshot, "gene", symbols[3] if snapshot is large else symbols[0]),
+            reviewer,
+            ReviewFields(rating="GREEN"),
+        )
     return small, large
 
 
 def test_panel_detail_costs_the_same_for_3_or_60_genes(client, small_and_large):
     small, large = small_and_large
-    assert queries_for(client, f"/api/v1/panels/{small.panel_id}/") == queries_for(client, f"/api/v1/panels/{large.panel_id}/")
+    assert queries_for(client, f"/api/v1/panels/{small.panel_id}/") == queries_for(
+        client, f"/api/v1/panels/{large.panel_id}/"
+    )
     assert queries_for(client, f"/api/v1/panels/{large.panel_id}/") <= 12
 
 
 def test_nested_and_search_lists_cost_the_same_for_any_page_size(client, small_and_large):
     small, large = small_and_large
     for template in ("/api/v1/panels/{}/genes/", "/api/v1/panels/{}/genes/?tags=adult-onset"):
-        assert queries_for(client, template.format(small.panel_id)) == queries_for(client, template.format(large.panel_id))
+        assert queries_for(client, template.format(small.panel_id)) == queries_for(
+            client, template.format(large.panel_id)
+        )
     # 3+60 gene rows: page 1 has 63; searching one panel's genes by name gives a page of 3 rows
     assert queries_for(client, "/api/v1/genes/") == queries_for(client, "/api/v1/genes/?panel_name=Small")
     assert queries_for(client, "/api/v1/entities/") == queries_for(client, "/api/v1/entities/?panel_name=Small")
@@ -64,9 +74,15 @@ def test_panel_list_and_activity_feed_cost_the_same_for_few_or_many(client, cura
 
 def test_super_panel_detail_costs_the_same_for_small_or_large_children(client, curator, small_and_large):
     small, large = small_and_large
-    tiny_super = create_panel(curator, PanelFields(name="Super small", status="public", child_panel_ids=[small.panel_id]))
-    big_super = create_panel(curator, PanelFields(name="Super big", status="public", child_panel_ids=[small.panel_id, large.panel_id]))
-    assert queries_for(client, f"/api/v1/panels/{tiny_super.panel_id}/") == queries_for(client, f"/api/v1/panels/{big_super.panel_id}/")
+    tiny_super = create_panel(
+        curator, PanelFields(name="Super small", status="public", child_panel_ids=[small.panel_id])
+    )
+    big_super = create_panel(
+        curator, PanelFields(name="Super big", status="public", child_panel_ids=[small.panel_id, large.panel_id])
+    )
+    assert queries_for(client, f"/api/v1/panels/{tiny_super.panel_id}/") == queries_for(
+        client, f"/api/v1/panels/{big_super.panel_id}/"
+    )
 
 
 def page_queries(client, url: str) -> int:
@@ -81,9 +97,15 @@ def test_panel_page_costs_the_same_for_3_or_60_genes(client, small_and_large, cu
 
     small, large = small_and_large
     assert page_queries(client, f"/panels/{small.panel_id}/") == page_queries(client, f"/panels/{large.panel_id}/")
-    tiny_super = create_panel(curator, PanelFields(name="Super small", status="public", child_panel_ids=[small.panel_id]))
-    big_super = create_panel(curator, PanelFields(name="Super big", status="public", child_panel_ids=[small.panel_id, large.panel_id]))
-    assert page_queries(client, f"/panels/{tiny_super.panel_id}/") == page_queries(client, f"/panels/{big_super.panel_id}/")
+    tiny_super = create_panel(
+        curator, PanelFields(name="Super small", status="public", child_panel_ids=[small.panel_id])
+    )
+    big_super = create_panel(
+        curator, PanelFields(name="Super big", status="public", child_panel_ids=[small.panel_id, large.panel_id])
+    )
+    assert page_queries(client, f"/panels/{tiny_super.panel_id}/") == page_queries(
+        client, f"/panels/{big_super.panel_id}/"
+    )
 
 
 def test_a_gene_costs_the_same_on_1_or_6_panels(client, make_panel, curator):
@@ -104,7 +126,9 @@ def test_the_fast_detail_json_is_exactly_the_panel_detail(curator, small_and_lar
     from panels.services.panels import create_panel as create
 
     small, large = small_and_large
-    parent = create(curator, PanelFields(name="Super", status="public", child_panel_ids=[small.panel_id, large.panel_id]))
+    parent = create(
+        curator, PanelFields(name="Super", status="public", child_panel_ids=[small.panel_id, large.panel_id])
+    )
     for snapshot in (small, large, parent):
         live = GenePanelSnapshot.objects.with_panel().get(pk=snapshot.pk)
         expected = panel_detail_dict(live, panel_entities(live))
@@ -116,7 +140,9 @@ def test_the_fast_detail_json_is_exactly_the_panel_detail(curator, small_and_lar
     assert len(expected["genes"]) == 63 and expected["strs"] and expected["regions"]
 
 
-def test_an_edit_stores_the_new_answer_so_no_reader_builds_it(client, make_panel, curator, django_capture_on_commit_callbacks):
+def test_an_edit_stores_the_new_answer_so_no_reader_builds_it(
+    client, make_panel, curator, django_capture_on_commit_callbacks
+):
     """After a change commits, the panel's detail is read whole from one stored row: no worker
     rebuilds it, and the row is of the new version, never the old one."""
     from django.core.cache import cache

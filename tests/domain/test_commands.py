@@ -1,4 +1,5 @@
 """Management commands: load_genes and load_demo_data."""
+
 import gzip
 import json
 
@@ -65,8 +66,9 @@ def test_load_genes_reads_an_s3_object(monkeypatch, settings):
     with mock_aws():
         s3 = boto3.client("s3", region_name="eu-west-2")
         s3.create_bucket(Bucket="genes-bucket", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
-        s3.put_object(Bucket="genes-bucket", Key="deploy/genes.json.gz",
-                      Body=gzip.compress(SAMPLE_GENES_FILE.read_bytes()))
+        s3.put_object(
+            Bucket="genes-bucket", Key="deploy/genes.json.gz", Body=gzip.compress(SAMPLE_GENES_FILE.read_bytes())
+        )
         settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": {}}}
         call_command("load_genes", "s3://genes-bucket/deploy/genes.json.gz")
         assert Gene.objects.count() == 85

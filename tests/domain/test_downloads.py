@@ -1,4 +1,5 @@
 """Panel TSV downloads (reference §4.1, §8 scenario 11)."""
+
 import csv
 import io
 
@@ -39,7 +40,11 @@ def panel(make_panel, curator, reviewer):
 
 def test_green_download_has_only_green_unflagged_entities_in_order(client, panel):
     rows = rows_of(client.get(f"/panels/{panel.panel_id}/download/34/"))
-    assert [(r["Entity type"], r["Entity Name"]) for r in rows] == [("gene", "BRCA1"), ("gene", "TP53"), ("str", "HTT_CAG")]
+    assert [(r["Entity type"], r["Entity Name"]) for r in rows] == [
+        ("gene", "BRCA1"),
+        ("gene", "TP53"),
+        ("str", "HTT_CAG"),
+    ]
     brca1 = rows[0]
     assert brca1["Gene Symbol"] == "BRCA1" and brca1["Level4"] == "Download panel"
     assert brca1["GEL_Status"] == "3" and brca1["Flagged"] == "False" and brca1["ready"] == "False"
@@ -58,7 +63,10 @@ def test_all_download_excludes_flagged_and_grey_and_orders_by_rating(client, pan
     region = rows[-1]
     assert region["Region Variant Type"] == "cnv_loss" and region["Region Haploinsufficiency Score"] == "3"
     assert region["Position GRCh37 Start"] == "" and region["Region Verbose Name"].startswith("16p11.2")
-    assert [r["Entity Name"] for r in rows_of(client.get(f"/panels/{panel.panel_id}/download/2/"))] == ["ATM", "ISCA-37390-Loss"]
+    assert [r["Entity Name"] for r in rows_of(client.get(f"/panels/{panel.panel_id}/download/2/"))] == [
+        "ATM",
+        "ISCA-37390-Loss",
+    ]
     assert client.get(f"/panels/{panel.panel_id}/download/59/").status_code == 400
 
 

@@ -1,5 +1,6 @@
 """Read-only mode and the banner (panelapp.maintenance): writes answer 503 with the configured
 message before any view runs, reads keep working, and every page shows the notices."""
+
 import json
 
 import pytest
@@ -53,8 +54,9 @@ def test_the_variables_are_read_and_validated():
     from panelapp.maintenance import DEFAULT_READ_ONLY_MESSAGE, read_settings
 
     assert read_settings({}).read_only is False and read_settings({}).read_only_message == DEFAULT_READ_ONLY_MESSAGE
-    found = read_settings({"PANELAPP_READ_ONLY": "True", "PANELAPP_READ_ONLY_MESSAGE": MESSAGE,
-                           "PANELAPP_BANNER": "Hello"})
+    found = read_settings(
+        {"PANELAPP_READ_ONLY": "True", "PANELAPP_READ_ONLY_MESSAGE": MESSAGE, "PANELAPP_BANNER": "Hello"}
+    )
     assert (found.read_only, found.read_only_message, found.banner) == (True, MESSAGE, "Hello")
     with pytest.raises(ConfigurationError, match="PANELAPP_READ_ONLY"):
         read_settings({"PANELAPP_READ_ONLY": "perhaps"})

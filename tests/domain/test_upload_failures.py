@@ -1,5 +1,6 @@
 """Uploads that cannot be read end ``failed`` with a reason and an email, never pending for ever
 and never an error page (security review F11); compressed gene files are read, within a limit."""
+
 from __future__ import annotations
 
 import gzip
@@ -31,7 +32,9 @@ def test_a_nul_character_in_a_panel_tsv_is_rejected_with_its_line(
 ):
     make_panel("Test Panel", genes=[])
     client.force_login(curator)
-    content = panel_tsv([gene_row("A1CF", "Test Panel"), gene_row("ABCC5", "Test Panel", Phenotypes="Breast\x00cancer")])
+    content = panel_tsv(
+        [gene_row("A1CF", "Test Panel"), gene_row("ABCC5", "Test Panel", Phenotypes="Breast\x00cancer")]
+    )
     page = upload(client, "panel", "nul.tsv", content, django_capture_on_commit_callbacks)
     row = UploadedPanelList.objects.get()
     assert row.status == "failed"
@@ -65,10 +68,19 @@ def test_gzipped_gene_json_is_imported_and_a_gzip_bomb_refused(
     client, curator, genes, monkeypatch, django_capture_on_commit_callbacks
 ):
     client.force_login(curator)
-    record = {"gene_symbol": "GZGENE1", "gene_name": "compressed", "hgnc_symbol": "GZGENE1",
-              "ensembl_genes": {"GRch38": {"90": {"ensembl_id": "ENSG00000999999", "location": "1:1-2"}}}}
-    upload(client, "genes", "genes.json.gz", gzip.compress(json.dumps({"insert": [record]}).encode()),
-           django_capture_on_commit_callbacks)
+    record = {
+        "gene_symbol": "GZGENE1",
+        "gene_name": "compressed",
+        "hgnc_symbol": "GZGENE1",
+        "ensembl_genes": {"GRch38": {"90": {"ensembl_id": "ENSG00000999999", "location": "1:1-2"}}},
+    }
+    upload(
+        client,
+        "genes",
+        "genes.json.gz",
+        gzip.compress(json.dumps({"insert": [record]}).encode()),
+        django_capture_on_commit_callbacks,
+    )
     assert UploadedGeneList.objects.get().status == "imported"
     assert Gene.objects.get(gene_symbol="GZGENE1").gene_name == "compressed"
 
@@ -94,7 +106,9 @@ def test_any_other_error_ends_the_upload_failed_with_a_reason_and_an_email(
 
     monkeypatch.setitem(uploads.IMPORTERS, "panel", explode)
     client.force_login(curator)
-    page = upload(client, "panel", "p.tsv", panel_tsv([gene_row("A1CF", "Test Panel")]), django_capture_on_commit_callbacks)
+    page = upload(
+        client, "panel", "p.tsv", panel_tsv([gene_row("A1CF", "Test Panel")]), django_capture_on_commit_callbacks
+    )
     row = UploadedPanelList.objects.get()
     assert row.status == "failed"
     assert "could not be imported" in reasons(row)[0]

@@ -1,5 +1,6 @@
 """Imports work in bulk: the SQL statements an upload costs do not grow with its rows, only with
 the number of panels it names; and a bulk import leaves the same history as the row-by-row edits."""
+
 from __future__ import annotations
 
 import json
@@ -56,13 +57,20 @@ def test_reviews_tsv_costs_the_same_statements_for_2_or_40_rows(make_panel, cura
         for symbol in genes:
             for user in users:
                 cells = dict.fromkeys(COLUMNS, "")
-                cells.update(Gene_Symbol=symbol, Level4=panel, Rate="GREEN", Username=user.username, Comments="ok",
-                             **{"Current Diagnostic": "True"})
+                cells.update(
+                    Gene_Symbol=symbol,
+                    Level4=panel,
+                    Rate="GREEN",
+                    Username=user.username,
+                    Comments="ok",
+                    **{"Current Diagnostic": "True"},
+                )
                 lines.append("\t".join(cells[c] for c in COLUMNS))
         return "\n".join(lines).encode()
 
-    counts = statements(lambda: import_reviews_tsv(tsv("Small", symbols[:1]), curator)), statements(
-        lambda: import_reviews_tsv(tsv("Large", symbols), curator)
+    counts = (
+        statements(lambda: import_reviews_tsv(tsv("Small", symbols[:1]), curator)),
+        statements(lambda: import_reviews_tsv(tsv("Large", symbols), curator)),
     )
     assert counts[0] == counts[1], counts
 
@@ -71,14 +79,27 @@ def test_gene_json_costs_the_same_statements_for_2_or_40_genes(make_panel, curat
     make_panel("Panel", genes=["BRCA1", "TP53"])
 
     def payload(prefix: str, n: int) -> bytes:
-        records = [{"gene_symbol": f"{prefix}{i}", "gene_name": f"gene {i}", "hgnc_symbol": f"{prefix}{i}",
-                    "ensembl_genes": {"GRch38": {"90": {"ensembl_id": f"ENSG{i:011d}", "location": "1:1-2"}}}}
-                   for i in range(n)]
-        return json.dumps({"insert": records, "update": records, "update_symbol": [[records[0], f"OLD{prefix}"]],
-                           "delete": [f"GONE{prefix}"]}).encode()
+        records = [
+            {
+                "gene_symbol": f"{prefix}{i}",
+                "gene_name": f"gene {i}",
+                "hgnc_symbol": f"{prefix}{i}",
+                "ensembl_genes": {"GRch38": {"90": {"ensembl_id": f"ENSG{i:011d}", "location": "1:1-2"}}},
+            }
+            for i in range(n)
+        ]
+        return json.dumps(
+            {
+                "insert": records,
+                "update": records,
+                "update_symbol": [[records[0], f"OLD{prefix}"]],
+                "delete": [f"GONE{prefix}"],
+            }
+        ).encode()
 
-    counts = statements(lambda: import_genes_json(payload("FEW", 2), curator)), statements(
-        lambda: import_genes_json(payload("MANY", 40), curator)
+    counts = (
+        statements(lambda: import_genes_json(payload("FEW", 2), curator)),
+        statements(lambda: import_genes_json(payload("MANY", 40), curator)),
     )
     assert counts[0] == counts[1], counts
     assert Gene.objects.filter(gene_symbol__startswith="MANY").count() == 40
@@ -88,12 +109,21 @@ def _history(snapshot) -> list[tuple]:
     """What a curator sees of each entity: rating, flags, fields, sources, history and feed lines."""
     rows = []
     for entity in GenePanelEntrySnapshot.objects.filter(panel=snapshot).order_by("gene_core_id"):
-        rows.append((
-            entity.name, entity.saved_gel_status, entity.flagged, entity.moi, entity.phenotypes, entity.publications,
-            [e.name for e in entity.evidence.order_by("-created", "-id")],
-            [(t.issue_type, t.issue_description.replace(snapshot.level4title.name, "<panel>"), t.gel_status)
-             for t in entity.track.order_by("created", "id")],
-        ))
+        rows.append(
+            (
+                entity.name,
+                entity.saved_gel_status,
+                entity.flagged,
+                entity.moi,
+                entity.phenotypes,
+                entity.publications,
+                [e.name for e in entity.evidence.order_by("-created", "-id")],
+                [
+                    (t.issue_type, t.issue_description.replace(snapshot.level4title.name, "<panel>"), t.gel_status)
+                    for t in entity.track.order_by("created", "id")
+                ],
+            )
+        )
     feed = [
         (a.entity_name, a.text.replace(snapshot.level4title.name, "<panel>"))
         for a in Activity.objects.filter(panel=snapshot.panel, item_type="entity").order_by("created", "id")
@@ -102,8 +132,8 @@ def _history(snapshot) -> list[tuple]:
 
 
 def test_a_bulk_upload_leaves_the_same_entities_and_history_as_row_by_row_edits(make_panel, curator):
-    from panels.imports.panel_tsv import _parse_row
     from panels.imports.common import read_tsv
+    from panels.imports.panel_tsv import _parse_row
 
     bulk, rows = make_panel("Bulk", genes=[]), make_panel("Rows", genes=[])
     file_rows = [
@@ -137,7 +167,12 @@ def test_a_bulk_upload_leaves_the_same_entities_and_history_as_row_by_row_edits(
     row_by_row("Rows")
     # A second file changes the stored entities: a replaced expert review, more phenotypes, a flag.
     file_rows[:] = [
-        dict(symbol="A1CF", sources="Expert Review Red", Phenotypes="Third phenotype", moi="BIALLELIC, autosomal or pseudoautosomal"),
+        dict(
+            symbol="A1CF",
+            sources="Expert Review Red",
+            Phenotypes="Third phenotype",
+            moi="BIALLELIC, autosomal or pseudoautosomal",
+        ),
         dict(symbol="ABCC5", Flagged="True", Publications="PMID:999"),
         dict(symbol="TP53", sources="UKGTN;Expert Review Green"),
         dict(symbol="APC"),

@@ -1,5 +1,6 @@
 """Uploads (reference §6.3, §6.4, §8 scenarios 5 and 6): stored in the media bucket, imported by a
 real Celery worker over SQS, all or nothing, with every bad line reported."""
+
 from __future__ import annotations
 
 import time
@@ -27,7 +28,9 @@ def synthetic_genes(count: int) -> list[str]:
                 gene_symbol=s,
                 gene_name=f"test gene {s}",
                 hgnc_symbol=s,
-                ensembl_genes={"GRch38": {"90": {"ensembl_id": f"ENSG9{n:010d}", "location": f"1:{n * 1000}-{n * 1000 + 500}"}}},
+                ensembl_genes={
+                    "GRch38": {"90": {"ensembl_id": f"ENSG9{n:010d}", "location": f"1:{n * 1000}-{n * 1000 + 500}"}}
+                },
                 active=True,
             )
             for n, s in enumerate(symbols, start=1)
@@ -111,7 +114,9 @@ def test_small_panel_tsv_adds_genes_with_one_bump(client, make_panel, curator, d
 
 
 @pytest.mark.django_db
-def test_a_bad_panel_tsv_is_rejected_whole_with_every_line_and_reason(client, make_panel, curator, django_capture_on_commit_callbacks, mailoutbox):
+def test_a_bad_panel_tsv_is_rejected_whole_with_every_line_and_reason(
+    client, make_panel, curator, django_capture_on_commit_callbacks, mailoutbox
+):
     snapshot = make_panel("Test Panel", genes=["BRCA1"])
     make_panel("Another", genes=[])
     before = snapshot.version_tuple
@@ -157,14 +162,18 @@ def test_a_bad_panel_tsv_is_rejected_whole_with_every_line_and_reason(client, ma
 
 
 @pytest.mark.django_db
-def test_uploads_refuse_super_panels_and_non_curators(client, make_panel, curator, reviewer, django_capture_on_commit_callbacks):
+def test_uploads_refuse_super_panels_and_non_curators(
+    client, make_panel, curator, reviewer, django_capture_on_commit_callbacks
+):
     from panels.services.panels import PanelFields, create_panel
 
     child = make_panel("Child", genes=[])
     create_panel(curator, PanelFields(name="Super", status="public", child_panel_ids=[child.panel_id]))
     client.force_login(curator)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/panels/upload/panel/", {"panel-file": SimpleUploadedFile("s.tsv", panel_tsv([gene_row("A1CF", "Super")]))})
+        client.post(
+            "/panels/upload/panel/", {"panel-file": SimpleUploadedFile("s.tsv", panel_tsv([gene_row("A1CF", "Super")]))}
+        )
     assert "Following panels are super panels: Super" in str(UploadedPanelList.objects.get().errors)
 
     client.force_login(reviewer)
@@ -184,7 +193,9 @@ def test_upload_form_errors_show_next_to_the_field(client, curator):
 
 
 @pytest.mark.django_db
-def test_reviews_tsv_reviews_as_each_user_with_one_bump_per_panel(client, make_panel, curator, reviewer, django_capture_on_commit_callbacks):
+def test_reviews_tsv_reviews_as_each_user_with_one_bump_per_panel(
+    client, make_panel, curator, reviewer, django_capture_on_commit_callbacks
+):
     from panels.imports.reviews_tsv import COLUMNS
 
     snapshot = make_panel("Test Panel", genes=["BRCA1", "TP53"])
@@ -193,11 +204,24 @@ def test_reviews_tsv_reviews_as_each_user_with_one_bump_per_panel(client, make_p
 
     def review(symbol, username, rate, comment):
         cells = dict.fromkeys(COLUMNS, "")
-        cells.update(Gene_Symbol=symbol, Level4="Test Panel", Rate=rate, Username=username, Comments=comment,
-                     Phenotypes="Breast cancer", **{"Current Diagnostic": "True"})
+        cells.update(
+            Gene_Symbol=symbol,
+            Level4="Test Panel",
+            Rate=rate,
+            Username=username,
+            Comments=comment,
+            Phenotypes="Breast cancer",
+            **{"Current Diagnostic": "True"},
+        )
         return "\t".join(cells[c] for c in COLUMNS)
 
-    good = "\n".join(["\t".join(COLUMNS), review("BRCA1", "reviewer", "GREEN", "ok"), review("TP53", "other", "Red List (low evidence)", "weak")])
+    good = "\n".join(
+        [
+            "\t".join(COLUMNS),
+            review("BRCA1", "reviewer", "GREEN", "ok"),
+            review("TP53", "other", "Red List (low evidence)", "weak"),
+        ]
+    )
     client.force_login(curator)
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/panels/upload/reviews/", {"reviews-file": SimpleUploadedFile("r.tsv", good.encode())})
@@ -206,7 +230,9 @@ def test_reviews_tsv_reviews_as_each_user_with_one_bump_per_panel(client, make_p
     assert get_entity(snapshot, "gene", "BRCA1").evaluation.get(user=reviewer).rating == "GREEN"
     assert get_entity(snapshot, "gene", "TP53").evaluation.get(user=other).rating == "RED"
 
-    bad = "\n".join(["\t".join(COLUMNS), review("BRCA1", "nobody", "GREEN", "x"), review("APC", "reviewer", "BLUE", "x")])
+    bad = "\n".join(
+        ["\t".join(COLUMNS), review("BRCA1", "nobody", "GREEN", "x"), review("APC", "reviewer", "BLUE", "x")]
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/panels/upload/reviews/", {"reviews-file": SimpleUploadedFile("r.tsv", bad.encode())})
     page = client.get(response["Location"]).content.decode()
@@ -216,21 +242,36 @@ def test_reviews_tsv_reviews_as_each_user_with_one_bump_per_panel(client, make_p
 
 
 @pytest.mark.django_db
-def test_gene_json_upload_inserts_renames_and_bumps_every_panel(client, make_panel, curator, django_capture_on_commit_callbacks):
+def test_gene_json_upload_inserts_renames_and_bumps_every_panel(
+    client, make_panel, curator, django_capture_on_commit_callbacks
+):
     import json
 
     snapshot = make_panel("Test Panel", genes=["BRCA1"])
     before = snapshot.version_tuple
     record = {
-        "gene_symbol": "BRCA1NEW", "gene_name": "renamed", "hgnc_symbol": "BRCA1NEW", "hgnc_id": "HGNC:1100",
-        "biotype": "protein_coding", "alias": [], "alias_name": None, "omim_gene": ["113705"],
+        "gene_symbol": "BRCA1NEW",
+        "gene_name": "renamed",
+        "hgnc_symbol": "BRCA1NEW",
+        "hgnc_id": "HGNC:1100",
+        "biotype": "protein_coding",
+        "alias": [],
+        "alias_name": None,
+        "omim_gene": ["113705"],
         "ensembl_genes": {"GRch38": {"90": {"ensembl_id": "ENSG00000012048", "location": "17:43044295-43125483"}}},
-        "hgnc_date_symbol_changed": "2024-01-02", "hgnc_release": "03/01/24",
+        "hgnc_date_symbol_changed": "2024-01-02",
+        "hgnc_release": "03/01/24",
     }
-    payload = {"insert": [{**record, "gene_symbol": "NEWGENE1", "hgnc_symbol": "NEWGENE1"}], "update_symbol": [[record, "BRCA1"]], "delete": ["TP53"]}
+    payload = {
+        "insert": [{**record, "gene_symbol": "NEWGENE1", "hgnc_symbol": "NEWGENE1"}],
+        "update_symbol": [[record, "BRCA1"]],
+        "delete": ["TP53"],
+    }
     client.force_login(curator)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/panels/upload/genes/", {"genes-file": SimpleUploadedFile("genes.json", json.dumps(payload).encode())})
+        client.post(
+            "/panels/upload/genes/", {"genes-file": SimpleUploadedFile("genes.json", json.dumps(payload).encode())}
+        )
     snapshot.refresh_from_db()
     assert snapshot.version_tuple == before.next_minor()
     entity = GenePanelEntrySnapshot.objects.get(panel=snapshot)
@@ -239,6 +280,9 @@ def test_gene_json_upload_inserts_renames_and_bumps_every_panel(client, make_pan
     assert Gene.objects.get(gene_symbol="NEWGENE1").hgnc_release.isoformat() == "2024-01-03"
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/panels/upload/genes/", {"genes-file": SimpleUploadedFile("genes.json", b'{"insert": [{"gene_name": "x"}]}')})
+        response = client.post(
+            "/panels/upload/genes/",
+            {"genes-file": SimpleUploadedFile("genes.json", b'{"insert": [{"gene_name": "x"}]}')},
+        )
     page = client.get(response["Location"]).content.decode()
     assert "insert[0]" in page and "needs a gene symbol" in page

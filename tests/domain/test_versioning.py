@@ -1,4 +1,5 @@
 """Version rules (reference §2.5): who bumps what, and what is frozen at each bump."""
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -8,8 +9,8 @@ from panels.services.entities import (
     add_entity,
     approve_entity,
     get_entity,
-    set_ready,
     set_rating,
+    set_ready,
     set_tags,
     update_entity,
     update_field,
@@ -123,7 +124,9 @@ def test_curator_field_updates_bump_only_when_the_value_changes(make_panel, cura
     assert Version.parse(version(snapshot)) == Version(start.major, start.minor + 3)
 
 
-def test_only_promotion_bumps_the_major_version(make_panel, curator, reviewer, mailoutbox, django_capture_on_commit_callbacks):
+def test_only_promotion_bumps_the_major_version(
+    make_panel, curator, reviewer, mailoutbox, django_capture_on_commit_callbacks
+):
     snapshot = make_panel("Early onset dementia", genes=["PRNP"])
     prnp = get_entity(snapshot, "gene", "PRNP")
     submit_review(snapshot, prnp, reviewer, ReviewFields(rating="GREEN"))
@@ -134,7 +137,9 @@ def test_only_promotion_bumps_the_major_version(make_panel, curator, reviewer, m
     assert snapshot.version_comment.splitlines()[0].endswith("promoted panel to 1.0")
     assert snapshot.version_comment.splitlines()[1] == "First release"
     assert Activity.objects.filter(panel=snapshot.panel, text="promoted panel to version 1.0").exists()
-    assert HistoricalSnapshot.objects.get(panel=snapshot.panel, major_version=0, minor_version=2).reason == "First release"
+    assert (
+        HistoricalSnapshot.objects.get(panel=snapshot.panel, major_version=0, minor_version=2).reason == "First release"
+    )
 
     # every contributor (reviewer of an entity) is told, once
     assert [m.to for m in mailoutbox] == [[reviewer.email]]
@@ -158,7 +163,9 @@ def test_super_panel_starts_at_highest_child_major_and_follows_its_children(make
     p2 = make_panel("Child two", genes=["TP53"])
     promote(p2, curator, "release")
     promote(p2, curator, "release again")  # p2 is 2.0
-    superpanel = create_panel(curator, PanelFields(name="Super", status="public", child_panel_ids=[p1.panel_id, p2.panel_id]))
+    superpanel = create_panel(
+        curator, PanelFields(name="Super", status="public", child_panel_ids=[p1.panel_id, p2.panel_id])
+    )
     assert version(superpanel) == "2.0"
     assert superpanel.stats["number_of_genes"] == 3
 
@@ -223,5 +230,7 @@ def test_inactive_or_unknown_genes_cannot_be_added(make_panel, curator):
 
 def test_mitochondrial_genes_get_mitochondrial_inheritance(make_panel, curator):
     snapshot = make_panel(genes=[])
-    entity = add_entity(snapshot, curator, "gene", EntityFields(gene_symbol="MT-ND1", sources=[GREEN_SOURCE], moi=MONOALLELIC))
+    entity = add_entity(
+        snapshot, curator, "gene", EntityFields(gene_symbol="MT-ND1", sources=[GREEN_SOURCE], moi=MONOALLELIC)
+    )
     assert entity.moi == "MITOCHONDRIAL"

@@ -1,4 +1,5 @@
 """Web pages: what each role may see and do, and that bad input is shown next to the field."""
+
 import pytest
 
 from panels.models import GenePanelEntrySnapshot
@@ -15,8 +16,18 @@ def panel(make_panel):
 
 
 def test_anyone_can_browse(client, panel):
-    for url in ("/", "/panels/", "/panels/?gene=brca1", f"/panels/{panel.panel_id}/", f"/panels/{panel.panel_id}/gene/BRCA1/",
-                "/panels/entities/", "/panels/entities/BRCA1", "/panels/activity/", "/accounts/login/", "/accounts/registration/"):
+    for url in (
+        "/",
+        "/panels/",
+        "/panels/?gene=brca1",
+        f"/panels/{panel.panel_id}/",
+        f"/panels/{panel.panel_id}/gene/BRCA1/",
+        "/panels/entities/",
+        "/panels/entities/BRCA1",
+        "/panels/activity/",
+        "/accounts/login/",
+        "/accounts/registration/",
+    ):
         assert client.get(url).status_code == 200, url
     page = client.get("/panels/?gene=TP53").content.decode()
     assert "Web panel" in page
@@ -83,9 +94,15 @@ def test_form_errors_show_next_to_the_field_and_nothing_changes(client, panel, c
     assert 'id="id_gene_errors"' in page and "NOTAGENE is not an active gene symbol." in page
     response = client.post(f"/panels/{panel.panel_id}/gene/add", {"gene": "BRCA1"})
     assert "BRCA1 is already on this panel." in response.content.decode()
-    response = client.post(f"/panels/{panel.panel_id}/str/add", {"name": "X", "chromosome": "Z", "position_38_start": "x"})
+    response = client.post(
+        f"/panels/{panel.panel_id}/str/add", {"name": "X", "chromosome": "Z", "position_38_start": "x"}
+    )
     page = response.content.decode()
-    assert 'id="id_chromosome_errors"' in page and 'id="id_position_38_start_errors"' in page and 'id="id_repeated_sequence_errors"' in page
+    assert (
+        'id="id_chromosome_errors"' in page
+        and 'id="id_position_38_start_errors"' in page
+        and 'id="id_repeated_sequence_errors"' in page
+    )
     response = client.post(f"/panels/{panel.panel_id}/update", {"name": "", "status": "public"})
     assert 'id="id_name_errors"' in response.content.decode()
     response = client.post(f"/panels/{panel.panel_id}/gene/BRCA1/curate/moi/", {"moi-moi": "sometimes"})
@@ -99,7 +116,10 @@ def test_curator_feedback_on_the_entity_page(client, panel, curator):
     client.force_login(curator)
     base = f"/panels/{panel.panel_id}/gene/TP53/curate"
     assert client.post(f"{base}/rating/", {"rating-status": "2", "rating-comment": "amber for now"}).status_code == 302
-    assert client.post(f"{base}/phenotypes/", {"phenotypes-phenotypes": "Li-Fraumeni syndrome; Sarcoma"}).status_code == 302
+    assert (
+        client.post(f"{base}/phenotypes/", {"phenotypes-phenotypes": "Li-Fraumeni syndrome; Sarcoma"}).status_code
+        == 302
+    )
     assert client.post(f"{base}/tags/", {"tags-tags": "adult-onset"}).status_code == 302
     assert client.post(f"{base}/ready/", {}).status_code == 302
     tp53 = get_entity(panel, "gene", "TP53")
@@ -111,7 +131,9 @@ def test_curator_feedback_on_the_entity_page(client, panel, curator):
 
 def test_reviewer_suggests_and_curator_approves(client, panel, reviewer, curator):
     client.force_login(reviewer)
-    response = client.post(f"/panels/{panel.panel_id}/gene/add", {"gene": "APC", "sources": ["Literature"], "comment": "Polyposis"})
+    response = client.post(
+        f"/panels/{panel.panel_id}/gene/add", {"gene": "APC", "sources": ["Literature"], "comment": "Polyposis"}
+    )
     assert response.status_code == 302
     apc = get_entity(panel, "gene", "APC")
     assert apc.flagged and apc.evaluation.get().comments.get().comment == "Polyposis"
@@ -133,7 +155,9 @@ def test_legacy_addresses_redirect(client, panel):
 def test_activity_filters_and_csv(client, panel, curator):
     page = client.get("/panels/activity/", {"entity": "TP53"}).content.decode()
     assert "gene: TP53 was added" in page and "gene: BRCA1 was added" not in page
-    bad = client.get("/panels/activity/", {"date_from": "2024-05-01", "date_to": "2024-01-01", "version": "x"}).content.decode()
+    bad = client.get(
+        "/panels/activity/", {"date_from": "2024-05-01", "date_to": "2024-01-01", "version": "x"}
+    ).content.decode()
     assert 'id="id_date_to_errors"' in bad and 'id="id_version_errors"' in bad
     client.force_login(curator)
     csv_response = client.get("/panels/activity/", {"format": "csv", "panel": str(panel.panel_id)})
@@ -160,8 +184,14 @@ def test_names_are_escaped_on_the_panel_page(client, panel, curator):
 
 @pytest.mark.parametrize(
     "url",
-    ["/panels/?search=%00x", "/panels/?gene=%00", "/panels/entities/?tag=%00", "/panels/entities/BR%00CA1",
-     "/autocomplete/gene/?q=%00", "/panels/activity/?entity=%00&panel=%00"],
+    [
+        "/panels/?search=%00x",
+        "/panels/?gene=%00",
+        "/panels/entities/?tag=%00",
+        "/panels/entities/BR%00CA1",
+        "/autocomplete/gene/?q=%00",
+        "/panels/activity/?entity=%00&panel=%00",
+    ],
 )
 def test_nul_characters_in_addresses_are_harmless(client, panel, url):
     assert client.get(url).status_code < 500

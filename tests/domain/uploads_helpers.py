@@ -1,4 +1,5 @@
 """Building upload files for the import tests."""
+
 from panels.exports import HEADER
 
 from .conftest import MONOALLELIC
@@ -15,7 +16,9 @@ def panel_tsv(rows: list[dict]) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def gene_row(symbol: str, panel: str, sources: str = "Expert Review Green;Literature", moi: str = MONOALLELIC, **extra) -> dict:
+def gene_row(
+    symbol: str, panel: str, sources: str = "Expert Review Green;Literature", moi: str = MONOALLELIC, **extra
+) -> dict:
     return {
         "Entity Name": symbol,
         "Entity type": "gene",

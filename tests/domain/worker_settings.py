@@ -4,9 +4,10 @@ The test settings plus what production has and the tests need to share across pr
 files in the S3 media bucket (moto) and email to the SMTP sink, both from the environment the
 test fixtures set.
 """
+
 import os
 
-from panelapp.settings.test import *  # noqa: F401,F403
+from panelapp.settings.test import *  # noqa: F403
 from panelapp.settings.test import STORAGES
 
 MEDIA_STORAGE = {

@@ -2,6 +2,7 @@
 node, the operator reconciling a PanelApp to Ready in real pods, the demo data loaded by a Job, and
 PanelApp served from the operator's own web pods through a port-forward, with the logins printed.
 Where they cannot, it says why and falls back to KWOK stand-ins and the embedded default."""
+
 from __future__ import annotations
 
 import socket
@@ -22,9 +23,20 @@ def free_port() -> int:
 
 def run_demo(tmp_path: Path, port: int, *extra: str, timeout: float = 1500) -> tuple[int, str]:
     result = subprocess.run(
-        [sys.executable, str(REPO / "hack" / "demo.py"), "--exit-when-ready", "--port", str(port),
-         "--workdir", str(tmp_path), *extra],
-        capture_output=True, text=True, timeout=timeout, cwd=REPO,
+        [
+            sys.executable,
+            str(REPO / "hack" / "demo.py"),
+            "--exit-when-ready",
+            "--port",
+            str(port),
+            "--workdir",
+            str(tmp_path),
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO,
     )
     return result.returncode, result.stdout + result.stderr
 
@@ -76,9 +88,19 @@ def test_main_job_refuses_a_taken_port_before_starting_anything(tmp_path):
         busy.listen()
         port = busy.getsockname()[1]
         result = subprocess.run(
-            [sys.executable, str(REPO / "hack" / "demo.py"), "--exit-when-ready", "--port", str(port),
-             "--workdir", str(tmp_path)],
-            capture_output=True, text=True, timeout=60, cwd=REPO,
+            [
+                sys.executable,
+                str(REPO / "hack" / "demo.py"),
+                "--exit-when-ready",
+                "--port",
+                str(port),
+                "--workdir",
+                str(tmp_path),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=REPO,
         )
     assert result.returncode == 1
     assert f"port {port}" in result.stderr and "already in use" in result.stderr

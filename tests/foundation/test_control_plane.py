@@ -1,4 +1,5 @@
 """The local control plane behaves like a real cluster for what the operator relies on."""
+
 from __future__ import annotations
 
 import json
@@ -33,20 +34,32 @@ def apply(cluster, namespace, manifest: dict):
 def deployment(name: str, replicas: int) -> dict:
     labels = {"app": name}
     return {
-        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
-        "spec": {"replicas": replicas, "selector": {"matchLabels": labels},
-                 "template": {"metadata": {"labels": labels},
-                              "spec": {"containers": [{"name": "main", "image": "example.invalid/app:1"}]}}},
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": labels},
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {"containers": [{"name": "main", "image": "example.invalid/app:1"}]},
+            },
+        },
     }
 
 
 def job(name: str, pod_annotations: dict | None = None) -> dict:
     return {
-        "apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name},
-        "spec": {"backoffLimit": 0,
-                 "template": {"metadata": {"annotations": pod_annotations or {}},
-                              "spec": {"restartPolicy": "Never",
-                                       "containers": [{"name": "main", "image": "example.invalid/app:1"}]}}},
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": {"name": name},
+        "spec": {
+            "backoffLimit": 0,
+            "template": {
+                "metadata": {"annotations": pod_annotations or {}},
+                "spec": {"restartPolicy": "Never", "containers": [{"name": "main", "image": "example.invalid/app:1"}]},
+            },
+        },
     }
 
 
@@ -74,8 +87,12 @@ def test_helm_reports_the_pinned_version(cluster):
 
 def test_deployment_of_two_replicas_reaches_two_ready_pods(cluster, namespace):
     apply(cluster, namespace, deployment("web", 2))
-    wait_until(lambda: (get_json(cluster, "deployment", "web", "-n", namespace) or {})
-               .get("status", {}).get("readyReplicas") == 2, "2 ready replicas")
+    wait_until(
+        lambda: (
+            (get_json(cluster, "deployment", "web", "-n", namespace) or {}).get("status", {}).get("readyReplicas") == 2
+        ),
+        "2 ready replicas",
+    )
     pods = get_json(cluster, "pods", "-n", namespace, "-l", "app=web")["items"]
     assert len(pods) == 2
     assert all(p["status"]["phase"] == "Running" for p in pods)
@@ -96,10 +113,13 @@ def test_job_whose_pod_is_marked_to_fail_ends_failed(cluster, namespace):
     assert pod["status"]["containerStatuses"][0]["state"]["terminated"]["exitCode"] == 1
 
 
-@pytest.mark.parametrize(("outcome", "reason", "phase"), [
-    ("crashloop", "CrashLoopBackOff", "Running"),
-    ("imagepull", "ImagePullBackOff", "Pending"),
-])
+@pytest.mark.parametrize(
+    ("outcome", "reason", "phase"),
+    [
+        ("crashloop", "CrashLoopBackOff", "Running"),
+        ("imagepull", "ImagePullBackOff", "Pending"),
+    ],
+)
 def test_pod_marked_to_misbehave_is_never_ready_and_says_why(cluster, namespace, outcome, reason, phase):
     manifest = deployment(outcome, 1)
     manifest["spec"]["template"]["metadata"]["annotations"] = {"kwok.panelapp.org/outcome": outcome}
@@ -118,14 +138,32 @@ def test_pod_marked_to_misbehave_is_never_ready_and_says_why(cluster, namespace,
 
 
 CRD = {
-    "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+    "apiVersion": "apiextensions.k8s.io/v1",
+    "kind": "CustomResourceDefinition",
     "metadata": {"name": "widgets.foundation.panelapp.org"},
     "spec": {
-        "group": "foundation.panelapp.org", "scope": "Namespaced",
+        "group": "foundation.panelapp.org",
+        "scope": "Namespaced",
         "names": {"plural": "widgets", "singular": "widget", "kind": "Widget"},
-        "versions": [{"name": "v1", "served": True, "storage": True, "schema": {"openAPIV3Schema": {
-            "type": "object", "properties": {"spec": {"type": "object", "required": ["size"], "properties": {
-                "size": {"type": "integer", "minimum": 1}}}}}}}],
+        "versions": [
+            {
+                "name": "v1",
+                "served": True,
+                "storage": True,
+                "schema": {
+                    "openAPIV3Schema": {
+                        "type": "object",
+                        "properties": {
+                            "spec": {
+                                "type": "object",
+                                "required": ["size"],
+                                "properties": {"size": {"type": "integer", "minimum": 1}},
+                            }
+                        },
+                    }
+                },
+            }
+        ],
     },
 }
 
@@ -133,8 +171,12 @@ CRD = {
 def test_crd_is_installed_and_an_instance_is_created_and_read_back(cluster, namespace):
     cluster.kubectl("apply", "-f", "-", input=json.dumps(CRD))
     cluster.wait_for_crd("widgets.foundation.panelapp.org")
-    widget = {"apiVersion": "foundation.panelapp.org/v1", "kind": "Widget",
-              "metadata": {"name": "w1"}, "spec": {"size": 3}}
+    widget = {
+        "apiVersion": "foundation.panelapp.org/v1",
+        "kind": "Widget",
+        "metadata": {"name": "w1"},
+        "spec": {"size": 3},
+    }
     apply(cluster, namespace, widget)
     read = yaml.safe_load(cluster.kubectl("get", "widget", "w1", "-n", namespace, "-o", "yaml").stdout)
     assert read["spec"] == {"size": 3}
@@ -149,8 +191,12 @@ def test_deleting_a_namespace_removes_its_objects(cluster):
     wait_until(lambda: get_json(cluster, "serviceaccount", "default", "-n", "doomed"), "default SA")
     apply(cluster, "doomed", deployment("web", 1))
     cluster.kubectl("create", "configmap", "settings", "-n", "doomed", "--from-literal=a=b")
-    wait_until(lambda: (get_json(cluster, "deployment", "web", "-n", "doomed") or {})
-               .get("status", {}).get("readyReplicas") == 1, "the deployment to be ready")
+    wait_until(
+        lambda: (
+            (get_json(cluster, "deployment", "web", "-n", "doomed") or {}).get("status", {}).get("readyReplicas") == 1
+        ),
+        "the deployment to be ready",
+    )
     cluster.kubectl("delete", "namespace", "doomed", "--wait=false")
     wait_until(lambda: get_json(cluster, "namespace", "doomed") is None, "the namespace to go", timeout=90)
     assert get_json(cluster, "pods", "-n", "doomed")["items"] == []
@@ -160,8 +206,16 @@ def test_deleting_a_namespace_removes_its_objects(cluster):
 def test_owner_references_garbage_collect_children(cluster, namespace):
     cluster.kubectl("create", "configmap", "owner", "-n", namespace)
     owner = get_json(cluster, "configmap", "owner", "-n", namespace)
-    child = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "child", "ownerReferences": [
-        {"apiVersion": "v1", "kind": "ConfigMap", "name": "owner", "uid": owner["metadata"]["uid"]}]}}
+    child = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {
+            "name": "child",
+            "ownerReferences": [
+                {"apiVersion": "v1", "kind": "ConfigMap", "name": "owner", "uid": owner["metadata"]["uid"]}
+            ],
+        },
+    }
     apply(cluster, namespace, child)
     cluster.kubectl("delete", "configmap", "owner", "-n", namespace)
     wait_until(lambda: get_json(cluster, "configmap", "child", "-n", namespace) is None, "garbage collection")

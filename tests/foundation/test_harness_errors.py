@@ -1,4 +1,5 @@
 """The harness explains what is wrong instead of failing obscurely (no cluster needed)."""
+
 from __future__ import annotations
 
 import socket

@@ -1,4 +1,5 @@
 """PanelApp resources the operator tests build on."""
+
 from __future__ import annotations
 
 import copy
@@ -49,8 +50,12 @@ def resource(name: str = "panelapp", namespace: str | None = None, spec: dict[st
     metadata: dict[str, Any] = {"name": name}
     if namespace:
         metadata["namespace"] = namespace
-    return {"apiVersion": "panelapp.org/v1alpha1", "kind": "PanelApp", "metadata": metadata,
-            "spec": spec if spec is not None else minimal_spec()}
+    return {
+        "apiVersion": "panelapp.org/v1alpha1",
+        "kind": "PanelApp",
+        "metadata": metadata,
+        "spec": spec if spec is not None else minimal_spec(),
+    }
 
 
 def example_documents(name: str) -> list[dict[str, Any]]:
@@ -85,24 +90,56 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("malformed-bucket", {"storage.staticBucket": "Panel_App"}, "spec.storage.staticBucket", ""),
     ("bucket-with-double-dot", {"storage.mediaBucket": "panel..app"}, "spec.storage.mediaBucket", "adjacent dots"),
     ("malformed-region", {"aws.region": "europe-west"}, "spec.aws.region", ""),
-    ("visibility-timeout-above-range", {"queue.visibilityTimeoutSeconds": 43201},
-     "spec.queue.visibilityTimeoutSeconds", ""),
-    ("visibility-timeout-below-range", {"queue.visibilityTimeoutSeconds": -1},
-     "spec.queue.visibilityTimeoutSeconds", ""),
-    ("database-url-and-parts", {"database.urlSecretRef": {"name": "panelapp-database", "key": "url"}},
-     "spec.database.urlSecretRef", "not both"),
+    (
+        "visibility-timeout-above-range",
+        {"queue.visibilityTimeoutSeconds": 43201},
+        "spec.queue.visibilityTimeoutSeconds",
+        "",
+    ),
+    (
+        "visibility-timeout-below-range",
+        {"queue.visibilityTimeoutSeconds": -1},
+        "spec.queue.visibilityTimeoutSeconds",
+        "",
+    ),
+    (
+        "database-url-and-parts",
+        {"database.urlSecretRef": {"name": "panelapp-database", "key": "url"}},
+        "spec.database.urlSecretRef",
+        "not both",
+    ),
     ("database-without-host", {"database.host": ...}, "spec.database.host", "exactly one of host"),
     ("image-without-tag", {"image": "ghcr.io/panelapp-operator/panelapp"}, "spec.image", "tag or a digest"),
-    ("secret-as-plain-env", {"env": [{"name": "SECRET_KEY", "value": "plain"}]}, "spec.env[0].value",
-     "must come from a Secret"),
-    ("cognito-without-client-id", {"cognito": {"enabled": True, "domainPrefix": "panelapp"}},
-     "spec.cognito.domainPrefix", "userPoolClientID"),
-    ("autoscaling-min-above-max", {"web.autoscaling": {"enabled": True, "minReplicas": 5, "maxReplicas": 2}},
-     "spec.web.autoscaling.minReplicas", "must not exceed"),
-    ("smtp-user-without-password", {"email.userSecretRef": {"name": "smtp", "key": "user"}},
-     "spec.email.userSecretRef", "both"),
-    ("component-image-without-tag", {"worker.image": "registry.example.org/panelapp-worker"}, "spec.worker.image",
-     "tag or a digest"),
+    (
+        "secret-as-plain-env",
+        {"env": [{"name": "SECRET_KEY", "value": "plain"}]},
+        "spec.env[0].value",
+        "must come from a Secret",
+    ),
+    (
+        "cognito-without-client-id",
+        {"cognito": {"enabled": True, "domainPrefix": "panelapp"}},
+        "spec.cognito.domainPrefix",
+        "userPoolClientID",
+    ),
+    (
+        "autoscaling-min-above-max",
+        {"web.autoscaling": {"enabled": True, "minReplicas": 5, "maxReplicas": 2}},
+        "spec.web.autoscaling.minReplicas",
+        "must not exceed",
+    ),
+    (
+        "smtp-user-without-password",
+        {"email.userSecretRef": {"name": "smtp", "key": "user"}},
+        "spec.email.userSecretRef",
+        "both",
+    ),
+    (
+        "component-image-without-tag",
+        {"worker.image": "registry.example.org/panelapp-worker"},
+        "spec.worker.image",
+        "tag or a digest",
+    ),
     ("empty-migration-command", {"migrations.command": []}, "spec.migrations.command", ""),
     ("unknown-migration-strategy", {"migrations.strategy": "Offline"}, "spec.migrations.strategy", ""),
     ("empty-maintenance-message", {"maintenance.message": ""}, "spec.maintenance.message", ""),

@@ -1,5 +1,6 @@
 """A complete docker-aws environment for starting the app image's commands in the image tests.
 Nothing in it opens the database: /version/ and the worker's start-up do not query it."""
+
 from __future__ import annotations
 
 from tests.fixtures.services import free_port

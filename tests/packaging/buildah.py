@@ -8,6 +8,7 @@ behave like the official image: pip may install into its Python (Debian marks it
 machine's CA bundle (the machine's network may intercept TLS). Storage is a private folder (overlay driver, chroot
 isolation), so the machine's own container storage is never touched; `clean()` removes it all.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from localcluster import Toolbox
-from localcluster import images
+from localcluster import Toolbox, images
 from tests.packaging.dockerfile import parse
 from tests.packaging.tools import REPO, run
 
@@ -34,14 +34,23 @@ def base_rootfs() -> Path:
 class Buildah:
     def __init__(self, workspace: Path):
         self.workspace = workspace
-        self.base_args = ["buildah", "--root", str(workspace / "storage"), "--runroot", str(workspace / "run"),
-                          "--storage-driver", "overlay"]
+        self.base_args = [
+            "buildah",
+            "--root",
+            str(workspace / "storage"),
+            "--runroot",
+            str(workspace / "run"),
+            "--storage-driver",
+            "overlay",
+        ]
 
     def __call__(self, *args: str, timeout: float = 900) -> str:
         completed = run([*self.base_args, *args], timeout=timeout)
         if completed.returncode != 0:
-            pytest.fail(f"buildah {' '.join(args[:3])} failed:\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}",
-                        pytrace=False)
+            pytest.fail(
+                f"buildah {' '.join(args[:3])} failed:\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}",
+                pytrace=False,
+            )
         return completed.stdout.strip()
 
     def make_base(self, dockerfiles: list[Path]) -> None:
@@ -57,9 +66,23 @@ class Buildah:
     def build(self, dockerfile: Path, tag: str) -> None:
         log = self.workspace / f"build-{dockerfile.name}.log"
         with open(log, "w") as out:
-            completed = subprocess.run([*self.base_args, "bud", "--isolation", "chroot", "--pull-never",
-                                        "-f", str(dockerfile), "-t", tag, str(REPO)], stdout=out,
-                                       stderr=subprocess.STDOUT, timeout=1200)
+            completed = subprocess.run(
+                [
+                    *self.base_args,
+                    "bud",
+                    "--isolation",
+                    "chroot",
+                    "--pull-never",
+                    "-f",
+                    str(dockerfile),
+                    "-t",
+                    tag,
+                    str(REPO),
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                timeout=1200,
+            )
         if completed.returncode != 0:
             pytest.fail(f"buildah bud -f {dockerfile.name} failed:\n{log.read_text()[-4000:]}", pytrace=False)
 
@@ -71,18 +94,23 @@ class Buildah:
         return self("from", "--pull-never", image)
 
     def run(self, container: str, argv: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-        return run([*self.base_args, "run", "--isolation", "chroot", *self._env(env), container, "--", *argv],
-                   timeout=300)
+        return run(
+            [*self.base_args, "run", "--isolation", "chroot", *self._env(env), container, "--", *argv], timeout=300
+        )
 
     def clean(self) -> None:
         """Remove every container and image of this private storage (and so its overlay mounts)."""
         run([*self.base_args, "rm", "--all"])
         run([*self.base_args, "rmi", "--all", "--force"])
 
-    def start(self, container: str, argv: list[str], env: dict[str, str], log: Path) -> "RunningContainer":
+    def start(self, container: str, argv: list[str], env: dict[str, str], log: Path) -> RunningContainer:
         with open(log, "wb") as out:
-            popen = subprocess.Popen([*self.base_args, "run", "--isolation", "chroot", *self._env(env), container,
-                                      "--", *argv], stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            popen = subprocess.Popen(
+                [*self.base_args, "run", "--isolation", "chroot", *self._env(env), container, "--", *argv],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         return RunningContainer(popen)
 
     @staticmethod

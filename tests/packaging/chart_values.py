@@ -1,5 +1,6 @@
 """The value sets the chart is rendered with in the tests: its defaults (cluster-wide), the
 namespaces mode, and everything optional switched on."""
+
 from __future__ import annotations
 
 import json
@@ -26,9 +27,21 @@ def namespaces(*names: str) -> list[str]:
 def everything(*names: str, panelapp_namespace: str | None = None) -> list[str]:
     """Namespaces mode with every optional object: metrics Service, ServiceMonitor, a PanelApp,
     a pinned digest and a pull secret."""
-    args = [*namespaces(*names), "--set", "metrics.enabled=true", "--set", "metrics.serviceMonitor.enabled=true",
-            "--set", "panelApp.create=true", "--set-json", f"panelApp.spec={json.dumps(minimal_panelapp()['spec'])}",
-            "--set", f"image.digest={DIGEST}", "--set", "imagePullSecrets[0].name=regcred"]
+    args = [
+        *namespaces(*names),
+        "--set",
+        "metrics.enabled=true",
+        "--set",
+        "metrics.serviceMonitor.enabled=true",
+        "--set",
+        "panelApp.create=true",
+        "--set-json",
+        f"panelApp.spec={json.dumps(minimal_panelapp()['spec'])}",
+        "--set",
+        f"image.digest={DIGEST}",
+        "--set",
+        "imagePullSecrets[0].name=regcred",
+    ]
     if panelapp_namespace:
         args += ["--set", f"panelApp.namespace={panelapp_namespace}"]
     return args

@@ -1,4 +1,5 @@
 """Fixtures of the packaging tests that use the local control plane."""
+
 from __future__ import annotations
 
 import uuid
@@ -29,7 +30,9 @@ def fresh_namespaces(cluster):
 def crd(cluster) -> str:
     """The chart's CRD, installed (server-side apply is idempotent if another test did it first)."""
     crd_file = CHART / "crds" / "panelapp.org_panelapps.yaml"
-    checked(cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", str(crd_file), check=False),
-            "apply the CRD")
+    checked(
+        cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", str(crd_file), check=False),
+        "apply the CRD",
+    )
     cluster.wait_for_crd(CRD_NAME)
     return CRD_NAME

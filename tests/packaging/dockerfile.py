@@ -2,6 +2,7 @@
 joined and comments dropped. Enough for the instructions the project's Dockerfiles use (FROM, ARG,
 ENV, WORKDIR, COPY, RUN, USER, EXPOSE, CMD, ENTRYPOINT); anything else is kept as read.
 """
+
 from __future__ import annotations
 
 import json

@@ -2,6 +2,7 @@
 patterns are matched against paths relative to the context (`**` spans folders), a pattern that
 matches a folder matches everything inside it, and the last matching pattern wins (`!` re-includes).
 """
+
 from __future__ import annotations
 
 import re
@@ -24,9 +25,9 @@ def _regex(pattern: str) -> re.Pattern[str]:
         elif pattern[i] == "?":
             out += "[^/]"
             i += 1
-        elif pattern[i] == "[" and "]" in pattern[i + 1:]:
+        elif pattern[i] == "[" and "]" in pattern[i + 1 :]:
             end = pattern.index("]", i + 1)
-            out += "[" + pattern[i + 1:end].replace("!", "^", 1) + "]"
+            out += "[" + pattern[i + 1 : end].replace("!", "^", 1) + "]"
             i = end + 1
         else:
             out += re.escape(pattern[i])
@@ -47,7 +48,7 @@ class DockerIgnore:
             self.rules.append((negated, _regex(pattern)))
 
     @classmethod
-    def of(cls, context: Path) -> "DockerIgnore":
+    def of(cls, context: Path) -> DockerIgnore:
         ignore_file = context / ".dockerignore"
         return cls(ignore_file.read_text() if ignore_file.exists() else "")
 

@@ -17,6 +17,7 @@ Two things differ from a real build, on purpose: the machine's uv and pip downlo
 hashes in uv.lock, so what is installed is the same), and the final stage's RUN lines, which only
 create the image's user, are not run (they would edit this machine's /etc/passwd).
 """
+
 from __future__ import annotations
 
 import os
@@ -30,9 +31,23 @@ from tests.packaging.dockerfile import Dockerfile, Stage, env_pairs, expand
 from tests.packaging.dockerignore import DockerIgnore
 
 # Variables of the build machine that describe its network (proxies, CA bundles), not the image.
-_NETWORK_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy",
-                      "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "PIP_CERT", "PIP_INDEX_URL",
-                      "UV_INDEX_URL", "UV_DEFAULT_INDEX", "PIP_DEFAULT_TIMEOUT", "UV_HTTP_TIMEOUT")
+_NETWORK_VARIABLES = (
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "REQUESTS_CA_BUNDLE",
+    "PIP_CERT",
+    "PIP_INDEX_URL",
+    "UV_INDEX_URL",
+    "UV_DEFAULT_INDEX",
+    "PIP_DEFAULT_TIMEOUT",
+    "UV_HTTP_TIMEOUT",
+)
 # Dockerfile settings that only keep layers small; the emulated build keeps the machine's caches.
 _CACHE_SWITCHES = ("UV_NO_CACHE", "PIP_NO_CACHE_DIR")
 BASE_PATH = "/usr/local/bin:/usr/bin:/bin"
@@ -136,15 +151,19 @@ class ImageBuilder:
         target = self._path(destination, env, workdir)
         for source in sources:
             for path, relative in self.ignore.files(self.context, source.rstrip("/")):
-                into = target / relative if (destination.endswith("/") or len(sources) > 1 or
-                                             (self.context / source).is_dir()) else target
+                into = (
+                    target / relative
+                    if (destination.endswith("/") or len(sources) > 1 or (self.context / source).is_dir())
+                    else target
+                )
                 into.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(path, into)
 
     def _run(self, command: str, line: int, env: dict[str, str], workdir: Path) -> None:
         process_env = {k: v for k, v in env.items() if k not in _CACHE_SWITCHES}
-        completed = subprocess.run(["/bin/sh", "-c", command], cwd=workdir, env=process_env,
-                                   capture_output=True, text=True, timeout=900)
+        completed = subprocess.run(
+            ["/bin/sh", "-c", command], cwd=workdir, env=process_env, capture_output=True, text=True, timeout=900
+        )
         self.log.append(f"$ {command}\n{completed.stdout}{completed.stderr}")
         if completed.returncode != 0:
             raise ImageBuildError(
@@ -160,8 +179,9 @@ class ImageBuilder:
         for instruction in final.all("COPY"):
             flags, words = instruction.flags_and_words()
             if flags.get("from") != builder_stage:
-                raise ImageBuildError(f"{self.dockerfile.path.name}:{instruction.line}: the final stage copies "
-                                      "only from the builder")
+                raise ImageBuildError(
+                    f"{self.dockerfile.path.name}:{instruction.line}: the final stage copies only from the builder"
+                )
             source, destination = words
             target = self.inside(destination)
             target.parent.mkdir(parents=True, exist_ok=True)

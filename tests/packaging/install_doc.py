@@ -4,6 +4,7 @@ descriptions). tests/packaging/test_install_doc.py fails when they are stale; re
 
     .venv/bin/python -m tests.packaging.install_doc
 """
+
 from __future__ import annotations
 
 import json
@@ -123,9 +124,12 @@ def panelapp_reference() -> str:
     [version] = [v for v in crd["spec"]["versions"] if v.get("storage")]
     root = version["schema"]["openAPIV3Schema"]
     group, kind = crd["spec"]["group"], crd["spec"]["names"]["kind"]
-    lines = [f"`apiVersion: {group}/{version['name']}`, `kind: {kind}` (short name "
-             f"`{', '.join(crd['spec']['names'].get('shortNames', []))}`). Required fields are marked **yes**; "
-             "`kubectl explain panelapp.spec` shows the same text.", ""]
+    lines = [
+        f"`apiVersion: {group}/{version['name']}`, `kind: {kind}` (short name "
+        f"`{', '.join(crd['spec']['names'].get('shortNames', []))}`). Required fields are marked **yes**; "
+        "`kubectl explain panelapp.spec` shows the same text.",
+        "",
+    ]
     for part in ("spec", "status"):
         lines += [f"### `{part}`", "", "| Field | Type | Required | Description |", "|---|---|---|---|"]
         for path, kind_, required, description in _fields(root["properties"][part], part, False):

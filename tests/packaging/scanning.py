@@ -6,6 +6,7 @@ A finding is (scanner, check, resource). Findings accepted on purpose are listed
 in scanners/exceptions.yaml unless they are excepted in place (annotations, comments), which the
 scanners themselves honour.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -38,27 +39,42 @@ class Finding:
 
 def checkov(arguments: list[str], env: dict[str, str]) -> tuple[list[Finding], int]:
     """Failing findings, and how many checks passed (a scan that checked nothing is not clean)."""
-    completed = run([tool("checkov"), *arguments, "--skip-download", "--quiet", "--output", "json"], env=env,
-                    timeout=600)
+    completed = run(
+        [tool("checkov"), *arguments, "--skip-download", "--quiet", "--output", "json"], env=env, timeout=600
+    )
     try:
         reports = json.loads(completed.stdout)
     except json.JSONDecodeError:
-        pytest.fail(f"checkov printed no JSON report (exit {completed.returncode}):\n{completed.stdout[-3000:]}\n"
-                    f"{completed.stderr[-3000:]}", pytrace=False)
+        pytest.fail(
+            f"checkov printed no JSON report (exit {completed.returncode}):\n{completed.stdout[-3000:]}\n"
+            f"{completed.stderr[-3000:]}",
+            pytrace=False,
+        )
     findings, passed = [], 0
     for report in reports if isinstance(reports, list) else [reports]:
         passed += report["summary"]["passed"]
         for failed in (report.get("results") or {}).get("failed_checks", []):
-            findings.append(Finding("checkov", failed["check_id"], failed["resource"],
-                                    f"{failed['check_name']} ({failed['file_path']})"))
+            findings.append(
+                Finding(
+                    "checkov", failed["check_id"], failed["resource"], f"{failed['check_name']} ({failed['file_path']})"
+                )
+            )
     return findings, passed
 
 
 def kube_score(files: list[Path]) -> tuple[list[Finding], int]:
     """Failing findings, and how many checks ran, of kube-score on rendered manifests."""
     optional = [f"--enable-optional-test={name}" for name in KUBE_SCORE_OPTIONAL]
-    completed = run([tool("kube-score"), "score", f"--kubernetes-version={KUBERNETES_VERSION.rsplit('.', 1)[0]}",
-                     "--output-format=json", *optional, *files])
+    completed = run(
+        [
+            tool("kube-score"),
+            "score",
+            f"--kubernetes-version={KUBERNETES_VERSION.rsplit('.', 1)[0]}",
+            "--output-format=json",
+            *optional,
+            *files,
+        ]
+    )
     if not completed.stdout.strip().startswith("["):
         pytest.fail(f"kube-score failed (exit {completed.returncode}):\n{completed.stderr}", pytrace=False)
     findings, ran = [], 0
@@ -77,8 +93,10 @@ def kube_score(files: list[Path]) -> tuple[list[Finding], int]:
 
 def hadolint(files: list[Path]) -> list[Finding]:
     completed = run([tool("hadolint"), "--format", "json", *files])
-    return [Finding("hadolint", item["code"], f"{Path(item['file']).name}:{item['line']}", item["message"])
-            for item in json.loads(completed.stdout or "[]")]
+    return [
+        Finding("hadolint", item["code"], f"{Path(item['file']).name}:{item['line']}", item["message"])
+        for item in json.loads(completed.stdout or "[]")
+    ]
 
 
 @dataclass(frozen=True)
@@ -89,8 +107,11 @@ class Exception_:
     reason: str
 
     def covers(self, finding: Finding) -> bool:
-        return (finding.scanner == self.scanner and finding.check == self.check
-                and any(fnmatch.fnmatchcase(finding.resource, pattern) for pattern in self.resources))
+        return (
+            finding.scanner == self.scanner
+            and finding.check == self.check
+            and any(fnmatch.fnmatchcase(finding.resource, pattern) for pattern in self.resources)
+        )
 
 
 def exceptions(target: str) -> list[Exception_]:

@@ -1,5 +1,6 @@
 """The chart as rendered by helm (no cluster): lint, the CRD it ships, the values schema's
 messages, both RBAC modes, least privilege, and the operator Deployment."""
+
 from __future__ import annotations
 
 import filecmp
@@ -61,8 +62,11 @@ def granted(rules: list[dict]) -> dict[str, set[str]]:
 
 @pytest.mark.parametrize("variant", ["cluster", "namespaces", "everything"])
 def test_helm_lint_is_clean(helm_env, variant):
-    args = {"cluster": values.cluster_wide(), "namespaces": values.namespaces("team-a"),
-            "everything": values.everything("team-a")}[variant]
+    args = {
+        "cluster": values.cluster_wide(),
+        "namespaces": values.namespaces("team-a"),
+        "everything": values.everything("team-a"),
+    }[variant]
     linted = run([tool("helm"), "lint", "--strict", CHART, "--kube-version", KUBERNETES_VERSION, *args], env=helm_env)
     assert linted.returncode == 0, linted.stdout + linted.stderr
     findings = [line for line in linted.stdout.splitlines() if line.startswith(("[WARNING]", "[ERROR]"))]
@@ -80,21 +84,24 @@ def test_the_chart_ships_the_generated_crd():
         )
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--set", "watch.scope=everywhere"], "at '/watch/scope': value must be one of 'cluster', 'namespaces'"),
-    (["--set", "watch.scope=namespaces"], "at '/watch/namespaces'"),
-    (values.namespaces("Team_A"), "at '/watch/namespaces/0'"),
-    (["--set", "watch.namespaces={team-a}"], "at '/watch/namespaces': maxItems"),
-    (["--set", "image.tag=latest"], 'image.tag must not be "latest"'),
-    (["--set", "image.digest=sha256:abc"], "at '/image/digest'"),
-    (["--set", "image.pullPolicy=Sometimes"], "at '/image/pullPolicy'"),
-    (["--set", "resources.limits.memory=lots"], "at '/resources/limits/memory'"),
-    (["--set", "replicas=2"], "additional properties 'replicas' not allowed"),
-    (["--set", "panelApp.create=true"], "at '/panelApp/spec'"),
-    (["--set", "serviceAccount.create=false"], "at '/serviceAccount"),
-    (["--set", "metrics.serviceMonitor.enabled=true"], "metrics.serviceMonitor.enabled needs metrics.enabled"),
-    (["--set", "runAsUser=0"], "at '/runAsUser'"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--set", "watch.scope=everywhere"], "at '/watch/scope': value must be one of 'cluster', 'namespaces'"),
+        (["--set", "watch.scope=namespaces"], "at '/watch/namespaces'"),
+        (values.namespaces("Team_A"), "at '/watch/namespaces/0'"),
+        (["--set", "watch.namespaces={team-a}"], "at '/watch/namespaces': maxItems"),
+        (["--set", "image.tag=latest"], 'image.tag must not be "latest"'),
+        (["--set", "image.digest=sha256:abc"], "at '/image/digest'"),
+        (["--set", "image.pullPolicy=Sometimes"], "at '/image/pullPolicy'"),
+        (["--set", "resources.limits.memory=lots"], "at '/resources/limits/memory'"),
+        (["--set", "replicas=2"], "additional properties 'replicas' not allowed"),
+        (["--set", "panelApp.create=true"], "at '/panelApp/spec'"),
+        (["--set", "serviceAccount.create=false"], "at '/serviceAccount"),
+        (["--set", "metrics.serviceMonitor.enabled=true"], "metrics.serviceMonitor.enabled needs metrics.enabled"),
+        (["--set", "runAsUser=0"], "at '/runAsUser'"),
+    ],
+)
 def test_a_bad_value_fails_with_a_message_naming_it(helm_env, args, message):
     completed = run([tool("helm"), "template", "x", CHART, "--kube-version", KUBERNETES_VERSION, *args], env=helm_env)
     assert completed.returncode != 0, f"{args} rendered without error"
@@ -108,10 +115,14 @@ def test_cluster_mode_grants_one_cluster_role(helm_env):
     assert not of_kind(objects, "Role") and not of_kind(objects, "RoleBinding")
     assert granted(role["rules"]) == {**NAMESPACED_RESOURCES, **CLUSTER_SCOPED_RESOURCES}
     [account] = of_kind(objects, "ServiceAccount")
-    assert binding["roleRef"] == {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
-                                  "name": role["metadata"]["name"]}
-    assert binding["subjects"] == [{"kind": "ServiceAccount", "name": account["metadata"]["name"],
-                                    "namespace": "panelapp-operator"}]
+    assert binding["roleRef"] == {
+        "apiGroup": "rbac.authorization.k8s.io",
+        "kind": "ClusterRole",
+        "name": role["metadata"]["name"],
+    }
+    assert binding["subjects"] == [
+        {"kind": "ServiceAccount", "name": account["metadata"]["name"], "namespace": "panelapp-operator"}
+    ]
 
 
 def test_namespaces_mode_grants_nothing_cluster_wide_on_namespaced_objects(helm_env):
@@ -169,8 +180,15 @@ def test_the_operator_deployment_is_production_grade(helm_env):
 
 
 def test_image_and_pull_secrets_come_from_values(helm_env):
-    objects = render(helm_env, "--set", "image.repository=registry.example.org/panelapp/operator",
-                     "--set", "image.tag=1.2.3", "--set", "imagePullSecrets[0].name=regcred")
+    objects = render(
+        helm_env,
+        "--set",
+        "image.repository=registry.example.org/panelapp/operator",
+        "--set",
+        "image.tag=1.2.3",
+        "--set",
+        "imagePullSecrets[0].name=regcred",
+    )
     spec = deployment(objects)["spec"]["template"]["spec"]
     assert spec["containers"][0]["image"] == "registry.example.org/panelapp/operator:1.2.3"
     assert spec["imagePullSecrets"] == [{"name": "regcred"}]
@@ -180,7 +198,8 @@ def test_image_and_pull_secrets_come_from_values(helm_env):
 
 def test_namespaces_mode_passes_each_namespace_to_the_operator(helm_env):
     args = deployment(render(helm_env, *values.namespaces("team-a", "team-b")))["spec"]["template"]["spec"][
-        "containers"][0]["args"]
+        "containers"
+    ][0]["args"]
     assert "--namespace=team-a" in args and "--namespace=team-b" in args and "--all-namespaces" not in args
 
 
@@ -205,8 +224,12 @@ def test_chart_arguments_are_accepted_by_the_operator(helm_env):
     """Every argument the chart passes to `panelapp-operator` must be one its CLI knows."""
     from panelapp_operator.__main__ import _parser
 
-    for variant in (values.cluster_wide(), values.namespaces("team-a"), ["--set", "verbose=true"],
-                    ["--set", "metrics.enabled=true"]):
+    for variant in (
+        values.cluster_wide(),
+        values.namespaces("team-a"),
+        ["--set", "verbose=true"],
+        ["--set", "metrics.enabled=true"],
+    ):
         args = deployment(render(helm_env, *variant))["spec"]["template"]["spec"]["containers"][0]["args"]
         try:
             _parser().parse_args(args)

@@ -1,6 +1,7 @@
 """What the Dockerfiles promise, read from the files themselves: multi-stage builds on one pinned
 slim Python base, dependencies from uv.lock with the project's uv version, and final stages that
 run as a fixed non-root user. (test_image_install.py and test_image_buildah.py build and run them.)"""
+
 from __future__ import annotations
 
 import re

@@ -2,6 +2,7 @@
 tests/packaging/buildah.py for the Debian stand-in of the python:slim base), then run: the
 operator image prints its CRD as uid 10001, the app image serves /version/ as uid 1000 with the
 production settings, and neither final image holds a compiler."""
+
 from __future__ import annotations
 
 import json

@@ -3,6 +3,7 @@ Dockerfile.operator run into a fresh folder (tests/packaging/image_build.py), an
 final stage ends up with really work there: `panelapp-web` serves /version/, `panelapp-worker`
 connects to SQS (moto), every command the operator runs in pods and Jobs starts, and the
 operator image prints its CRD."""
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,14 @@ def operator_image(tmp_path_factory, base_python) -> ImageTree:
 
 def start(image: ImageTree, command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
     with open(log, "wb") as out:
-        return subprocess.Popen(image.command(command), env=image.run_env(env), cwd=image.workdir, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            image.command(command),
+            env=image.run_env(env),
+            cwd=image.workdir,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -70,8 +77,12 @@ def test_the_app_image_sets_the_production_contract(app_image):
 
 def test_web_serves_version_from_the_image(app_image, aws, tmp_path):
     port = free_port()
-    web = start(app_image, ["panelapp-web"], {**production_env(aws.env), "GUNICORN_BIND": f"127.0.0.1:{port}",
-                                              "GUNICORN_WORKERS": "1"}, tmp_path / "web.log")
+    web = start(
+        app_image,
+        ["panelapp-web"],
+        {**production_env(aws.env), "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1"},
+        tmp_path / "web.log",
+    )
     request = urllib.request.Request(f"http://127.0.0.1:{port}/version/", headers={"Host": "panelapp.example.org"})
 
     def answers():
@@ -113,8 +124,14 @@ def test_worker_connects_to_sqs_from_the_image(app_image, aws, tmp_path):
 def test_every_command_the_operator_runs_starts_from_the_image(app_image, command):
     """With an empty environment each command loads docker-aws and stops at once, naming what is
     missing (exit status 2): the script, its module and the settings are all in the image."""
-    completed = subprocess.run(app_image.command([command]), env=app_image.run_env(), cwd=app_image.workdir,
-                               capture_output=True, text=True, timeout=120)
+    completed = subprocess.run(
+        app_image.command([command]),
+        env=app_image.run_env(),
+        cwd=app_image.workdir,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert completed.returncode == 2, completed.stdout + completed.stderr
     error = json.loads(completed.stderr.strip().splitlines()[-1])
     assert "docker-aws" in error["message"]
@@ -124,8 +141,14 @@ def test_every_command_the_operator_runs_starts_from_the_image(app_image, comman
 def test_the_operator_image_prints_its_crd(operator_image):
     assert operator_image.stage.last("ENTRYPOINT").exec_form() == ["panelapp-operator"]
     assert operator_image.stage.last("CMD").exec_form() == ["run"]
-    printed = subprocess.run(operator_image.command(["panelapp-operator", "crd"]), env=operator_image.run_env(),
-                             cwd=operator_image.workdir, capture_output=True, text=True, timeout=60)
+    printed = subprocess.run(
+        operator_image.command(["panelapp-operator", "crd"]),
+        env=operator_image.run_env(),
+        cwd=operator_image.workdir,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert printed.returncode == 0, printed.stderr
     assert printed.stdout == (REPO / "crds" / "panelapp.org_panelapps.yaml").read_text()
 

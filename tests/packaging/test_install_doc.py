@@ -1,6 +1,7 @@
 """docs/install.md stays true: its values table and PanelApp reference are generated from the
 chart and the CRD (tests/packaging/install_doc.py), every chart value is documented, and the
 values schema knows every value."""
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,8 @@ from tests.packaging import install_doc
 def test_generated_sections_are_up_to_date():
     text = install_doc.DOC.read_text()
     assert install_doc.rendered(text) == text, (
-        "docs/install.md is stale: run `.venv/bin/python -m tests.packaging.install_doc` and commit the result")
+        "docs/install.md is stale: run `.venv/bin/python -m tests.packaging.install_doc` and commit the result"
+    )
 
 
 def test_every_chart_value_is_documented():

@@ -2,6 +2,7 @@
 chart grants its ServiceAccount (namespaces mode), reconciles a PanelApp that uses every kind of
 child to Ready in a watched namespace and prunes what the spec drops; a second instance with the
 same credentials, told to watch a namespace the chart does not grant, is refused there."""
+
 from __future__ import annotations
 
 import json
@@ -34,11 +35,14 @@ def full_panelapp() -> dict:
 
 def prepare(cluster, namespace: str) -> None:
     """What a PanelApp user creates: the Secret and ConfigMap it references, then the PanelApp."""
-    cluster.kubectl("create", "secret", "generic", "panelapp-db", "-n", namespace,
-                    f"--from-literal=password={DB_PASSWORD}")
+    cluster.kubectl(
+        "create", "secret", "generic", "panelapp-db", "-n", namespace, f"--from-literal=password={DB_PASSWORD}"
+    )
     cluster.kubectl("create", "configmap", "panelapp-extra", "-n", namespace, "--from-literal=GUNICORN_THREADS=2")
-    checked(cluster.kubectl("apply", "-n", namespace, "-f", "-", input=json.dumps(full_panelapp()), check=False),
-            f"apply the PanelApp in {namespace}")
+    checked(
+        cluster.kubectl("apply", "-n", namespace, "-f", "-", input=json.dumps(full_panelapp()), check=False),
+        f"apply the PanelApp in {namespace}",
+    )
 
 
 def panelapp(cluster, namespace: str) -> dict:
@@ -51,11 +55,14 @@ def children(cluster, namespace: str) -> list[str]:
 
 def describe(cluster, namespace: str) -> str:
     """What a failure report needs: the PanelApp's status and the children's states."""
-    return "\n".join(cluster.kubectl(*args, check=False).stdout for args in (
-        ("get", "panelapp", "-n", namespace, "-o", "jsonpath={.items[*].status}"),
-        ("get", "deployments,jobs,pods", "-n", namespace, "-o", "wide"),
-        ("get", "events", "-n", namespace, "--sort-by=.lastTimestamp"),
-    ))
+    return "\n".join(
+        cluster.kubectl(*args, check=False).stdout
+        for args in (
+            ("get", "panelapp", "-n", namespace, "-o", "jsonpath={.items[*].status}"),
+            ("get", "deployments,jobs,pods", "-n", namespace, "-o", "wide"),
+            ("get", "events", "-n", namespace, "--sort-by=.lastTimestamp"),
+        )
+    )
 
 
 @pytest.fixture
@@ -63,10 +70,30 @@ def release(cluster, namespace, fresh_namespaces):
     """The chart installed in namespaces mode, watching one fresh namespace; another is left out."""
     watched, unwatched = fresh_namespaces(2)
     name = release_name()
-    checked(cluster.helm("install", name, str(CHART), "--namespace", namespace, "--wait", "--timeout", "120s",
-                         *namespaces(watched), "--set", "metrics.enabled=true", check=False), "helm install")
-    yield {"name": name, "namespace": namespace, "watched": watched, "unwatched": unwatched,
-           "fullname": f"{name}-panelapp-operator"}
+    checked(
+        cluster.helm(
+            "install",
+            name,
+            str(CHART),
+            "--namespace",
+            namespace,
+            "--wait",
+            "--timeout",
+            "120s",
+            *namespaces(watched),
+            "--set",
+            "metrics.enabled=true",
+            check=False,
+        ),
+        "helm install",
+    )
+    yield {
+        "name": name,
+        "namespace": namespace,
+        "watched": watched,
+        "unwatched": unwatched,
+        "fullname": f"{name}-panelapp-operator",
+    }
     cluster.helm("uninstall", name, "--namespace", namespace, check=False)
 
 
@@ -74,8 +101,9 @@ def release(cluster, namespace, fresh_namespaces):
 def operators(cluster, release, tmp_path):
     """start(namespace): an operator with the chart's ServiceAccount and the chart's arguments,
     watching `namespace` instead of the release's watched one."""
-    kubeconfig = service_account_kubeconfig(cluster, release["namespace"], release["fullname"],
-                                            tmp_path / "service-account.kubeconfig")
+    kubeconfig = service_account_kubeconfig(
+        cluster, release["namespace"], release["fullname"], tmp_path / "service-account.kubeconfig"
+    )
     arguments = deployment_arguments(cluster, release["namespace"], release["fullname"])
     chart_flag = f"--namespace={release['watched']}"
     assert chart_flag in arguments, arguments
@@ -108,15 +136,36 @@ def test_the_chart_rbac_reconciles_a_watched_namespace_and_is_refused_elsewhere(
         print(describe(cluster, watched), f"--- operator log {operator.log}:\n{operator.output()[-6000:]}")
         raise
     kinds = {name.split("/")[0].split(".")[0] for name in children(cluster, watched)}
-    assert kinds >= {"deployment", "job", "configmap", "service", "serviceaccount", "ingress", "networkpolicy",
-                     "horizontalpodautoscaler", "poddisruptionbudget"}, kinds
+    assert kinds >= {
+        "deployment",
+        "job",
+        "configmap",
+        "service",
+        "serviceaccount",
+        "ingress",
+        "networkpolicy",
+        "horizontalpodautoscaler",
+        "poddisruptionbudget",
+    }, kinds
     assert cluster.kubectl("get", "secret", "panelapp-secret-key", "-n", watched, check=False).returncode == 0
 
     # Pruning needs the delete verb: drop the Ingress and the autoscaler from the spec.
-    cluster.kubectl("patch", "panelapp", "panelapp", "-n", watched, "--type=merge",
-                    "-p", '{"spec": {"ingress": {"enabled": false}, "web": {"autoscaling": {"enabled": false}}}}')
-    wait_until(lambda: not cluster.kubectl("get", "ingress,hpa", "-n", watched, "-l", MANAGED, "-o", "name").stdout
-               .strip(), 60, "the operator to delete the Ingress and the HPA it no longer needs", interval=0.5)
+    cluster.kubectl(
+        "patch",
+        "panelapp",
+        "panelapp",
+        "-n",
+        watched,
+        "--type=merge",
+        "-p",
+        '{"spec": {"ingress": {"enabled": false}, "web": {"autoscaling": {"enabled": false}}}}',
+    )
+    wait_until(
+        lambda: not cluster.kubectl("get", "ingress,hpa", "-n", watched, "-l", MANAGED, "-o", "name").stdout.strip(),
+        60,
+        "the operator to delete the Ingress and the HPA it no longer needs",
+        interval=0.5,
+    )
 
     output = operator.output()
     assert "forbidden" not in output.lower(), output[-4000:]

@@ -4,6 +4,7 @@ kube-score (in place of kube-linter, which cannot be installed here: see docs/in
 rendered chart; checkov and kube-score on the manifests the operator renders for a production-style
 PanelApp. Deliberate exceptions are made in place with their reason, or listed with it in
 scanners/exceptions.yaml; an exception that no longer matches a finding fails too."""
+
 from __future__ import annotations
 
 import re
@@ -31,11 +32,21 @@ def manifests(tmp_path_factory, helm_env) -> dict:
     folder = tmp_path_factory.mktemp("manifests")
     files = {
         "chart-cluster": helm_template(helm_env),
-        "chart-namespaces": helm_template(helm_env, *values.everything("team-a", "team-b",
-                                                                      panelapp_namespace="team-a")),
+        "chart-namespaces": helm_template(
+            helm_env, *values.everything("team-a", "team-b", panelapp_namespace="team-a")
+        ),
     }
-    rendered = run([sys.executable, "-m", "panelapp_operator", "render", values.DATA / "panelapp-full.yaml",
-                    "--namespace", "panelapp"])
+    rendered = run(
+        [
+            sys.executable,
+            "-m",
+            "panelapp_operator",
+            "render",
+            values.DATA / "panelapp-full.yaml",
+            "--namespace",
+            "panelapp",
+        ]
+    )
     assert rendered.returncode == 0, rendered.stderr
     files["panelapp"] = rendered.stdout
     paths = {}

@@ -2,6 +2,7 @@
 
 A missing tool fails the test with the command that installs it; nothing is skipped.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,8 +28,11 @@ def tool(name: str) -> Path:
     if name == "hadolint":
         path = Path(sys.executable).parent / "hadolint"
         if not path.exists():
-            pytest.fail("hadolint is not installed in the Python environment: run `uv sync --extra dev --frozen` "
-                        "(or hack/setup.sh)", pytrace=False)
+            pytest.fail(
+                "hadolint is not installed in the Python environment: run `uv sync --extra dev --frozen` "
+                "(or hack/setup.sh)",
+                pytrace=False,
+            )
         return path
     try:
         return Toolbox.from_environment().path(name)
@@ -36,10 +40,12 @@ def tool(name: str) -> Path:
         pytest.fail(f"{error}\nInstall every tool with: hack/setup.sh (make setup)", pytrace=False)
 
 
-def run(argv: list, *, env: dict[str, str] | None = None, input: str | None = None,
-        timeout: float = 300, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    return subprocess.run([str(a) for a in argv], env=env, input=input, capture_output=True, text=True,
-                          timeout=timeout, cwd=cwd)
+def run(
+    argv: list, *, env: dict[str, str] | None = None, input: str | None = None, timeout: float = 300, cwd: Path = REPO
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(a) for a in argv], env=env, input=input, capture_output=True, text=True, timeout=timeout, cwd=cwd
+    )
 
 
 def offline_helm_env(home: Path) -> dict[str, str]:
@@ -52,11 +58,24 @@ def offline_helm_env(home: Path) -> dict[str, str]:
     return env
 
 
-def helm_template(env: dict[str, str], *args: str, release: str = "panelapp-operator",
-                  namespace: str = "panelapp-operator") -> str:
+def helm_template(
+    env: dict[str, str], *args: str, release: str = "panelapp-operator", namespace: str = "panelapp-operator"
+) -> str:
     """`helm template` of the chart; a failure fails the test with helm's own message."""
-    completed = run([tool("helm"), "template", release, CHART, "--namespace", namespace,
-                     "--kube-version", KUBERNETES_VERSION, *args], env=env)
+    completed = run(
+        [
+            tool("helm"),
+            "template",
+            release,
+            CHART,
+            "--namespace",
+            namespace,
+            "--kube-version",
+            KUBERNETES_VERSION,
+            *args,
+        ],
+        env=env,
+    )
     if completed.returncode != 0:
         pytest.fail(f"helm template {' '.join(args)} failed:\n{completed.stderr}", pytrace=False)
     return completed.stdout

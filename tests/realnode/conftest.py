@@ -11,6 +11,7 @@ project's images imported into its containerd, and the services pods need on the
 - `instance` (function): a namespace with its own database, buckets, queue and Secrets, an
   operator watching it, and helpers to create the PanelApp and talk to its Service.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -77,8 +78,9 @@ def operator_factory(real_cluster, tmp_path):
     started: list[OperatorProcess] = []
 
     def start(namespace: str) -> OperatorProcess:
-        process = OperatorProcess(env=real_cluster.env(), namespaces=[namespace],
-                                  log_path=tmp_path / "operator.log", resync_seconds=2.0)
+        process = OperatorProcess(
+            env=real_cluster.env(), namespaces=[namespace], log_path=tmp_path / "operator.log", resync_seconds=2.0
+        )
         started.append(process)
         return process.start()
 

@@ -1,12 +1,14 @@
 """What the real-pods tests build on: the services on the pod network, one PanelApp instance per
 test with its own database, buckets and queue, and an HTTP client that reaches the web Service the
 way a load balancer does (its ClusterIP, which kube-proxy spreads over the ready endpoints)."""
+
 from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from kubernetes import client
@@ -36,7 +38,7 @@ class PodServices(localapp.PodNetworkServices):
     sink: SmtpSink
 
     @classmethod
-    def start_for_tests(cls, workdir: Path, gateway: str, pod_subnet: str) -> "PodServices":
+    def start_for_tests(cls, workdir: Path, gateway: str, pod_subnet: str) -> PodServices:
         sink = SmtpSink()
         started = localapp.PodNetworkServices.start(workdir, gateway, pod_subnet, sink)
         services = cls(**{f.name: getattr(started, f.name) for f in dataclasses.fields(started)})
@@ -68,10 +70,13 @@ class Instance:
     start_operator: Callable[[], OperatorProcess] | None = None
 
     @classmethod
-    def make(cls, cluster: ControlPlane, services: PodServices, images: NodeImages, namespace: str) -> "Instance":
+    def make(cls, cluster: ControlPlane, services: PodServices, images: NodeImages, namespace: str) -> Instance:
         cluster.kubectl("create", "namespace", namespace)
-        wait_for(lambda: cluster.kubectl("get", "serviceaccount", "default", "-n", namespace,
-                                         check=False).returncode == 0, "the namespace's default ServiceAccount", 30)
+        wait_for(
+            lambda: cluster.kubectl("get", "serviceaccount", "default", "-n", namespace, check=False).returncode == 0,
+            "the namespace's default ServiceAccount",
+            30,
+        )
         kube = Kube(cluster.api_client(), namespace)
         for name, data in localapp.secrets(services).items():
             kube.create_secret(name, data)
@@ -92,8 +97,9 @@ class Instance:
     # --- the resource -------------------------------------------------------------------------
 
     def spec(self, image: str, web_replicas: int = 2, **overrides: Any) -> dict[str, Any]:
-        spec = localapp.panelapp_spec(self.services, self.resources, image, host=HOST, base_url=f"https://{HOST}",
-                                      web_replicas=web_replicas)
+        spec = localapp.panelapp_spec(
+            self.services, self.resources, image, host=HOST, base_url=f"https://{HOST}", web_replicas=web_replicas
+        )
         spec.update(overrides)
         return spec
 
@@ -118,8 +124,12 @@ class Instance:
         return self.kube.core.list_namespaced_pod(self.namespace, label_selector=selector).items
 
     def running_images(self, component: str) -> set[str]:
-        return {c.image for pod in self.pods(component) if pod.metadata.deletion_timestamp is None
-                and pod.status.phase == "Running" for c in pod.spec.containers}
+        return {
+            c.image
+            for pod in self.pods(component)
+            if pod.metadata.deletion_timestamp is None and pod.status.phase == "Running"
+            for c in pod.spec.containers
+        }
 
     def migration_jobs(self) -> list:
         return self.kube.jobs("migrate")
@@ -131,8 +141,9 @@ class Instance:
         return bool(self.sql("SELECT 1 FROM information_schema.tables WHERE table_name = %s", (name,)))
 
     def exec_web(self, *argv: str, timeout: float = 300) -> str:
-        completed = self.cluster.kubectl("exec", "-n", self.namespace, "deploy/panelapp-web", "-c", "web", "--",
-                                         *argv, check=False, timeout=timeout)
+        completed = self.cluster.kubectl(
+            "exec", "-n", self.namespace, "deploy/panelapp-web", "-c", "web", "--", *argv, check=False, timeout=timeout
+        )
         if completed.returncode != 0:
             pytest.fail(f"`{' '.join(argv)}` in a web pod failed:\n{completed.stdout}\n{completed.stderr}")
         return completed.stdout
@@ -143,8 +154,14 @@ class Instance:
         service = self.kube.core.read_namespaced_service("panelapp", self.namespace)
         return service.spec.cluster_ip, service.spec.ports[0].port
 
-    def request(self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None,
-                timeout: float = 10) -> Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float = 10,
+    ) -> Response:
         """One request on a new connection to the Service's ClusterIP, as the ALB forwards it."""
         address, port = self.service_address()
         return http_request(address, port, method, path, body, headers, timeout)
@@ -157,12 +174,22 @@ class Instance:
         try:
             lines.append(f"status: {json.dumps(self.kube.status(), indent=1)[:3000]}")
             for pod in self.kube.core.list_namespaced_pod(self.namespace).items:
-                states = [(s.name, s.ready, s.restart_count, s.state.to_dict() if s.state else None)
-                          for s in pod.status.container_statuses or ()]
+                states = [
+                    (s.name, s.ready, s.restart_count, s.state.to_dict() if s.state else None)
+                    for s in pod.status.container_statuses or ()
+                ]
                 lines.append(f"pod {pod.metadata.name} on {pod.spec.node_name}: {pod.status.phase} {states}")
             for pod in self.kube.core.list_namespaced_pod(self.namespace).items[:12]:
-                logs = self.cluster.kubectl("logs", "-n", self.namespace, pod.metadata.name, "--all-containers",
-                                            "--tail=25", check=False, timeout=20)
+                logs = self.cluster.kubectl(
+                    "logs",
+                    "-n",
+                    self.namespace,
+                    pod.metadata.name,
+                    "--all-containers",
+                    "--tail=25",
+                    check=False,
+                    timeout=20,
+                )
                 lines.append(f"--- logs of {pod.metadata.name}:\n{logs.stdout[-3000:]}{logs.stderr[-500:]}")
         except (client.ApiException, OSError) as error:
             lines.append(f"(could not describe: {error})")

@@ -4,6 +4,7 @@ against PostgreSQL, moto S3/SQS and an SMTP sink on the pod network.
 Each test builds one instance (its own namespace, database, buckets and queue) and follows what a
 platform engineer and the people behind the load balancer would see.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,9 +38,16 @@ def _login(instance: Instance, username: str, password: str) -> dict[str, str]:
     cookies = _cookies(page)
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body).group(1).decode()
     form = f"csrfmiddlewaretoken={token}&username={username}&password={password}".encode()
-    answer = instance.request("POST", "/accounts/login/", body=form, headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": _cookie_header(cookies),
-        "Referer": f"https://{HOST}/accounts/login/"})
+    answer = instance.request(
+        "POST",
+        "/accounts/login/",
+        body=form,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": _cookie_header(cookies),
+            "Referer": f"https://{HOST}/accounts/login/",
+        },
+    )
     assert answer.status == 302, f"login refused: HTTP {answer.status} {answer.body[:500]!r}"
     cookies.update(_cookies(answer))
     return cookies
@@ -60,10 +68,15 @@ def _cookie_header(cookies: dict[str, str]) -> str:
 
 def _multipart(field: str, filename: str, content: bytes, extra: dict[str, str]) -> tuple[bytes, str]:
     boundary = "panelappboundary7MA4YWxkTrZu0gW"
-    parts = [f"--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n".encode()
-             for k, v in extra.items()]
-    parts.append(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\n"
-                 "Content-Type: text/tab-separated-values\r\n\r\n".encode() + content + b"\r\n")
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in extra.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
+        "Content-Type: text/tab-separated-values\r\n\r\n".encode()
+        + content
+        + b"\r\n"
+    )
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
@@ -72,11 +85,20 @@ def upload_panel_tsv(instance: Instance, username: str, password: str, panel: st
     """Logs in and uploads a two-gene panel TSV through the web form, as a curator does."""
     cookies = _login(instance, username, password)
     content = panel_tsv([gene_row("BRCA1", panel), gene_row("BRCA2", panel)])
-    body, content_type = _multipart("panel-file", "real-node.tsv", content,
-                                    {"csrfmiddlewaretoken": cookies["csrftoken"]})
-    uploaded = instance.request("POST", "/panels/upload/panel/", body=body, headers={
-        "Content-Type": content_type, "Cookie": _cookie_header(cookies), "Referer": f"https://{HOST}/panels/admin/",
-        "X-CSRFToken": cookies["csrftoken"]})
+    body, content_type = _multipart(
+        "panel-file", "real-node.tsv", content, {"csrfmiddlewaretoken": cookies["csrftoken"]}
+    )
+    uploaded = instance.request(
+        "POST",
+        "/panels/upload/panel/",
+        body=body,
+        headers={
+            "Content-Type": content_type,
+            "Cookie": _cookie_header(cookies),
+            "Referer": f"https://{HOST}/panels/admin/",
+            "X-CSRFToken": cookies["csrftoken"],
+        },
+    )
     assert uploaded.status == 302, f"upload refused: HTTP {uploaded.status} {uploaded.body[:800]!r}"
 
 
@@ -89,8 +111,12 @@ def test_a_panelapp_runs_for_real_from_migration_to_an_imported_upload(instance:
     applied = instance.sql("SELECT count(*) FROM django_migrations")[0][0]
     assert applied > 10
     # collectstatic wrote the static files to the bucket (Django admin's and PanelApp's own).
-    keys = [o["Key"] for o in instance.services.boto("s3").list_objects_v2(
-        Bucket=instance.static_bucket, MaxKeys=1000).get("Contents", [])]
+    keys = [
+        o["Key"]
+        for o in instance.services.boto("s3")
+        .list_objects_v2(Bucket=instance.static_bucket, MaxKeys=1000)
+        .get("Contents", [])
+    ]
     assert any(key.endswith("admin/css/base.css") for key in keys), keys[:20]
 
     # Every pod is a real container on the real node, and web pods are Ready by their real probes.
@@ -109,12 +135,17 @@ def test_a_panelapp_runs_for_real_from_migration_to_an_imported_upload(instance:
     panel = panel_summary(instance)
     assert "BRCA1" not in panel_genes(instance, panel["id"])
     upload_panel_tsv(instance, *DEMO_LOGIN, UPLOAD_PANEL)
-    media = [o["Key"] for o in instance.services.boto("s3").list_objects_v2(
-        Bucket=instance.media_bucket).get("Contents", [])]
+    media = [
+        o["Key"] for o in instance.services.boto("s3").list_objects_v2(Bucket=instance.media_bucket).get("Contents", [])
+    ]
     assert any(key.endswith(".tsv") for key in media), f"the upload is not in the media bucket: {media}"
 
-    wait_for(lambda: {"BRCA1", "BRCA2"} <= set(panel_genes(instance, panel["id"])),
-             "the worker pod to import the uploaded genes", timeout=120, describe=instance.describe)
+    wait_for(
+        lambda: {"BRCA1", "BRCA2"} <= set(panel_genes(instance, panel["id"])),
+        "the worker pod to import the uploaded genes",
+        timeout=120,
+        describe=instance.describe,
+    )
     assert panel_summary(instance)["version"] != panel["version"]
 
 
@@ -128,24 +159,40 @@ def test_an_upgrade_with_a_migration_under_steady_traffic_fails_no_request(insta
         started = time.monotonic()
         instance.set_image(NodeImages.V2)
         # While the migration runs, the old pods keep serving.
-        wait_for(lambda: instance.migration_jobs() and any(
-            j.metadata.annotations.get("panelapp.org/image") == NodeImages.V2 for j in instance.migration_jobs()),
-            "the v2 migration Job", timeout=30)
+        wait_for(
+            lambda: (
+                instance.migration_jobs()
+                and any(
+                    j.metadata.annotations.get("panelapp.org/image") == NodeImages.V2 for j in instance.migration_jobs()
+                )
+            ),
+            "the v2 migration Job",
+            timeout=30,
+        )
         assert instance.running_images("web") == {NodeImages.V1}
         instance.wait_ready(NodeImages.V2, timeout=400)
         upgrade_seconds = time.monotonic() - started
-        wait_for(lambda: instance.running_images("web") == {NodeImages.V2}
-                 and len([p for p in instance.pods("web") if p.metadata.deletion_timestamp is None]) == 2,
-                 "every web pod on v2", timeout=120, describe=instance.describe)
+        wait_for(
+            lambda: (
+                instance.running_images("web") == {NodeImages.V2}
+                and len([p for p in instance.pods("web") if p.metadata.deletion_timestamp is None]) == 2
+            ),
+            "every web pod on v2",
+            timeout=120,
+            describe=instance.describe,
+        )
         time.sleep(3)
 
-    assert load.failures == [], f"{len(load.failures)} failed requests of {load.ok + len(load.failures)}: " \
-                                f"{load.failures[:10]}"
+    assert load.failures == [], (
+        f"{len(load.failures)} failed requests of {load.ok + len(load.failures)}: {load.failures[:10]}"
+    )
     assert load.ok > 20 * upgrade_seconds * 0.5, (load.ok, upgrade_seconds)
     # The new migration ran, exactly once, and every component ends on v2.
     assert instance.table_exists("panels_upgrade_probe")
-    assert len([j for j in instance.migration_jobs()
-                if j.metadata.annotations.get("panelapp.org/image") == NodeImages.V2]) == 1
+    assert (
+        len([j for j in instance.migration_jobs() if j.metadata.annotations.get("panelapp.org/image") == NodeImages.V2])
+        == 1
+    )
     assert instance.sql("SELECT count(*) FROM django_migrations WHERE name = '9001_upgrade_probe'")[0][0] == 1
     for component in ("web", "worker", "beat"):
         assert instance.running_images(component) == {NodeImages.V2}, component
@@ -162,7 +209,8 @@ def test_an_upgrade_with_a_migration_under_steady_traffic_fails_no_request(insta
     for component in ("web", "worker", "beat"):
         assert instance.running_images(component) == {NodeImages.V2}, component
     assert "Degraded" in instance.kube.event_reasons() or any(
-        "igration" in reason for reason in instance.kube.event_reasons())
+        "igration" in reason for reason in instance.kube.event_reasons()
+    )
 
     # Fixing the image (back to the one that works) recovers.
     instance.set_image(NodeImages.V2)

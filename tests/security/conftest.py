@@ -1,4 +1,5 @@
 """Fixtures of the security tests: the domain tests' people and panels, reused."""
+
 from tests.domain.conftest import (  # noqa: F401
     api,
     curator,

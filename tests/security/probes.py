@@ -9,6 +9,7 @@ see sqlite_probe.py), as numbers and text behave differently on each.
 Placeholders: ``{v}`` a hostile value (URL-quoted in paths), ``{panel}`` a real panel id,
 ``{gene}`` a gene on that panel, ``{str}`` an STR on it, ``{review}`` a review id of that gene.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -19,17 +20,61 @@ from urllib.parse import quote
 #: bits, signs, spaces and underscores int() accepts, SQL wildcards, quotes, long text, NUL,
 #: right-to-left override, and text that looks like a version or JSON.
 HOSTILE = [
-    "²", "١٢", "9223372036854775807", "9223372036854775808", "9" * 40, "-1", "+1", " 1", "1_0", "0x1f",
-    "1.10", "%_%", "'\"<x>", "x" * 300, "a\x00b", "\u202e1", "null", "../1",
+    "²",
+    "١٢",
+    "9223372036854775807",
+    "9223372036854775808",
+    "9" * 40,
+    "-1",
+    "+1",
+    " 1",
+    "1_0",
+    "0x1f",
+    "1.10",
+    "%_%",
+    "'\"<x>",
+    "x" * 300,
+    "a\x00b",
+    "\u202e1",
+    "null",
+    "../1",
 ]
 #: The values tried in each query parameter (the path segments get all of HOSTILE).
 PARAM_HOSTILE = ["²", "١٢", "9223372036854775808", "-1", " 1", "1.10", "%_%", "x" * 300, "a\x00b"]
 #: Form fields the write routes read, each filled with a hostile value on POST.
 FORM_FIELDS = [
-    "name", "gene", "gene_symbol", "level4", "level2", "level3", "status", "comment", "rating", "moi", "tags",
-    "sources", "phenotypes", "publications", "chromosome", "position_38_start", "position_38_end",
-    "repeated_sequence", "normal_repeats", "pathogenic_repeats", "version", "child_panels", "types", "email",
-    "username", "password", "new_password1", "new_password2", "old_password", "panel", "entity", "date_from",
+    "name",
+    "gene",
+    "gene_symbol",
+    "level4",
+    "level2",
+    "level3",
+    "status",
+    "comment",
+    "rating",
+    "moi",
+    "tags",
+    "sources",
+    "phenotypes",
+    "publications",
+    "chromosome",
+    "position_38_start",
+    "position_38_end",
+    "repeated_sequence",
+    "normal_repeats",
+    "pathogenic_repeats",
+    "version",
+    "child_panels",
+    "types",
+    "email",
+    "username",
+    "password",
+    "new_password1",
+    "new_password2",
+    "old_password",
+    "panel",
+    "entity",
+    "date_from",
 ]
 
 
@@ -65,7 +110,9 @@ ROUTES: dict[str, Route] = {
     "accounts:logout": Route(("accounts/logout/",), ("next",)),  # a POST would end the probing session
     "accounts:register": Route(("accounts/registration/",), post=True),
     "accounts:registered": Route(("accounts/registration/done/",)),
-    "accounts:verify_email": Route(("accounts/verify_email/{v}/{v}/", "accounts/verify_email/Y3VyYXRvckBleGFtcGxlLm9yZw/{v}/")),
+    "accounts:verify_email": Route(
+        ("accounts/verify_email/{v}/{v}/", "accounts/verify_email/Y3VyYXRvckBleGFtcGxlLm9yZw/{v}/")
+    ),
     "accounts:profile": Route(("accounts/profile/",)),
     "accounts:regenerate_token": Route(("accounts/profile/token/",), post=True),
     "accounts:change_password": Route(("accounts/change_password/",), post=True),
@@ -77,8 +124,9 @@ ROUTES: dict[str, Route] = {
     "panels:entities": Route(("panels/entities/",), ("tag",)),
     "panels:entity_panels": Route(("panels/entities/{v}",)),
     "panels:gene_redirect": Route(("panels/genes/{v}",)),
-    "panels:activity": Route(("panels/activity/",), ("panel", "version", "entity", "entity_type", "date_from",
-                                                     "date_to", "page", "format")),
+    "panels:activity": Route(
+        ("panels/activity/",), ("panel", "version", "entity", "entity_type", "date_from", "date_to", "page", "format")
+    ),
     "panels:import_tools": Route(("panels/admin/",)),
     "panels:upload": Route(("panels/upload/{v}/", "panels/upload/panels/"), post=True),
     "panels:upload_status": Route(("panels/uploads/{v}/1/", "panels/uploads/panels/{v}/")),
@@ -109,8 +157,10 @@ ROUTES: dict[str, Route] = {
     "api:v1:panel-genes-list": Route(("api/v1/panels/{v}/genes/", "api/v1/panels/{panel}/genes/"), API_LIST),
     "api:v1:panel-strs-list": Route(("api/v1/panels/{v}/strs/", "api/v1/panels/{panel}/strs/"), API_LIST),
     "api:v1:panel-regions-list": Route(("api/v1/panels/{v}/regions/", "api/v1/panels/{panel}/regions/"), API_LIST),
-    "api:v1:panel-genes-evaluations": Route(("api/v1/panels/{v}/genes/{v}/evaluations/",
-                                             "api/v1/panels/{panel}/genes/{gene}/evaluations/"), ("page", "version")),
+    "api:v1:panel-genes-evaluations": Route(
+        ("api/v1/panels/{v}/genes/{v}/evaluations/", "api/v1/panels/{panel}/genes/{gene}/evaluations/"),
+        ("page", "version"),
+    ),
     "api:v1:panel-strs-evaluations": Route(("api/v1/panels/{panel}/strs/{v}/evaluations/",), ("page", "version")),
     "api:v1:panel-regions-evaluations": Route(("api/v1/panels/{panel}/regions/{v}/evaluations/",), ("version",)),
     "api:v1:genes-list": Route(("api/v1/genes/",), API_LIST),
@@ -125,10 +175,14 @@ ROUTES: dict[str, Route] = {
     "api:docs": Route(("api/docs/",)),
     "api:schema": Route(("api/docs.json",)),
     "api:schema-yaml": Route(("api/docs.yaml",)),
-    "webservices:get_panel": Route(("WebServices/get_panel/{v}/", "WebServices/get_panel/{panel}/"),
-                                   ("version", "assembly", "LevelOfConfidence", "Evidences", "ModeOfInheritance")),
-    "webservices:search_genes": Route(("WebServices/search_genes/{v}/", "WebServices/search_genes/{gene}/"),
-                                      ("panel_name", "assembly", "LevelOfConfidence", "Evidences")),
+    "webservices:get_panel": Route(
+        ("WebServices/get_panel/{v}/", "WebServices/get_panel/{panel}/"),
+        ("version", "assembly", "LevelOfConfidence", "Evidences", "ModeOfInheritance"),
+    ),
+    "webservices:search_genes": Route(
+        ("WebServices/search_genes/{v}/", "WebServices/search_genes/{gene}/"),
+        ("panel_name", "assembly", "LevelOfConfidence", "Evidences"),
+    ),
     "webservices:list_panels": Route(("WebServices/list_panels/",), ("Name", "Retired")),
     "crowdsourcing": Route(("crowdsourcing/WebServices/{v}",)),
     "admin:accounts_user_confirm_reviewer": Route(("{admin}accounts/user/{v}/actions/confirm_reviewer/",), post=True),
@@ -136,8 +190,9 @@ ROUTES: dict[str, Route] = {
 
 
 def _fill(template: str, ctx: Context, value: str) -> str:
-    return template.format(v=quote(value, safe=""), panel=ctx.panel, gene=ctx.gene, str=ctx.str, review=ctx.review,
-                           admin=ctx.admin)
+    return template.format(
+        v=quote(value, safe=""), panel=ctx.panel, gene=ctx.gene, str=ctx.str, review=ctx.review, admin=ctx.admin
+    )
 
 
 def requests_of(route: Route, ctx: Context):
@@ -156,7 +211,7 @@ def requests_of(route: Route, ctx: Context):
             yield "GET", param_path, {param: value}
     if route.post:
         for value in HOSTILE:
-            yield "POST", "/" + _fill(route.paths[-1], ctx, value), {f: value for f in FORM_FIELDS}
+            yield "POST", "/" + _fill(route.paths[-1], ctx, value), dict.fromkeys(FORM_FIELDS, value)
 
 
 def run(clients: dict, ctx: Context, names=None) -> list[tuple]:

@@ -1,4 +1,5 @@
 """A route whose one statement takes longer than the timeout under test (test_statement_timeout)."""
+
 from django.db import connection
 from django.http import HttpResponse
 from django.urls import path

@@ -3,6 +3,7 @@
 Run as a subprocess by test_bad_input.py: the test process's Django is configured for PostgreSQL.
 Prints one JSON object: the 5xx answers and how many probes ran.
 """
+
 import json
 import os
 import sys
@@ -44,8 +45,16 @@ def main() -> None:
     signed_in = Client(raise_request_exception=False)
     signed_in.force_login(curator)
     failures = probes.run({"anonymous": Client(raise_request_exception=False), "curator": signed_in}, ctx)
-    print(json.dumps({"failures": failures, "probes": len(ctx.answers), "signed_off": signed_off_items(curator),
-                      "media": media_answers(curator)}))
+    print(
+        json.dumps(
+            {
+                "failures": failures,
+                "probes": len(ctx.answers),
+                "signed_off": signed_off_items(curator),
+                "media": media_answers(curator),
+            }
+        )
+    )
 
 
 def media_answers(curator) -> dict:
@@ -72,6 +81,7 @@ def signed_off_items(curator) -> list:
     import datetime as dt
 
     from django.test import Client
+
     from panels.services.panels import PanelFields, create_panel, update_panel
 
     snapshot = create_panel(curator, PanelFields(name="12345", status="internal"))

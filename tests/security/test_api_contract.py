@@ -1,4 +1,5 @@
 """F18: what the API answers agrees with its OpenAPI schema (/api/docs.json)."""
+
 import pytest
 
 from ..domain.conftest import add_region, add_str

@@ -2,6 +2,7 @@
 /api/docs.json and every answer must be free of server errors and match the schema (status,
 body, content type). On PostgreSQL, with panels, STRs, regions, reviews and a signed-off version
 in the database; bounded in examples per operation and in total time."""
+
 import time
 
 import pytest
@@ -75,8 +76,14 @@ def test_no_generated_request_gets_a_server_error_or_an_answer_outside_the_schem
             (GenerationMode.NEGATIVE, NEGATIVE_EXAMPLES_PER_OPERATION, [not_a_server_error]),
         ):
 
-            @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
-                      suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
+            @settings(
+                max_examples=examples,
+                deadline=None,
+                database=None,
+                derandomize=True,
+                suppress_health_check=list(HealthCheck),
+                phases=[Phase.explicit, Phase.generate],
+            )
             @given(case=operation.as_strategy(generation_mode=mode))
             def run(case):
                 counted["cases"] += 1

@@ -1,8 +1,9 @@
 """F6/F7: hostile values in every path segment and query parameter of every route are a 4xx,
 never a 500 (PostgreSQL here; SQLite in test_bad_input_sqlite.py). The table is probes.ROUTES."""
+
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLResolver, get_resolver
 
 from panels.services.reviews import ReviewFields, submit_review
 
@@ -62,8 +63,13 @@ def test_no_hostile_value_gives_a_server_error_on_the_embedded_default(tmp_path)
     from tests.app.conftest import command_env
 
     script = Path(__file__).with_name("sqlite_probe.py")
-    done = subprocess.run([sys.executable, str(script), str(tmp_path / "state")], env=command_env(),
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "state")],
+        env=command_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["failures"] == [], "\n".join(map(repr, result["failures"]))

@@ -1,6 +1,7 @@
 """F2/F5: the ALB token is checked as AWS documents (signer, client, iss, exp, a verified email);
 F4: with Cognito on, no local password login or registration at all, a break-glass for
 superusers, and no account squatting."""
+
 import base64
 import json
 
@@ -36,17 +37,20 @@ def profile(client, keys, token):
     return client.get("/accounts/profile/", **keys.headers(token))
 
 
-@pytest.mark.parametrize("header,claims", [
-    ({"signer": OTHER_ALB}, {}),
-    ({"signer": None}, {}),
-    ({"signer": "arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/panelapp/other"}, {}),
-    ({"client": None}, {}),
-    ({"client": "another-client"}, {}),
-    ({"iss": "https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_Other"}, {}),
-    ({"iss": None}, {}),
-    ({}, {"iss": "https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_Other"}),
-    ({}, {"exp": 1000}),
-])
+@pytest.mark.parametrize(
+    "header,claims",
+    [
+        ({"signer": OTHER_ALB}, {}),
+        ({"signer": None}, {}),
+        ({"signer": "arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/panelapp/other"}, {}),
+        ({"client": None}, {}),
+        ({"client": "another-client"}, {}),
+        ({"iss": "https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_Other"}, {}),
+        ({"iss": None}, {}),
+        ({}, {"iss": "https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_Other"}),
+        ({}, {"exp": 1000}),
+    ],
+)
 def test_a_correctly_signed_token_from_elsewhere_logs_nobody_in(client, cognito, staff_curator, header, claims):
     """Signed with the right key (every ALB of the region shares the key endpoint), but not made
     by our load balancer for our user pool and app client: 401, nobody logged in."""
@@ -82,7 +86,9 @@ def test_a_prefix_of_account_and_region_trusts_that_accounts_albs(client, settin
     settings.AWS_ALB_ARNS = ("arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/*",)
     assert profile(client, cognito, cognito.mint("curator@example.org")).status_code == 200
     client.logout()
-    assert profile(client, cognito, cognito.mint("curator@example.org", header={"signer": OTHER_ALB})).status_code == 401
+    assert (
+        profile(client, cognito, cognito.mint("curator@example.org", header={"signer": OTHER_ALB})).status_code == 401
+    )
 
 
 @pytest.mark.parametrize("verified", ["false", False, None])
@@ -95,13 +101,23 @@ def test_an_unverified_email_opens_no_account_and_creates_none(client, cognito, 
     assert not User.objects.filter(email="newcomer@example.org").exists()
 
 
-@pytest.mark.parametrize("url,method", [
-    ("/accounts/login/", "get"), ("/accounts/login/", "post"), ("/accounts/registration/", "get"),
-    ("/accounts/registration/", "post"), ("/accounts/registration/done/", "get"),
-    ("/accounts/password_reset/", "post"), ("/accounts/password_reset/done/", "get"),
-    ("/accounts/reset/MQ/set-password/", "get"), ("/accounts/change_password/", "post"),
-    ("/accounts/verify_email/eA/x/", "get"), ("/admin/login/", "get"), ("/admin/login/", "post"),
-])
+@pytest.mark.parametrize(
+    "url,method",
+    [
+        ("/accounts/login/", "get"),
+        ("/accounts/login/", "post"),
+        ("/accounts/registration/", "get"),
+        ("/accounts/registration/", "post"),
+        ("/accounts/registration/done/", "get"),
+        ("/accounts/password_reset/", "post"),
+        ("/accounts/password_reset/done/", "get"),
+        ("/accounts/reset/MQ/set-password/", "get"),
+        ("/accounts/change_password/", "post"),
+        ("/accounts/verify_email/eA/x/", "get"),
+        ("/admin/login/", "get"),
+        ("/admin/login/", "post"),
+    ],
+)
 def test_local_login_and_registration_are_absent_with_cognito(client, cognito, staff_curator, url, method):
     data = {"username": "curator", "password": "correct horse battery staple"} if method == "post" else None
     response = getattr(client, method)(url, data)
@@ -110,7 +126,9 @@ def test_local_login_and_registration_are_absent_with_cognito(client, cognito, s
 
 
 def test_the_alb_login_path_sends_a_logged_in_user_on(client, cognito, staff_curator):
-    response = client.get("/accounts/login/", {"next": "/panels/"}, **cognito.headers(cognito.mint("curator@example.org")))
+    response = client.get(
+        "/accounts/login/", {"next": "/panels/"}, **cognito.headers(cognito.mint("curator@example.org"))
+    )
     assert (response.status_code, response["Location"]) == (302, "/panels/")
     response = client.get("/accounts/login/", {"next": "https://evil.example/"})
     assert (response.status_code, response["Location"]) == (302, "/")
@@ -121,7 +139,9 @@ def test_break_glass_lets_only_superusers_log_in_at_the_admin(client, settings, 
     make_user("helper", "GEL", is_staff=True)
     refused = client.post("/admin/login/", {"username": "helper", "password": "correct horse battery staple"})
     assert refused.status_code == 200 and "_auth_user_id" not in client.session
-    response = client.post("/admin/login/?next=/admin/", {"username": "curator", "password": "correct horse battery staple"})
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "curator", "password": "correct horse battery staple"}
+    )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(staff_curator.pk)
     assert client.get("/accounts/login/").status_code == 302  # the password login stays off
@@ -130,8 +150,9 @@ def test_break_glass_lets_only_superusers_log_in_at_the_admin(client, settings, 
 def test_an_address_registered_by_someone_else_is_taken_over_by_its_verified_owner(client, cognito):
     """Squatting: an attacker registered the victim's address before Cognito (or before the
     victim); the victim's verified Cognito login takes the account, and the attacker's password dies."""
-    squatted = get_user_model().objects.create_user("attacker", "victim@example.org", "attackers-password",
-                                                    is_active=False)
+    squatted = get_user_model().objects.create_user(
+        "attacker", "victim@example.org", "attackers-password", is_active=False
+    )
     response = profile(client, cognito, cognito.mint("victim@example.org"))
     assert response.status_code == 200
     squatted.refresh_from_db()

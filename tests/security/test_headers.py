@@ -1,5 +1,6 @@
 """F9: production headers: HSTS (configurable), the https redirect the ALB's X-Forwarded-Proto
 asks for, a Content-Security-Policy, and `check --deploy` clean under docker-aws."""
+
 import secrets
 import subprocess
 
@@ -12,13 +13,21 @@ from tests.app.settings_loader import load_settings
 from tests.app.test_environment import COMPLETE
 from tests.fixtures.services import VENV_BIN
 
-PRODUCTION = {**COMPLETE, "DJANGO_SETTINGS_MODULE": "panelapp.settings.docker-aws",
-              "SECRET_KEY": secrets.token_urlsafe(50)}
+PRODUCTION = {
+    **COMPLETE,
+    "DJANGO_SETTINGS_MODULE": "panelapp.settings.docker-aws",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+}
 
 
 def test_check_deploy_is_clean_with_a_complete_production_environment():
-    done = subprocess.run([str(VENV_BIN / "panelapp-manage"), "check", "--deploy", "--fail-level", "WARNING"],
-                          env=command_env(PRODUCTION), capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(VENV_BIN / "panelapp-manage"), "check", "--deploy", "--fail-level", "WARNING"],
+        env=command_env(PRODUCTION),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "System check identified no issues" in done.stdout
 
@@ -26,14 +35,24 @@ def test_check_deploy_is_clean_with_a_complete_production_environment():
 def test_hsts_and_the_redirect_come_from_the_environment(monkeypatch):
     loaded = load_settings("panelapp.settings.docker-aws", dict(PRODUCTION), monkeypatch)
     assert (loaded["SECURE_HSTS_SECONDS"], loaded["SECURE_HSTS_INCLUDE_SUBDOMAINS"], loaded["SECURE_HSTS_PRELOAD"]) == (
-        31536000, False, False)
+        31536000,
+        False,
+        False,
+    )
     assert loaded["PANELAPP_SSL_REDIRECT"] is True
     assert "https://static.example.org" in loaded["CONTENT_SECURITY_POLICY"]
-    env = {**PRODUCTION, "SECURE_HSTS_SECONDS": "0", "SECURE_SSL_REDIRECT": "false",
-           "SECURE_HSTS_INCLUDE_SUBDOMAINS": "true"}
+    env = {
+        **PRODUCTION,
+        "SECURE_HSTS_SECONDS": "0",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": "true",
+    }
     loaded = load_settings("panelapp.settings.docker-aws", env, monkeypatch)
-    assert (loaded["SECURE_HSTS_SECONDS"], loaded["SECURE_HSTS_INCLUDE_SUBDOMAINS"], loaded["PANELAPP_SSL_REDIRECT"]) == (
-        0, True, False)
+    assert (
+        loaded["SECURE_HSTS_SECONDS"],
+        loaded["SECURE_HSTS_INCLUDE_SUBDOMAINS"],
+        loaded["PANELAPP_SSL_REDIRECT"],
+    ) == (0, True, False)
     with pytest.raises(ConfigurationError) as caught:
         load_production({**COMPLETE, "SECURE_HSTS_PRELOAD": "true"})
     assert any(p.startswith("SECURE_HSTS_PRELOAD needs") for p in caught.value.problems)
@@ -52,8 +71,10 @@ def test_responses_behind_the_alb(client, settings):
     from django.conf import settings as live
 
     middleware = list(live.MIDDLEWARE)
-    middleware.insert(middleware.index("django.middleware.security.SecurityMiddleware"),
-                      "panelapp.security.ForwardedHttpsRedirectMiddleware")
+    middleware.insert(
+        middleware.index("django.middleware.security.SecurityMiddleware"),
+        "panelapp.security.ForwardedHttpsRedirectMiddleware",
+    )
     with override_settings(MIDDLEWARE=middleware, **PRODUCTION_LIKE):
         plain = client.get("/panels/?search=x", HTTP_X_FORWARDED_PROTO="http")
         assert (plain.status_code, plain["Location"]) == (301, "https://testserver/panels/?search=x")

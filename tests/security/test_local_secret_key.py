@@ -1,4 +1,5 @@
 """F14: the embedded default never signs with a key written in the source."""
+
 import os
 import stat
 

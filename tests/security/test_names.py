@@ -1,5 +1,6 @@
 """F3/F13: names that break web addresses or headers are refused with a message, by the forms and
 the services, for every kind of entity and for panels; rows made before the rule never crash a page."""
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -14,12 +15,26 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 SLASH = "PROBE/STR"
 BREAKING = ["a\r\nb", "a\nb", "a\tb", "a\x1bb", "a\u2028b", "\u202eRTS"]
-STR_FORM = {"chromosome": "1", "position_38_start": "100", "position_38_end": "200", "repeated_sequence": "CAG",
-            "normal_repeats": "10", "pathogenic_repeats": "40", "sources": "Literature",
-            "moi": "MONOALLELIC, autosomal or pseudoautosomal, NOT imprinted"}
-REGION_FORM = {"chromosome": "1", "position_38_start": "100", "position_38_end": "200", "type_of_variants": "cnv_loss",
-               "haploinsufficiency_score": "3", "required_overlap_percentage": "60", "sources": "Literature",
-               "moi": "MONOALLELIC, autosomal or pseudoautosomal, NOT imprinted"}
+STR_FORM = {
+    "chromosome": "1",
+    "position_38_start": "100",
+    "position_38_end": "200",
+    "repeated_sequence": "CAG",
+    "normal_repeats": "10",
+    "pathogenic_repeats": "40",
+    "sources": "Literature",
+    "moi": "MONOALLELIC, autosomal or pseudoautosomal, NOT imprinted",
+}
+REGION_FORM = {
+    "chromosome": "1",
+    "position_38_start": "100",
+    "position_38_end": "200",
+    "type_of_variants": "cnv_loss",
+    "haploinsufficiency_score": "3",
+    "required_overlap_percentage": "60",
+    "sources": "Literature",
+    "moi": "MONOALLELIC, autosomal or pseudoautosomal, NOT imprinted",
+}
 
 
 @pytest.fixture
@@ -35,7 +50,9 @@ def test_the_add_form_refuses_the_name_with_a_message(client, panel, request, wh
     response = client.post(f"/panels/{panel.panel_id}/{kind}/add", {**form, "name": name})
     assert response.status_code == 200
     page = response.content.decode()
-    expected = "may not contain &#x27;/&#x27;" if name == SLASH else "may not contain line breaks, tabs or other control"
+    expected = (
+        "may not contain &#x27;/&#x27;" if name == SLASH else "may not contain line breaks, tabs or other control"
+    )
     assert 'id="id_name_errors"' in page and expected in page
     assert not STR.objects.filter(panel=panel).exists() and not Region.objects.filter(panel=panel).exists()
 
@@ -58,14 +75,27 @@ def test_a_panel_upload_refuses_the_name_on_its_line(panel, curator, kind, name)
 
     from ..domain.uploads_helpers import panel_tsv
 
-    row = {"Entity Name": name, "Entity type": kind, "Level4": panel.name, "Position Chromosome": "1",
-           "Position GRCh38 Start": "100", "Position GRCh38 End": "200", "Sources(; separated)": "Literature",
-           "Model_Of_Inheritance": STR_FORM["moi"], "Flagged": "False"}
+    row = {
+        "Entity Name": name,
+        "Entity type": kind,
+        "Level4": panel.name,
+        "Position Chromosome": "1",
+        "Position GRCh38 Start": "100",
+        "Position GRCh38 End": "200",
+        "Sources(; separated)": "Literature",
+        "Model_Of_Inheritance": STR_FORM["moi"],
+        "Flagged": "False",
+    }
     if kind == "str":
         row.update({"STR Repeated Sequence": "CAG", "STR Normal Repeats": "10", "STR Pathogenic Repeats": "40"})
     else:
-        row.update({"Region Variant Type": "cnv_loss", "Region Haploinsufficiency Score": "3",
-                    "Region Required Overlap Percentage": "60"})
+        row.update(
+            {
+                "Region Variant Type": "cnv_loss",
+                "Region Haploinsufficiency Score": "3",
+                "Region Required Overlap Percentage": "60",
+            }
+        )
     with pytest.raises(ImportRejected) as rejected:
         import_panel_tsv(panel_tsv([row]), curator)
     [problem] = rejected.value.problems
@@ -98,15 +128,28 @@ def test_pages_survive_rows_made_before_the_rule(client, panel, curator, reviewe
     STR.objects.filter(pk=entity.pk).update(name=SLASH)
     entity.refresh_from_db()
     submit_review(panel, entity, reviewer, ReviewFields(rating="GREEN", comment="legacy"))
-    Activity.objects.create(panel=panel.panel, entity_name=SLASH, entity_type="str", text="legacy",
-                            extra_data={"panel_id": panel.panel_id, "panel_name": "x"})
+    Activity.objects.create(
+        panel=panel.panel,
+        entity_name=SLASH,
+        entity_type="str",
+        text="legacy",
+        extra_data={"panel_id": panel.panel_id, "panel_name": "x"},
+    )
     Level4Title.objects.filter(pk=panel.level4title_id).update(name="Legacy\r\nname")
     pid = panel.panel_id
     for who in (None, curator, reviewer):
         if who:
             client.force_login(who)
-        for url in ("/panels/activity/", "/panels/entities/", "/panels/entities/HTT", f"/panels/{pid}/",
-                    "/panels/", "/accounts/profile/" if who else "/", f"/api/v1/panels/{pid}/strs/", "/api/v1/entities/"):
+        for url in (
+            "/panels/activity/",
+            "/panels/entities/",
+            "/panels/entities/HTT",
+            f"/panels/{pid}/",
+            "/panels/",
+            "/accounts/profile/" if who else "/",
+            f"/api/v1/panels/{pid}/strs/",
+            "/api/v1/entities/",
+        ):
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
         assert SLASH in client.get("/panels/entities/").content.decode()

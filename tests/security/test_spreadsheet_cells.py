@@ -1,11 +1,12 @@
 """F12: no cell of a TSV or CSV download runs as a formula when opened in a spreadsheet."""
+
 import csv
 import io
 
 import pytest
 
 from panels.exports import HEADER
-from panels.services.entities import EntityFields, add_entity, get_entity, update_entity
+from panels.services.entities import EntityFields, get_entity, update_entity
 from panels.spreadsheet import neutralise, restore
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -50,7 +51,9 @@ def test_the_activity_export_prefixes_formula_cells(client, panel, curator):
     assert not [cell for cell in cells if cell.startswith(tuple("=+-@"))]
 
 
-def test_a_download_with_formula_cells_uploads_back_unchanged(client, panel, curator, django_capture_on_commit_callbacks):
+def test_a_download_with_formula_cells_uploads_back_unchanged(
+    client, panel, curator, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from panels.models import UploadedPanelList

@@ -1,4 +1,5 @@
 """F10: state changes happen only on POST with a CSRF token, the admin's confirm-reviewer included."""
+
 import re
 
 import pytest

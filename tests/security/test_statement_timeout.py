@@ -1,4 +1,5 @@
 """F1, defence in depth: no web request holds PostgreSQL longer than DATABASE_STATEMENT_TIMEOUT."""
+
 import time
 
 import pytest
@@ -17,7 +18,8 @@ def test_production_settings_bound_web_statements_by_default_and_by_the_environm
     assert loaded["DATABASE_STATEMENT_TIMEOUT"] == 30
     assert MIDDLEWARE in loaded["MIDDLEWARE"]
     assert loaded["MIDDLEWARE"].index(MIDDLEWARE) < loaded["MIDDLEWARE"].index(
-        "django.contrib.sessions.middleware.SessionMiddleware")
+        "django.contrib.sessions.middleware.SessionMiddleware"
+    )
     assert load_production({**COMPLETE, "DATABASE_STATEMENT_TIMEOUT": "5"}).database.statement_timeout == 5
     assert load_production({**COMPLETE, "DATABASE_STATEMENT_TIMEOUT": "0"}).database.statement_timeout == 0
 

@@ -1,4 +1,5 @@
 """F1: ``?tags=`` is matched in one bounded query, never one join per tag."""
+
 import time
 
 import pytest

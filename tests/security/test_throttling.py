@@ -1,5 +1,6 @@
 """F8: failed logins lock out (per account and per client address, 429 with a message), the API
 is throttled with configurable rates, and an anonymous /health/ touches no dependency."""
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -14,8 +15,9 @@ PASSWORD = "correct horse battery staple"
 
 
 def attempt(username, password, address="10.0.0.1", **headers):
-    return Client().post("/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address,
-                         **headers)
+    return Client().post(
+        "/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address, **headers
+    )
 
 
 @pytest.mark.postgres
@@ -95,8 +97,13 @@ def test_rates_and_lockouts_come_from_the_environment(monkeypatch):
     assert (loaded["API_THROTTLE_ANON_RATE"], loaded["API_THROTTLE_TOKEN_RATE"]) == ("1200/minute", "6000/minute")
     assert (loaded["AXES_FAILURE_LIMIT"], loaded["AXES_COOLOFF_TIME"].total_seconds()) == (10, 900)
     assert loaded["PANELAPP_BEHIND_ALB"] is True
-    env = {**COMPLETE, "API_THROTTLE_ANON_RATE": "off", "API_THROTTLE_TOKEN_RATE": "50/second",
-           "LOGIN_FAILURE_LIMIT": "3", "LOGIN_LOCKOUT_MINUTES": "60"}
+    env = {
+        **COMPLETE,
+        "API_THROTTLE_ANON_RATE": "off",
+        "API_THROTTLE_TOKEN_RATE": "50/second",
+        "LOGIN_FAILURE_LIMIT": "3",
+        "LOGIN_LOCKOUT_MINUTES": "60",
+    }
     loaded = load_settings("panelapp.settings.docker-aws", env, monkeypatch)
     assert (loaded["API_THROTTLE_ANON_RATE"], loaded["API_THROTTLE_TOKEN_RATE"]) == (None, "50/second")
     assert (loaded["AXES_FAILURE_LIMIT"], loaded["AXES_COOLOFF_TIME"].total_seconds()) == (3, 3600)

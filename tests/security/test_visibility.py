@@ -1,6 +1,7 @@
 """F16: an internal panel is read by curators only, on every route (web page, TSV, API v1,
 WebServices); retired panels stay readable by their address; F17: registration does not tell
 who has an account."""
+
 import pytest
 from rest_framework.authtoken.models import Token
 
@@ -11,10 +12,17 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 def routes(pid: int, version: str) -> list[str]:
     return [
-        f"/panels/{pid}/", f"/panels/{pid}/download/01234/", f"/panels/{pid}/gene/BRCA1/",
-        f"/api/v1/panels/{pid}/", f"/api/v1/panels/{pid}/?version={version}", f"/api/v1/panels/{pid}/genes/",
-        f"/api/v1/panels/{pid}/strs/", f"/api/v1/panels/{pid}/regions/", f"/api/v1/panels/{pid}/genes/BRCA1/evaluations/",
-        f"/api/v1/panels/{pid}/genes/?version={version}", f"/WebServices/get_panel/{pid}/",
+        f"/panels/{pid}/",
+        f"/panels/{pid}/download/01234/",
+        f"/panels/{pid}/gene/BRCA1/",
+        f"/api/v1/panels/{pid}/",
+        f"/api/v1/panels/{pid}/?version={version}",
+        f"/api/v1/panels/{pid}/genes/",
+        f"/api/v1/panels/{pid}/strs/",
+        f"/api/v1/panels/{pid}/regions/",
+        f"/api/v1/panels/{pid}/genes/BRCA1/evaluations/",
+        f"/api/v1/panels/{pid}/genes/?version={version}",
+        f"/WebServices/get_panel/{pid}/",
         f"/WebServices/get_panel/{pid}/?version={version}",
     ]
 
@@ -56,8 +64,10 @@ def test_an_internal_panel_is_not_found_for_anyone_but_curators(client, internal
 
 
 def test_a_retired_panel_stays_readable_by_its_address(client, retired):
-    answers = {url: client.get(url, HTTP_ACCEPT="application/json").status_code
-               for url in routes(retired.panel_id, retired.version)}
+    answers = {
+        url: client.get(url, HTTP_ACCEPT="application/json").status_code
+        for url in routes(retired.panel_id, retired.version)
+    }
     assert answers.pop(f"/api/v1/panels/{retired.panel_id}/") == 404  # PanelApp: detail lists public ones
     assert answers.pop(f"/WebServices/get_panel/{retired.panel_id}/") == 404
     assert set(answers.values()) == {200}, answers
@@ -66,18 +76,24 @@ def test_a_retired_panel_stays_readable_by_its_address(client, retired):
 from ..domain.test_accounts import REGISTRATION  # noqa: E402
 
 
-def test_registering_a_taken_address_answers_like_a_new_one(client, curator, mailoutbox,
-                                                            django_capture_on_commit_callbacks):
+def test_registering_a_taken_address_answers_like_a_new_one(
+    client, curator, mailoutbox, django_capture_on_commit_callbacks
+):
     from accounts.models import Reviewer, User
 
     data = {**REGISTRATION, "email": "curator@example.org", "confirm_email": "curator@example.org"}
     with django_capture_on_commit_callbacks(execute=True):
         taken = client.post("/accounts/registration/", data)
     with django_capture_on_commit_callbacks(execute=True):
-        fresh = client.post("/accounts/registration/", {**data, "username": "other", "email": "fresh@example.org",
-                                                         "confirm_email": "fresh@example.org"})
-    assert (taken.status_code, taken["Location"]) == (fresh.status_code, fresh["Location"]) == (
-        302, "/accounts/registration/done/")
+        fresh = client.post(
+            "/accounts/registration/",
+            {**data, "username": "other", "email": "fresh@example.org", "confirm_email": "fresh@example.org"},
+        )
+    assert (
+        (taken.status_code, taken["Location"])
+        == (fresh.status_code, fresh["Location"])
+        == (302, "/accounts/registration/done/")
+    )
     assert not User.objects.filter(username=REGISTRATION["username"]).exists()
     notice = [m for m in mailoutbox if m.to == ["curator@example.org"]]
     assert len(notice) == 1 and "already has one" in notice[0].body

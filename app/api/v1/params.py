@@ -1,4 +1,5 @@
 """Query-parameter parsing: bad input is a 400 with a JSON message that names the parameter."""
+
 from __future__ import annotations
 
 from rest_framework import status
@@ -49,7 +50,9 @@ def integer(request, name: str) -> int | None:
         return None
     value = parse_id(raw.strip())
     if value is None:
-        raise ParseError(f"Query parameter '{name}' must be a whole number from 0 to {MAX_ID} in digits 0-9, not {raw!r}.")
+        raise ParseError(
+            f"Query parameter '{name}' must be a whole number from 0 to {MAX_ID} in digits 0-9, not {raw!r}."
+        )
     return value
 
 

@@ -4,6 +4,7 @@ They declare every key and type for the OpenAPI schema, and delegate the output 
 ``panels.representation``, which also writes the frozen JSON of historical versions: one
 definition of each shape, used live and for history alike.
 """
+
 from __future__ import annotations
 
 from drf_spectacular.utils import PolymorphicProxySerializer
@@ -11,7 +12,6 @@ from rest_framework import serializers
 
 from panels import representation
 from panels.vocab import DOSAGE_SCORE_VALUES, VARIANT_TYPE_VALUES, PanelStatus, ReviewRating
-
 
 DOSAGE_SCORES = sorted(DOSAGE_SCORE_VALUES)
 
@@ -57,16 +57,22 @@ class PanelSerializer(_Delegating):
 
 
 class _EntityBase(_Delegating):
-    gene_data = serializers.JSONField(allow_null=True, help_text="Copy of the gene record when the entity was last updated.")
+    gene_data = serializers.JSONField(
+        allow_null=True, help_text="Copy of the gene record when the entity was last updated."
+    )
     entity_name = serializers.CharField()
-    confidence_level = serializers.ChoiceField(choices=["0", "1", "2", "3", "4"], help_text="A string: 3 green, 2 amber, 1 red, 0 none.")
+    confidence_level = serializers.ChoiceField(
+        choices=["0", "1", "2", "3", "4"], help_text="A string: 3 green, 2 amber, 1 red, 0 none."
+    )
     penetrance = serializers.CharField(allow_null=True)
     publications = serializers.ListField(child=serializers.CharField(), allow_null=True)
     evidence = serializers.ListField(child=serializers.CharField(), help_text="Source names, newest first.")
     phenotypes = serializers.ListField(child=serializers.CharField())
     mode_of_inheritance = serializers.CharField(allow_blank=True)
     tags = serializers.ListField(child=serializers.CharField())
-    panel = PanelSerializer(required=False, help_text="The panel the entity belongs to (not in a normal panel's detail).")
+    panel = PanelSerializer(
+        required=False, help_text="The panel the entity belongs to (not in a normal panel's detail)."
+    )
 
     def to_representation(self, instance):
         if isinstance(instance, dict):  # historical JSON is already in shape
@@ -85,7 +91,9 @@ class GeneEntitySerializer(_EntityBase):
 
 class _Located(_EntityBase):
     chromosome = serializers.CharField()
-    grch37_coordinates = serializers.ListField(child=serializers.IntegerField(), allow_null=True, min_length=2, max_length=2)
+    grch37_coordinates = serializers.ListField(
+        child=serializers.IntegerField(), allow_null=True, min_length=2, max_length=2
+    )
     grch38_coordinates = serializers.ListField(child=serializers.IntegerField(), min_length=2, max_length=2)
 
 

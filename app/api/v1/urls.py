@@ -1,5 +1,6 @@
 """API v1 routes. Path segments naming panels or entities accept anything but ``/`` (names such
 as ``NAME.1``, spaces, ``$~@#-``); ``.json`` on a route without its trailing slash picks JSON."""
+
 from django.urls import re_path
 from rest_framework.urlpatterns import format_suffix_patterns
 
@@ -13,11 +14,15 @@ urlpatterns = format_suffix_patterns(
     [
         re_path(r"^$", root.ApiRoot.as_view(), name="root"),
         re_path(r"^panels/signedoff/$", signed_off.SignedOffList.as_view(), name="signedoff-list"),
-        re_path(r"^panels/signedoff/(?P<panel_id>[0-9]+)/$", signed_off.SignedOffDetail.as_view(), name="signedoff-detail"),
+        re_path(
+            r"^panels/signedoff/(?P<panel_id>[0-9]+)/$", signed_off.SignedOffDetail.as_view(), name="signedoff-detail"
+        ),
         re_path(r"^panels/$", panels.PanelList.as_view(), name="panels-list"),
         re_path(rf"^panels/(?P<panel>{SEGMENT})/$", panels.PanelDetail.as_view(), name="panels-detail"),
         re_path(rf"^panels/(?P<panel>{SEGMENT})/versions/$", panels.PanelVersions.as_view(), name="panels-versions"),
-        re_path(rf"^panels/(?P<panel>{SEGMENT})/activities/$", panels.PanelActivities.as_view(), name="panels-activities"),
+        re_path(
+            rf"^panels/(?P<panel>{SEGMENT})/activities/$", panels.PanelActivities.as_view(), name="panels-activities"
+        ),
         re_path(rf"^panels/(?P<panel>{SEGMENT})/genes/$", entities.PanelGenes.as_view(), name="panel-genes-list"),
         re_path(rf"^panels/(?P<panel>{SEGMENT})/strs/$", entities.PanelSTRs.as_view(), name="panel-strs-list"),
         re_path(rf"^panels/(?P<panel>{SEGMENT})/regions/$", entities.PanelRegions.as_view(), name="panel-regions-list"),

@@ -11,6 +11,7 @@ Installed (after AuthenticationMiddleware) only when AWS_USE_COGNITO is true. Be
   the Cognito logout endpoint that also expires the ALB's session cookies; otherwise the ALB
   would log the user straight back in.
 """
+
 from __future__ import annotations
 
 import logging
@@ -83,8 +84,11 @@ class AlbAuthMiddleware:
     @staticmethod
     def _has_oidc_headers(request: HttpRequest) -> bool:
         meta = request.META
-        return (settings.AWS_AMZN_OIDC_ACCESS_TOKEN in meta and settings.AWS_AMZN_OIDC_IDENTITY in meta
-                and settings.AWS_AMZN_OIDC_DATA in meta)
+        return (
+            settings.AWS_AMZN_OIDC_ACCESS_TOKEN in meta
+            and settings.AWS_AMZN_OIDC_IDENTITY in meta
+            and settings.AWS_AMZN_OIDC_DATA in meta
+        )
 
     def _log_in(self, request: HttpRequest, identity: AlbIdentity) -> HttpResponse | None:
         current = request.user
@@ -96,8 +100,12 @@ class AlbAuthMiddleware:
             # An address the user pool has not verified (self sign-up) could be anyone's: it must
             # neither open an existing account nor create one that its real owner would later share.
             logger.warning("refused ALB login with an unverified email address")
-            return HttpResponse("Your email address is not verified with the identity provider yet: verify it "
-                                "there, then log in again.\n", status=403, content_type="text/plain")
+            return HttpResponse(
+                "Your email address is not verified with the identity provider yet: verify it "
+                "there, then log in again.\n",
+                status=403,
+                content_type="text/plain",
+            )
         user, created = find_or_create_user(identity)
         if not user.is_active and user.last_login is None and user.has_usable_password() and not created:
             # A local registration never verified nor used (or squatted by someone who registered
@@ -127,8 +135,10 @@ def find_or_create_user(identity: AlbIdentity):
         try:
             with transaction.atomic():
                 user = User.objects.create_user(
-                    username=identity.email[:150], email=identity.email,
-                    first_name=identity.given_name, last_name=identity.family_name,
+                    username=identity.email[:150],
+                    email=identity.email,
+                    first_name=identity.given_name,
+                    last_name=identity.family_name,
                 )
                 user.set_unusable_password()  # Cognito owns the password
                 user.save(update_fields=["password"])

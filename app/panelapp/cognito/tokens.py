@@ -18,6 +18,7 @@ public endpoint, so a signature alone proves only that *some* ALB made the token
 present and is our user pool's app client, and ``iss`` is our user pool. ``email_verified`` is
 passed on: the middleware refuses an address the user pool has not verified.
 """
+
 from __future__ import annotations
 
 import logging
@@ -112,9 +113,17 @@ class PublicKeyCache:
 
 
 class AlbTokenVerifier:
-    def __init__(self, *, key_endpoint: str, algorithm: str = "ES256", sections: int = 3,
-                 client_id: str | None = None, leeway_seconds: int = 0, signers: tuple[str, ...] = (),
-                 issuer: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        key_endpoint: str,
+        algorithm: str = "ES256",
+        sections: int = 3,
+        client_id: str | None = None,
+        leeway_seconds: int = 0,
+        signers: tuple[str, ...] = (),
+        issuer: str | None = None,
+    ) -> None:
         self.keys = PublicKeyCache(key_endpoint)
         self.algorithm = algorithm
         self.sections = sections
@@ -154,7 +163,10 @@ class AlbTokenVerifier:
         key = self.keys.get(kid)
         try:
             claims = jwt.decode(
-                token, key, algorithms=[self.algorithm], leeway=self.leeway_seconds,
+                token,
+                key,
+                algorithms=[self.algorithm],
+                leeway=self.leeway_seconds,
                 options={"require": ["exp"], "verify_aud": False},
             )
         except jwt.ExpiredSignatureError:

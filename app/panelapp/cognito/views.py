@@ -1,4 +1,5 @@
 """The explicit Cognito logout: end the Django session and the ALB session, then leave via Cognito."""
+
 from django.conf import settings
 from django.contrib import auth
 from django.http import Http404, HttpRequest, HttpResponse

@@ -5,6 +5,7 @@ add the database, storage, broker, email and security settings, reading the envi
 panelapp.environment. The domain apps may append to THIRD_PARTY_APPS, PROJECT_APPS and
 REST_FRAMEWORK.
 """
+
 import tempfile
 from datetime import timedelta
 from pathlib import Path

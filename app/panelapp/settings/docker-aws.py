@@ -5,6 +5,7 @@ panelapp.contract describes (docs/configuration.md is its readable form). The wh
 is validated FIRST: a missing or malformed variable stops the process with one error that names
 every problem, before Django, Celery or gunicorn do anything.
 """
+
 import os
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -19,7 +20,7 @@ from panelapp.logs import logging_config  # noqa: E402
 from panelapp.security import content_security_policy  # noqa: E402
 from panelapp.sqs import transport_options  # noqa: E402
 
-from .base import *  # noqa: E402,F401,F403
+from .base import *  # noqa: E402, F403
 from .base import MIDDLEWARE  # noqa: E402
 
 # --- Site --------------------------------------------------------------------------------------
@@ -62,16 +63,22 @@ SILENCED_SYSTEM_CHECKS = [
 # --- Database ----------------------------------------------------------------------------------
 DATABASES = {
     "default": dj_database_url.parse(
-        _env.database.url, engine="django.db.backends.postgresql", conn_max_age=60, conn_health_checks=True,
+        _env.database.url,
+        engine="django.db.backends.postgresql",
+        conn_max_age=60,
+        conn_health_checks=True,
     )
 }
 # No web request holds the database longer than this (panelapp.database); workers are not limited.
 DATABASE_STATEMENT_TIMEOUT = _env.database.statement_timeout
 MIDDLEWARE = [*MIDDLEWARE]
-MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware"),
-                  "panelapp.database.StatementTimeoutMiddleware")
-MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware"),
-                  "panelapp.security.ForwardedHttpsRedirectMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware"), "panelapp.database.StatementTimeoutMiddleware"
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware"),
+    "panelapp.security.ForwardedHttpsRedirectMiddleware",
+)
 
 # --- S3: two buckets, unsigned URLs on their own domains ------------------------------------------
 _s3 = _env.s3
@@ -181,5 +188,6 @@ PANELAPP_BANNER = _maintenance.banner
 CONTENT_SECURITY_POLICY = content_security_policy(
     static_origins=(f"{_s3.url_protocol}//{_s3.static_domain}",),
     form_origins=(f"{urlsplit(_cognito.hosted_auth_base).scheme}://{urlsplit(_cognito.hosted_auth_base).netloc}",)
-    if _cognito is not None else (),
+    if _cognito is not None
+    else (),
 )

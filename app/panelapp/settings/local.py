@@ -5,6 +5,7 @@ variables fall back to local defaults (see panelapp.contract, ``local_default``)
 kept under PANELAPP_LOCAL_DIR (default app/_local): the database, uploaded and collected files,
 and the outgoing email (written as files, never sent).
 """
+
 import os
 import secrets
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 from panelapp.environment import EnvironmentReader
 from panelapp.logs import logging_config
 
-from .base import *  # noqa: F401,F403
+from .base import *  # noqa: F403
 from .base import BASE_DIR
 
 _reader = EnvironmentReader(os.environ, production=False)

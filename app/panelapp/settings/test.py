@@ -5,6 +5,7 @@ eagerly in the test process, email kept in memory (django.core.mail.outbox), fil
 A worker subprocess started with these settings consumes the SQS queue named by the environment
 (see tests/fixtures/services.py: celery_worker, tasks_over_sqs).
 """
+
 import os
 import tempfile
 from pathlib import Path
@@ -14,7 +15,7 @@ import dj_database_url
 from panelapp.logs import logging_config
 from panelapp.sqs import transport_options
 
-from .base import *  # noqa: F401,F403
+from .base import *  # noqa: F403
 
 SECRET_KEY = "test-secret-key-not-for-production-use-0123456789"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

@@ -45,9 +45,7 @@ class _EntityForm(forms.Form):
     def __init__(self, *args, user=None, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         curator = is_curator(user)
-        self.fields["sources"].choices = [
-            (s, s) for s in ALL_SOURCES if curator or s not in EXPERT_REVIEW_SOURCES
-        ]
+        self.fields["sources"].choices = [(s, s) for s in ALL_SOURCES if curator or s not in EXPERT_REVIEW_SOURCES]
         if not curator:
             del self.fields["tags"]
         if editing:
@@ -96,7 +94,20 @@ class GeneEntityForm(_EntityForm):
     )
     transcript = ListField(separators=",;", help_text="Optional, e.g. NM_007294.4.")
 
-    field_order = ["gene", "sources", "rating", "moi", "penetrance", "mode_of_pathogenicity", "phenotypes", "publications", "transcript", "tags", "current_diagnostic", "comment"]
+    field_order = [
+        "gene",
+        "sources",
+        "rating",
+        "moi",
+        "penetrance",
+        "mode_of_pathogenicity",
+        "phenotypes",
+        "publications",
+        "transcript",
+        "tags",
+        "current_diagnostic",
+        "comment",
+    ]
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, editing=editing, **kwargs)
@@ -131,7 +142,10 @@ class _LocatedEntityForm(_EntityForm):
         cleaned = super().clean()
         start, end = cleaned.get("position_37_start"), cleaned.get("position_37_end")
         if (start is None) != (end is None):
-            self.add_error("position_37_end" if start is not None else "position_37_start", "Give both GRCh37 positions, or neither.")
+            self.add_error(
+                "position_37_end" if start is not None else "position_37_start",
+                "Give both GRCh37 positions, or neither.",
+            )
         return cleaned
 
     def to_fields(self) -> EntityFields:
@@ -174,9 +188,22 @@ class STREntityForm(_LocatedEntityForm):
 
     repeated_sequence = forms.CharField(max_length=128, help_text="e.g. CAG")
     normal_repeats = forms.IntegerField(min_value=0, help_text="Maximum normal number of repeats.")
-    pathogenic_repeats = forms.IntegerField(min_value=0, help_text="Minimum fully penetrant pathogenic number of repeats.")
+    pathogenic_repeats = forms.IntegerField(
+        min_value=0, help_text="Minimum fully penetrant pathogenic number of repeats."
+    )
 
-    field_order = ["name", "gene", "chromosome", "position_37_start", "position_37_end", "position_38_start", "position_38_end", "repeated_sequence", "normal_repeats", "pathogenic_repeats"]
+    field_order = [
+        "name",
+        "gene",
+        "chromosome",
+        "position_37_start",
+        "position_37_end",
+        "position_38_start",
+        "position_38_end",
+        "repeated_sequence",
+        "normal_repeats",
+        "pathogenic_repeats",
+    ]
 
     def to_fields(self) -> EntityFields:
         fields = super().to_fields()
@@ -195,7 +222,20 @@ class RegionEntityForm(_LocatedEntityForm):
     required_overlap_percentage = forms.IntegerField(min_value=0, max_value=100, initial=0)
     type_of_variants = forms.ChoiceField(choices=VARIANT_TYPE_CHOICES, initial="small")
 
-    field_order = ["name", "verbose_name", "gene", "chromosome", "position_37_start", "position_37_end", "position_38_start", "position_38_end", "type_of_variants", "haploinsufficiency_score", "triplosensitivity_score", "required_overlap_percentage"]
+    field_order = [
+        "name",
+        "verbose_name",
+        "gene",
+        "chromosome",
+        "position_37_start",
+        "position_37_end",
+        "position_38_start",
+        "position_38_end",
+        "type_of_variants",
+        "haploinsufficiency_score",
+        "triplosensitivity_score",
+        "required_overlap_percentage",
+    ]
 
     def to_fields(self) -> EntityFields:
         fields = super().to_fields()
@@ -218,7 +258,9 @@ class ReviewForm(forms.Form):
     phenotypes = ListField(help_text="Separate phenotypes with semicolons (;).")
     publications = ListField(help_text="Separate publications with semicolons (;).")
     current_diagnostic = forms.BooleanField(required=False, label="Currently used in diagnostic testing")
-    clinically_relevant = forms.BooleanField(required=False, label="Interruptions in the repeated sequence are clinically relevant")
+    clinically_relevant = forms.BooleanField(
+        required=False, label="Interruptions in the repeated sequence are clinically relevant"
+    )
     comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
     def __init__(self, *args, entity_type: str = EntityType.GENE, **kwargs):
@@ -228,7 +270,9 @@ class ReviewForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not any(cleaned.get(k) for k in ("rating", "moi", "mode_of_pathogenicity", "phenotypes", "publications", "comment")):
+        if not any(
+            cleaned.get(k) for k in ("rating", "moi", "mode_of_pathogenicity", "phenotypes", "publications", "comment")
+        ):
             raise forms.ValidationError("Give a rating or a comment (or both).")
         return cleaned
 

@@ -17,9 +17,7 @@ class PanelForm(forms.Form):
     omim = ListField(label="OMIM", separators=",", help_text="Comma-separated.")
     orphanet = ListField(label="Orphanet", separators=",", help_text="Comma-separated.")
     hpo = ListField(label="HPO", separators=",", help_text="Comma-separated.")
-    relevant_disorders = ListField(
-        separators=",", help_text="Comma-separated, e.g. test directory codes such as R45."
-    )
+    relevant_disorders = ListField(separators=",", help_text="Comma-separated, e.g. test directory codes such as R45.")
     types = forms.MultipleChoiceField(label="Panel types", required=False, widget=forms.CheckboxSelectMultiple)
     status = forms.ChoiceField(choices=PanelStatus.choices, initial=PanelStatus.INTERNAL)
     child_panels = forms.TypedMultipleChoiceField(
@@ -50,7 +48,9 @@ class PanelForm(forms.Form):
             versions.append((snapshot.version, f"{snapshot.version} (current)"))
             versions += [
                 (h.version, h.version)
-                for h in HistoricalSnapshot.objects.filter(panel_id=snapshot.panel_id).only("major_version", "minor_version")
+                for h in HistoricalSnapshot.objects.filter(panel_id=snapshot.panel_id).only(
+                    "major_version", "minor_version"
+                )
             ]
         else:
             del self.fields["signed_off_version"]

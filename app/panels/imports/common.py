@@ -5,6 +5,7 @@ parsed rows, not four copies of its text. Anything a file can hold that the data
 store (NUL characters) or that Python cannot parse safely (JSON nested thousands deep, gzip that
 expands without end) is a Problem of the file, never an error of the import.
 """
+
 from __future__ import annotations
 
 import csv
@@ -112,7 +113,11 @@ def read_maybe_gzip(source: bytes | BinaryIO, limit: int | None = None) -> bytes
         raise ImportRejected([Problem(None, "", f"The file is not valid gzip ({error}).")])
     if len(content) > limit:
         raise ImportRejected(
-            [Problem(None, "", f"The file is larger than {limit // (1024 * 1024)} MB when decompressed; it was not read.")]
+            [
+                Problem(
+                    None, "", f"The file is larger than {limit // (1024 * 1024)} MB when decompressed; it was not read."
+                )
+            ]
         )
     return content
 

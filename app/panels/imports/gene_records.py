@@ -7,6 +7,7 @@ Two shapes are accepted:
   inactive rows hold ``ensembl_genes`` as the string ``"{}"``;
 * plain gene records, as in the gene-collection upload: ``{"gene_symbol": ..., ...}``.
 """
+
 from __future__ import annotations
 
 import datetime as dt

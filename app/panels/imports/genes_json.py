@@ -6,6 +6,7 @@ copies on entities, renamed genes move entities to the new symbol, and deleted s
 deactivated (never removed: old versions still name them). Every step is a fixed number of bulk
 statements, however many genes the file holds.
 """
+
 from __future__ import annotations
 
 import json
@@ -117,9 +118,13 @@ def import_genes_json(source: bytes | BinaryIO, user) -> dict:
     """Import a gene-collection file (JSON, or gzip-compressed JSON). All or nothing."""
     records = _parse(source)
     with transaction.atomic():
-        panels = list(GenePanelSnapshot.objects.select_related("panel", "level4title").exclude(panel__status=PanelStatus.DELETED))
+        panels = list(
+            GenePanelSnapshot.objects.select_related("panel", "level4title").exclude(panel__status=PanelStatus.DELETED)
+        )
         supers = set(GenePanelSnapshot.child_panels.through.objects.values_list("from_genepanelsnapshot_id", flat=True))
-        bumped = bump_panels([s for s in panels if s.pk not in supers], comment="Gene data upload", include_superpanels=False)
+        bumped = bump_panels(
+            [s for s in panels if s.pk not in supers], comment="Gene data upload", include_superpanels=False
+        )
         inserted, _ = upsert_genes(records["insert"]) if records["insert"] else (0, 0)
         _, updated = upsert_genes(records["update"]) if records["update"] else (0, 0)
         touched = {r["gene_symbol"] for r in records["update"]}
@@ -130,7 +135,11 @@ def import_genes_json(source: bytes | BinaryIO, user) -> dict:
             renamed = _rename(pairs)
             touched |= {new["gene_symbol"] for new, _ in pairs}
             # An old symbol stays active only if a later pair brought it back as a new symbol.
-            retired = {old for index, (_, old) in enumerate(pairs) if old not in {n["gene_symbol"] for n, _ in pairs[index + 1 :]}}
+            retired = {
+                old
+                for index, (_, old) in enumerate(pairs)
+                if old not in {n["gene_symbol"] for n, _ in pairs[index + 1 :]}
+            }
             Gene.objects.filter(gene_symbol__in=retired).update(active=False)
         deactivated = Gene.objects.filter(gene_symbol__in=records["delete"]).update(active=False)
         for model in ENTITY_MODELS:

@@ -4,6 +4,7 @@ Every row is checked before anything is written, with a fixed number of queries 
 file; then, in one transaction, each panel named in the file gets exactly one new minor version
 and all of its rows, written in bulk (services.entity_batch).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -86,7 +87,9 @@ def _parse_row(line: int, cells: list[str], problems: list[Problem]) -> Row | No
         problems.append(Problem(line, "Model_Of_Inheritance", "a green entity needs a known mode of inheritance"))
     mop_text = _cell(cells, "Mode of pathogenicity")
     if mop_text and mop_text not in MOP_BY_TEXT:
-        problems.append(Problem(line, "Mode of pathogenicity", f"{mop_text!r} is not a mode of pathogenicity PanelApp knows"))
+        problems.append(
+            Problem(line, "Mode of pathogenicity", f"{mop_text!r} is not a mode of pathogenicity PanelApp knows")
+        )
     flagged = parse_bool(_cell(cells, "Flagged"))
     if flagged is None:
         problems.append(Problem(line, "Flagged", "must be True or False"))
@@ -125,14 +128,18 @@ def _parse_row(line: int, cells: list[str], problems: list[Problem]) -> Row | No
         fields.pathogenic_repeats = _int(cells, "STR Pathogenic Repeats", problems, line)
     if entity_type == EntityType.REGION:
         if fields.position_37 is not None:
-            problems.append(Problem(line, "Position GRCh37 Start", "regions are defined on GRCh38 only; leave GRCh37 blank"))
+            problems.append(
+                Problem(line, "Position GRCh37 Start", "regions are defined on GRCh38 only; leave GRCh37 blank")
+            )
         fields.haploinsufficiency_score = _cell(cells, "Region Haploinsufficiency Score")
         fields.triplosensitivity_score = _cell(cells, "Region Triplosensitivity Score")
         fields.required_overlap_percentage = _int(cells, "Region Required Overlap Percentage", problems, line)
         fields.type_of_variants = _cell(cells, "Region Variant Type")
         fields.verbose_name = _cell(cells, "Region Verbose Name")
-        problems.extend(Problem(line, "Region Verbose Name", problem)
-                        for problem in name_problems(fields.verbose_name, "The region's long name", slash=True))
+        problems.extend(
+            Problem(line, "Region Verbose Name", problem)
+            for problem in name_problems(fields.verbose_name, "The region's long name", slash=True)
+        )
         for column, value in (
             ("Region Haploinsufficiency Score", fields.haploinsufficiency_score),
             ("Region Triplosensitivity Score", fields.triplosensitivity_score),
@@ -142,9 +149,13 @@ def _parse_row(line: int, cells: list[str], problems: list[Problem]) -> Row | No
         if fields.type_of_variants not in VARIANT_TYPE_VALUES:
             problems.append(Problem(line, "Region Variant Type", f"{fields.type_of_variants!r} is not a variant type"))
         if fields.type_of_variants == "cnv_loss" and not fields.haploinsufficiency_score:
-            problems.append(Problem(line, "Region Haploinsufficiency Score", "CNV loss regions need a haploinsufficiency score"))
+            problems.append(
+                Problem(line, "Region Haploinsufficiency Score", "CNV loss regions need a haploinsufficiency score")
+            )
         if fields.type_of_variants == "cnv_gain" and not fields.triplosensitivity_score:
-            problems.append(Problem(line, "Region Triplosensitivity Score", "CNV gain regions need a triplosensitivity score"))
+            problems.append(
+                Problem(line, "Region Triplosensitivity Score", "CNV gain regions need a triplosensitivity score")
+            )
     if len(problems) > before:
         return None
     return Row(line, entity_type, panel_name, fields, bool(flagged))

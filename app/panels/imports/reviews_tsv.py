@@ -4,6 +4,7 @@
 first (a fixed number of queries for the whole file), then one minor version per panel and every
 review written in bulk, in one transaction.
 """
+
 from __future__ import annotations
 
 from typing import BinaryIO
@@ -20,9 +21,28 @@ from ..vocab import MOI_VALUES, MOP_CHOICES, PanelStatus, ReviewRating
 from .common import ImportRejected, Problem, parse_bool, read_tsv, sorted_problems, split_list
 
 COLUMNS = (
-    "Gene_Symbol", "Sources", "Level4", "Level3", "Level2", "Model_Of_Inheritance", "Phenotypes", "Omim",
-    "Orphanet", "HPO", "Publications", "Description", "Flagged", "GEL_Status", "UserRatings_Green_amber_red",
-    "version", "ready", "Mode of pathogenicity", "Rate", "Current Diagnostic", "Comments", "Username",
+    "Gene_Symbol",
+    "Sources",
+    "Level4",
+    "Level3",
+    "Level2",
+    "Model_Of_Inheritance",
+    "Phenotypes",
+    "Omim",
+    "Orphanet",
+    "HPO",
+    "Publications",
+    "Description",
+    "Flagged",
+    "GEL_Status",
+    "UserRatings_Green_amber_red",
+    "version",
+    "ready",
+    "Mode of pathogenicity",
+    "Rate",
+    "Current Diagnostic",
+    "Comments",
+    "Username",
 )
 COLUMN = {name: index for index, name in enumerate(COLUMNS)}
 RATES = {**{value: value for value in ReviewRating.values}, **{label: value for value, label in ReviewRating.choices}}
@@ -53,10 +73,14 @@ def import_reviews_tsv(source: bytes | BinaryIO, uploader) -> dict:
             problems.append(Problem(line, "Rate", f"{rate!r} is not GREEN, AMBER or RED"))
         moi = _cell(cells, "Model_Of_Inheritance")
         if moi and moi not in MOI_VALUES:
-            problems.append(Problem(line, "Model_Of_Inheritance", f"{moi!r} is not a mode of inheritance PanelApp knows"))
+            problems.append(
+                Problem(line, "Model_Of_Inheritance", f"{moi!r} is not a mode of inheritance PanelApp knows")
+            )
         mop = _cell(cells, "Mode of pathogenicity")
         if mop and mop not in MOP_BY_TEXT:
-            problems.append(Problem(line, "Mode of pathogenicity", f"{mop!r} is not a mode of pathogenicity PanelApp knows"))
+            problems.append(
+                Problem(line, "Mode of pathogenicity", f"{mop!r} is not a mode of pathogenicity PanelApp knows")
+            )
         diagnostic = parse_bool(_cell(cells, "Current Diagnostic"))
         if diagnostic is None:
             problems.append(Problem(line, "Current Diagnostic", "must be True or False"))

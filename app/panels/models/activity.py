@@ -9,6 +9,7 @@ class ActivityQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Curators see everything; everyone else only the activity of public panels."""
         from accounts.roles import is_curator
+
         from ..vocab import VISIBLE_STATUSES
 
         if is_curator(user):

@@ -1,4 +1,5 @@
 """The three kinds of entity a panel holds: genes, STRs and regions."""
+
 from django.db import models
 
 from ..vocab import (
@@ -69,7 +70,9 @@ def attach_sources_and_tags(model, entities) -> None:
         names[entity_id].append(name)
     tags: dict[int, list[str]] = {pk: [] for pk in ids}
     for entity_id, name in (
-        model.tags.through.objects.filter(**{f"{column}__in": ids}).order_by("tag__name").values_list(column, "tag__name")
+        model.tags.through.objects.filter(**{f"{column}__in": ids})
+        .order_by("tag__name")
+        .values_list(column, "tag__name")
     ):
         tags[entity_id].append(name)
     for entity in entities:
@@ -165,7 +168,6 @@ class _LocatedEntity(Coordinates, AbstractEntity):
 
     class Meta:
         abstract = True
-
 
 
 class STR(_LocatedEntity):

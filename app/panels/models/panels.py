@@ -1,8 +1,8 @@
 from django.db import models
 from django.utils.text import slugify
 
-from ..vocab import VISIBLE_STATUSES, PanelStatus
 from ..versions import Version
+from ..vocab import VISIBLE_STATUSES, PanelStatus
 from .base import TimeStampedModel
 
 # Separator for the searchable copy of a panel's relevant disorders (never typed by users).
@@ -99,9 +99,7 @@ class GenePanel(TimeStampedModel):
 
     old_pk = models.CharField(max_length=24, null=True, blank=True, db_index=True)
     name = models.CharField(max_length=255, db_index=True)
-    status = models.CharField(
-        max_length=36, choices=PanelStatus.choices, default=PanelStatus.INTERNAL, db_index=True
-    )
+    status = models.CharField(max_length=36, choices=PanelStatus.choices, default=PanelStatus.INTERNAL, db_index=True)
     types = models.ManyToManyField(PanelType, blank=True, related_name="panels")
     signed_off = models.ForeignKey(
         "panels.HistoricalSnapshot", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -1,4 +1,5 @@
 """What people say about an entity: sources (evidence), reviews, comments, tags and history."""
+
 from django.conf import settings
 from django.db import models
 

@@ -1,4 +1,5 @@
 """Files curators upload for background import. The files live in the media storage (S3)."""
+
 from django.conf import settings
 from django.db import models
 

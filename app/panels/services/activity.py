@@ -1,4 +1,5 @@
 """Writing the activity feed."""
+
 from __future__ import annotations
 
 from ..models import Activity, GenePanelSnapshot

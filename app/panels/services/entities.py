@@ -4,6 +4,7 @@ Public functions check roles and wrap the change in ``panel_change`` (one transa
 version rules). The ``apply_*`` functions do the work without either, for callers that already
 run inside a ``panel_change`` frame, such as the file imports (one bump per panel per upload).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -14,7 +15,6 @@ from django.utils import timezone
 from accounts.roles import is_curator, is_verified_reviewer
 
 from ..exceptions import IsSuperPanelException
-from ..names import name_problems
 from ..models import (
     ENTITY_MODELS,
     STR,
@@ -29,6 +29,7 @@ from ..models import (
     TrackRecord,
 )
 from ..models.panels import clean_list
+from ..names import name_problems
 from ..vocab import (
     CHROMOSOMES,
     DOSAGE_SCORE_VALUES,
@@ -92,7 +93,7 @@ class EntityFields:
     comment: str = ""
 
     @classmethod
-    def from_entity(cls, entity) -> "EntityFields":
+    def from_entity(cls, entity) -> EntityFields:
         fields = cls(
             name=entity.name,
             gene_symbol=entity.gene_core_id or "",
@@ -346,7 +347,9 @@ def _review(snapshot, entity, user, fields: EntityFields) -> Evaluation | None:
         last_updated=timezone.now(),
     )
     if fields.comment.strip():
-        evaluation.comments.add(Comment.objects.create(user=user, comment=fields.comment.strip(), version=snapshot.version))
+        evaluation.comments.add(
+            Comment.objects.create(user=user, comment=fields.comment.strip(), version=snapshot.version)
+        )
     entity.evaluation.add(evaluation)
     return evaluation
 
@@ -465,8 +468,9 @@ def _attribute_changes(entity, attrs: dict) -> list[tuple[str, str, object]]:
     return changes
 
 
-def update_entity_attributes(entity, entity_type: str, fields: EntityFields, *, append_only: bool,
-                             find_gene) -> list[tuple[str, str]]:
+def update_entity_attributes(
+    entity, entity_type: str, fields: EntityFields, *, append_only: bool, find_gene
+) -> list[tuple[str, str]]:
     """Set ``entity``'s attributes (and, for STRs and regions, its gene, looked up by
     ``find_gene(symbol)``) from ``fields``, without saving; returns the change descriptions. Shared
     by ``apply_entity_update`` and the bulk importer (``entity_batch``)."""
@@ -527,7 +531,10 @@ def apply_entity_update(snapshot, entity, user, entity_type: str, fields: Entity
 
 
 def rating_changed(old: int, new: int) -> tuple[str, str]:
-    return Issue.GEL_STATUS_UPDATE, f"Rating changed from {STATUS_DESCRIPTIONS[min(old, 3)]} to {STATUS_DESCRIPTIONS[min(new, 3)]}"
+    return (
+        Issue.GEL_STATUS_UPDATE,
+        f"Rating changed from {STATUS_DESCRIPTIONS[min(old, 3)]} to {STATUS_DESCRIPTIONS[min(new, 3)]}",
+    )
 
 
 def update_entity(snapshot, entity, user, fields: EntityFields) -> bool:
@@ -609,13 +616,17 @@ def set_rating(snapshot, entity, user, status: int, comment: str = "") -> None:
         entity.refresh_from_db()
         old = entity.saved_gel_status or 0
         entity.evidence.filter(name__in=list(EXPERT_REVIEW_SOURCES)).delete()
-        entity.evidence.add(Evidence.objects.create(name=EXPERT_REVIEW_FOR_STATUS[status], rating=5, reviewer=user.reviewer))
+        entity.evidence.add(
+            Evidence.objects.create(name=EXPERT_REVIEW_FOR_STATUS[status], rating=5, reviewer=user.reviewer)
+        )
         entity.flagged = status == GelStatus.NO_LIST
         refresh_status(entity)
         code = Issue.GENE_CLASSIFIED if entity.entity_type == EntityType.GENE else Issue.ENTITY_CLASSIFIED
         text = f"{entity.label} has been classified as {STATUS_DESCRIPTIONS[GelStatus(status)]}."
         if old != entity.saved_gel_status:
-            text += f"\nRating changed from {STATUS_DESCRIPTIONS[min(old, 3)]} to {STATUS_DESCRIPTIONS[GelStatus(status)]}"
+            text += (
+                f"\nRating changed from {STATUS_DESCRIPTIONS[min(old, 3)]} to {STATUS_DESCRIPTIONS[GelStatus(status)]}"
+            )
         description = _record(entity, user, [(code, text)])
         log_activity(snapshot, user, description + _attach_comment(snapshot, entity, user, comment), entity)
 

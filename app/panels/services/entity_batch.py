@@ -8,6 +8,7 @@ transaction, after ``versioning.bump_panels``: the history lines carry the new v
 
 Uploaded rows carry no tags and no review of their own, so neither is handled here.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -17,7 +18,6 @@ from django.utils import timezone
 from accounts.roles import is_curator
 
 from ..bulk_sql import bulk_update
-
 from ..models import ENTITY_MODELS, Evidence, Gene, GenePanelEntrySnapshot, GenePanelSnapshot, TrackRecord
 from ..models.panels import clean_list
 from ..vocab import EXPERT_REVIEW_SOURCES, MITOCHONDRIAL, EntityType
@@ -106,8 +106,13 @@ class EntityBatch:
                 model.evidence.through.objects.filter(**{f"{column}__in": list(drafts)})
                 .order_by("evidence__created", "evidence_id")
                 .values_list(
-                    column, "evidence_id", "evidence__name", "evidence__rating", "evidence__reviewer_id",
-                    "evidence__reviewer__user_type", "evidence__legacy_type",
+                    column,
+                    "evidence_id",
+                    "evidence__name",
+                    "evidence__rating",
+                    "evidence__reviewer_id",
+                    "evidence__reviewer__user_type",
+                    "evidence__legacy_type",
                 )
             ):
                 kind = user_type if reviewer_id is not None else legacy_type
@@ -204,7 +209,9 @@ class EntityBatch:
             stored = [d.entity for d in drafts if not d.is_new]
             for entity in stored:
                 entity.modified = self.now
-            fields = [f.name for f in model._meta.concrete_fields if not f.primary_key and f.name not in ("panel", "created")]
+            fields = [
+                f.name for f in model._meta.concrete_fields if not f.primary_key and f.name not in ("panel", "created")
+            ]
             bulk_update(model, stored, fields, batch_size=BATCH)
         if self.deleted_evidence:
             Evidence.objects.filter(pk__in=self.deleted_evidence).delete()
@@ -221,7 +228,9 @@ class EntityBatch:
             ]
             model.evidence.through.objects.bulk_create(evidence_links, batch_size=BATCH)
             track_links = [
-                model.track.through(**{column: d.entity.pk, "trackrecord_id": t.pk}) for d, t in tracks if type(d.entity) is model
+                model.track.through(**{column: d.entity.pk, "trackrecord_id": t.pk})
+                for d, t in tracks
+                if type(d.entity) is model
             ]
             model.track.through.objects.bulk_create(track_links, batch_size=BATCH)
         Activity.objects.bulk_create([a for _, a in self.activities], batch_size=BATCH)

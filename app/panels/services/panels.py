@@ -1,4 +1,5 @@
 """Creating, editing, promoting and signing off panels."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,7 +40,7 @@ class PanelFields:
     signed_off_date: dt.date | None = None
 
     @classmethod
-    def from_snapshot(cls, snapshot: GenePanelSnapshot) -> "PanelFields":
+    def from_snapshot(cls, snapshot: GenePanelSnapshot) -> PanelFields:
         title = snapshot.level4title
         signed_off = snapshot.panel.signed_off
         return cls(
@@ -79,13 +80,17 @@ def _validate(fields: PanelFields, panel: GenePanel | None) -> None:
         errors.setdefault("name", []).append(f"A panel named {name!r} already exists.")
     if fields.status not in PanelStatus.values:
         errors.setdefault("status", []).append(f"{fields.status!r} is not a panel status.")
-    unknown = set(fields.type_slugs) - set(PanelType.objects.filter(slug__in=fields.type_slugs).values_list("slug", flat=True))
+    unknown = set(fields.type_slugs) - set(
+        PanelType.objects.filter(slug__in=fields.type_slugs).values_list("slug", flat=True)
+    )
     if unknown:
         errors.setdefault("types", []).append("Unknown panel types: " + ", ".join(sorted(unknown)))
     if fields.child_panel_ids:
         if panel is not None and panel.pk in fields.child_panel_ids:
             errors.setdefault("child_panels", []).append("A panel cannot be its own child.")
-        children = GenePanelSnapshot.objects.filter(panel_id__in=fields.child_panel_ids).select_related("panel", "level4title")
+        children = GenePanelSnapshot.objects.filter(panel_id__in=fields.child_panel_ids).select_related(
+            "panel", "level4title"
+        )
         found = {c.panel_id: c for c in children}
         missing = set(fields.child_panel_ids) - set(found)
         if missing:
@@ -130,7 +135,7 @@ def create_panel(user, fields: PanelFields) -> GenePanelSnapshot:
     )
     snapshot.child_panels.set(children)
     recalculate_stats(snapshot)
-    log_activity(snapshot, user, "Added Panel {}".format(panel.name))
+    log_activity(snapshot, user, f"Added Panel {panel.name}")
     return snapshot
 
 
@@ -227,17 +232,17 @@ def _apply_sign_off(snapshot: GenePanelSnapshot, user, before: PanelFields, afte
     panel = snapshot.panel
     if after.signed_off_version:
         version = Version.parse(after.signed_off_version)
-        HistoricalSnapshot.objects.filter(
-            panel=panel, major_version=version.major, minor_version=version.minor
-        ).update(signed_off_date=after.signed_off_date)
+        HistoricalSnapshot.objects.filter(panel=panel, major_version=version.major, minor_version=version.minor).update(
+            signed_off_date=after.signed_off_date
+        )
         log_activity(
             snapshot, user, f"Panel version {version} has been signed off on {after.signed_off_date.isoformat()}"
         )
     elif before.signed_off_version:
         old = Version.parse(before.signed_off_version)
-        HistoricalSnapshot.objects.filter(
-            panel=panel, major_version=old.major, minor_version=old.minor
-        ).update(signed_off_date=None)
+        HistoricalSnapshot.objects.filter(panel=panel, major_version=old.major, minor_version=old.minor).update(
+            signed_off_date=None
+        )
         log_activity(snapshot, user, f"Panel signed off version {old} has been removed")
     panel.signed_off = latest_signed_off(panel)
     panel.save(update_fields=["signed_off"])
@@ -279,7 +284,9 @@ def promote(snapshot: GenePanelSnapshot, user, comment: str) -> GenePanelSnapsho
         increment_version(snapshot, comment=comment, major=True)
         stamp = timezone.now().strftime("%Y-%m-%d %H:%M")
         previous = snapshot.version_comment or ""
-        snapshot.version_comment = f"{stamp} {user.reviewer_label()} promoted panel to {snapshot.version}\n{comment}\n\n{previous}"
+        snapshot.version_comment = (
+            f"{stamp} {user.reviewer_label()} promoted panel to {snapshot.version}\n{comment}\n\n{previous}"
+        )
         GenePanelSnapshot.objects.filter(pk=snapshot.pk).update(version_comment=snapshot.version_comment)
         log_activity(snapshot, user, f"promoted panel to version {snapshot.version}")
         from ..tasks import email_panel_promoted

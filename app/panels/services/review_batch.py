@@ -4,6 +4,7 @@
 with the same rules and texts, but reads the existing reviews in one query and writes with bulk
 inserts and updates. It runs inside the caller's transaction, after ``versioning.bump_panels``.
 """
+
 from __future__ import annotations
 
 from django.utils import timezone
@@ -25,9 +26,9 @@ class ReviewBatch:
         entity_ids = {entity.pk for entity, _ in pairs}
         user_ids = {user.pk for _, user in pairs}
         links = dict(
-            _THROUGH.objects.filter(genepanelentrysnapshot_id__in=entity_ids, evaluation__user_id__in=user_ids).values_list(
-                "evaluation_id", "genepanelentrysnapshot_id"
-            )
+            _THROUGH.objects.filter(
+                genepanelentrysnapshot_id__in=entity_ids, evaluation__user_id__in=user_ids
+            ).values_list("evaluation_id", "genepanelentrysnapshot_id")
         )
         self.reviews: dict[tuple[int, int], Evaluation] = {}
         # Oldest first, so the newest review of a user wins, as ``user_review`` picks it.
@@ -73,14 +74,27 @@ class ReviewBatch:
         bulk_update(
             Evaluation,
             list(self.changed.values()),
-            ["rating", "moi", "mode_of_pathogenicity", "phenotypes", "publications", "current_diagnostic",
-             "clinically_relevant", "version", "last_updated", "modified"],
+            [
+                "rating",
+                "moi",
+                "mode_of_pathogenicity",
+                "phenotypes",
+                "publications",
+                "current_diagnostic",
+                "clinically_relevant",
+                "version",
+                "last_updated",
+                "modified",
+            ],
             batch_size=BATCH,
         )
         _THROUGH.objects.bulk_create(
-            [_THROUGH(genepanelentrysnapshot_id=entity_id, evaluation_id=e.pk) for entity_id, e in self.new], batch_size=BATCH
+            [_THROUGH(genepanelentrysnapshot_id=entity_id, evaluation_id=e.pk) for entity_id, e in self.new],
+            batch_size=BATCH,
         )
         Comment.objects.bulk_create([c for _, c in self.comments], batch_size=BATCH)
         links = Evaluation.comments.through
-        links.objects.bulk_create([links(evaluation_id=e.pk, comment_id=c.pk) for e, c in self.comments], batch_size=BATCH)
+        links.objects.bulk_create(
+            [links(evaluation_id=e.pk, comment_id=c.pk) for e, c in self.comments], batch_size=BATCH
+        )
         Activity.objects.bulk_create(self.activities, batch_size=BATCH)

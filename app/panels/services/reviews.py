@@ -1,4 +1,5 @@
 """Reviews (evaluations) and comments. None of these change the panel version."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -79,7 +80,9 @@ def apply_review(snapshot, entity, user, fields: ReviewFields, *, append_only: b
 
 def review_text(entity, evaluation: Evaluation, comment: str) -> str:
     """The activity line of a review."""
-    parts = [f"{entity.label} was reviewed" + (f": {ReviewRating(evaluation.rating).label}." if evaluation.rating else ".")]
+    parts = [
+        f"{entity.label} was reviewed" + (f": {ReviewRating(evaluation.rating).label}." if evaluation.rating else ".")
+    ]
     if evaluation.moi:
         parts.append(f"Mode of inheritance: {evaluation.moi}")
     if evaluation.phenotypes:

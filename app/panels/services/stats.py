@@ -1,4 +1,5 @@
 """The counters stored in ``GenePanelSnapshot.stats`` (reference §2.2)."""
+
 from __future__ import annotations
 
 from django.db.models import Count, Q
@@ -45,9 +46,8 @@ def recalculate_stats(snapshot: GenePanelSnapshot) -> None:
     """
     from django.utils import timezone
 
-    from ..queries import snapshot_ids_for_entities
-
     from ..answers import refresh_on_commit
+    from ..queries import snapshot_ids_for_entities
 
     now = timezone.now()
     snapshot.stats = compute_stats(snapshot_ids_for_entities(snapshot))
@@ -72,7 +72,11 @@ def compute_stats_of_panels(snapshot_ids: list[int]) -> dict[int, dict]:
             row["panel_id"]: row
             for row in model.objects.filter(panel_id__in=snapshot_ids)
             .values("panel_id")
-            .annotate(total=Count("id"), ready=Count("id", filter=Q(ready=True)), green=Count("id", filter=Q(saved_gel_status__gte=3)))
+            .annotate(
+                total=Count("id"),
+                ready=Count("id", filter=Q(ready=True)),
+                green=Count("id", filter=Q(saved_gel_status__gte=3)),
+            )
         }
         name = model._meta.model_name
         evaluated: dict[int, set[int]] = defaultdict(set)
@@ -112,12 +116,14 @@ def recalculate_stats_of_panels(snapshots) -> None:
         snapshot.stats, snapshot.modified = fresh[snapshot.pk], now
     GenePanelSnapshot.objects.bulk_update(snapshots, ["stats", "modified"], batch_size=500)
     parent_ids = set(
-        GenePanelSnapshot.child_panels.through.objects.filter(to_genepanelsnapshot_id__in=[s.pk for s in snapshots]).values_list(
-            "from_genepanelsnapshot_id", flat=True
-        )
+        GenePanelSnapshot.child_panels.through.objects.filter(
+            to_genepanelsnapshot_id__in=[s.pk for s in snapshots]
+        ).values_list("from_genepanelsnapshot_id", flat=True)
     )
     for parent in GenePanelSnapshot.objects.filter(pk__in=parent_ids):
-        GenePanelSnapshot.objects.filter(pk=parent.pk).update(stats=compute_stats(snapshot_ids_for_entities(parent)), modified=now)
+        GenePanelSnapshot.objects.filter(pk=parent.pk).update(
+            stats=compute_stats(snapshot_ids_for_entities(parent)), modified=now
+        )
     from ..answers import refresh_on_commit
 
     refresh_on_commit([s.pk for s in snapshots] + list(parent_ids))

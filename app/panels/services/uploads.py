@@ -3,6 +3,7 @@
 The upload row records the outcome (imported, or rejected with every problem), so the curator
 sees it on the upload's page, and is emailed it. Importing is all or nothing.
 """
+
 from __future__ import annotations
 
 import logging
@@ -79,12 +80,16 @@ def run_import(kind: str, upload_pk: int) -> str:
 
 
 UNREADABLE = Problem(
-    None, "", "The file could not be imported: it holds something the importer cannot handle. Nothing was imported; "
-    "check the file (or send it to the PanelApp team) and upload it again."
+    None,
+    "",
+    "The file could not be imported: it holds something the importer cannot handle. Nothing was imported; "
+    "check the file (or send it to the PanelApp team) and upload it again.",
 )
 GAVE_UP = Problem(
-    None, "", "The file could not be imported because storage or the database was unavailable, after several "
-    "attempts. Nothing was imported; upload it again later."
+    None,
+    "",
+    "The file could not be imported because storage or the database was unavailable, after several "
+    "attempts. Nothing was imported; upload it again later.",
 )
 
 
@@ -117,5 +122,3 @@ def _notify(upload: Upload) -> None:
     if upload.user and upload.user.email:
         subject, text = emails.import_finished(upload)
         emails.send(upload.user.email, subject, text)
-
-

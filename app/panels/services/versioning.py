@@ -8,6 +8,7 @@
   the old number, so every earlier version can still be read from the API.
 * Super panels show their children's entities, so they are bumped with their children.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -24,9 +25,11 @@ SCHEMA_VERSION = "1"
 
 def lock_snapshot(snapshot: GenePanelSnapshot) -> GenePanelSnapshot:
     """Serialize concurrent edits of one panel and pick up a version bumped meanwhile."""
-    current = GenePanelSnapshot.objects.select_for_update().only(
-        "major_version", "minor_version", "version_comment"
-    ).get(pk=snapshot.pk)
+    current = (
+        GenePanelSnapshot.objects.select_for_update()
+        .only("major_version", "minor_version", "version_comment")
+        .get(pk=snapshot.pk)
+    )
     snapshot.major_version = current.major_version
     snapshot.minor_version = current.minor_version
     snapshot.version_comment = current.version_comment
@@ -78,9 +81,9 @@ def bump_panels(snapshots, *, comment: str = "", include_superpanels: bool = Tru
     parents: list[GenePanelSnapshot] = []
     if include_superpanels and targets:
         parent_ids = set(
-            GenePanelSnapshot.child_panels.through.objects.filter(to_genepanelsnapshot_id__in=list(targets)).values_list(
-                "from_genepanelsnapshot_id", flat=True
-            )
+            GenePanelSnapshot.child_panels.through.objects.filter(
+                to_genepanelsnapshot_id__in=list(targets)
+            ).values_list("from_genepanelsnapshot_id", flat=True)
         ) - set(targets)
         parents = list(GenePanelSnapshot.objects.select_related("panel", "level4title").filter(pk__in=parent_ids))
     everything = [*targets.values(), *parents]
@@ -100,7 +103,9 @@ def bump_panels(snapshots, *, comment: str = "", include_superpanels: bool = Tru
     for snapshot in everything:
         snapshot.major_version, snapshot.minor_version = snapshot.version_tuple.next_minor()
         snapshot.created = snapshot.modified = now
-    GenePanelSnapshot.objects.bulk_update(everything, ["major_version", "minor_version", "created", "modified"], batch_size=500)
+    GenePanelSnapshot.objects.bulk_update(
+        everything, ["major_version", "minor_version", "created", "modified"], batch_size=500
+    )
     return everything
 
 

@@ -1,4 +1,5 @@
 """Template helpers shared by every PanelApp page."""
+
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape, format_html
@@ -97,7 +98,7 @@ def entity_table_rows(rows, super_panel=False):
             f'<td class="hide-small small">{escape("; ".join(r["sources"]))}</td>',
             '<td class="hide-small">' + "".join(f'<span class="tag">{escape(t)}</span>' for t in r["tags"]) + "</td>",
             f'<td class="num">{int(r["reviews"])}</td>',
-            f'<td>{"Ready" if r["ready"] else ""}</td>',
+            f"<td>{'Ready' if r['ready'] else ''}</td>",
         ]
         parts.append("<tr>" + "".join(cells) + "</tr>")
     return mark_safe("\n".join(parts))

@@ -1,4 +1,5 @@
 """The activity feed page, with filters, and its CSV export for curators."""
+
 import csv
 
 from django.core.exceptions import PermissionDenied
@@ -67,9 +68,15 @@ class ActivityView(TemplateView):
         writer.writerow(["Created", "Panel", "Panel ID", "Panel Version", "User", "Entity type", "Entity", "Activity"])
         for a in filtered_activities(request.user, form).iterator():
             extra = a.extra_data or {}
-            row = [a.created.isoformat(), extra.get("panel_name"), a.panel_id, extra.get("panel_version"),
-                   extra.get("user_name"), a.entity_type or "", a.entity_name or "", a.text]
+            row = [
+                a.created.isoformat(),
+                extra.get("panel_name"),
+                a.panel_id,
+                extra.get("panel_version"),
+                extra.get("user_name"),
+                a.entity_type or "",
+                a.entity_name or "",
+                a.text,
+            ]
             writer.writerow([neutralise(cell) for cell in row])  # no cell runs as a formula
         return response
-
-

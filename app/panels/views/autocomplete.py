@@ -1,4 +1,5 @@
 """Small JSON lists for the forms' suggestion boxes."""
+
 from django.http import JsonResponse
 
 from ..models import Gene
@@ -16,6 +17,10 @@ def genes(request):
     starting = list(qs.filter(gene_symbol__istartswith=term).order_by("gene_symbol")[:LIMIT])
     if len(starting) < LIMIT:
         starting += list(
-            qs.filter(gene_symbol__icontains=term).exclude(gene_symbol__istartswith=term).order_by("gene_symbol")[: LIMIT - len(starting)]
+            qs.filter(gene_symbol__icontains=term)
+            .exclude(gene_symbol__istartswith=term)
+            .order_by("gene_symbol")[: LIMIT - len(starting)]
         )
-    return JsonResponse({"results": [{"id": g.gene_symbol, "text": f"{g.gene_symbol} — {g.gene_name or ''}"} for g in starting]})
+    return JsonResponse(
+        {"results": [{"id": g.gene_symbol, "text": f"{g.gene_symbol} — {g.gene_name or ''}"} for g in starting]}
+    )

@@ -1,4 +1,5 @@
 """Panel TSV downloads: the current version by rating, or any earlier version."""
+
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.views import View
 

@@ -1,4 +1,5 @@
 """An entity on a panel: its page, adding and editing it, reviews, and curator feedback."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -21,11 +22,19 @@ from .mixins import CuratorRequiredMixin, EntityMixin, PanelMixin, ReviewerRequi
 
 #: Curator feedback on the entity page: action -> (form, prefix, how to apply it).
 FEEDBACK = {
-    "rating": (entity_forms.RatingForm, lambda s, e, u, d: entity_service.set_rating(s, e, u, d["status"], d["comment"])),
-    "moi": (entity_forms.MOIForm, lambda s, e, u, d: entity_service.update_field(s, e, u, "moi", d["moi"], d["comment"])),
+    "rating": (
+        entity_forms.RatingForm,
+        lambda s, e, u, d: entity_service.set_rating(s, e, u, d["status"], d["comment"]),
+    ),
+    "moi": (
+        entity_forms.MOIForm,
+        lambda s, e, u, d: entity_service.update_field(s, e, u, "moi", d["moi"], d["comment"]),
+    ),
     "mop": (
         entity_forms.MOPForm,
-        lambda s, e, u, d: entity_service.update_field(s, e, u, "mode_of_pathogenicity", d["mode_of_pathogenicity"], d["comment"]),
+        lambda s, e, u, d: entity_service.update_field(
+            s, e, u, "mode_of_pathogenicity", d["mode_of_pathogenicity"], d["comment"]
+        ),
     ),
     "phenotypes": (
         entity_forms.PhenotypesForm,
@@ -65,7 +74,9 @@ class EntityDetailView(EntityMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         entity, snapshot, user = self.entity, self.snapshot, self.request.user
         evaluations = list(
-            entity.evaluation.select_related("user", "user__reviewer").prefetch_related("comments__user").order_by("-created")
+            entity.evaluation.select_related("user", "user__reviewer")
+            .prefetch_related("comments__user")
+            .order_by("-created")
         )
         context.update(
             snapshot=snapshot,
@@ -128,11 +139,15 @@ class EntityAddView(ReviewerRequiredMixin, PanelMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(snapshot=self.snapshot, entity_type=self.kwargs["entity_type"], editing=False, **kwargs)
+        return super().get_context_data(
+            snapshot=self.snapshot, entity_type=self.kwargs["entity_type"], editing=False, **kwargs
+        )
 
     def form_valid(self, form):
         try:
-            entity = entity_service.add_entity(self.snapshot, self.request.user, self.kwargs["entity_type"], form.to_fields())
+            entity = entity_service.add_entity(
+                self.snapshot, self.request.user, self.kwargs["entity_type"], form.to_fields()
+            )
         except ValidationError as error:
             apply_service_errors(form, error, {"gene_symbol": "gene"})
             return self.form_invalid(form)

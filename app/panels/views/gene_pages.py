@@ -1,4 +1,5 @@
 """Genes, STRs and regions across panels: the A-Z list and the page of one name."""
+
 from __future__ import annotations
 
 from django.db.models import Count
@@ -22,14 +23,19 @@ class EntityIndexView(TemplateView):
         statuses = listable_statuses(self.request.user)
         tag = query_text(self.request, "tag")
         names = {}
-        for model, kind, field in ((GenePanelEntrySnapshot, "gene", "gene_core_id"), (STR, "str", "name"), (Region, "region", "name")):
+        for model, kind, field in (
+            (GenePanelEntrySnapshot, "gene", "gene_core_id"),
+            (STR, "str", "name"),
+            (Region, "region", "name"),
+        ):
             qs = model.objects.filter(panel__panel__status__in=statuses)
             if tag:
                 qs = qs.filter(tags__name=tag)
             for name, count in qs.values_list(field).annotate(n=Count("id")).order_by():
                 names[(name, kind)] = count
         context["entities"] = [
-            {"name": name, "type": kind, "panels": count} for (name, kind), count in sorted(names.items(), key=lambda i: i[0][0].upper())
+            {"name": name, "type": kind, "panels": count}
+            for (name, kind), count in sorted(names.items(), key=lambda i: i[0][0].upper())
         ]
         context["tag"] = tag
         return context

@@ -63,7 +63,11 @@ class EntityMixin(PanelMixin):
 
                 raise Http404("Entity types are gene, str and region.")
             model = ENTITY_MODELS[entity_type]
-            lookup = {"gene_core_id": self.kwargs["entity_name"]} if model is GenePanelEntrySnapshot else {"name": self.kwargs["entity_name"]}
+            lookup = (
+                {"gene_core_id": self.kwargs["entity_name"]}
+                if model is GenePanelEntrySnapshot
+                else {"name": self.kwargs["entity_name"]}
+            )
             self._entity = get_object_or_404(model.objects.select_related("panel"), panel=self.snapshot, **lookup)
         return self._entity
 

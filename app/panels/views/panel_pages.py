@@ -1,4 +1,5 @@
 """Panel list, panel page, and the curator's panel actions."""
+
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -33,7 +34,9 @@ def listable_statuses(user) -> list[str]:
 
 
 def super_and_child_ids() -> tuple[set[int], set[int]]:
-    links = GenePanelSnapshot.child_panels.through.objects.values_list("from_genepanelsnapshot_id", "to_genepanelsnapshot_id")
+    links = GenePanelSnapshot.child_panels.through.objects.values_list(
+        "from_genepanelsnapshot_id", "to_genepanelsnapshot_id"
+    )
     parents, children = set(), set()
     for parent, child in links:
         parents.add(parent)
@@ -53,7 +56,11 @@ class PanelListView(TemplateView):
         if search:
             qs = qs.filter(queries.panel_lookup_q(search))
         if gene:
-            holding = set(GenePanelEntrySnapshot.objects.filter(gene_core__gene_symbol__iexact=gene).values_list("panel_id", flat=True))
+            holding = set(
+                GenePanelEntrySnapshot.objects.filter(gene_core__gene_symbol__iexact=gene).values_list(
+                    "panel_id", flat=True
+                )
+            )
             holding |= set(
                 GenePanelSnapshot.child_panels.through.objects.filter(to_genepanelsnapshot_id__in=holding).values_list(
                     "from_genepanelsnapshot_id", flat=True
@@ -160,11 +167,18 @@ class PanelDetailView(PanelMixin, TemplateView):
             revision=panel_cache.revision(snapshot),
             cache_timeout=panel_cache.TIMEOUT,
             super_panel=super_panel,
-            children=snapshot.child_panels.select_related("level4title").order_by("level4title__name") if super_panel else [],
+            children=snapshot.child_panels.select_related("level4title").order_by("level4title__name")
+            if super_panel
+            else [],
             parents=snapshot.parent_panels.select_related("level4title").order_by("level4title__name"),
             signed_off_versions=list(signed_off),
             versions=[snapshot.version]
-            + [h.version for h in HistoricalSnapshot.objects.filter(panel_id=snapshot.panel_id).only("major_version", "minor_version")],
+            + [
+                h.version
+                for h in HistoricalSnapshot.objects.filter(panel_id=snapshot.panel_id).only(
+                    "major_version", "minor_version"
+                )
+            ],
             promote_form=kwargs.get("promote_form") or PromoteForm(),
             is_curator=is_curator(self.request.user),
         )

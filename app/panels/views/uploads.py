@@ -1,4 +1,5 @@
 """Curators' import tools: upload a file, then follow its import on the upload's page."""
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -63,6 +64,8 @@ class UploadStatusView(CuratorRequiredMixin, TemplateView):
                     "panel_id", "level4title__name"
                 )
             )
-            panels = [(int(pid), names.get(int(pid), pid), version) for pid, version in upload.summary["panels"].items()]
+            panels = [
+                (int(pid), names.get(int(pid), pid), version) for pid, version in upload.summary["panels"].items()
+            ]
         context.update(upload=upload, title=TITLES[upload.kind], panels=panels)
         return context

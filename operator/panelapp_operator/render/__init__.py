@@ -4,6 +4,7 @@
 order they are applied); Jobs and the generated Secret are created by the upgrade and secret-key
 logic instead, because they are create-once objects.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,8 +38,10 @@ def render_children(inp: RenderInput) -> DesiredChildren:
     objects.append(network.render_service(inp))
     if spec.network_policy.enabled:
         objects.append(network.render_network_policy(inp))
-    for component, budget in ((names.COMPONENT_WEB, spec.web.pod_disruption_budget),
-                              (names.COMPONENT_WORKER, spec.worker.pod_disruption_budget)):
+    for component, budget in (
+        (names.COMPONENT_WEB, spec.web.pod_disruption_budget),
+        (names.COMPONENT_WORKER, spec.worker.pod_disruption_budget),
+    ):
         if budget.enabled:
             objects.append(scaling.render_disruption_budget(inp, component, budget))
     if inp.workload_image is not None:
@@ -46,8 +49,10 @@ def render_children(inp: RenderInput) -> DesiredChildren:
         objects.append(workloads.render_worker_deployment(inp, inp.image_of(names.COMPONENT_WORKER)))
         if spec.beat.enabled:
             objects.append(workloads.render_beat_deployment(inp, inp.image_of(names.COMPONENT_BEAT)))
-    for component, autoscaling in ((names.COMPONENT_WEB, spec.web.autoscaling),
-                                   (names.COMPONENT_WORKER, spec.worker.autoscaling)):
+    for component, autoscaling in (
+        (names.COMPONENT_WEB, spec.web.autoscaling),
+        (names.COMPONENT_WORKER, spec.worker.autoscaling),
+    ):
         # Stopped workers have no autoscaler: it would start them again (and scales nothing at zero).
         if autoscaling.enabled and not (inp.quiesce and component == names.COMPONENT_WORKER):
             objects.append(scaling.render_autoscaler(inp, component, autoscaling))

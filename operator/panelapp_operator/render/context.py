@@ -1,4 +1,5 @@
 """What the pure renderers need to know: the spec plus a few facts the operator observed."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -48,8 +49,7 @@ class RenderInput:
         return self.spec.service_account.name or self.name
 
     def metadata(self, name: str, component: str | None = None) -> dict[str, Any]:
-        labels = (names.component_labels(self.name, component) if component
-                  else names.instance_labels(self.name))
+        labels = names.component_labels(self.name, component) if component else names.instance_labels(self.name)
         meta: dict[str, Any] = {"name": name, "namespace": self.namespace, "labels": labels}
         if self.uid:
             meta["ownerReferences"] = [

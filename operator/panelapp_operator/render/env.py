@@ -4,6 +4,7 @@ Non-secret values go into the owned ConfigMap (imported whole with envFrom). Sec
 ever *references* (valueFrom.secretKeyRef) to Secrets the user owns, or to the Secret holding the
 generated Django key, so no secret value passes through the operator or lands in a ConfigMap.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -63,8 +64,10 @@ def config_map_data(spec: api.PanelAppSpec, *, read_only: bool = False) -> dict[
         data.update(_token_check_data(spec))
     throttle = spec.web.api_throttle
     if throttle is not None:
-        for name, value in (("API_THROTTLE_ANON_RATE", throttle.anonymous_rate),
-                            ("API_THROTTLE_TOKEN_RATE", throttle.token_rate)):
+        for name, value in (
+            ("API_THROTTLE_ANON_RATE", throttle.anonymous_rate),
+            ("API_THROTTLE_TOKEN_RATE", throttle.token_rate),
+        ):
             if value is not None:
                 data[name] = value
     data.update(maintenance_data(spec, read_only=read_only or spec.maintenance.enabled))
@@ -163,19 +166,49 @@ def user_references(spec: api.PanelAppSpec) -> list[Reference]:
             continue
         if source.secret_key_ref is not None:
             ref = source.secret_key_ref
-            found.append(Reference("Secret", ref.name, ref.key, f"spec.env[{index}].valueFrom.secretKeyRef",
-                                   bool(ref.optional), var.name))
+            found.append(
+                Reference(
+                    "Secret",
+                    ref.name,
+                    ref.key,
+                    f"spec.env[{index}].valueFrom.secretKeyRef",
+                    bool(ref.optional),
+                    var.name,
+                )
+            )
         if source.config_map_key_ref is not None:
             ref = source.config_map_key_ref
-            found.append(Reference("ConfigMap", ref.name, ref.key, f"spec.env[{index}].valueFrom.configMapKeyRef",
-                                   bool(ref.optional), var.name))
+            found.append(
+                Reference(
+                    "ConfigMap",
+                    ref.name,
+                    ref.key,
+                    f"spec.env[{index}].valueFrom.configMapKeyRef",
+                    bool(ref.optional),
+                    var.name,
+                )
+            )
     for index, source in enumerate(spec.env_from or ()):
         if source.secret_ref is not None:
-            found.append(Reference("Secret", source.secret_ref.name, None, f"spec.envFrom[{index}].secretRef",
-                                   bool(source.secret_ref.optional)))
+            found.append(
+                Reference(
+                    "Secret",
+                    source.secret_ref.name,
+                    None,
+                    f"spec.envFrom[{index}].secretRef",
+                    bool(source.secret_ref.optional),
+                )
+            )
         if source.config_map_ref is not None:
-            found.append(Reference("ConfigMap", source.config_map_ref.name, None,
-                                   f"spec.envFrom[{index}].configMapRef", bool(source.config_map_ref.optional)))
+            found.append(
+                Reference(
+                    "ConfigMap",
+                    source.config_map_ref.name,
+                    None,
+                    f"spec.envFrom[{index}].configMapRef",
+                    bool(source.config_map_ref.optional),
+                )
+            )
     return found
 
 

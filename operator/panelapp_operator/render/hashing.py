@@ -1,4 +1,5 @@
 """Stable hashes of rendered objects and configuration."""
+
 from __future__ import annotations
 
 import copy

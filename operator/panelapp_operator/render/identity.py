@@ -1,4 +1,5 @@
 """The ServiceAccount shared by all pods, and the Secret holding a generated Django key."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -31,4 +32,3 @@ def render_generated_secret(inp: RenderInput, secret_key: str) -> dict[str, Any]
         "type": "Opaque",
         "stringData": {names.GENERATED_SECRET_KEY_KEY: secret_key},
     }
-

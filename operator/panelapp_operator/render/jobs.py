@@ -5,6 +5,7 @@ image and the migration trigger (names.upgrade_key), so each upgrade has exactly
 restarted operator finds them instead of starting them again. Retries are not the Job's business:
 a failed Job stays failed until the image or the trigger changes.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -14,16 +15,29 @@ from panelapp_operator.render.context import RenderInput
 from panelapp_operator.render.pods import ContainerPlan, pod_template
 
 
-def _job(inp: RenderInput, *, name: str, component: str, image: str, key: str, command: list[str],
-         args: list[str] | None, plan_kwargs: dict[str, Any], timeout_seconds: int,
-         backoff_limit: int) -> dict[str, Any]:
-    plan = ContainerPlan(component=component, image=image, command=command, args=args, restart_policy="Never",
-                         **plan_kwargs)
+def _job(
+    inp: RenderInput,
+    *,
+    name: str,
+    component: str,
+    image: str,
+    key: str,
+    command: list[str],
+    args: list[str] | None,
+    plan_kwargs: dict[str, Any],
+    timeout_seconds: int,
+    backoff_limit: int,
+) -> dict[str, Any]:
+    plan = ContainerPlan(
+        component=component, image=image, command=command, args=args, restart_policy="Never", **plan_kwargs
+    )
     template = pod_template(inp, plan)
     metadata = inp.metadata(name, component)
     metadata["labels"][names.LABEL_UPGRADE_KEY] = key
-    metadata["annotations"] = {names.ANNOTATION_IMAGE: image,
-                               names.ANNOTATION_TRIGGER: inp.spec.migrations.trigger or ""}
+    metadata["annotations"] = {
+        names.ANNOTATION_IMAGE: image,
+        names.ANNOTATION_TRIGGER: inp.spec.migrations.trigger or "",
+    }
     return {
         "apiVersion": "batch/v1",
         "kind": "Job",
@@ -64,9 +78,13 @@ def render_backup_job(inp: RenderInput, image: str, key: str) -> dict[str, Any]:
         component=names.COMPONENT_BACKUP,
         image=image,
         key=key,
-        command=["panelapp-backup", f"--bucket={backup.bucket}",
-                 f"--prefix={backup.prefix.rstrip('/')}/{inp.namespace}/{inp.name}", f"--label={key}",
-                 f"--keep={backup.keep}"],
+        command=[
+            "panelapp-backup",
+            f"--bucket={backup.bucket}",
+            f"--prefix={backup.prefix.rstrip('/')}/{inp.namespace}/{inp.name}",
+            f"--label={key}",
+            f"--keep={backup.keep}",
+        ],
         args=None,
         plan_kwargs={"resources": backup.resources, "overrides": inp.spec.migrations.pod_template},
         timeout_seconds=backup.timeout_seconds,

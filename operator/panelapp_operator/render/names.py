@@ -3,6 +3,7 @@
 Names derive only from the PanelApp's name (and, for Jobs, from the image and trigger), so a
 restarted operator finds its children again without any memory of its own.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,5 +1,6 @@
 """Service, Ingresses (with AWS Load Balancer Controller settings and the Cognito login rule) and
 NetworkPolicy."""
+
 from __future__ import annotations
 
 import json
@@ -79,14 +80,20 @@ def _ingress(inp: RenderInput, name: str, path: str, annotations: dict[str, str]
     if merged:
         metadata["annotations"] = merged
     spec: dict[str, Any] = {
-        "rules": [{
-            "host": host,
-            "http": {"paths": [{
-                "path": path,
-                "pathType": "Prefix",
-                "backend": {"service": {"name": inp.names.service, "port": {"name": "http"}}},
-            }]},
-        }],
+        "rules": [
+            {
+                "host": host,
+                "http": {
+                    "paths": [
+                        {
+                            "path": path,
+                            "pathType": "Prefix",
+                            "backend": {"service": {"name": inp.names.service, "port": {"name": "http"}}},
+                        }
+                    ]
+                },
+            }
+        ],
     }
     class_name = ingress.class_name or ("alb" if ingress.alb is not None else None)
     if class_name:
@@ -105,17 +112,22 @@ def render_login_ingress(inp: RenderInput) -> dict[str, Any]:
     x-amzn-oidc-* headers the ALB adds. Only rendered with Cognito and an ALB Ingress."""
     cognito = inp.spec.cognito
     annotations = _alb_annotations(inp, LOGIN_GROUP_ORDER)
-    annotations.update({
-        f"{ALB}/auth-type": "cognito",
-        f"{ALB}/auth-idp-cognito": json.dumps({
-            "userPoolARN": cognito.user_pool_arn,
-            "userPoolClientID": cognito.user_pool_client_id,
-            "userPoolDomain": cognito.domain_prefix,
-        }, separators=(",", ":")),
-        f"{ALB}/auth-on-unauthenticated-request": "authenticate",
-        f"{ALB}/auth-scope": "openid",
-        f"{ALB}/auth-session-cookie": cognito.elb_session_cookie_prefix or DEFAULT_SESSION_COOKIE,
-    })
+    annotations.update(
+        {
+            f"{ALB}/auth-type": "cognito",
+            f"{ALB}/auth-idp-cognito": json.dumps(
+                {
+                    "userPoolARN": cognito.user_pool_arn,
+                    "userPoolClientID": cognito.user_pool_client_id,
+                    "userPoolDomain": cognito.domain_prefix,
+                },
+                separators=(",", ":"),
+            ),
+            f"{ALB}/auth-on-unauthenticated-request": "authenticate",
+            f"{ALB}/auth-scope": "openid",
+            f"{ALB}/auth-session-cookie": cognito.elb_session_cookie_prefix or DEFAULT_SESSION_COOKIE,
+        }
+    )
     return _ingress(inp, inp.names.login_ingress, LOGIN_PATH, annotations)
 
 

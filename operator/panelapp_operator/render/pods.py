@@ -1,5 +1,6 @@
 """The pod template every PanelApp container shares: one image, one environment, one
 ServiceAccount, a restricted security context, and the user's pod-template overrides."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -67,9 +68,7 @@ def resources_of(requirements: api.ResourceRequirements | None, component: str) 
     return {kind: {res: str(qty) for res, qty in values.items()} for kind, values in dumped.items()}
 
 
-def merged_overrides(
-    shared: api.PodTemplateOverrides | None, own: api.PodTemplateOverrides | None
-) -> dict[str, Any]:
+def merged_overrides(shared: api.PodTemplateOverrides | None, own: api.PodTemplateOverrides | None) -> dict[str, Any]:
     """Shared overrides (spec.podTemplate) under the component's own: maps merge by key (component
     wins), tolerations append, and affinity, topology spread and priority class are replaced."""
     result: dict[str, Any] = {"annotations": {}, "labels": {}, "nodeSelector": {}, "tolerations": []}

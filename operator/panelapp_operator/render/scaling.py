@@ -1,4 +1,5 @@
 """HorizontalPodAutoscalers and PodDisruptionBudgets of web and worker (never beat: a singleton)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -10,19 +11,33 @@ from panelapp_operator.render.context import RenderInput
 
 def render_autoscaler(inp: RenderInput, component: str, autoscaling: api.AutoscalingSpec) -> dict[str, Any]:
     metrics = [
-        {"type": "Resource", "resource": {"name": "cpu", "target": {
-            "type": "Utilization", "averageUtilization": autoscaling.target_cpu_utilization_percentage}}},
+        {
+            "type": "Resource",
+            "resource": {
+                "name": "cpu",
+                "target": {"type": "Utilization", "averageUtilization": autoscaling.target_cpu_utilization_percentage},
+            },
+        },
     ]
     if autoscaling.target_memory_utilization_percentage is not None:
-        metrics.append({"type": "Resource", "resource": {"name": "memory", "target": {
-            "type": "Utilization", "averageUtilization": autoscaling.target_memory_utilization_percentage}}})
+        metrics.append(
+            {
+                "type": "Resource",
+                "resource": {
+                    "name": "memory",
+                    "target": {
+                        "type": "Utilization",
+                        "averageUtilization": autoscaling.target_memory_utilization_percentage,
+                    },
+                },
+            }
+        )
     return {
         "apiVersion": "autoscaling/v2",
         "kind": "HorizontalPodAutoscaler",
         "metadata": inp.metadata(inp.names.autoscaler(component), component),
         "spec": {
-            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment",
-                               "name": inp.names.deployment(component)},
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": inp.names.deployment(component)},
             "minReplicas": autoscaling.min_replicas,
             "maxReplicas": autoscaling.max_replicas,
             "metrics": metrics,

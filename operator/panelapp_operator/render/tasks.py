@@ -6,6 +6,7 @@ and the app's management commands; tests/operator/unit/test_tasks.py checks ever
 Nothing a user writes becomes a command word except the S3 location of load-genes, which the
 schema restricts to a bucket name and a key without whitespace.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,8 +32,9 @@ class TaskCommand:
     missing: str | None = None
 
 
-def command_of(spec: task_spec.PanelAppTaskSpec, media_bucket: str,
-               backups: list[api.BackupRecord] | None = None) -> TaskCommand:
+def command_of(
+    spec: task_spec.PanelAppTaskSpec, media_bucket: str, backups: list[api.BackupRecord] | None = None
+) -> TaskCommand:
     """What the image runs; `backups` are the PanelApp's recorded backups (for restore)."""
     if spec.command == "check":
         return TaskCommand(("panelapp-check",))
@@ -48,8 +50,10 @@ def command_of(spec: task_spec.PanelAppTaskSpec, media_bucket: str,
         assert spec.restore is not None  # the schema's rule
         record = next((b for b in backups or () if b.upgrade_key == spec.restore.upgrade_key), None)
         if record is None:
-            return TaskCommand(missing=f"no backup with upgradeKey {spec.restore.upgrade_key!r} is recorded in the "
-                               "PanelApp's status.backups")
+            return TaskCommand(
+                missing=f"no backup with upgradeKey {spec.restore.upgrade_key!r} is recorded in the "
+                "PanelApp's status.backups"
+            )
         if not record.object_key:
             return TaskCommand(missing=f"the backup of upgrade {record.upgrade_key!r} has no recorded object key")
         return TaskCommand(("panelapp-restore", f"--object={record.object_key}"))
@@ -67,26 +71,54 @@ def secret_keys(spec: task_spec.PanelAppTaskSpec) -> list[tuple[str, str, str, s
     credentials = spec.create_superuser
     if credentials is None:
         return []
-    return list(zip(SUPERUSER_ENV, (credentials.secret_name,) * 3,
-                    (credentials.username_key, credentials.email_key, credentials.password_key),
-                    ("usernameKey", "emailKey", "passwordKey"), strict=True))
+    return list(
+        zip(
+            SUPERUSER_ENV,
+            (credentials.secret_name,) * 3,
+            (credentials.username_key, credentials.email_key, credentials.password_key),
+            ("usernameKey", "emailKey", "passwordKey"),
+            strict=True,
+        )
+    )
 
 
-def render_task_job(inp: RenderInput, *, task_name: str, task_uid: str, spec: task_spec.PanelAppTaskSpec,
-                    image: str, command: TaskCommand) -> dict[str, Any]:
+def render_task_job(
+    inp: RenderInput,
+    *,
+    task_name: str,
+    task_uid: str,
+    spec: task_spec.PanelAppTaskSpec,
+    image: str,
+    command: TaskCommand,
+) -> dict[str, Any]:
     """The Job, owned by the task (`inp` is the task's PanelApp, rendered without owner references)."""
-    extra_env = [{"name": env_name, "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}}
-                 for env_name, secret, key, _ in secret_keys(spec)]
-    plan = ContainerPlan(component=COMPONENT_TASK, image=image, command=list(command.argv), resources=None,
-                         overrides=None, extra_env=extra_env, restart_policy="Never")
+    extra_env = [
+        {"name": env_name, "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}}
+        for env_name, secret, key, _ in secret_keys(spec)
+    ]
+    plan = ContainerPlan(
+        component=COMPONENT_TASK,
+        image=image,
+        command=list(command.argv),
+        resources=None,
+        overrides=None,
+        extra_env=extra_env,
+        restart_policy="Never",
+    )
     template = pod_template(inp, plan)
     template["metadata"]["labels"][LABEL_TASK] = task_name
     metadata = inp.metadata(job_name(task_name, task_uid), COMPONENT_TASK)
     metadata["labels"][LABEL_TASK] = task_name
-    metadata["ownerReferences"] = [{
-        "apiVersion": api.API_VERSION, "kind": task_spec.KIND, "name": task_name,
-        "uid": task_uid, "controller": True, "blockOwnerDeletion": True,
-    }]
+    metadata["ownerReferences"] = [
+        {
+            "apiVersion": api.API_VERSION,
+            "kind": task_spec.KIND,
+            "name": task_name,
+            "uid": task_uid,
+            "controller": True,
+            "blockOwnerDeletion": True,
+        }
+    ]
     return {
         "apiVersion": "batch/v1",
         "kind": "Job",

@@ -1,4 +1,5 @@
 """The web, worker and beat Deployments."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -49,8 +50,9 @@ def _replicas(inp: RenderInput, component: str, replicas: int, autoscaling: api.
     return autoscaling.min_replicas if component in inp.new_deployments else None
 
 
-def _deployment(inp: RenderInput, component: str, template: dict[str, Any], *,
-                replicas: int | None, strategy: dict[str, Any]) -> dict[str, Any]:
+def _deployment(
+    inp: RenderInput, component: str, template: dict[str, Any], *, replicas: int | None, strategy: dict[str, Any]
+) -> dict[str, Any]:
     spec: dict[str, Any] = {
         "selector": {"matchLabels": names.selector_labels(inp.name, component)},
         "strategy": strategy,
@@ -94,7 +96,9 @@ def render_web_deployment(inp: RenderInput, image: str) -> dict[str, Any]:
         termination_grace_period_seconds=web.termination_grace_period_seconds,
     )
     return _deployment(
-        inp, names.COMPONENT_WEB, pod_template(inp, plan),
+        inp,
+        names.COMPONENT_WEB,
+        pod_template(inp, plan),
         replicas=_replicas(inp, names.COMPONENT_WEB, web.replicas, web.autoscaling),
         strategy=NO_DOWNTIME_STRATEGY,
     )
@@ -114,7 +118,9 @@ def render_worker_deployment(inp: RenderInput, image: str) -> dict[str, Any]:
         termination_grace_period_seconds=worker.termination_grace_period_seconds,
     )
     return _deployment(
-        inp, names.COMPONENT_WORKER, pod_template(inp, plan),
+        inp,
+        names.COMPONENT_WORKER,
+        pod_template(inp, plan),
         replicas=_replicas(inp, names.COMPONENT_WORKER, worker.replicas, worker.autoscaling),
         strategy=NO_DOWNTIME_STRATEGY,
     )
@@ -133,5 +139,10 @@ def render_beat_deployment(inp: RenderInput, image: str) -> dict[str, Any]:
     )
     # A singleton: two schedulers would send every periodic task twice, so the old pod stops
     # before the new one starts.
-    return _deployment(inp, names.COMPONENT_BEAT, pod_template(inp, plan), replicas=0 if inp.quiesce else 1,
-                       strategy={"type": "Recreate"})
+    return _deployment(
+        inp,
+        names.COMPONENT_BEAT,
+        pod_template(inp, plan),
+        replicas=0 if inp.quiesce else 1,
+        strategy={"type": "Recreate"},
+    )

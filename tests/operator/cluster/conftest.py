@@ -5,6 +5,7 @@ PanelApp references, and an operator process watching only that namespace. When 
 operator's log is checked: no planted secret value may appear in it, and no reconcile may have
 crashed unexpectedly.
 """
+
 from __future__ import annotations
 
 import time
@@ -57,8 +58,9 @@ def start_operator(cluster, namespace, panelapp_crd, operator_log, request):
     started: list[OperatorProcess] = []
 
     def start(resync_seconds: float = 2.0) -> OperatorProcess:
-        process = OperatorProcess(env=cluster.env(), namespaces=[namespace], log_path=operator_log,
-                                  resync_seconds=resync_seconds)
+        process = OperatorProcess(
+            env=cluster.env(), namespaces=[namespace], log_path=operator_log, resync_seconds=resync_seconds
+        )
         started.append(process)
         return process.start()
 

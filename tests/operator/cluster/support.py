@@ -1,4 +1,5 @@
 """Helpers for the operator tests against the real control plane."""
+
 from __future__ import annotations
 
 import json
@@ -14,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from localcluster.processes import terminate
 import pytest
 from kubernetes import client
 from kubernetes.client.exceptions import ApiException
 
+from localcluster.processes import terminate
 from panelapp_operator import metrics
 from tests.operator import samples
 
@@ -26,8 +27,13 @@ GROUP, VERSION, PLURAL = "panelapp.org", "v1alpha1", "panelapps"
 DEFAULT_TIMEOUT = 60.0
 
 
-def wait_for(check: Callable[[], Any], what: str, timeout: float = DEFAULT_TIMEOUT, interval: float = 0.25,
-              describe: Callable[[], str] | None = None) -> Any:
+def wait_for(
+    check: Callable[[], Any],
+    what: str,
+    timeout: float = DEFAULT_TIMEOUT,
+    interval: float = 0.25,
+    describe: Callable[[], str] | None = None,
+) -> Any:
     """Poll until `check()` returns something truthy; fail the test naming what never happened."""
     deadline = time.monotonic() + timeout
     last_error: Exception | None = None
@@ -40,8 +46,11 @@ def wait_for(check: Callable[[], Any], what: str, timeout: float = DEFAULT_TIMEO
             return value
         time.sleep(interval)
     detail = describe() if describe else ""
-    pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}"
-                f"{f' (last error: {last_error})' if last_error else ''}\n{detail}", pytrace=False)
+    pytest.fail(
+        f"timed out after {timeout:.0f}s waiting for {what}"
+        f"{f' (last error: {last_error})' if last_error else ''}\n{detail}",
+        pytrace=False,
+    )
 
 
 def free_port() -> int:
@@ -63,17 +72,30 @@ class OperatorProcess:
     process: subprocess.Popen | None = None
     extra_args: list[str] = field(default_factory=list)
 
-    def start(self) -> "OperatorProcess":
-        args = [sys.executable, "-m", "panelapp_operator", "run", "--liveness-host", "127.0.0.1",
-                "--liveness-port", str(self.port), "--metrics-port", str(self.metrics_port),
-                "--resync-seconds", str(self.resync_seconds),
-                "--log-format", "full"]
+    def start(self) -> OperatorProcess:
+        args = [
+            sys.executable,
+            "-m",
+            "panelapp_operator",
+            "run",
+            "--liveness-host",
+            "127.0.0.1",
+            "--liveness-port",
+            str(self.port),
+            "--metrics-port",
+            str(self.metrics_port),
+            "--resync-seconds",
+            str(self.resync_seconds),
+            "--log-format",
+            "full",
+        ]
         for namespace in self.namespaces:
             args += ["--namespace", namespace]
         args += self.extra_args
         log = self.log_path.open("ab")
-        self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=self.env,
-                                        cwd=samples.REPO, start_new_session=True)
+        self.process = subprocess.Popen(
+            args, stdout=log, stderr=subprocess.STDOUT, env=self.env, cwd=samples.REPO, start_new_session=True
+        )
         log.close()
         wait_for(self._healthy, "the operator's liveness endpoint", timeout=60, describe=self.log_tail)
         return self
@@ -130,15 +152,17 @@ class Kube:
     # --- PanelApps ----------------------------------------------------------------------------
 
     def create_panelapp(self, spec: dict[str, Any], name: str = "panelapp") -> dict[str, Any]:
-        return self.custom.create_namespaced_custom_object(GROUP, VERSION, self.namespace, PLURAL,
-                                                           samples.resource(name, self.namespace, spec))
+        return self.custom.create_namespaced_custom_object(
+            GROUP, VERSION, self.namespace, PLURAL, samples.resource(name, self.namespace, spec)
+        )
 
     def panelapp(self, name: str = "panelapp") -> dict[str, Any]:
         return self.custom.get_namespaced_custom_object(GROUP, VERSION, self.namespace, PLURAL, name)
 
     def patch_spec(self, changes: dict[str, Any], name: str = "panelapp") -> dict[str, Any]:
-        return self.custom.patch_namespaced_custom_object(GROUP, VERSION, self.namespace, PLURAL, name,
-                                                          {"spec": changes})
+        return self.custom.patch_namespaced_custom_object(
+            GROUP, VERSION, self.namespace, PLURAL, name, {"spec": changes}
+        )
 
     def delete_panelapp(self, name: str = "panelapp") -> None:
         self.custom.delete_namespaced_custom_object(GROUP, VERSION, self.namespace, PLURAL, name)
@@ -149,17 +173,29 @@ class Kube:
     def condition(self, type_: str, name: str = "panelapp") -> dict[str, Any]:
         return next((c for c in self.status(name).get("conditions") or () if c["type"] == type_), {})
 
-    def wait_phase(self, phase: str, name: str = "panelapp", timeout: float = DEFAULT_TIMEOUT,
-                   image: str | None = None, describe: Callable[[], str] | None = None) -> dict[str, Any]:
+    def wait_phase(
+        self,
+        phase: str,
+        name: str = "panelapp",
+        timeout: float = DEFAULT_TIMEOUT,
+        image: str | None = None,
+        describe: Callable[[], str] | None = None,
+    ) -> dict[str, Any]:
         def reached():
             body = self.panelapp(name)
             status = body.get("status") or {}
-            return (status.get("phase") == phase
-                    and status.get("observedGeneration") == body["metadata"]["generation"]
-                    and (image is None or status.get("image") == image)) and status
-        return wait_for(reached, f"PanelApp {name} to be {phase}" + (f" at {image}" if image else ""), timeout,
-                        describe=lambda: f"status: {json.dumps(self.status(name), indent=1)}\n"
-                                         f"{describe() if describe else ''}")
+            return (
+                status.get("phase") == phase
+                and status.get("observedGeneration") == body["metadata"]["generation"]
+                and (image is None or status.get("image") == image)
+            ) and status
+
+        return wait_for(
+            reached,
+            f"PanelApp {name} to be {phase}" + (f" at {image}" if image else ""),
+            timeout,
+            describe=lambda: f"status: {json.dumps(self.status(name), indent=1)}\n{describe() if describe else ''}",
+        )
 
     # --- children -----------------------------------------------------------------------------
 
@@ -174,18 +210,26 @@ class Kube:
         return self.batch.list_namespaced_job(self.namespace, label_selector=selector).items
 
     def events(self, name: str = "panelapp") -> list:
-        return [e for e in self.core.list_namespaced_event(self.namespace).items
-                if e.involved_object.kind == "PanelApp" and e.involved_object.name == name]
+        return [
+            e
+            for e in self.core.list_namespaced_event(self.namespace).items
+            if e.involved_object.kind == "PanelApp" and e.involved_object.name == name
+        ]
 
     def event_reasons(self, name: str = "panelapp") -> list[str]:
         """Reasons in the order the events were made. Creation times have whole seconds, so two
         events of one second are ordered by their resourceVersion (etcd's revision: write order)."""
-        return [e.reason for e in sorted(self.events(name), key=lambda e: (e.metadata.creation_timestamp,
-                                                                            int(e.metadata.resource_version)))]
+        return [
+            e.reason
+            for e in sorted(
+                self.events(name), key=lambda e: (e.metadata.creation_timestamp, int(e.metadata.resource_version))
+            )
+        ]
 
     def create_secret(self, name: str, data: dict[str, str]) -> None:
-        self.core.create_namespaced_secret(self.namespace, client.V1Secret(
-            metadata=client.V1ObjectMeta(name=name), string_data=data))
+        self.core.create_namespaced_secret(
+            self.namespace, client.V1Secret(metadata=client.V1ObjectMeta(name=name), string_data=data)
+        )
 
     def replace_secret_data(self, name: str, data: dict[str, str]) -> None:
         self.core.patch_namespaced_secret(name, self.namespace, {"stringData": data})
@@ -214,11 +258,13 @@ class Kube:
     def resource_versions(self) -> dict[tuple[str, str], str]:
         versions = {("PanelApp", "panelapp"): self.panelapp()["metadata"]["resourceVersion"]}
         selector = "app.kubernetes.io/managed-by=panelapp-operator"
-        for kind, lister in (("Deployment", self.apps.list_namespaced_deployment),
-                             ("ConfigMap", self.core.list_namespaced_config_map),
-                             ("Service", self.core.list_namespaced_service),
-                             ("ServiceAccount", self.core.list_namespaced_service_account),
-                             ("Job", self.batch.list_namespaced_job)):
+        for kind, lister in (
+            ("Deployment", self.apps.list_namespaced_deployment),
+            ("ConfigMap", self.core.list_namespaced_config_map),
+            ("Service", self.core.list_namespaced_service),
+            ("ServiceAccount", self.core.list_namespaced_service_account),
+            ("Job", self.batch.list_namespaced_job),
+        ):
             for item in lister(self.namespace, label_selector=selector).items:
                 versions[(kind, item.metadata.name)] = item.metadata.resource_version
         return versions

@@ -1,4 +1,5 @@
 """The PanelApp API as the API server serves it: short name, explain, printer columns."""
+
 from __future__ import annotations
 
 from tests.operator.cluster.support import wait_for
@@ -6,8 +7,12 @@ from tests.operator.cluster.support import wait_for
 
 def explain(cluster, field):
     """kubectl explain, once the API server has published the new CRD's OpenAPI (a few seconds)."""
-    result = wait_for(lambda: (r := cluster.kubectl("explain", field, check=False)).returncode == 0 and r,
-                      f"kubectl explain {field}", timeout=60, interval=1)
+    result = wait_for(
+        lambda: (r := cluster.kubectl("explain", field, check=False)).returncode == 0 and r,
+        f"kubectl explain {field}",
+        timeout=60,
+        interval=1,
+    )
     return result.stdout
 
 

@@ -1,6 +1,7 @@
 """migrations.backup on the local control plane (stand-in pods: no real pg_dump runs here; that is
 tests/app/test_backup.py): the backup Job goes before the migration Job, is recorded in status, and
 a failed backup blocks the migration with Degraded while the old release keeps serving."""
+
 from __future__ import annotations
 
 from kubernetes import client
@@ -26,11 +27,21 @@ def test_the_backup_runs_before_the_migration_and_is_recorded(kube, ready_panela
         recorder.stop()
     [backup] = jobs_for(kube, "backup", samples.NEXT_IMAGE)
     assert backup.spec.template.spec.containers[0].command[:2] == ["panelapp-backup", "--bucket=panelapp-db-backups"]
-    backup_pod_done = recorder.first("the backup pod succeeding", lambda kind, obj: isinstance(obj, client.V1Pod)
-                                     and component(obj) == "backup" and obj.status.phase == "Succeeded")
-    migration_created = recorder.first("the migration Job", lambda kind, obj: kind == "ADDED"
-                                       and isinstance(obj, client.V1Job) and component(obj) == "migrate"
-                                       and obj.metadata.annotations["panelapp.org/image"] == samples.NEXT_IMAGE)
+    backup_pod_done = recorder.first(
+        "the backup pod succeeding",
+        lambda kind, obj: (
+            isinstance(obj, client.V1Pod) and component(obj) == "backup" and obj.status.phase == "Succeeded"
+        ),
+    )
+    migration_created = recorder.first(
+        "the migration Job",
+        lambda kind, obj: (
+            kind == "ADDED"
+            and isinstance(obj, client.V1Job)
+            and component(obj) == "migrate"
+            and obj.metadata.annotations["panelapp.org/image"] == samples.NEXT_IMAGE
+        ),
+    )
     assert backup_pod_done < migration_created
     [record] = kube.status()["backups"]
     assert record["job"] == backup.metadata.name and record["image"] == samples.NEXT_IMAGE
@@ -43,8 +54,9 @@ def test_the_backup_runs_before_the_migration_and_is_recorded(kube, ready_panela
 
 
 def test_a_failed_backup_blocks_the_migration(kube, ready_panelapp, operator):
-    kube.patch_spec({"image": samples.NEXT_IMAGE, "migrations": {"backup": BACKUP, "podTemplate": {
-        "annotations": FAIL}}})
+    kube.patch_spec(
+        {"image": samples.NEXT_IMAGE, "migrations": {"backup": BACKUP, "podTemplate": {"annotations": FAIL}}}
+    )
     kube.wait_phase("Degraded", describe=operator.log_tail)
     degraded = kube.condition("Degraded")
     assert degraded["reason"] == "BackupFailed" and "nothing was migrated" in degraded["message"]

@@ -1,5 +1,6 @@
 """Bad input: refused at apply time by the schema, or answered with ConfigValid=False, a message
 naming the field and an Event, while whatever already runs keeps running untouched."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,8 +27,10 @@ def test_a_long_name_is_refused(cluster, kube):
 
 def _untouched(kube):
     deployments = kube.apps.list_namespaced_deployment(kube.namespace).items
-    return ({d.metadata.name: d.metadata.generation for d in deployments},
-            kube.core.read_namespaced_config_map("panelapp-config", kube.namespace).metadata.resource_version)
+    return (
+        {d.metadata.name: d.metadata.generation for d in deployments},
+        kube.core.read_namespaced_config_map("panelapp-config", kube.namespace).metadata.resource_version,
+    )
 
 
 def test_a_missing_secret_or_key_is_reported_and_nothing_changes(kube, ready_panelapp, operator):
@@ -37,15 +40,19 @@ def test_a_missing_secret_or_key_is_reported_and_nothing_changes(kube, ready_pan
     kube.wait_phase("Invalid", describe=operator.log_tail)
     condition = kube.condition("ConfigValid")
     assert condition["status"] == "False" and condition["reason"] == "MissingReference"
-    assert condition["message"] == (f"spec.database.passwordSecretRef: Secret 'rotated-db' not found in namespace "
-                                    f"'{kube.namespace}'")
+    assert condition["message"] == (
+        f"spec.database.passwordSecretRef: Secret 'rotated-db' not found in namespace '{kube.namespace}'"
+    )
     assert kube.condition("Ready")["status"] == "True"  # what runs still runs
     event = next(e for e in kube.events() if e.reason == "MissingReference")
     assert event.type == "Warning" and "spec.database.passwordSecretRef" in event.message
 
     kube.create_secret("rotated-db", {"passwd": samples.DB_PASSWORD})
-    wait_for(lambda: "key 'password' not found in Secret 'rotated-db'" in kube.condition("ConfigValid")["message"],
-             "the missing key to be reported", describe=operator.log_tail)
+    wait_for(
+        lambda: "key 'password' not found in Secret 'rotated-db'" in kube.condition("ConfigValid")["message"],
+        "the missing key to be reported",
+        describe=operator.log_tail,
+    )
     assert _untouched(kube) == before
 
     kube.replace_secret_data("rotated-db", {"password": samples.DB_PASSWORD})
@@ -57,8 +64,13 @@ def test_a_missing_secret_or_key_is_reported_and_nothing_changes(kube, ready_pan
 
 def test_a_child_the_api_server_refuses_changes_nothing(kube, ready_panelapp, operator):
     before = _untouched(kube)
-    bad_affinity = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
-        "nodeSelectorTerms": [{"matchExpressions": [{"key": "zone", "operator": "Sometimes"}]}]}}}
+    bad_affinity = {
+        "nodeAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": {
+                "nodeSelectorTerms": [{"matchExpressions": [{"key": "zone", "operator": "Sometimes"}]}]
+            }
+        }
+    }
     kube.patch_spec({"logLevel": "DEBUG", "podTemplate": {"affinity": bad_affinity}})
     kube.wait_phase("Invalid", describe=operator.log_tail)
     condition = kube.condition("ConfigValid")
@@ -78,8 +90,11 @@ def _failures(kube, component):
 
 def test_crash_looping_pods_are_surfaced_while_the_old_ones_serve(kube, ready_panelapp, operator):
     kube.patch_spec({"web": {"podTemplate": {"annotations": {"kwok.panelapp.org/outcome": "crashloop"}}}})
-    wait_for(lambda: any("CrashLoopBackOff" in f for f in _failures(kube, "web")), "CrashLoopBackOff in status",
-             describe=operator.log_tail)
+    wait_for(
+        lambda: any("CrashLoopBackOff" in f for f in _failures(kube, "web")),
+        "CrashLoopBackOff in status",
+        describe=operator.log_tail,
+    )
     assert kube.status()["phase"] == "Degraded"
     degraded = kube.condition("Degraded")
     assert degraded["reason"] == "PodsFailing" and "CrashLoopBackOff" in degraded["message"]
@@ -93,7 +108,11 @@ def test_crash_looping_pods_are_surfaced_while_the_old_ones_serve(kube, ready_pa
 
 def test_image_pull_failures_are_surfaced(kube, ready_panelapp, operator):
     kube.patch_spec({"worker": {"podTemplate": {"annotations": {"kwok.panelapp.org/outcome": "imagepull"}}}})
-    wait_for(lambda: any("ImagePullBackOff" in f for f in _failures(kube, "worker")), "ImagePullBackOff in status",
-             timeout=20, describe=operator.log_tail)
+    wait_for(
+        lambda: any("ImagePullBackOff" in f for f in _failures(kube, "worker")),
+        "ImagePullBackOff in status",
+        timeout=20,
+        describe=operator.log_tail,
+    )
     assert kube.condition("Degraded")["reason"] == "PodsFailing"
     assert kube.status()["components"]["worker"]["readyReplicas"] == 1

@@ -1,4 +1,5 @@
 """The examples people copy are applied as they are and become Ready."""
+
 from __future__ import annotations
 
 import yaml
@@ -21,9 +22,15 @@ def test_production_example(cluster, kube, operator):
     kube.wait_phase("Ready", image=samples.IMAGE, describe=operator.log_tail)
 
     children = {(kind, name) for kind, name, _ in kube.owned_children()}
-    assert {("HorizontalPodAutoscaler", "panelapp-web"), ("HorizontalPodAutoscaler", "panelapp-worker"),
-            ("PodDisruptionBudget", "panelapp-web"), ("PodDisruptionBudget", "panelapp-worker"),
-            ("Ingress", "panelapp"), ("Ingress", "panelapp-login"), ("NetworkPolicy", "panelapp")} <= children
+    assert {
+        ("HorizontalPodAutoscaler", "panelapp-web"),
+        ("HorizontalPodAutoscaler", "panelapp-worker"),
+        ("PodDisruptionBudget", "panelapp-web"),
+        ("PodDisruptionBudget", "panelapp-worker"),
+        ("Ingress", "panelapp"),
+        ("Ingress", "panelapp-login"),
+        ("NetworkPolicy", "panelapp"),
+    } <= children
     assert ("Secret", "panelapp-secret-key") not in children  # a key is referenced: none is generated
     account = kube.core.read_namespaced_service_account("panelapp", kube.namespace)
     assert account.metadata.annotations["eks.amazonaws.com/role-arn"] == "arn:aws:iam::123456789012:role/panelapp"
@@ -55,6 +62,7 @@ def test_upstream_images_example_with_our_image(cluster, kube, operator):
 
     def app(deployment):
         return kube.deployment(deployment).spec.template.spec.containers[0]
+
     assert app("panelapp-web").command is None and app("panelapp-worker").command is None
     assert app("panelapp-beat").command[:4] == ["celery", "--app", "panelapp", "beat"]
     migration = kube.jobs("migrate")[0].spec.template.spec.containers[0]
@@ -62,8 +70,12 @@ def test_upstream_images_example_with_our_image(cluster, kube, operator):
     assert kube.status()["componentImages"] == {"worker": samples.IMAGE, "beat": samples.IMAGE}
 
     # A new worker image is an upgrade: while its migration fails, the workers stay where they are.
-    kube.patch_spec({"worker": {"image": samples.NEXT_IMAGE},
-                     "migrations": {"podTemplate": {"annotations": {"kwok.panelapp.org/outcome": "fail"}}}})
+    kube.patch_spec(
+        {
+            "worker": {"image": samples.NEXT_IMAGE},
+            "migrations": {"podTemplate": {"annotations": {"kwok.panelapp.org/outcome": "fail"}}},
+        }
+    )
     kube.wait_phase("Degraded", describe=operator.log_tail)
     assert kube.image_of("panelapp-worker") == samples.IMAGE
     kube.patch_spec({"migrations": {"podTemplate": None, "trigger": "retry"}})

@@ -1,12 +1,17 @@
 """Create -> Ready with every child owned; delete -> children garbage-collected, operator or not."""
+
 from __future__ import annotations
 
 from tests.operator import samples
 from tests.operator.cluster.support import wait_for
 
 EXPECTED_CHILDREN = {
-    ("ServiceAccount", "panelapp"), ("ConfigMap", "panelapp-config"), ("Secret", "panelapp-secret-key"),
-    ("Service", "panelapp"), ("Deployment", "panelapp-web"), ("Deployment", "panelapp-worker"),
+    ("ServiceAccount", "panelapp"),
+    ("ConfigMap", "panelapp-config"),
+    ("Secret", "panelapp-secret-key"),
+    ("Service", "panelapp"),
+    ("Deployment", "panelapp-web"),
+    ("Deployment", "panelapp-worker"),
     ("Deployment", "panelapp-beat"),
 }
 
@@ -17,22 +22,37 @@ def test_create_becomes_ready_with_every_child_owned(kube, ready_panelapp, opera
     status = ready_panelapp["status"]
     assert status["ready"] == "4/4" and status["migratedImage"] == samples.IMAGE
     assert {c["type"]: c["status"] for c in status["conditions"]} == {
-        "Ready": "True", "Progressing": "False", "Degraded": "False", "MigrationsApplied": "True",
-        "ConfigValid": "True"}
+        "Ready": "True",
+        "Progressing": "False",
+        "Degraded": "False",
+        "MigrationsApplied": "True",
+        "ConfigValid": "True",
+    }
     assert all(status["components"][c]["ready"] for c in ("web", "worker", "beat"))
 
     children = kube.owned_children()
     found = {(kind, name) for kind, name, _ in children}
-    assert EXPECTED_CHILDREN <= found
-    assert {name for kind, name in found if kind == "Job"} == {status["upgrade"]["migrationJob"],
-                                                              status["upgrade"]["collectstaticJob"]}
+    assert found >= EXPECTED_CHILDREN
+    assert {name for kind, name in found if kind == "Job"} == {
+        status["upgrade"]["migrationJob"],
+        status["upgrade"]["collectstaticJob"],
+    }
     for kind, name, owners in children:
-        assert [(o.kind, o.name, o.uid, o.controller) for o in owners] == [("PanelApp", "panelapp", uid, True)], \
-            (kind, name)
+        assert [(o.kind, o.name, o.uid, o.controller) for o in owners] == [("PanelApp", "panelapp", uid, True)], (
+            kind,
+            name,
+        )
 
     reasons = kube.event_reasons()
-    for milestone in ("SecretKeyGenerated", "MigrationStarted", "MigrationSucceeded", "CollectstaticStarted",
-                      "RolloutStarted", "RolloutComplete", "Ready"):
+    for milestone in (
+        "SecretKeyGenerated",
+        "MigrationStarted",
+        "MigrationSucceeded",
+        "CollectstaticStarted",
+        "RolloutStarted",
+        "RolloutComplete",
+        "Ready",
+    ):
         assert milestone in reasons
 
 
@@ -59,7 +79,21 @@ def test_the_generated_secret_key_is_kept(kube, ready_panelapp, operator):
 def test_deleting_the_panelapp_deletes_its_children_even_without_the_operator(kube, ready_panelapp, operator):
     operator.stop()  # nothing blocks deletion when the operator is gone
     kube.delete_panelapp()
-    wait_for(lambda: not [p for p in kube.custom.list_namespaced_custom_object(
-        "panelapp.org", "v1alpha1", kube.namespace, "panelapps")["items"]], "the PanelApp to be deleted", timeout=30)
-    wait_for(lambda: not kube.owned_children(), "the garbage collector to delete every child", timeout=90,
-             describe=lambda: str(kube.owned_children()))
+    wait_for(
+        lambda: (
+            not [
+                p
+                for p in kube.custom.list_namespaced_custom_object(
+                    "panelapp.org", "v1alpha1", kube.namespace, "panelapps"
+                )["items"]
+            ]
+        ),
+        "the PanelApp to be deleted",
+        timeout=30,
+    )
+    wait_for(
+        lambda: not kube.owned_children(),
+        "the garbage collector to delete every child",
+        timeout=90,
+        describe=lambda: str(kube.owned_children()),
+    )

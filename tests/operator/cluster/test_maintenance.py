@@ -1,6 +1,7 @@
 """Maintenance on the local control plane: a Maintenance upgrade turns web read-only and stops worker
 and beat before its migration starts and leaves maintenance with the rollout; the standing switch
 and the banner reach the pods' configuration."""
+
 from __future__ import annotations
 
 import threading
@@ -23,8 +24,7 @@ class Recorder:
 
     def __init__(self, kube):
         self.kube, self.seen, self.streams = kube, [], []
-        listers = (kube.apps.list_namespaced_deployment, kube.batch.list_namespaced_job,
-                   kube.core.list_namespaced_pod)
+        listers = (kube.apps.list_namespaced_deployment, kube.batch.list_namespaced_job, kube.core.list_namespaced_pod)
         for lister in listers:
             stream = watch.Watch()
             self.streams.append(stream)
@@ -36,7 +36,7 @@ class Recorder:
             for event in stream.stream(lister, self.kube.namespace, timeout_seconds=180):
                 obj = event["object"]
                 self.seen.append((int(obj.metadata.resource_version), event["type"], obj))
-        except Exception:  # noqa: BLE001 - ends with the stream
+        except Exception:
             pass
 
     def stop(self):
@@ -61,38 +61,68 @@ def component(obj):
 
 def test_a_maintenance_upgrade_drains_before_migrating_and_the_rollout_ends_it(kube, ready_panelapp, operator):
     read_only_web_before = kube.deployment("panelapp-web").spec.template.metadata.annotations[
-        "panelapp.org/config-hash"]
+        "panelapp.org/config-hash"
+    ]
     recorder = Recorder(kube)
     try:
-        kube.patch_spec({"image": samples.NEXT_IMAGE, "migrations": {"strategy": "Maintenance"},
-                         "maintenance": {"message": "Upgrading PanelApp: back in a few minutes."}})
+        kube.patch_spec(
+            {
+                "image": samples.NEXT_IMAGE,
+                "migrations": {"strategy": "Maintenance"},
+                "maintenance": {"message": "Upgrading PanelApp: back in a few minutes."},
+            }
+        )
         kube.wait_phase("Ready", image=samples.NEXT_IMAGE, timeout=120, describe=operator.log_tail)
     finally:
         recorder.stop()
 
     def is_migration(kind, obj):
-        return kind == "ADDED" and isinstance(obj, client.V1Job) and component(obj) == "migrate" and \
-            obj.metadata.annotations.get("panelapp.org/image") == samples.NEXT_IMAGE
+        return (
+            kind == "ADDED"
+            and isinstance(obj, client.V1Job)
+            and component(obj) == "migrate"
+            and obj.metadata.annotations.get("panelapp.org/image") == samples.NEXT_IMAGE
+        )
+
     migration_created = recorder.first("the new migration Job", is_migration)
 
     def old_web_read_only_and_rolled(kind, obj):
         if not isinstance(obj, client.V1Deployment) or obj.metadata.name != "panelapp-web":
             return False
         status = obj.status
-        return (obj.spec.template.spec.containers[0].image == samples.IMAGE
-                and obj.spec.template.metadata.annotations["panelapp.org/config-hash"] != read_only_web_before
-                and status.observed_generation == obj.metadata.generation
-                and status.updated_replicas == status.replicas == status.available_replicas == obj.spec.replicas)
+        return (
+            obj.spec.template.spec.containers[0].image == samples.IMAGE
+            and obj.spec.template.metadata.annotations["panelapp.org/config-hash"] != read_only_web_before
+            and status.observed_generation == obj.metadata.generation
+            and status.updated_replicas == status.replicas == status.available_replicas == obj.spec.replicas
+        )
+
     web_read_only = recorder.first("the old web release rolled to read-only", old_web_read_only_and_rolled)
-    last_worker_pod_gone = recorder.last("a worker or beat pod deleted", lambda kind, obj: kind == "DELETED" and
-                                         isinstance(obj, client.V1Pod) and component(obj) in ("worker", "beat"))
-    new_worker_pod = recorder.first("a worker pod of the new release", lambda kind, obj: isinstance(obj, client.V1Pod)
-                                    and component(obj) == "worker"
-                                    and obj.spec.containers[0].image == samples.NEXT_IMAGE)
+    last_worker_pod_gone = recorder.last(
+        "a worker or beat pod deleted",
+        lambda kind, obj: kind == "DELETED" and isinstance(obj, client.V1Pod) and component(obj) in ("worker", "beat"),
+    )
+    new_worker_pod = recorder.first(
+        "a worker pod of the new release",
+        lambda kind, obj: (
+            isinstance(obj, client.V1Pod)
+            and component(obj) == "worker"
+            and obj.spec.containers[0].image == samples.NEXT_IMAGE
+        ),
+    )
     assert web_read_only < migration_created, (web_read_only, migration_created)
     # Every old worker and beat pod was gone (its tasks finished) before the migration started...
-    assert max(rv for rv, kind, obj in recorder.seen if kind == "DELETED" and isinstance(obj, client.V1Pod)
-               and component(obj) in ("worker", "beat") and rv < new_worker_pod) < migration_created
+    assert (
+        max(
+            rv
+            for rv, kind, obj in recorder.seen
+            if kind == "DELETED"
+            and isinstance(obj, client.V1Pod)
+            and component(obj) in ("worker", "beat")
+            and rv < new_worker_pod
+        )
+        < migration_created
+    )
     # ...and workers came back only with the new release.
     assert last_worker_pod_gone < new_worker_pod and migration_created < new_worker_pod
 
@@ -100,8 +130,13 @@ def test_a_maintenance_upgrade_drains_before_migrating_and_the_rollout_ends_it(k
     assert kube.deployment("panelapp-worker").spec.replicas == 1 and kube.deployment("panelapp-beat").spec.replicas == 1
     assert kube.condition("Maintenance")["status"] == "False"
     reasons = kube.event_reasons()
-    for expected in ("DrainingStarted", "MaintenanceStarted", "MigrationStarted", "MaintenanceEnded",
-                     "RolloutComplete"):
+    for expected in (
+        "DrainingStarted",
+        "MaintenanceStarted",
+        "MigrationStarted",
+        "MaintenanceEnded",
+        "RolloutComplete",
+    ):
         assert expected in reasons, reasons
     assert reasons.count("MigrationStarted") == 2  # the install's and this upgrade's, no more
 

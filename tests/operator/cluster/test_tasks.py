@@ -1,6 +1,7 @@
 """PanelAppTask on the local control plane: the schema refuses bad tasks, a good one runs as one Job
 with its PanelApp's image, environment and ServiceAccount and its status mirrors that Job, and a
 task whose Secret is missing or whose command the image lacks runs nothing."""
+
 from __future__ import annotations
 
 import json
@@ -16,9 +17,18 @@ ADMIN_PASSWORD = "admin-pw-Qx81Lm2Zt"  # must never appear in the operator's log
 
 
 def create_task(kube, name: str, spec: dict) -> dict:
-    return kube.custom.create_namespaced_custom_object(GROUP, VERSION, kube.namespace, PLURAL, {
-        "apiVersion": f"{GROUP}/{VERSION}", "kind": "PanelAppTask", "metadata": {"name": name},
-        "spec": {"panelApp": "panelapp", **spec}})
+    return kube.custom.create_namespaced_custom_object(
+        GROUP,
+        VERSION,
+        kube.namespace,
+        PLURAL,
+        {
+            "apiVersion": f"{GROUP}/{VERSION}",
+            "kind": "PanelAppTask",
+            "metadata": {"name": name},
+            "spec": {"panelApp": "panelapp", **spec},
+        },
+    )
 
 
 def task(kube, name: str) -> dict:
@@ -30,9 +40,12 @@ def task_status(kube, name: str) -> dict:
 
 
 def wait_task(kube, name: str, phase: str, operator, timeout: float = 60) -> dict:
-    return wait_for(lambda: task_status(kube, name).get("phase") == phase and task_status(kube, name),
-                    f"task {name} to be {phase}", timeout=timeout,
-                    describe=lambda: json.dumps(task_status(kube, name), indent=1) + operator.log_tail())
+    return wait_for(
+        lambda: task_status(kube, name).get("phase") == phase and task_status(kube, name),
+        f"task {name} to be {phase}",
+        timeout=timeout,
+        describe=lambda: json.dumps(task_status(kube, name), indent=1) + operator.log_tail(),
+    )
 
 
 def task_jobs(kube, name: str) -> list:
@@ -40,16 +53,22 @@ def task_jobs(kube, name: str) -> list:
 
 
 def task_events(kube, name: str) -> list[tuple[str, str]]:
-    return [(e.reason, e.message) for e in kube.core.list_namespaced_event(kube.namespace).items
-            if e.involved_object.kind == "PanelAppTask" and e.involved_object.name == name]
+    return [
+        (e.reason, e.message)
+        for e in kube.core.list_namespaced_event(kube.namespace).items
+        if e.involved_object.kind == "PanelAppTask" and e.involved_object.name == name
+    ]
 
 
-@pytest.mark.parametrize("spec, words", [
-    ({"command": "drop-database"}, "spec.command"),
-    ({"command": "load-genes"}, "load-genes needs loadGenes.source"),
-    ({"command": "check", "loadGenes": {"source": {"key": "genes.json"}}}, "loadGenes is only for"),
-    ({"command": "load-genes", "loadGenes": {"source": {"key": "/etc/passwd $(id)"}}}, "spec.loadGenes.source.key"),
-])
+@pytest.mark.parametrize(
+    "spec, words",
+    [
+        ({"command": "drop-database"}, "spec.command"),
+        ({"command": "load-genes"}, "load-genes needs loadGenes.source"),
+        ({"command": "check", "loadGenes": {"source": {"key": "genes.json"}}}, "loadGenes is only for"),
+        ({"command": "load-genes", "loadGenes": {"source": {"key": "/etc/passwd $(id)"}}}, "spec.loadGenes.source.key"),
+    ],
+)
 def test_the_schema_refuses_bad_tasks(kube, spec, words):
     with pytest.raises(ApiException) as refused:
         create_task(kube, "bad", spec)
@@ -72,8 +91,9 @@ def test_a_task_runs_once_as_a_job_of_its_panelapp_and_mirrors_it(kube, ready_pa
     assert [reason for reason, _ in task_events(kube, "checkup")].count("TaskSucceeded") == 1
     # Immutable: a finished task is a record, not a knob.
     with pytest.raises(ApiException) as refused:
-        kube.custom.patch_namespaced_custom_object(GROUP, VERSION, kube.namespace, PLURAL, "checkup",
-                                                   {"spec": {"command": "reset-stats"}})
+        kube.custom.patch_namespaced_custom_object(
+            GROUP, VERSION, kube.namespace, PLURAL, "checkup", {"spec": {"command": "reset-stats"}}
+        )
     assert "immutable" in refused.value.body
     assert len(task_jobs(kube, "checkup")) == 1
 
@@ -81,10 +101,12 @@ def test_a_task_runs_once_as_a_job_of_its_panelapp_and_mirrors_it(kube, ready_pa
 def test_a_missing_secret_holds_the_task_until_it_exists(kube, ready_panelapp, operator):
     create_task(kube, "first-admin", {"command": "create-superuser", "createSuperuser": {"secretName": "admin"}})
     status = wait_task(kube, "first-admin", "Pending", operator)
-    wait_for(lambda: task_status(kube, "first-admin").get("reason") == "MissingReference",
-             "the missing Secret to be named")
+    wait_for(
+        lambda: task_status(kube, "first-admin").get("reason") == "MissingReference", "the missing Secret to be named"
+    )
     assert task_status(kube, "first-admin")["message"] == (
-        f"spec.createSuperuser.secretName: Secret 'admin' not found in namespace {kube.namespace!r}")
+        f"spec.createSuperuser.secretName: Secret 'admin' not found in namespace {kube.namespace!r}"
+    )
     assert any(reason == "MissingReference" for reason, _ in task_events(kube, "first-admin"))
     assert task_jobs(kube, "first-admin") == []
 
@@ -114,9 +136,25 @@ def test_a_task_for_an_unknown_panelapp_waits(kube, operator):
 
 def test_restore_needs_a_recorded_backup_and_maintenance(kube, ready_panelapp, operator):
     dump = "s3://panelapp-db-backups/panelapp-backups/ns/panelapp/20261201T090000Z-abcd1234.dump"
-    kube.custom.patch_namespaced_custom_object_status(GROUP, VERSION, kube.namespace, "panelapps", "panelapp", {
-        "status": {"backups": [{"upgradeKey": "abcd1234", "job": "panelapp-backup-abcd1234", "image": samples.IMAGE,
-                                "objectKey": dump}]}})
+    kube.custom.patch_namespaced_custom_object_status(
+        GROUP,
+        VERSION,
+        kube.namespace,
+        "panelapps",
+        "panelapp",
+        {
+            "status": {
+                "backups": [
+                    {
+                        "upgradeKey": "abcd1234",
+                        "job": "panelapp-backup-abcd1234",
+                        "image": samples.IMAGE,
+                        "objectKey": dump,
+                    }
+                ]
+            }
+        },
+    )
     create_task(kube, "restore-unknown", {"command": "restore", "restore": {"upgradeKey": "00000000"}})
     status = wait_task(kube, "restore-unknown", "Refused", operator)
     assert status["reason"] == "BackupNotRecorded" and task_jobs(kube, "restore-unknown") == []

@@ -1,5 +1,6 @@
 """Safe upgrades: one migration Job per image, rollout only after it, failures block and recover,
 and a restarted operator resumes without a second migration."""
+
 from __future__ import annotations
 
 from tests.operator import samples
@@ -20,8 +21,9 @@ def test_image_bump_runs_exactly_one_migration_then_rolls_out(kube, ready_panela
 
     migrations = migration_jobs_for(kube, samples.NEXT_IMAGE)
     assert len(migrations) == 1
-    collect = [j for j in kube.jobs("collectstatic")
-               if j.metadata.annotations.get("panelapp.org/image") == samples.NEXT_IMAGE]
+    collect = [
+        j for j in kube.jobs("collectstatic") if j.metadata.annotations.get("panelapp.org/image") == samples.NEXT_IMAGE
+    ]
     assert len(collect) == 1
     for deployment in ("panelapp-web", "panelapp-worker", "panelapp-beat"):
         assert kube.image_of(deployment) == samples.NEXT_IMAGE
@@ -29,10 +31,14 @@ def test_image_bump_runs_exactly_one_migration_then_rolls_out(kube, ready_panela
     # The Deployments moved only after both Jobs' pods had exited 0: the new ReplicaSets are younger.
     finished = []
     for job in (migrations[0], collect[0]):
-        pods = kube.core.list_namespaced_pod(kube.namespace,
-                                             label_selector=f"batch.kubernetes.io/job-name={job.metadata.name}").items
-        finished += [pod.status.container_statuses[0].state.terminated.finished_at for pod in pods
-                     if pod.status.phase == "Succeeded"]
+        pods = kube.core.list_namespaced_pod(
+            kube.namespace, label_selector=f"batch.kubernetes.io/job-name={job.metadata.name}"
+        ).items
+        finished += [
+            pod.status.container_statuses[0].state.terminated.finished_at
+            for pod in pods
+            if pod.status.phase == "Succeeded"
+        ]
     assert len(finished) == 2
     for rs in kube.apps.list_namespaced_replica_set(kube.namespace).items:
         if rs.spec.template.spec.containers[0].image == samples.NEXT_IMAGE:
@@ -73,8 +79,9 @@ def test_failed_migration_keeps_the_old_image_serving_then_recovers(kube, ready_
 
 
 def test_timed_out_migration_fails_with_the_deadline_reason(kube, ready_panelapp, operator):
-    kube.patch_spec({"image": samples.NEXT_IMAGE,
-                     "migrations": {"timeoutSeconds": 10, "podTemplate": {"annotations": STUCK}}})
+    kube.patch_spec(
+        {"image": samples.NEXT_IMAGE, "migrations": {"timeoutSeconds": 10, "podTemplate": {"annotations": STUCK}}}
+    )
     kube.wait_phase("Migrating", describe=operator.log_tail)
     # While the migration Job's pod cannot start, the old pods keep serving.
     assert kube.image_of("panelapp-web") == samples.IMAGE
@@ -83,8 +90,9 @@ def test_timed_out_migration_fails_with_the_deadline_reason(kube, ready_panelapp
     assert kube.image_of("panelapp-web") == samples.IMAGE
 
 
-def test_restarted_operator_resumes_mid_upgrade_without_a_second_migration(kube, ready_panelapp, operator,
-                                                                            start_operator):
+def test_restarted_operator_resumes_mid_upgrade_without_a_second_migration(
+    kube, ready_panelapp, operator, start_operator
+):
     kube.patch_spec({"image": samples.NEXT_IMAGE, "migrations": {"podTemplate": {"annotations": STUCK}}})
     kube.wait_phase("Migrating", describe=operator.log_tail)
     job = wait_for(lambda: migration_jobs_for(kube, samples.NEXT_IMAGE), "the migration Job")[0]
@@ -92,12 +100,21 @@ def test_restarted_operator_resumes_mid_upgrade_without_a_second_migration(kube,
     operator.kill()  # mid-upgrade, without any chance to clean up
 
     # While no operator runs, the migration finishes.
-    pod = wait_for(lambda: kube.core.list_namespaced_pod(
-        kube.namespace, label_selector=f"batch.kubernetes.io/job-name={job.metadata.name}").items, "the Job's pod")[0]
-    kube.core.patch_namespaced_pod(pod.metadata.name, kube.namespace,
-                                   {"metadata": {"annotations": {"kwok.panelapp.org/outcome": None}}})
-    wait_for(lambda: kube.batch.read_namespaced_job(job.metadata.name, kube.namespace).status.succeeded,
-             "the migration Job to complete")
+    pod = wait_for(
+        lambda: (
+            kube.core.list_namespaced_pod(
+                kube.namespace, label_selector=f"batch.kubernetes.io/job-name={job.metadata.name}"
+            ).items
+        ),
+        "the Job's pod",
+    )[0]
+    kube.core.patch_namespaced_pod(
+        pod.metadata.name, kube.namespace, {"metadata": {"annotations": {"kwok.panelapp.org/outcome": None}}}
+    )
+    wait_for(
+        lambda: kube.batch.read_namespaced_job(job.metadata.name, kube.namespace).status.succeeded,
+        "the migration Job to complete",
+    )
     assert kube.status()["upgrade"]["state"] == "Migrating"  # nobody recorded it
 
     restarted = start_operator()

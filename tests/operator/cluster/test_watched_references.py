@@ -1,5 +1,6 @@
 """Referenced Secrets and ConfigMaps are watched: a rotation rolls the pods within seconds, with the
 next resync ten minutes away; and a Deployment created under an autoscaler starts at its minimum."""
+
 from __future__ import annotations
 
 import threading
@@ -29,16 +30,23 @@ def seconds_until_rolled(kube, change) -> float:
 
 def test_rotated_secrets_and_config_maps_roll_the_pods_within_seconds(kube, database_secret, start_operator):
     operator = start_operator(resync_seconds=FAR_RESYNC)
-    kube.core.create_namespaced_config_map(kube.namespace, client.V1ConfigMap(
-        metadata=client.V1ObjectMeta(name="panelapp-extra"), data={"GUNICORN_THREADS": "2"}))
+    kube.core.create_namespaced_config_map(
+        kube.namespace,
+        client.V1ConfigMap(metadata=client.V1ObjectMeta(name="panelapp-extra"), data={"GUNICORN_THREADS": "2"}),
+    )
     kube.create_panelapp(samples.minimal_spec(envFrom=[{"configMapRef": {"name": "panelapp-extra"}}]))
     kube.wait_phase("Ready", describe=operator.log_tail)
 
-    secret_seconds = seconds_until_rolled(kube, lambda: kube.replace_secret_data(
-        "panelapp-database", {"password": samples.DB_PASSWORD + "-rotated"}))
+    secret_seconds = seconds_until_rolled(
+        kube, lambda: kube.replace_secret_data("panelapp-database", {"password": samples.DB_PASSWORD + "-rotated"})
+    )
     kube.wait_phase("Ready", describe=operator.log_tail)
-    config_map_seconds = seconds_until_rolled(kube, lambda: kube.core.patch_namespaced_config_map(
-        "panelapp-extra", kube.namespace, {"data": {"GUNICORN_THREADS": "4"}}))
+    config_map_seconds = seconds_until_rolled(
+        kube,
+        lambda: kube.core.patch_namespaced_config_map(
+            "panelapp-extra", kube.namespace, {"data": {"GUNICORN_THREADS": "4"}}
+        ),
+    )
     print(f"rotation to rolled pod template: Secret {secret_seconds:.2f} s, ConfigMap {config_map_seconds:.2f} s")
 
     # A Secret nobody references changes nothing.
@@ -53,16 +61,27 @@ def test_rotated_secrets_and_config_maps_roll_the_pods_within_seconds(kube, data
 
 def test_a_missing_secret_created_later_is_noticed_at_once(kube, database_secret, start_operator):
     operator = start_operator(resync_seconds=FAR_RESYNC)
-    kube.create_panelapp(samples.minimal_spec(
-        email={"host": "smtp.example.org", "fromAddress": "a@example.org", "panelappAddress": "b@example.org",
-               "userSecretRef": {"name": "smtp", "key": "user"},
-               "passwordSecretRef": {"name": "smtp", "key": "password"}}))
+    kube.create_panelapp(
+        samples.minimal_spec(
+            email={
+                "host": "smtp.example.org",
+                "fromAddress": "a@example.org",
+                "panelappAddress": "b@example.org",
+                "userSecretRef": {"name": "smtp", "key": "user"},
+                "passwordSecretRef": {"name": "smtp", "key": "password"},
+            }
+        )
+    )
     kube.wait_phase("Invalid", describe=operator.log_tail)
     # The missing-reference retry is 10 s away; the watch must be faster.
     started = time.monotonic()
     kube.create_secret("smtp", {"user": "panelapp", "password": samples.SMTP_PASSWORD})
-    wait_for(lambda: kube.condition("ConfigValid").get("status") == "True", "the new Secret to be noticed",
-             timeout=WITHIN_SECONDS, describe=operator.log_tail)
+    wait_for(
+        lambda: kube.condition("ConfigValid").get("status") == "True",
+        "the new Secret to be noticed",
+        timeout=WITHIN_SECONDS,
+        describe=operator.log_tail,
+    )
     print(f"missing Secret created to ConfigValid: {time.monotonic() - started:.2f} s")
 
 
@@ -72,17 +91,23 @@ def test_a_deployment_created_under_an_autoscaler_starts_at_its_minimum(kube, da
 
     def record():
         try:
-            for event in stream.stream(kube.apps.list_namespaced_deployment, kube.namespace,
-                                       field_selector="metadata.name=panelapp-web", timeout_seconds=90):
+            for event in stream.stream(
+                kube.apps.list_namespaced_deployment,
+                kube.namespace,
+                field_selector="metadata.name=panelapp-web",
+                timeout_seconds=90,
+            ):
                 seen.append(event["object"].spec.replicas)
-        except Exception:  # noqa: BLE001 - the stream ends when the test stops it or the namespace goes
+        except Exception:
             pass
+
     recorder = threading.Thread(target=record, daemon=True)
     recorder.start()
     time.sleep(0.5)  # the watch is open before the Deployment can exist
     try:
-        kube.create_panelapp(samples.minimal_spec(
-            web={"autoscaling": {"enabled": True, "minReplicas": 3, "maxReplicas": 6}}))
+        kube.create_panelapp(
+            samples.minimal_spec(web={"autoscaling": {"enabled": True, "minReplicas": 3, "maxReplicas": 6}})
+        )
         kube.wait_phase("Ready", describe=operator.log_tail)
         wait_for(lambda: not operator_owns_replicas(kube), "the replicas to be handed over to the autoscaler")
     finally:
@@ -93,5 +118,7 @@ def test_a_deployment_created_under_an_autoscaler_starts_at_its_minimum(kube, da
 
 
 def operator_owns_replicas(kube) -> bool:
-    return any(entry.manager == "panelapp-operator" and "f:replicas" in (entry.fields_v1 or {}).get("f:spec", {})
-               for entry in kube.deployment("panelapp-web").metadata.managed_fields)
+    return any(
+        entry.manager == "panelapp-operator" and "f:replicas" in (entry.fields_v1 or {}).get("f:spec", {})
+        for entry in kube.deployment("panelapp-web").metadata.managed_fields
+    )

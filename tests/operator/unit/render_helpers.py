@@ -1,4 +1,5 @@
 """Rendering a spec dict the way the operator does, for the render tests."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -8,14 +9,26 @@ from panelapp_operator.render import RenderInput, env, hashing, render_children
 from tests.operator import samples
 
 
-def render_input(spec: dict[str, Any] | None = None, *, workload_image: str | None = samples.IMAGE,
-                 uid: str | None = "0a1b2c3d-uid", name: str = "panelapp",
-                 new_deployments: frozenset[str] = frozenset(), quiesce: bool = False) -> RenderInput:
+def render_input(
+    spec: dict[str, Any] | None = None,
+    *,
+    workload_image: str | None = samples.IMAGE,
+    uid: str | None = "0a1b2c3d-uid",
+    name: str = "panelapp",
+    new_deployments: frozenset[str] = frozenset(),
+    quiesce: bool = False,
+) -> RenderInput:
     parsed = validation.parse_spec(spec if spec is not None else samples.minimal_spec())
-    return RenderInput(name=name, namespace="ns", spec=parsed,
-                       config_hash=hashing.config_hash(env.config_map_data(parsed), {}, parsed.force_reload),
-                       workload_image=workload_image, uid=uid, new_deployments=new_deployments,
-                       quiesce=quiesce)
+    return RenderInput(
+        name=name,
+        namespace="ns",
+        spec=parsed,
+        config_hash=hashing.config_hash(env.config_map_data(parsed), {}, parsed.force_reload),
+        workload_image=workload_image,
+        uid=uid,
+        new_deployments=new_deployments,
+        quiesce=quiesce,
+    )
 
 
 def children(spec: dict[str, Any] | None = None, **kwargs: Any) -> dict[tuple[str, str], dict[str, Any]]:

@@ -1,5 +1,6 @@
 """migrations.backup: a pg_dump Job before every migration; the migration waits for it, a failed
 backup blocks it with Degraded, and a succeeded one is recorded in status.backups."""
+
 from __future__ import annotations
 
 import json
@@ -19,10 +20,20 @@ KEY = names.upgrade_key(samples.NEXT_IMAGE, None)
 
 
 def gate(jobs_=(), recorded=None, backup=True, succeeded=frozenset()):
-    return upgrade.decide(upgrade.UpgradeInput(
-        instance="panelapp", image=samples.NEXT_IMAGE, trigger=None, collectstatic=False, recorded=recorded,
-        current_image=samples.IMAGE, jobs={j["metadata"]["name"]: j for j in jobs_}, now=NOW, backup=backup,
-        succeeded_jobs=succeeded))
+    return upgrade.decide(
+        upgrade.UpgradeInput(
+            instance="panelapp",
+            image=samples.NEXT_IMAGE,
+            trigger=None,
+            collectstatic=False,
+            recorded=recorded,
+            current_image=samples.IMAGE,
+            jobs={j["metadata"]["name"]: j for j in jobs_},
+            now=NOW,
+            backup=backup,
+            succeeded_jobs=succeeded,
+        )
+    )
 
 
 def test_the_backup_runs_first_and_the_migration_only_after_it_succeeded():
@@ -34,14 +45,22 @@ def test_the_backup_runs_first_and_the_migration_only_after_it_succeeded():
     done = gate([job(CHILD.backup_job(KEY), KEY, "succeeded")], recorded=running.upgrade)
     assert done.upgrade.state == upgrade.MIGRATING and done.create == ("migrate",)
     # A backup pod that exited 0 is enough, as for the other steps.
-    assert gate([job(CHILD.backup_job(KEY), KEY)], succeeded=frozenset({CHILD.backup_job(KEY)})).create == \
-        ("migrate",)
+    assert gate([job(CHILD.backup_job(KEY), KEY)], succeeded=frozenset({CHILD.backup_job(KEY)})).create == ("migrate",)
     assert gate(backup=False).create == ("migrate",)
 
 
 def test_a_failed_backup_blocks_the_migration_with_degraded():
-    failed = gate([job(CHILD.backup_job(KEY), KEY, "failed", "BackoffLimitExceeded", "Job has reached the "
-                       "specified backoff limit")])
+    failed = gate(
+        [
+            job(
+                CHILD.backup_job(KEY),
+                KEY,
+                "failed",
+                "BackoffLimitExceeded",
+                "Job has reached the specified backoff limit",
+            )
+        ]
+    )
     assert failed.upgrade.state == upgrade.UPGRADE_FAILED and failed.upgrade.failed_step == "backup"
     assert failed.create == () and failed.failed_job == CHILD.backup_job(KEY)
     assert "nothing was migrated" in failed.upgrade.message
@@ -56,40 +75,76 @@ def test_a_failed_backup_blocks_the_migration_with_degraded():
 
 
 def test_the_backup_job_dumps_to_the_configured_place_with_the_instance_s_environment():
-    spec = samples.minimal_spec(migrations={"backup": {"bucket": "panelapp-db-backups", "prefix": "dumps/",
-                                                       "keep": 5}})
+    spec = samples.minimal_spec(migrations={"backup": {"bucket": "panelapp-db-backups", "prefix": "dumps/", "keep": 5}})
     manifest = jobs.render_backup_job(render_input(spec), samples.NEXT_IMAGE, KEY)
     app = container(manifest)
     assert manifest["metadata"]["name"] == f"panelapp-backup-{KEY}"
-    assert app["command"] == ["panelapp-backup", "--bucket=panelapp-db-backups", "--prefix=dumps/ns/panelapp",
-                              f"--label={KEY}", "--keep=5"]
+    assert app["command"] == [
+        "panelapp-backup",
+        "--bucket=panelapp-db-backups",
+        "--prefix=dumps/ns/panelapp",
+        f"--label={KEY}",
+        "--keep=5",
+    ]
     assert {var["name"] for var in app["env"]} >= {"DATABASE_PASSWORD"}
     assert manifest["spec"]["backoffLimit"] == 0 and manifest["spec"]["template"]["spec"]["restartPolicy"] == "Never"
 
 
 def test_backup_is_on_when_a_bucket_is_set_and_needs_one():
-    assert validation.parse_spec(samples.minimal_spec(migrations={"backup": {"bucket": "b-ups"}})).migrations.backup.active
+    assert validation.parse_spec(
+        samples.minimal_spec(migrations={"backup": {"bucket": "b-ups"}})
+    ).migrations.backup.active
     assert not validation.parse_spec(samples.minimal_spec()).migrations.backup.active
-    assert not validation.parse_spec(samples.minimal_spec(migrations={"backup": {"bucket": "b-ups", "enabled": False}})
-                                     ).migrations.backup.active
+    assert not validation.parse_spec(
+        samples.minimal_spec(migrations={"backup": {"bucket": "b-ups", "enabled": False}})
+    ).migrations.backup.active
     with pytest.raises(validation.InvalidSpec, match=r"spec\.migrations\.backup\.bucket: a backup needs bucket"):
         validation.parse_spec(samples.minimal_spec(migrations={"backup": {"enabled": True}}))
 
 
 def test_the_record_comes_from_the_termination_message():
-    pod = {"status": {"phase": "Succeeded", "containerStatuses": [{"state": {"terminated": {
-        "exitCode": 0, "finishedAt": "2026-12-01T09:31:00Z",
-        "message": json.dumps({"objectKey": "s3://b/dumps/ns/panelapp/20261201T093100Z-k.dump",
-                               "sizeBytes": 1234567, "durationSeconds": 4.2})}}}]}}
+    pod = {
+        "status": {
+            "phase": "Succeeded",
+            "containerStatuses": [
+                {
+                    "state": {
+                        "terminated": {
+                            "exitCode": 0,
+                            "finishedAt": "2026-12-01T09:31:00Z",
+                            "message": json.dumps(
+                                {
+                                    "objectKey": "s3://b/dumps/ns/panelapp/20261201T093100Z-k.dump",
+                                    "sizeBytes": 1234567,
+                                    "durationSeconds": 4.2,
+                                }
+                            ),
+                        }
+                    }
+                }
+            ],
+        }
+    }
     record = health.backup_record(pod, "k", "panelapp-backup-k", samples.NEXT_IMAGE)
     assert (record.object_key, record.size_bytes, record.duration_seconds, record.finished_at) == (
-        "s3://b/dumps/ns/panelapp/20261201T093100Z-k.dump", 1234567, 4.2, "2026-12-01T09:31:00Z")
-    bare = health.backup_record({"status": {"containerStatuses": [{"state": {"terminated": {"message": "oops"}}}]}},
-                                "k", "j", samples.NEXT_IMAGE)
+        "s3://b/dumps/ns/panelapp/20261201T093100Z-k.dump",
+        1234567,
+        4.2,
+        "2026-12-01T09:31:00Z",
+    )
+    bare = health.backup_record(
+        {"status": {"containerStatuses": [{"state": {"terminated": {"message": "oops"}}}]}},
+        "k",
+        "j",
+        samples.NEXT_IMAGE,
+    )
     assert bare.object_key is None and bare.job == "j"
-    previous = api.PanelAppStatus(backups=[api.BackupRecord(upgrade_key=str(i), job=f"j{i}", image="x")
-                                           for i in range(10)])
-    st = status.build_status(status.Facts(3, NOW, previous, upgrade=gate([job(CHILD.backup_job(KEY), KEY,
-                                                                                "succeeded")]),
-                                          components={}, backup=record))
+    previous = api.PanelAppStatus(
+        backups=[api.BackupRecord(upgrade_key=str(i), job=f"j{i}", image="x") for i in range(10)]
+    )
+    st = status.build_status(
+        status.Facts(
+            3, NOW, previous, upgrade=gate([job(CHILD.backup_job(KEY), KEY, "succeeded")]), components={}, backup=record
+        )
+    )
     assert [b.job for b in st.backups][:2] == ["panelapp-backup-k", "j0"] and len(st.backups) == 10

@@ -1,5 +1,6 @@
 """The watch cache: never goes back in time, holds no managedFields and no Secret data, and tells
 drift (someone deleted a child) from our own deletions."""
+
 from __future__ import annotations
 
 from panelapp_operator import kinds
@@ -10,10 +11,24 @@ from panelapp_operator.render import names
 def body(name="panelapp-web", version="5", replicas_owner=None, **extra):
     managed = []
     if replicas_owner:
-        managed.append({"manager": replicas_owner, "operation": "Apply",
-                        "fieldsV1": {"f:spec": {"f:replicas": {}, "f:template": {}}}})
-    return {"metadata": {"name": name, "namespace": "ns", "resourceVersion": version, "managedFields": managed,
-                         "labels": {names.LABEL_INSTANCE: "panelapp"}}, "spec": {}, **extra}
+        managed.append(
+            {
+                "manager": replicas_owner,
+                "operation": "Apply",
+                "fieldsV1": {"f:spec": {"f:replicas": {}, "f:template": {}}},
+            }
+        )
+    return {
+        "metadata": {
+            "name": name,
+            "namespace": "ns",
+            "resourceVersion": version,
+            "managedFields": managed,
+            "labels": {names.LABEL_INSTANCE: "panelapp"},
+        },
+        "spec": {},
+        **extra,
+    }
 
 
 def test_newer_versions_replace_older_ones_but_not_the_reverse():

@@ -1,4 +1,5 @@
 """The command line: golden files of `render` for every example, and clear errors."""
+
 from __future__ import annotations
 
 import os
@@ -16,8 +17,14 @@ UPDATE = os.environ.get("PANELAPP_UPDATE_GOLDEN") == "1"
 
 
 def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "panelapp_operator", *args], input=stdin, capture_output=True,
-                          text=True, cwd=samples.REPO, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "panelapp_operator", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=samples.REPO,
+        timeout=60,
+    )
 
 
 @pytest.mark.parametrize("example", ["minimal", "production", "upstream-images"])
@@ -30,7 +37,8 @@ def test_render_matches_the_golden_file(example):
     assert golden.exists(), f"missing {golden}: run with PANELAPP_UPDATE_GOLDEN=1 once and review the file"
     assert result.stdout == golden.read_text(), (
         f"`render examples/{example}.yaml` changed; if intended, regenerate with PANELAPP_UPDATE_GOLDEN=1 and "
-        "review the diff")
+        "review the diff"
+    )
 
 
 def test_render_reads_standard_input_and_skips_other_kinds():

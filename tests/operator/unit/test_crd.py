@@ -1,4 +1,5 @@
 """The CRD is generated from the spec models, teaches every field, and is checked in up to date."""
+
 from __future__ import annotations
 
 import re
@@ -31,8 +32,9 @@ def test_checked_in_crd_is_not_stale():
 
 
 def test_cli_prints_the_same_crd():
-    printed = subprocess.run([sys.executable, "-m", "panelapp_operator", "crd"], capture_output=True, text=True,
-                             check=True, cwd=REPO).stdout
+    printed = subprocess.run(
+        [sys.executable, "-m", "panelapp_operator", "crd"], capture_output=True, text=True, check=True, cwd=REPO
+    ).stdout
     assert printed == CRD_PATH.read_text()
 
 
@@ -45,14 +47,19 @@ def test_names_scope_subresource_and_printer_columns():
     version = definition["spec"]["versions"][0]
     assert version["name"] == "v1alpha1" and version["subresources"] == {"status": {}}
     columns = {c["name"]: c["jsonPath"] for c in version["additionalPrinterColumns"]}
-    assert columns == {"Phase": ".status.phase", "Ready": ".status.ready", "Image": ".status.image",
-                       "Age": ".metadata.creationTimestamp"}
+    assert columns == {
+        "Phase": ".status.phase",
+        "Ready": ".status.ready",
+        "Image": ".status.image",
+        "Age": ".metadata.creationTimestamp",
+    }
 
 
 def test_every_spec_and_status_field_has_a_description():
     root = crd.build_crd()["spec"]["versions"][0]["schema"]["openAPIV3Schema"]
     undocumented = [
-        path for part in ("spec", "status")
+        path
+        for part in ("spec", "status")
         for path, node in _walk(root["properties"][part], part)
         if not path.endswith(("[]", "{}")) and not node.get("description")
     ]
@@ -67,8 +74,9 @@ def test_schema_is_structural():
     for forbidden in ("$ref", "anyOf", "oneOf", "allOf", "title:", "patternProperties", "default:"):
         assert forbidden not in text
     for path, node in _walk(root["properties"]["spec"]):
-        assert "type" in node or node.get("x-kubernetes-int-or-string") or \
-            node.get("x-kubernetes-preserve-unknown-fields"), path
+        assert (
+            "type" in node or node.get("x-kubernetes-int-or-string") or node.get("x-kubernetes-preserve-unknown-fields")
+        ), path
 
 
 def test_every_cross_field_rule_is_in_the_crd_and_names_existing_fields():
@@ -133,8 +141,13 @@ TASK_CRD_PATH = REPO / "crds" / crd.TASK_CRD_FILE_NAME
 
 def test_checked_in_task_crd_is_not_stale_and_the_cli_prints_it():
     assert TASK_CRD_PATH.read_text() == crd.render_crd_yaml("PanelAppTask"), "run `make crd`"
-    printed = subprocess.run([sys.executable, "-m", "panelapp_operator", "crd", "--kind", "PanelAppTask"],
-                             capture_output=True, text=True, check=True, cwd=REPO).stdout
+    printed = subprocess.run(
+        [sys.executable, "-m", "panelapp_operator", "crd", "--kind", "PanelAppTask"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    ).stdout
     assert printed == TASK_CRD_PATH.read_text()
 
 
@@ -142,11 +155,14 @@ def test_the_task_crd_teaches_every_field_is_structural_and_immutable():
     definition = crd.build_task_crd()
     assert definition["metadata"]["name"] == "panelapptasks.panelapp.org"
     names = definition["spec"]["names"]
-    assert (names["kind"], names["shortNames"], definition["spec"]["scope"]) == ("PanelAppTask", ["pat"],
-                                                                                 "Namespaced")
+    assert (names["kind"], names["shortNames"], definition["spec"]["scope"]) == ("PanelAppTask", ["pat"], "Namespaced")
     root = definition["spec"]["versions"][0]["schema"]["openAPIV3Schema"]
-    undocumented = [path for part in ("spec", "status") for path, node in _walk(root["properties"][part], part)
-                    if not path.endswith(("[]", "{}")) and not node.get("description")]
+    undocumented = [
+        path
+        for part in ("spec", "status")
+        for path, node in _walk(root["properties"][part], part)
+        if not path.endswith(("[]", "{}")) and not node.get("description")
+    ]
     assert undocumented == []
     text = yaml.safe_dump(root)
     for forbidden in ("$ref", "anyOf", "oneOf", "allOf", "title:", "default:"):
@@ -154,7 +170,13 @@ def test_the_task_crd_teaches_every_field_is_structural_and_immutable():
     spec_rules = [rule["rule"] for rule in root["properties"]["spec"]["x-kubernetes-validations"]]
     assert "self == oldSelf" in spec_rules
     assert root["properties"]["spec"]["properties"]["command"]["enum"] == [
-        "load-genes", "create-superuser", "reset-stats", "check", "restore", "mirror"]
+        "load-genes",
+        "create-superuser",
+        "reset-stats",
+        "check",
+        "restore",
+        "mirror",
+    ]
 
 
 def test_kubectl_get_panelapp_name_still_means_the_panelapp():

@@ -1,4 +1,5 @@
 """When does a child need a write? Only when we changed it or someone else did."""
+
 from __future__ import annotations
 
 import copy
@@ -62,7 +63,8 @@ def test_a_removed_env_var_of_ours_is_drift():
     desired = web()
     served = as_served(desired)
     served["spec"]["template"]["spec"]["containers"][0]["env"] = [
-        v for v in served["spec"]["template"]["spec"]["containers"][0]["env"] if v["name"] != "SECRET_KEY"]
+        v for v in served["spec"]["template"]["spec"]["containers"][0]["env"] if v["name"] != "SECRET_KEY"
+    ]
     assert drift.needs_apply(desired, served) == "drifted at .spec.template.spec.containers[web].env[SECRET_KEY]"
 
 

@@ -1,5 +1,6 @@
 """Maintenance: the standing read-only switch and banner, and the Maintenance migration strategy
 (drain first: web read-only, worker and beat stopped; then migrate; the rollout leaves it)."""
+
 from __future__ import annotations
 
 from panelapp_operator import events, status, upgrade, validation
@@ -20,18 +21,34 @@ def config(spec, **kwargs):
 def test_the_configuration_only_changes_when_maintenance_or_a_banner_is_used():
     plain = config(samples.minimal_spec())
     assert not {"PANELAPP_READ_ONLY", "PANELAPP_READ_ONLY_MESSAGE", "PANELAPP_BANNER"} & set(plain)
-    switched = config(samples.minimal_spec(maintenance={"enabled": True, "message": "Back at 10:00."},
-                                           banner="Release 5 on Saturday."))
-    assert (switched["PANELAPP_READ_ONLY"], switched["PANELAPP_READ_ONLY_MESSAGE"], switched["PANELAPP_BANNER"]) == \
-        ("True", "Back at 10:00.", "Release 5 on Saturday.")
+    switched = config(
+        samples.minimal_spec(
+            maintenance={"enabled": True, "message": "Back at 10:00."}, banner="Release 5 on Saturday."
+        )
+    )
+    assert (switched["PANELAPP_READ_ONLY"], switched["PANELAPP_READ_ONLY_MESSAGE"], switched["PANELAPP_BANNER"]) == (
+        "True",
+        "Back at 10:00.",
+        "Release 5 on Saturday.",
+    )
     assert config(samples.minimal_spec(), read_only=True)["PANELAPP_READ_ONLY"] == "True"
 
 
 def gate(*, drained, recorded=None, jobs=(), maintenance=True, current=samples.IMAGE):
-    return upgrade.decide(upgrade.UpgradeInput(
-        instance="panelapp", image=samples.NEXT_IMAGE, trigger=None, collectstatic=False, recorded=recorded,
-        current_image=current, jobs={j["metadata"]["name"]: j for j in jobs}, now=NOW,
-        maintenance=maintenance, drained=drained))
+    return upgrade.decide(
+        upgrade.UpgradeInput(
+            instance="panelapp",
+            image=samples.NEXT_IMAGE,
+            trigger=None,
+            collectstatic=False,
+            recorded=recorded,
+            current_image=current,
+            jobs={j["metadata"]["name"]: j for j in jobs},
+            now=NOW,
+            maintenance=maintenance,
+            drained=drained,
+        )
+    )
 
 
 def test_a_maintenance_upgrade_migrates_only_once_drained_and_the_rollout_leaves_it():
@@ -50,11 +67,15 @@ def test_a_maintenance_upgrade_migrates_only_once_drained_and_the_rollout_leaves
     assert done.upgrade.state == upgrade.ROLLING_OUT and not done.maintenance
     assert done.workload_image == samples.NEXT_IMAGE
 
-    failed = gate(drained=True, recorded=migrating.upgrade,
-                  jobs=[job(CHILD.migration_job(key), key, "failed", "BackoffLimitExceeded")])
+    failed = gate(
+        drained=True,
+        recorded=migrating.upgrade,
+        jobs=[job(CHILD.migration_job(key), key, "failed", "BackoffLimitExceeded")],
+    )
     assert failed.upgrade.state == upgrade.UPGRADE_FAILED and failed.maintenance  # stays read-only
-    assert not gate(drained=True, recorded=failed.upgrade, jobs=[job(CHILD.migration_job(key), key, "failed")],
-                    maintenance=False).maintenance  # strategy Online lets the old release write again
+    assert not gate(
+        drained=True, recorded=failed.upgrade, jobs=[job(CHILD.migration_job(key), key, "failed")], maintenance=False
+    ).maintenance  # strategy Online lets the old release write again
 
 
 def test_online_and_first_installs_never_drain():
@@ -76,8 +97,9 @@ def test_stopped_workers_have_no_autoscaler_and_beat_stops_too():
 
 
 def build(decision, previous=None, read_only=None):
-    return status.build_status(status.Facts(2, NOW, previous or api.PanelAppStatus(), upgrade=decision,
-                                            components={}, read_only=read_only))
+    return status.build_status(
+        status.Facts(2, NOW, previous or api.PanelAppStatus(), upgrade=decision, components={}, read_only=read_only)
+    )
 
 
 def test_status_and_events_say_what_maintenance_does():
@@ -93,12 +115,18 @@ def test_status_and_events_say_what_maintenance_does():
     st2 = build(migrating, previous=st, read_only="Upgrade")
     assert [e.reason for e in events.transition_events(st, st2)] == ["MigrationStarted"]
 
-    ended = build(upgrade.UpgradeDecision(upgrade=migrating.upgrade.model_copy(update={"state": "Succeeded"}),
-                                          workload_image=samples.NEXT_IMAGE), previous=st2)
+    ended = build(
+        upgrade.UpgradeDecision(
+            upgrade=migrating.upgrade.model_copy(update={"state": "Succeeded"}), workload_image=samples.NEXT_IMAGE
+        ),
+        previous=st2,
+    )
     assert {c.type: c.status for c in ended.conditions}["Maintenance"] == "False"
     assert "MaintenanceEnded" in [e.reason for e in events.transition_events(st2, ended)]
     # A PanelApp that never used maintenance carries no such condition at all.
-    plain = build(upgrade.UpgradeDecision(upgrade=migrating.upgrade.model_copy(update={"state": "Succeeded"}),
-                                          workload_image=samples.NEXT_IMAGE))
+    plain = build(
+        upgrade.UpgradeDecision(
+            upgrade=migrating.upgrade.model_copy(update={"state": "Succeeded"}), workload_image=samples.NEXT_IMAGE
+        )
+    )
     assert "Maintenance" not in {c.type for c in plain.conditions}
-

@@ -1,5 +1,6 @@
 """Referenced Secrets and ConfigMaps: who references what, and the metadata watches that turn a
 rotation into a reconcile of exactly the PanelApps that use it."""
+
 from __future__ import annotations
 
 from panelapp_operator import kinds
@@ -59,15 +60,22 @@ def run_watcher(lists, watches):
     kube = FakeKube(lists, watches, lambda: holder["w"].stop())
     watcher = ReferenceWatcher(kube, ["ns"], lambda kind, ns, name: changes.append((kind.kind, name)))
     holder["w"] = watcher
-    watcher._run(kinds.SECRET, "ns")  # noqa: SLF001 - one watch loop, run in this thread
+    watcher._run(kinds.SECRET, "ns")
     return changes
 
 
 def test_the_watch_reports_changes_but_not_the_initial_list_or_repeats():
     changes = run_watcher(
         lists=[{"db": "1", "other": "2"}],
-        watches=[[("ADDED", "db", "1"),  # replayed at the version listed: not news
-                  ("MODIFIED", "db", "5"), ("BOOKMARK", "", "6"), ("ADDED", "new", "7"), ("DELETED", "other", "8")]],
+        watches=[
+            [
+                ("ADDED", "db", "1"),  # replayed at the version listed: not news
+                ("MODIFIED", "db", "5"),
+                ("BOOKMARK", "", "6"),
+                ("ADDED", "new", "7"),
+                ("DELETED", "other", "8"),
+            ]
+        ],
     )
     assert changes == [("Secret", "db"), ("Secret", "new"), ("Secret", "other")]
 

@@ -1,4 +1,5 @@
 """Workloads, Jobs, networking and scaling as rendered from the spec."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,16 @@ from tests.operator.unit.render_helpers import children, container, render_input
 def test_every_child_is_owned_by_the_panelapp_and_labelled():
     for obj in children(samples.example_panelapp("production.yaml")["spec"]).values():
         owner = obj["metadata"]["ownerReferences"]
-        assert owner == [{"apiVersion": "panelapp.org/v1alpha1", "kind": "PanelApp", "name": "panelapp",
-                          "uid": "0a1b2c3d-uid", "controller": True, "blockOwnerDeletion": True}]
+        assert owner == [
+            {
+                "apiVersion": "panelapp.org/v1alpha1",
+                "kind": "PanelApp",
+                "name": "panelapp",
+                "uid": "0a1b2c3d-uid",
+                "controller": True,
+                "blockOwnerDeletion": True,
+            }
+        ]
         labels = obj["metadata"]["labels"]
         assert labels[names.LABEL_MANAGED_BY] == "panelapp-operator"
         assert labels[names.LABEL_INSTANCE] == "panelapp"
@@ -34,8 +43,12 @@ def test_restricted_security_context_and_writable_scratch_space():
         assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
         assert pod["automountServiceAccountToken"] is False
         app = container(deployment)
-        assert app["securityContext"] == {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,
-                                          "runAsNonRoot": True, "capabilities": {"drop": ["ALL"]}}
+        assert app["securityContext"] == {
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True,
+            "runAsNonRoot": True,
+            "capabilities": {"drop": ["ALL"]},
+        }
         mounts = {m["mountPath"]: m["name"] for m in app["volumeMounts"]}
         assert mounts == {"/tmp": "tmp", "/dev/shm": "shm"}
         volumes = {v["name"]: v["emptyDir"] for v in pod["volumes"]}
@@ -77,8 +90,9 @@ def test_beat_is_a_singleton():
 
 
 def test_autoscaled_deployments_leave_replicas_to_the_autoscaler():
-    spec = samples.minimal_spec(web={"autoscaling": {"enabled": True, "minReplicas": 3, "maxReplicas": 9}},
-                                worker={"replicas": 4})
+    spec = samples.minimal_spec(
+        web={"autoscaling": {"enabled": True, "minReplicas": 3, "maxReplicas": 9}}, worker={"replicas": 4}
+    )
     rendered = children(spec)
     assert "replicas" not in rendered[("Deployment", "panelapp-web")]["spec"]
     assert rendered[("Deployment", "panelapp-worker")]["spec"]["replicas"] == 4
@@ -89,9 +103,10 @@ def test_autoscaled_deployments_leave_replicas_to_the_autoscaler():
 
 
 def test_a_deployment_created_under_an_autoscaler_starts_at_its_minimum():
-    spec = samples.minimal_spec(web={"autoscaling": {"enabled": True, "minReplicas": 3}},
-                                worker={"replicas": 4, "autoscaling": {"enabled": True, "minReplicas": 5,
-                                                                       "maxReplicas": 8}})
+    spec = samples.minimal_spec(
+        web={"autoscaling": {"enabled": True, "minReplicas": 3}},
+        worker={"replicas": 4, "autoscaling": {"enabled": True, "minReplicas": 5, "maxReplicas": 8}},
+    )
     created = children(spec, new_deployments=frozenset({"web", "worker"}))
     assert created[("Deployment", "panelapp-web")]["spec"]["replicas"] == 3
     assert created[("Deployment", "panelapp-worker")]["spec"]["replicas"] == 5
@@ -103,8 +118,10 @@ def test_a_deployment_created_under_an_autoscaler_starts_at_its_minimum():
 
 
 def test_disruption_budgets():
-    spec = samples.minimal_spec(web={"podDisruptionBudget": {"enabled": True, "minAvailable": "50%"}},
-                                worker={"podDisruptionBudget": {"enabled": True}})
+    spec = samples.minimal_spec(
+        web={"podDisruptionBudget": {"enabled": True, "minAvailable": "50%"}},
+        worker={"podDisruptionBudget": {"enabled": True}},
+    )
     rendered = children(spec)
     assert rendered[("PodDisruptionBudget", "panelapp-web")]["spec"]["minAvailable"] == "50%"
     worker_budget = rendered[("PodDisruptionBudget", "panelapp-worker")]["spec"]
@@ -114,14 +131,20 @@ def test_disruption_budgets():
 
 def test_pod_template_overrides_reach_every_pod_including_jobs():
     spec = samples.minimal_spec(
-        podTemplate={"annotations": {"team": "genomics", "kwok.panelapp.org/outcome": "crashloop"},
-                     "labels": {"cost-centre": "42", names.LABEL_COMPONENT: "hijack"},
-                     "nodeSelector": {"pool": "apps"},
-                     "tolerations": [{"key": "dedicated", "operator": "Equal", "value": "apps",
-                                      "effect": "NoSchedule"}],
-                     "affinity": {"nodeAffinity": {"x": 1}}, "priorityClassName": "high"},
-        web={"podTemplate": {"annotations": {"kwok.panelapp.org/outcome": "imagepull"},
-                             "tolerations": [{"key": "web", "operator": "Exists"}]}},
+        podTemplate={
+            "annotations": {"team": "genomics", "kwok.panelapp.org/outcome": "crashloop"},
+            "labels": {"cost-centre": "42", names.LABEL_COMPONENT: "hijack"},
+            "nodeSelector": {"pool": "apps"},
+            "tolerations": [{"key": "dedicated", "operator": "Equal", "value": "apps", "effect": "NoSchedule"}],
+            "affinity": {"nodeAffinity": {"x": 1}},
+            "priorityClassName": "high",
+        },
+        web={
+            "podTemplate": {
+                "annotations": {"kwok.panelapp.org/outcome": "imagepull"},
+                "tolerations": [{"key": "web", "operator": "Exists"}],
+            }
+        },
         migrations={"podTemplate": {"annotations": {"kwok.panelapp.org/outcome": "fail"}}},
     )
     inp = render_input(spec)
@@ -149,8 +172,10 @@ def test_job_names_are_deterministic_and_fit_in_a_label():
     assert key == names.upgrade_key(samples.IMAGE, None)
     assert key != names.upgrade_key(samples.IMAGE, "again") != names.upgrade_key(samples.NEXT_IMAGE, None)
     inp = render_input(name="p" * 40)
-    rendered_jobs = (jobs.render_migration_job(inp, samples.IMAGE, key),
-                     jobs.render_collectstatic_job(inp, samples.IMAGE, key))
+    rendered_jobs = (
+        jobs.render_migration_job(inp, samples.IMAGE, key),
+        jobs.render_collectstatic_job(inp, samples.IMAGE, key),
+    )
     for job in rendered_jobs:
         assert len(job["metadata"]["name"]) <= 63
         assert job["spec"]["backoffLimit"] == 0 and job["spec"]["activeDeadlineSeconds"] == 900
@@ -159,8 +184,14 @@ def test_job_names_are_deterministic_and_fit_in_a_label():
 
 
 def test_service_and_plain_ingress():
-    spec = samples.minimal_spec(ingress={"enabled": True, "className": "nginx", "tls": {"secretName": "tls"},
-                                         "annotations": {"nginx.ingress.kubernetes.io/proxy-body-size": "50m"}})
+    spec = samples.minimal_spec(
+        ingress={
+            "enabled": True,
+            "className": "nginx",
+            "tls": {"secretName": "tls"},
+            "annotations": {"nginx.ingress.kubernetes.io/proxy-body-size": "50m"},
+        }
+    )
     rendered = children(spec)
     service = rendered[("Service", "panelapp")]["spec"]
     assert service["ports"] == [{"name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"}]
@@ -190,8 +221,10 @@ def test_alb_ingress_with_cognito_on_the_login_path():
     login_annotations = login["metadata"]["annotations"]
     assert login_annotations[f"{alb}/auth-type"] == "cognito"
     assert json.loads(login_annotations[f"{alb}/auth-idp-cognito"]) == {
-        "userPoolARN": spec["cognito"]["userPoolARN"], "userPoolClientID": spec["cognito"]["userPoolClientID"],
-        "userPoolDomain": spec["cognito"]["domainPrefix"]}
+        "userPoolARN": spec["cognito"]["userPoolARN"],
+        "userPoolClientID": spec["cognito"]["userPoolClientID"],
+        "userPoolDomain": spec["cognito"]["domainPrefix"],
+    }
     assert int(login_annotations[f"{alb}/group.order"]) < int(main["metadata"]["annotations"][f"{alb}/group.order"])
     assert f"{alb}/auth-type" not in main["metadata"]["annotations"]
 
@@ -201,8 +234,10 @@ def test_irsa_service_account_and_network_policy():
     account = rendered[("ServiceAccount", "panelapp")]
     assert account["metadata"]["annotations"]["eks.amazonaws.com/role-arn"] == "arn:aws:iam::123456789012:role/panelapp"
     for component in ("web", "worker", "beat"):
-        assert rendered[("Deployment", f"panelapp-{component}")]["spec"]["template"]["spec"]["serviceAccountName"] == \
-            "panelapp"
+        assert (
+            rendered[("Deployment", f"panelapp-{component}")]["spec"]["template"]["spec"]["serviceAccountName"]
+            == "panelapp"
+        )
     policy = rendered[("NetworkPolicy", "panelapp")]["spec"]
     assert policy["policyTypes"] == ["Ingress"]
     assert policy["ingress"] == [{"ports": [{"protocol": "TCP", "port": 8080}]}]

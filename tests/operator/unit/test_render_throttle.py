@@ -1,4 +1,5 @@
 """API throttle rates (security review F8) are rendered from spec.web.apiThrottle."""
+
 from __future__ import annotations
 
 import pytest

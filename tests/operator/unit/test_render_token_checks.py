@@ -1,5 +1,6 @@
 """The ALB token checks (security review F2): the operator renders what the app checks the token
 against, from the Cognito fields, and refuses Cognito without a user pool."""
+
 from __future__ import annotations
 
 import pytest
@@ -35,11 +36,14 @@ def test_nothing_is_rendered_without_cognito():
     assert "AWS_ALB_ARNS" not in data and "AWS_COGNITO_USER_POOL_ID" not in data
 
 
-@pytest.mark.parametrize("cognito,field", [
-    ({**COGNITO, "userPoolARN": None}, "userPoolARN"),
-    ({**COGNITO, "albARNs": ["*"]}, "albARNs"),
-    ({**COGNITO, "albARNs": ["arn:aws:elasticloadbalancing:*"]}, "albARNs"),
-])
+@pytest.mark.parametrize(
+    "cognito,field",
+    [
+        ({**COGNITO, "userPoolARN": None}, "userPoolARN"),
+        ({**COGNITO, "albARNs": ["*"]}, "albARNs"),
+        ({**COGNITO, "albARNs": ["arn:aws:elasticloadbalancing:*"]}, "albARNs"),
+    ],
+)
 def test_cognito_without_a_user_pool_or_with_a_loose_alb_is_refused(cognito, field):
     cognito = {k: v for k, v in cognito.items() if v is not None}
     with pytest.raises(validation.InvalidSpec) as caught:

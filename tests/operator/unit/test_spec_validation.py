@@ -1,4 +1,5 @@
 """The spec models: examples are valid, every bad input is refused with a message naming the field."""
+
 from __future__ import annotations
 
 import pytest
@@ -57,12 +58,15 @@ def test_long_names_are_refused():
         validation.check_name("a" * (api.MAX_NAME_LENGTH + 1))
 
 
-@pytest.mark.parametrize("image", [
-    "panelapp:1.0",
-    "registry.example.org:5000/genomics/panelapp:2026.11.1",
-    "ghcr.io/panelapp-operator/panelapp@sha256:" + "a" * 64,
-    "ghcr.io/panelapp-operator/panelapp:0.1.0@sha256:" + "b" * 64,
-])
+@pytest.mark.parametrize(
+    "image",
+    [
+        "panelapp:1.0",
+        "registry.example.org:5000/genomics/panelapp:2026.11.1",
+        "ghcr.io/panelapp-operator/panelapp@sha256:" + "a" * 64,
+        "ghcr.io/panelapp-operator/panelapp:0.1.0@sha256:" + "b" * 64,
+    ],
+)
 def test_images_with_a_tag_or_digest_are_accepted(image):
     assert validation.parse_spec(samples.minimal_spec(image=image)).image == image
 
@@ -74,20 +78,28 @@ def test_images_without_tag_or_malformed_are_refused(image):
 
 
 def test_database_parts_may_come_from_secrets():
-    spec = validation.parse_spec(samples.minimal_spec(database={
-        "hostSecretRef": {"name": "rds", "key": "host"},
-        "portSecretRef": {"name": "rds", "key": "port"},
-        "nameSecretRef": {"name": "rds", "key": "dbname"},
-        "userSecretRef": {"name": "rds", "key": "username"},
-        "passwordSecretRef": {"name": "rds", "key": "password"},
-    }))
+    spec = validation.parse_spec(
+        samples.minimal_spec(
+            database={
+                "hostSecretRef": {"name": "rds", "key": "host"},
+                "portSecretRef": {"name": "rds", "key": "port"},
+                "nameSecretRef": {"name": "rds", "key": "dbname"},
+                "userSecretRef": {"name": "rds", "key": "username"},
+                "passwordSecretRef": {"name": "rds", "key": "password"},
+            }
+        )
+    )
     assert spec.database.host is None
 
 
 def test_cognito_with_ingress_needs_an_https_alb():
     spec = samples.minimal_spec(
-        cognito={"enabled": True, "domainPrefix": "pa", "userPoolClientID": "abc",
-                 "userPoolARN": "arn:aws:cognito-idp:eu-west-2:1:userpool/x"},
+        cognito={
+            "enabled": True,
+            "domainPrefix": "pa",
+            "userPoolClientID": "abc",
+            "userPoolARN": "arn:aws:cognito-idp:eu-west-2:1:userpool/x",
+        },
         ingress={"enabled": True, "alb": {}},
     )
     with pytest.raises(validation.InvalidSpec, match=r"spec\.ingress\.alb: .*certificateARN"):

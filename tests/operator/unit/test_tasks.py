@@ -1,5 +1,6 @@
 """PanelAppTask: the allow-list against the image, the Job it renders, and the reconcile that refuses
 bad input before anything runs and mirrors the Job into the status."""
+
 from __future__ import annotations
 
 import copy
@@ -7,6 +8,7 @@ import copy
 import pytest
 from pydantic import ValidationError
 
+from panelapp import contract
 from panelapp_operator import kinds, logtail, task_spec
 from panelapp_operator import spec as api
 from panelapp_operator.cache import Cache
@@ -17,19 +19,26 @@ from panelapp_operator.tasks import TaskReconciler
 from tests.operator import samples
 from tests.operator.unit.render_helpers import env_of, render_input
 
-from panelapp import contract  # noqa: E402  (app/panelapp/contract.py, standard library only)
-
 APP = samples.REPO / "app"
 TASK_UID = "5f1d2c3b-aaaa-bbbb-cccc-000000000001"
-RECORDED = [api.BackupRecord(upgrade_key="abcd1234", job="panelapp-backup-abcd1234", image=samples.IMAGE,
-                             object_key="s3://panelapp-db-backups/dumps/ns/panelapp/20261201T090000Z-abcd1234.dump")]
+RECORDED = [
+    api.BackupRecord(
+        upgrade_key="abcd1234",
+        job="panelapp-backup-abcd1234",
+        image=samples.IMAGE,
+        object_key="s3://panelapp-db-backups/dumps/ns/panelapp/20261201T090000Z-abcd1234.dump",
+    )
+]
 PANELAPP_UID = "0a1b2c3d-uid"
 
 
 def task_body(**spec):
-    return {"apiVersion": "panelapp.org/v1alpha1", "kind": "PanelAppTask",
-            "metadata": {"name": "admin", "namespace": "ns", "uid": TASK_UID, "generation": 1},
-            "spec": {"panelApp": "panelapp", **spec}}
+    return {
+        "apiVersion": "panelapp.org/v1alpha1",
+        "kind": "PanelAppTask",
+        "metadata": {"name": "admin", "namespace": "ns", "uid": TASK_UID, "generation": 1},
+        "spec": {"panelApp": "panelapp", **spec},
+    }
 
 
 def parse(**spec):
@@ -45,14 +54,17 @@ def management_commands() -> set[str]:
 
 @pytest.mark.parametrize("command", task_spec.COMMANDS)
 def test_every_allowed_command_exists_in_the_image_or_is_refused(command):
-    extra = {"load-genes": {"loadGenes": {"source": {"key": "genes.json.gz"}}},
-             "create-superuser": {"createSuperuser": {"secretName": "admin"}},
-             "restore": {"restore": {"upgradeKey": "abcd1234"}}}.get(command, {})
+    extra = {
+        "load-genes": {"loadGenes": {"source": {"key": "genes.json.gz"}}},
+        "create-superuser": {"createSuperuser": {"secretName": "admin"}},
+        "restore": {"restore": {"upgradeKey": "abcd1234"}},
+    }.get(command, {})
     planned = task_render.command_of(parse(command=command, **extra), "media-bucket", RECORDED)
     if planned.missing:
         # Refused exactly when the app really lacks it (mirror today).
-        assert command.replace("-", "_") not in management_commands() and f"panelapp-{command}" not in \
-            {c.name for c in contract.COMMANDS}
+        assert command.replace("-", "_") not in management_commands() and f"panelapp-{command}" not in {
+            c.name for c in contract.COMMANDS
+        }
         return
     assert contract.command(planned.argv[0])  # a console command of the image
     if planned.argv[0] == "panelapp-manage":
@@ -61,19 +73,26 @@ def test_every_allowed_command_exists_in_the_image_or_is_refused(command):
 
 
 def test_load_genes_reads_from_the_media_bucket_unless_told_otherwise():
-    assert task_render.command_of(parse(command="load-genes", loadGenes={"source": {"key": "g/genes.json.gz"}}),
-                                  "media").argv[-1] == "s3://media/g/genes.json.gz"
+    assert (
+        task_render.command_of(
+            parse(command="load-genes", loadGenes={"source": {"key": "g/genes.json.gz"}}), "media"
+        ).argv[-1]
+        == "s3://media/g/genes.json.gz"
+    )
     other = parse(command="load-genes", loadGenes={"source": {"bucket": "genes-bucket", "key": "genes.json"}})
     assert task_render.command_of(other, "media").argv[-1] == "s3://genes-bucket/genes.json"
 
 
-@pytest.mark.parametrize("spec, words", [
-    ({"command": "load-genes"}, "needs loadGenes"),
-    ({"command": "create-superuser"}, "needs createSuperuser"),
-    ({"command": "check", "createSuperuser": {"secretName": "admin"}}, "only for the create-superuser"),
-    ({"command": "drop-database"}, "Input should be"),
-    ({"command": "load-genes", "loadGenes": {"source": {"key": "genes.json; rm -rf /"}}}, "pattern"),
-])
+@pytest.mark.parametrize(
+    "spec, words",
+    [
+        ({"command": "load-genes"}, "needs loadGenes"),
+        ({"command": "create-superuser"}, "needs createSuperuser"),
+        ({"command": "check", "createSuperuser": {"secretName": "admin"}}, "only for the create-superuser"),
+        ({"command": "drop-database"}, "Input should be"),
+        ({"command": "load-genes", "loadGenes": {"source": {"key": "genes.json; rm -rf /"}}}, "pattern"),
+    ],
+)
 def test_the_models_refuse_bad_tasks(spec, words):
     with pytest.raises(ValidationError, match=words):
         parse(**spec)
@@ -85,19 +104,32 @@ def test_the_models_refuse_bad_tasks(spec, words):
 def test_the_job_runs_with_the_panelapp_s_image_environment_and_identity():
     spec = parse(command="create-superuser", createSuperuser={"secretName": "admin-login", "passwordKey": "pw"})
     inp = render_input(uid=None)
-    job = task_render.render_task_job(inp, task_name="admin", task_uid=TASK_UID, spec=spec, image=samples.IMAGE,
-                                      command=task_render.command_of(spec, "media"))
+    job = task_render.render_task_job(
+        inp,
+        task_name="admin",
+        task_uid=TASK_UID,
+        spec=spec,
+        image=samples.IMAGE,
+        command=task_render.command_of(spec, "media"),
+    )
     pod = job["spec"]["template"]["spec"]
     assert job["metadata"]["name"] == "admin-5f1d2c3b"
     assert job["metadata"]["ownerReferences"][0] | {"uid": None} == {
-        "apiVersion": "panelapp.org/v1alpha1", "kind": "PanelAppTask", "name": "admin", "uid": None,
-        "controller": True, "blockOwnerDeletion": True}
+        "apiVersion": "panelapp.org/v1alpha1",
+        "kind": "PanelAppTask",
+        "name": "admin",
+        "uid": None,
+        "controller": True,
+        "blockOwnerDeletion": True,
+    }
     assert pod["serviceAccountName"] == "panelapp" and pod["restartPolicy"] == "Never"
     assert pod["containers"][0]["image"] == samples.IMAGE
     assert pod["containers"][0]["command"] == ["panelapp-manage", "createsuperuser", "--noinput"]
     variables = env_of(job)
     assert variables["DJANGO_SUPERUSER_PASSWORD"] == {
-        "name": "DJANGO_SUPERUSER_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "admin-login", "key": "pw"}}}
+        "name": "DJANGO_SUPERUSER_PASSWORD",
+        "valueFrom": {"secretKeyRef": {"name": "admin-login", "key": "pw"}},
+    }
     assert "DATABASE_PASSWORD" in variables and "SECRET_KEY" in variables  # the instance's environment
     assert pod["containers"][0]["envFrom"][0] == {"configMapRef": {"name": "panelapp-config"}}
     assert job["spec"]["backoffLimit"] == 0
@@ -156,9 +188,13 @@ class FakeKube:
 
 
 def panelapp_body(image=samples.IMAGE):
-    return {"apiVersion": "panelapp.org/v1alpha1", "kind": "PanelApp",
-            "metadata": {"name": "panelapp", "namespace": "ns", "uid": PANELAPP_UID, "generation": 3},
-            "spec": samples.minimal_spec(), "status": {"image": image} if image else {}}
+    return {
+        "apiVersion": "panelapp.org/v1alpha1",
+        "kind": "PanelApp",
+        "metadata": {"name": "panelapp", "namespace": "ns", "uid": PANELAPP_UID, "generation": 3},
+        "spec": samples.minimal_spec(),
+        "status": {"image": image} if image else {},
+    }
 
 
 def setup(task, panelapp=True, secrets=None, **kube_args):
@@ -195,13 +231,15 @@ def test_an_unavailable_command_is_refused_for_good():
     status = status_of(kube)
     assert (status["phase"], status["reason"]) == ("Refused", "CommandUnavailable")
     assert status["message"] == "spec.command: the PanelApp image has no mirror command"
-    assert kube.created == [] and ("Warning", "TaskRefused") == kube.events[0][:2]
+    assert kube.created == [] and kube.events[0][:2] == ("Warning", "TaskRefused")
     assert tasks.reconcile("ns", "admin") is None and len(kube.statuses) == 1
 
 
 def test_a_missing_credentials_secret_or_key_holds_the_task_naming_the_field():
-    kube, cache, tasks = setup(task_body(command="create-superuser", createSuperuser={"secretName": "admin-login"}),
-                               secrets={"admin-login": {"username", "email"}})
+    kube, cache, tasks = setup(
+        task_body(command="create-superuser", createSuperuser={"secretName": "admin-login"}),
+        secrets={"admin-login": {"username", "email"}},
+    )
     tasks.reconcile("ns", "admin")
     status = status_of(kube)
     assert (status["phase"], status["reason"]) == ("Pending", "MissingReference")
@@ -219,8 +257,9 @@ def test_a_panelapp_before_its_first_migration_holds_the_task():
 
 def test_a_good_task_runs_once_and_its_status_follows_the_job():
     secret_line = "connecting to postgresql://panelapp:hunter2-db-pass@db:5432/panelapp password=hunter2"
-    kube, cache, tasks = setup(task_body(command="check"), log_text=f"{secret_line}\nSystem check identified no "
-                               "issues (0 silenced).\n")
+    kube, cache, tasks = setup(
+        task_body(command="check"), log_text=f"{secret_line}\nSystem check identified no issues (0 silenced).\n"
+    )
     assert tasks.reconcile("ns", "admin") == 5.0
     assert len(kube.created) == 1
     job = kube.created[0]
@@ -233,13 +272,28 @@ def test_a_good_task_runs_once_and_its_status_follows_the_job():
 
     finished = copy.deepcopy(job)
     finished["metadata"]["resourceVersion"] = "9"
-    finished["status"] = {"startTime": "2026-12-01T09:00:01Z", "completionTime": "2026-12-01T09:00:09Z",
-                          "conditions": [{"type": "Complete", "status": "True", "reason": "Completed"}]}
+    finished["status"] = {
+        "startTime": "2026-12-01T09:00:01Z",
+        "completionTime": "2026-12-01T09:00:09Z",
+        "conditions": [{"type": "Complete", "status": "True", "reason": "Completed"}],
+    }
     cache.put(kinds.JOB, finished)
-    cache.put(kinds.POD, {"kind": "Pod", "metadata": {
-        "name": "admin-5f1d2c3b-x", "namespace": "ns", "resourceVersion": "10",
-        "labels": {**job["spec"]["template"]["metadata"]["labels"], "batch.kubernetes.io/job-name": job["metadata"][
-            "name"]}}, "status": {"phase": "Succeeded"}})
+    cache.put(
+        kinds.POD,
+        {
+            "kind": "Pod",
+            "metadata": {
+                "name": "admin-5f1d2c3b-x",
+                "namespace": "ns",
+                "resourceVersion": "10",
+                "labels": {
+                    **job["spec"]["template"]["metadata"]["labels"],
+                    "batch.kubernetes.io/job-name": job["metadata"]["name"],
+                },
+            },
+            "status": {"phase": "Succeeded"},
+        },
+    )
     assert tasks.reconcile("ns", "admin") is None
     status = status_of(kube)
     assert status["phase"] == "Succeeded" and status["completionTime"] == "2026-12-01T09:00:09Z"
@@ -255,14 +309,43 @@ def test_a_failed_job_is_reported_with_the_exit():
     tasks.reconcile("ns", "admin")
     job = copy.deepcopy(kube.created[0])
     job["metadata"]["resourceVersion"] = "9"
-    job["status"] = {"conditions": [{"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded",
-                                     "message": "Job has reached the specified backoff limit"}]}
+    job["status"] = {
+        "conditions": [
+            {
+                "type": "Failed",
+                "status": "True",
+                "reason": "BackoffLimitExceeded",
+                "message": "Job has reached the specified backoff limit",
+            }
+        ]
+    }
     cache.put(kinds.JOB, job)
-    cache.put(kinds.POD, {"kind": "Pod", "metadata": {
-        "name": "admin-5f1d2c3b-y", "namespace": "ns", "resourceVersion": "10",
-        "labels": {**job["spec"]["template"]["metadata"]["labels"], "batch.kubernetes.io/job-name": job["metadata"][
-            "name"]}}, "status": {"phase": "Failed", "containerStatuses": [{"name": "task", "state": {
-                "terminated": {"exitCode": 3, "reason": "Error", "finishedAt": "2026-12-01T09:01:00Z"}}}]}})
+    cache.put(
+        kinds.POD,
+        {
+            "kind": "Pod",
+            "metadata": {
+                "name": "admin-5f1d2c3b-y",
+                "namespace": "ns",
+                "resourceVersion": "10",
+                "labels": {
+                    **job["spec"]["template"]["metadata"]["labels"],
+                    "batch.kubernetes.io/job-name": job["metadata"]["name"],
+                },
+            },
+            "status": {
+                "phase": "Failed",
+                "containerStatuses": [
+                    {
+                        "name": "task",
+                        "state": {
+                            "terminated": {"exitCode": 3, "reason": "Error", "finishedAt": "2026-12-01T09:01:00Z"}
+                        },
+                    }
+                ],
+            },
+        },
+    )
     tasks.reconcile("ns", "admin")
     status = status_of(kube)
     assert (status["phase"], status["reason"]) == ("Failed", "BackoffLimitExceeded")
@@ -274,13 +357,16 @@ def test_a_failed_job_is_reported_with_the_exit():
 # --- log lines ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("line, hidden", [
-    ("dsn postgresql://panelapp:s3cr3t-pw@db:5432/panelapp", "s3cr3t-pw"),
-    ("DATABASE_PASSWORD=s3cr3t-pw", "s3cr3t-pw"),
-    ('{"password": "s3cr3t-pw"}', "s3cr3t-pw"),
-    ("aws key AKIAABCDEFGHIJKLMNOP in use", "AKIAABCDEFGHIJKLMNOP"),
-    ("token eyJhbGciOiJIUzI1NiJ9eyJzdWIiOiIxMjM0NTY3ODkwIn0", "eyJhbGciOiJIUzI1NiJ9eyJzdWIiOiIxMjM0NTY3ODkwIn0"),
-])
+@pytest.mark.parametrize(
+    "line, hidden",
+    [
+        ("dsn postgresql://panelapp:s3cr3t-pw@db:5432/panelapp", "s3cr3t-pw"),
+        ("DATABASE_PASSWORD=s3cr3t-pw", "s3cr3t-pw"),
+        ('{"password": "s3cr3t-pw"}', "s3cr3t-pw"),
+        ("aws key AKIAABCDEFGHIJKLMNOP in use", "AKIAABCDEFGHIJKLMNOP"),
+        ("token eyJhbGciOiJIUzI1NiJ9eyJzdWIiOiIxMjM0NTY3ODkwIn0", "eyJhbGciOiJIUzI1NiJ9eyJzdWIiOiIxMjM0NTY3ODkwIn0"),
+    ],
+)
 def test_log_lines_mask_what_looks_like_a_credential(line, hidden):
     assert hidden not in logtail.redact(line)
 
@@ -288,8 +374,10 @@ def test_log_lines_mask_what_looks_like_a_credential(line, hidden):
 def test_log_tail_keeps_the_last_lines_and_plain_text():
     text = "\n".join(f"line {i}" for i in range(50)) + "\n\n"
     assert logtail.tail(text) == [f"line {i}" for i in range(30, 50)]
-    assert logtail.redact("Genes loaded from s3://media/genes.json.gz: 85 new, 0 updated.") == \
-        "Genes loaded from s3://media/genes.json.gz: 85 new, 0 updated."
+    assert (
+        logtail.redact("Genes loaded from s3://media/genes.json.gz: 85 new, 0 updated.")
+        == "Genes loaded from s3://media/genes.json.gz: 85 new, 0 updated."
+    )
 
 
 def test_an_unreadable_log_does_not_hold_the_status_back():
@@ -299,13 +387,26 @@ def test_an_unreadable_log_does_not_hold_the_status_back():
     job["metadata"]["resourceVersion"] = "9"
     job["status"] = {"conditions": [{"type": "Complete", "status": "True"}]}
     cache.put(kinds.JOB, job)
-    cache.put(kinds.POD, {"kind": "Pod", "metadata": {
-        "name": "admin-5f1d2c3b-z", "namespace": "ns", "resourceVersion": "10",
-        "labels": {**job["spec"]["template"]["metadata"]["labels"], "batch.kubernetes.io/job-name": job["metadata"][
-            "name"]}}, "status": {"phase": "Succeeded"}})
+    cache.put(
+        kinds.POD,
+        {
+            "kind": "Pod",
+            "metadata": {
+                "name": "admin-5f1d2c3b-z",
+                "namespace": "ns",
+                "resourceVersion": "10",
+                "labels": {
+                    **job["spec"]["template"]["metadata"]["labels"],
+                    "batch.kubernetes.io/job-name": job["metadata"]["name"],
+                },
+            },
+            "status": {"phase": "Succeeded"},
+        },
+    )
 
     def refuse(*args, **kwargs):
         raise ApiError(403, "Forbidden", "pods/log is forbidden", "GET", "/log")
+
     kube.pod_log = refuse
     tasks.reconcile("ns", "admin")
     assert status_of(kube)["phase"] == "Succeeded" and "logTail" not in status_of(kube)
@@ -315,8 +416,12 @@ def test_restore_runs_only_a_recorded_backup_and_only_in_maintenance():
     spec = {"command": "restore", "restore": {"upgradeKey": "abcd1234"}}
     planned = task_render.command_of(parse(**spec), "media", RECORDED)
     assert planned.argv == ("panelapp-restore", f"--object={RECORDED[0].object_key}")
-    assert "is recorded" in task_render.command_of(parse(command="restore", restore={"upgradeKey": "00000000"}),
-                                                   "media", RECORDED).missing
+    assert (
+        "is recorded"
+        in task_render.command_of(
+            parse(command="restore", restore={"upgradeKey": "00000000"}), "media", RECORDED
+        ).missing
+    )
     bare = [RECORDED[0].model_copy(update={"object_key": None})]
     assert "no recorded object key" in task_render.command_of(parse(**spec), "media", bare).missing
 

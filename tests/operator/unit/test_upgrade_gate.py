@@ -1,5 +1,6 @@
 """The migration gate: Deployments move to an image only after its Jobs succeeded, a failed
 migration is never retried by itself, and progress survives operator restarts."""
+
 from __future__ import annotations
 
 from panelapp_operator import spec as api
@@ -21,9 +22,18 @@ def job(name, key, state=None, reason="", message=""):
 
 
 def decide(image=NEXT_IMAGE, trigger=None, recorded=None, current=IMAGE, jobs=(), collectstatic=True):
-    return upgrade.decide(upgrade.UpgradeInput(
-        instance="panelapp", image=image, trigger=trigger, collectstatic=collectstatic, recorded=recorded,
-        current_image=current, jobs={j["metadata"]["name"]: j for j in jobs}, now=NOW))
+    return upgrade.decide(
+        upgrade.UpgradeInput(
+            instance="panelapp",
+            image=image,
+            trigger=trigger,
+            collectstatic=collectstatic,
+            recorded=recorded,
+            current_image=current,
+            jobs={j["metadata"]["name"]: j for j in jobs},
+            now=NOW,
+        )
+    )
 
 
 def key_of(image=NEXT_IMAGE, trigger=None):
@@ -145,10 +155,14 @@ def test_rollout_finished_completes_the_upgrade():
 
 def test_job_outcome_reads_terminal_conditions_only():
     assert upgrade.job_outcome({"status": {}}).state == upgrade.RUNNING
-    assert upgrade.job_outcome({"status": {"conditions": [{"type": "FailureTarget", "status": "True"}]}}).state == \
-        upgrade.RUNNING
-    assert upgrade.job_outcome({"status": {"conditions": [{"type": "Failed", "status": "False"}]}}).state == \
-        upgrade.RUNNING
+    assert (
+        upgrade.job_outcome({"status": {"conditions": [{"type": "FailureTarget", "status": "True"}]}}).state
+        == upgrade.RUNNING
+    )
+    assert (
+        upgrade.job_outcome({"status": {"conditions": [{"type": "Failed", "status": "False"}]}}).state
+        == upgrade.RUNNING
+    )
 
 
 def test_stuck_job_pods_are_explained_while_waiting():
@@ -163,9 +177,19 @@ def test_stuck_job_pods_are_explained_while_waiting():
 def test_a_pod_that_exited_zero_is_success_before_the_job_records_it():
     key = key_of()
     running = job(CHILD.migration_job(key), key)
-    decision = upgrade.decide(upgrade.UpgradeInput(
-        instance="panelapp", image=NEXT_IMAGE, trigger=None, collectstatic=True, recorded=None, current_image=IMAGE,
-        jobs={running["metadata"]["name"]: running}, now=NOW, succeeded_jobs=frozenset({CHILD.migration_job(key)})))
+    decision = upgrade.decide(
+        upgrade.UpgradeInput(
+            instance="panelapp",
+            image=NEXT_IMAGE,
+            trigger=None,
+            collectstatic=True,
+            recorded=None,
+            current_image=IMAGE,
+            jobs={running["metadata"]["name"]: running},
+            now=NOW,
+            succeeded_jobs=frozenset({CHILD.migration_job(key)}),
+        )
+    )
     assert decision.create == ("collectstatic",)
 
 

@@ -1,4 +1,5 @@
 """The work queue: one reconcile per key at a time, nothing lost, bursts coalesced."""
+
 from __future__ import annotations
 
 import threading

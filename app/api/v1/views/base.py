@@ -1,4 +1,5 @@
 """What every API v1 view shares: read-only access, pagination, panel lookup."""
+
 from __future__ import annotations
 
 import hashlib
@@ -114,13 +115,17 @@ def _envelope(serializer, name: str):
 PAGE = OpenApiParameter(
     "page", {"type": "integer", "minimum": 1}, description="Page number, from 1; 100 items per page."
 )
-VERSION = OpenApiParameter("version", str, description="A version such as 1.12; earlier versions come from stored snapshots.")
+VERSION = OpenApiParameter(
+    "version", str, description="A version such as 1.12; earlier versions come from stored snapshots."
+)
 ENTITY_NAME = OpenApiParameter("entity_name", str, description="Comma-separated entity names.")
 TAGS = OpenApiParameter(
     "tags", str, description=f"Comma-separated tags; every tag must match. At most {MAX_TAGS} distinct tags."
 )
 CONFIDENCE = OpenApiParameter(
-    "confidence_level", str, description="0, 1, 2 or 3 (3 means green, including legacy 4); comma-separated for several."
+    "confidence_level",
+    str,
+    description="0, 1, 2 or 3 (3 means green, including legacy 4); comma-separated for several.",
 )
 PANEL_TYPES = OpenApiParameter("type", str, description="Comma-separated panel type slugs.")
 PANEL_NAME = OpenApiParameter("panel_name", str, description="Comma-separated exact panel names.")

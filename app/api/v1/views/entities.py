@@ -1,4 +1,5 @@
 """Entities: of one panel (``/panels/{id}/genes/``...), their reviews, and searched across panels."""
+
 from __future__ import annotations
 
 from django.db.models import CharField, F, Q, Value

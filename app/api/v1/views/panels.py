@@ -1,4 +1,5 @@
 """``/panels/``: the panel list, a panel (live or any earlier version), its versions and activity."""
+
 from __future__ import annotations
 
 from django.http import HttpResponse
@@ -32,7 +33,9 @@ class PanelList(ReadOnlyView):
         parameters=[
             PAGE,
             PANEL_TYPES,
-            OpenApiParameter("name", str, description="Panel id, legacy hash id, relevant disorder (e.g. R45) or part of the name."),
+            OpenApiParameter(
+                "name", str, description="Panel id, legacy hash id, relevant disorder (e.g. R45) or part of the name."
+            ),
             OpenApiParameter("retired", str, description="Any non-empty value also lists retired panels."),
         ],
         responses=paginated(PanelSerializer, "PaginatedPanelList"),
@@ -61,7 +64,10 @@ class PanelDetail(ReadOnlyView):
             "public and promoted panels resolve; with `version` any panel does, and earlier versions are "
             "returned exactly as stored, plus `signed_off`."
         ),
-        parameters=[VERSION, OpenApiParameter("exclude_entities", bool, description="True: leave out genes, strs and regions.")],
+        parameters=[
+            VERSION,
+            OpenApiParameter("exclude_entities", bool, description="True: leave out genes, strs and regions."),
+        ],
         responses=PanelDetailSerializer,
     )
     def get(self, request, panel, format=None):
@@ -90,8 +96,10 @@ def live_detail(request, snapshot, include_entities: bool):
     if getattr(request, "accepted_renderer", None) is not None and request.accepted_renderer.format == "json":
         # Cached as bytes: unpickling the data of a thousand genes would cost more than building it.
         # The full answer is stored when the panel changes (panels.answers): a worker that misses reads it.
-        build = (lambda: answers.detail_json(snapshot)) if include_entities else (
-            lambda: representation.panel_detail_json(snapshot, include_entities=False)
+        build = (
+            (lambda: answers.detail_json(snapshot))
+            if include_entities
+            else (lambda: representation.panel_detail_json(snapshot, include_entities=False))
         )
         body = cache.get_or_build("api-panel-detail-json", snapshot, build, include_entities)
         return HttpResponse(body, content_type="application/json")
@@ -123,4 +131,3 @@ class PanelActivities(ReadOnlyView):
             raise NotFound("Give the numeric panel id.")
         activities = Activity.objects.visible_to(request.user).filter(panel_id=panel_id)
         return Response(ActivitySerializer(activities, many=True).data)
-

@@ -21,5 +21,7 @@ class ApiRoot(ReadOnlyView):
     @extend_schema(exclude=True)
     def get(self, request, format=None):
         return Response(
-            OrderedDict((name, reverse(f"api:v1:{route}", request=request, format=format)) for name, route in ROOT_ENDPOINTS)
+            OrderedDict(
+                (name, reverse(f"api:v1:{route}", request=request, format=format)) for name, route in ROOT_ENDPOINTS
+            )
         )

@@ -1,4 +1,5 @@
 """``/panels/signedoff/``: the versions of panels signed off for the NHS Genomic Medicine Service."""
+
 from __future__ import annotations
 
 from django.db.models.fields.json import KeyTextTransform, KeyTransform

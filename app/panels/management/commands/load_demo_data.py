@@ -2,6 +2,7 @@
 
 Safe to run again: an existing demo data set is kept, and the demo logins are reset.
 """
+
 from django.core.management.base import BaseCommand
 
 from panels.demo import CURATOR, REVIEWER, load_demo_data

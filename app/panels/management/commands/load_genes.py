@@ -1,6 +1,7 @@
 """``load_genes FILE``: load the gene table from PanelApp's gene file (JSON or JSON.gz), a local
 path or an ``s3://bucket/key`` object (read with the media storage's credentials and endpoint,
 which is how the operator's load-genes task passes it)."""
+
 import tempfile
 from contextlib import contextmanager
 from pathlib import PurePosixPath
@@ -46,7 +47,7 @@ def local_copy(location: str):
     if not location.startswith("s3://"):
         yield location
         return
-    bucket, _, key = location[len("s3://"):].partition("/")
+    bucket, _, key = location[len("s3://") :].partition("/")
     if not bucket or not key:
         raise CommandError(f"{location}: expected s3://bucket/key")
     import boto3
@@ -54,8 +55,12 @@ def local_copy(location: str):
 
     options = settings.STORAGES["default"].get("OPTIONS", {})
     credentials = {"aws_access_key_id": options.get("access_key"), "aws_secret_access_key": options.get("secret_key")}
-    client = boto3.client("s3", region_name=options.get("region_name"), endpoint_url=options.get("endpoint_url"),
-                          **{name: value for name, value in credentials.items() if value})
+    client = boto3.client(
+        "s3",
+        region_name=options.get("region_name"),
+        endpoint_url=options.get("endpoint_url"),
+        **{name: value for name, value in credentials.items() if value},
+    )
     with tempfile.NamedTemporaryFile(suffix="".join(PurePosixPath(key).suffixes[-2:])) as copy:
         try:
             client.download_fileobj(bucket, key, copy)

@@ -1,6 +1,7 @@
 """``panels_reset_stats``: recompute the stored counters of every panel, child panels first, then
 super panels (whose counters include their children's entities). The operator's reset-stats
 task runs it; it is safe to run at any time."""
+
 from django.core.management.base import BaseCommand
 
 from panels.models import GenePanelSnapshot
@@ -16,5 +17,6 @@ class Command(BaseCommand):
         supers = [snapshot for snapshot in snapshots if snapshot.is_super_panel()]
         for snapshot in children + supers:
             recalculate_stats(snapshot)
-        self.stdout.write(self.style.SUCCESS(
-            f"Stats recomputed for {len(children)} panels and {len(supers)} super panels."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Stats recomputed for {len(children)} panels and {len(supers)} super panels.")
+        )

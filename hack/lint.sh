@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `make lint`: every check the project's rules rely on, fastest first. Each tool reads its
+# configuration from pyproject.toml; CONTRIBUTING.md says how to run one alone. Runs all checks
+# and exits non-zero if any failed, so one report shows everything to fix.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bin=.venv/bin
+failed=()
+
+check() {
+  local name=$1
+  shift
+  printf '== %s\n' "$name"
+  if ! "$@"; then
+    failed+=("$name")
+  fi
+}
+
+check "ruff check" "$bin/ruff" check .
+check "ruff format" "$bin/ruff" format --check .
+check "import contracts" env PYTHONPATH=operator:app:hack "$bin/lint-imports"
+check "mypy" "$bin/mypy"
+# shellcheck: every shell script the project runs.
+check "shellcheck" "$bin/shellcheck" hack/*.sh .ci/run
+check "hadolint" "$bin/hadolint" Dockerfile.app Dockerfile.operator
+
+if ((${#failed[@]})); then
+  printf '\nmake lint: failed: %s\n' "${failed[*]}" >&2
+  exit 1
+fi
+printf '\nmake lint: all checks passed\n'
