@@ -29,9 +29,12 @@ class Cached:
 
 def owns_replicas(body: Mapping[str, Any]) -> bool:
     for entry in (body.get("metadata") or {}).get("managedFields") or ():
-        if entry.get("manager") == names.FIELD_MANAGER and entry.get("operation") == "Apply":
-            if "f:replicas" in ((entry.get("fieldsV1") or {}).get("f:spec") or {}):
-                return True
+        if (
+            entry.get("manager") == names.FIELD_MANAGER
+            and entry.get("operation") == "Apply"
+            and "f:replicas" in ((entry.get("fieldsV1") or {}).get("f:spec") or {})
+        ):
+            return True
     return False
 
 

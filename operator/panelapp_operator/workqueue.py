@@ -81,9 +81,8 @@ class WorkQueue:
                 # after a failure (it may be the fix).
                 dirty_due = self._dirty.pop(key)
                 due = dirty_due if due is None else min(dirty_due, due)
-            if due is not None and not self._shutdown:
-                if key not in self._due or self._due[key] > due:
-                    self._push(key, due)
+            if due is not None and not self._shutdown and (key not in self._due or self._due[key] > due):
+                self._push(key, due)
             return delay
 
     def forget(self, key: Hashable) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.operator import samples
-from tests.operator.cluster.support import wait_for
+from tests.operator.cluster.support import GROUP, PLURAL, VERSION, wait_for
 
 EXPECTED_CHILDREN = {
     ("ServiceAccount", "panelapp"),
@@ -80,14 +80,7 @@ def test_deleting_the_panelapp_deletes_its_children_even_without_the_operator(ku
     operator.stop()  # nothing blocks deletion when the operator is gone
     kube.delete_panelapp()
     wait_for(
-        lambda: (
-            not [
-                p
-                for p in kube.custom.list_namespaced_custom_object(
-                    "panelapp.org", "v1alpha1", kube.namespace, "panelapps"
-                )["items"]
-            ]
-        ),
+        lambda: not kube.custom.list_namespaced_custom_object(GROUP, VERSION, kube.namespace, PLURAL)["items"],
         "the PanelApp to be deleted",
         timeout=30,
     )

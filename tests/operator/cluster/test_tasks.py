@@ -100,7 +100,7 @@ def test_a_task_runs_once_as_a_job_of_its_panelapp_and_mirrors_it(kube, ready_pa
 
 def test_a_missing_secret_holds_the_task_until_it_exists(kube, ready_panelapp, operator):
     create_task(kube, "first-admin", {"command": "create-superuser", "createSuperuser": {"secretName": "admin"}})
-    status = wait_task(kube, "first-admin", "Pending", operator)
+    wait_task(kube, "first-admin", "Pending", operator)
     wait_for(
         lambda: task_status(kube, "first-admin").get("reason") == "MissingReference", "the missing Secret to be named"
     )
@@ -111,7 +111,7 @@ def test_a_missing_secret_holds_the_task_until_it_exists(kube, ready_panelapp, o
     assert task_jobs(kube, "first-admin") == []
 
     kube.create_secret("admin", {"username": "admin", "email": "admin@example.org", "password": ADMIN_PASSWORD})
-    status = wait_task(kube, "first-admin", "Succeeded", operator, timeout=30)
+    wait_task(kube, "first-admin", "Succeeded", operator, timeout=30)
     container = task_jobs(kube, "first-admin")[0].spec.template.spec.containers[0]
     assert container.command == ["panelapp-manage", "createsuperuser", "--noinput"]
     password = next(e for e in container.env if e.name == "DJANGO_SUPERUSER_PASSWORD")

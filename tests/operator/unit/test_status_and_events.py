@@ -57,7 +57,7 @@ def test_converged_is_ready():
 
 
 def test_same_facts_give_the_same_status_so_no_write():
-    facts = dict(upgrade=decision("Succeeded"), components={"web": component()})
+    facts = {"upgrade": decision("Succeeded"), "components": {"web": component()}}
     first = build(**facts)
     again = build(previous=first, now=T1, **facts)
     assert again == first  # lastTransitionTime kept: nothing changed
