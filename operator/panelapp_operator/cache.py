@@ -14,9 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from panelapp_operator import kinds
+from panelapp_operator import kinds, names
 from panelapp_operator.kinds import Kind
-from panelapp_operator.render import names
 
 TOMBSTONE_SECONDS = 600
 

@@ -21,14 +21,13 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from panelapp_operator import kinds
+from panelapp_operator import kinds, names
 from panelapp_operator import spec as api
 from panelapp_operator.cache import Cache
 from panelapp_operator.kinds import Kind
 from panelapp_operator.kube import ApiError, Kube
 from panelapp_operator.reconcile import Reconciler
 from panelapp_operator.references import ReferenceIndex, ReferenceWatcher
-from panelapp_operator.render import names
 from panelapp_operator.render import tasks as task_render
 from panelapp_operator.tasks import TaskReconciler, task_key
 from panelapp_operator.workqueue import WorkQueue

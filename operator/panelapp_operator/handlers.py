@@ -12,11 +12,10 @@ from typing import Any
 
 import kopf
 
-from panelapp_operator import kinds
+from panelapp_operator import kinds, names
 from panelapp_operator import spec as api
 from panelapp_operator.controller import Controller
 from panelapp_operator.kinds import Kind
-from panelapp_operator.render import names
 
 
 def build_settings(*, request_timeout: float = 60.0) -> kopf.OperatorSettings:

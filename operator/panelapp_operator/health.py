@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from panelapp_operator import names
 from panelapp_operator import spec as api
-from panelapp_operator.render import names
 
 # Container waiting reasons that mean "this pod will not become ready by itself". ErrImageNeverPull
 # is the kubelet's answer for pull policy Never and an image the node does not have.

@@ -25,9 +25,8 @@ from urllib.parse import quote
 import kubernetes
 from kubernetes.client.exceptions import ApiException
 
-from panelapp_operator import kinds
+from panelapp_operator import kinds, names
 from panelapp_operator.kinds import Kind
-from panelapp_operator.render import names
 
 log = logging.getLogger(__name__)
 

@@ -25,12 +25,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from panelapp_operator import drift, events, health, kinds, status, upgrade, validation
+from panelapp_operator import drift, events, health, kinds, names, status, upgrade, validation
 from panelapp_operator import spec as api
 from panelapp_operator.cache import Cache
 from panelapp_operator.kube import ApiError, Kube, now_rfc3339
 from panelapp_operator.references import ReferenceIndex
-from panelapp_operator.render import RenderInput, env, hashing, identity, jobs, names, render_children
+from panelapp_operator.render import RenderInput, env, hashing, identity, jobs, render_children
 
 log = logging.getLogger(__name__)
 

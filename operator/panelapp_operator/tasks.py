@@ -19,13 +19,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from panelapp_operator import events, health, kinds, logtail, status, task_spec, upgrade, validation
+from panelapp_operator import events, health, kinds, logtail, names, status, task_spec, upgrade, validation
 from panelapp_operator import spec as api
 from panelapp_operator.cache import Cache
 from panelapp_operator.kube import ApiError, Kube, now_rfc3339
 from panelapp_operator.reconcile import merge_patch
 from panelapp_operator.references import ReferenceIndex
-from panelapp_operator.render import RenderInput, env, names
+from panelapp_operator.render import RenderInput, env
 from panelapp_operator.render import tasks as task_render
 
 log = logging.getLogger(__name__)

@@ -26,8 +26,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from panelapp_operator import names
 from panelapp_operator import spec as api
-from panelapp_operator.render import names
 
 RUNNING, SUCCEEDED, FAILED = "running", "succeeded", "failed"
 

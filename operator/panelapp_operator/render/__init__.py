@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from panelapp_operator import kinds
+from panelapp_operator import kinds, names
 from panelapp_operator import spec as api
-from panelapp_operator.render import config, env, hashing, identity, jobs, names, network, scaling, workloads
+from panelapp_operator.render import config, env, hashing, identity, jobs, network, scaling, workloads
 from panelapp_operator.render.context import RenderInput
 
 __all__ = ["RenderInput", "DesiredChildren", "render_children", "render_for_review"]

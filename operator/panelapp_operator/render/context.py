@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from panelapp_operator import names
 from panelapp_operator import spec as api
-from panelapp_operator.render import names
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from panelapp_operator import names
 from panelapp_operator import spec as api
-from panelapp_operator.render import names
 
 DEFAULT_DATABASE_PORT = 5432
 DEFAULT_DATABASE_NAME = "panelapp"

@@ -8,7 +8,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from panelapp_operator.render import names
+from panelapp_operator import names
 
 
 def stable_hash(value: Any, length: int = 16) -> str:

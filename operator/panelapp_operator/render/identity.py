@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from panelapp_operator.render import names
+from panelapp_operator import names
 from panelapp_operator.render.context import RenderInput
 
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from panelapp_operator.render import names
+from panelapp_operator import names
 from panelapp_operator.render.context import RenderInput
 from panelapp_operator.render.pods import ContainerPlan, pod_template
 

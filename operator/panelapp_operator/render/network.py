@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from panelapp_operator import names
 from panelapp_operator import spec as api
-from panelapp_operator.render import names
 from panelapp_operator.render.context import RenderInput
 from panelapp_operator.render.workloads import PROBE_PATH, WEB_PORT
 

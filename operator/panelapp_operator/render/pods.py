@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from panelapp_operator import names
 from panelapp_operator import spec as api
-from panelapp_operator.render import env, names
+from panelapp_operator.render import env
 from panelapp_operator.render.context import RenderInput
 
 # The image runs as this non-root user (uid 1000 in the PanelApp image).

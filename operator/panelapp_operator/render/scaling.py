@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from panelapp_operator import names
 from panelapp_operator import spec as api
-from panelapp_operator.render import names
 from panelapp_operator.render.context import RenderInput
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from panelapp_operator import names
 from panelapp_operator import spec as api
-from panelapp_operator.render import env, names
+from panelapp_operator.render import env
 from panelapp_operator.render.context import RenderInput
 from panelapp_operator.render.pods import ContainerPlan, pod_template
 

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from panelapp_operator import events, health, status, upgrade, validation
+from panelapp_operator import events, health, names, status, upgrade, validation
 from panelapp_operator import spec as api
-from panelapp_operator.render import jobs, names
+from panelapp_operator.render import jobs
 from tests.operator import samples
 from tests.operator.unit.render_helpers import container, render_input
 from tests.operator.unit.test_upgrade_gate import job

@@ -3,9 +3,8 @@ drift (someone deleted a child) from our own deletions."""
 
 from __future__ import annotations
 
-from panelapp_operator import kinds
+from panelapp_operator import kinds, names
 from panelapp_operator.cache import Cache
-from panelapp_operator.render import names
 
 
 def body(name="panelapp-web", version="5", replicas_owner=None, **extra):

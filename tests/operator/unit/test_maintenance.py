@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from panelapp_operator import events, status, upgrade, validation
+from panelapp_operator import events, names, status, upgrade, validation
 from panelapp_operator import spec as api
-from panelapp_operator.render import env, names
+from panelapp_operator.render import env
 from tests.operator import samples
 from tests.operator.unit.render_helpers import children
 from tests.operator.unit.test_upgrade_gate import job

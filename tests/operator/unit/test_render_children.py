@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from panelapp_operator.render import jobs, names, render_children
+from panelapp_operator import names
+from panelapp_operator.render import jobs, render_children
 from tests.operator import samples
 from tests.operator.unit.render_helpers import children, container, render_input
 

@@ -3,9 +3,8 @@ migration is never retried by itself, and progress survives operator restarts.""
 
 from __future__ import annotations
 
+from panelapp_operator import names, upgrade
 from panelapp_operator import spec as api
-from panelapp_operator import upgrade
-from panelapp_operator.render import names
 from tests.operator.samples import IMAGE, NEXT_IMAGE
 
 NOW = "2026-11-26T12:00:00Z"

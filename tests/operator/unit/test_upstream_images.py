@@ -3,8 +3,8 @@ gate covering a component's own image like the main one."""
 
 from __future__ import annotations
 
-from panelapp_operator import upgrade, validation
-from panelapp_operator.render import names, render_for_review
+from panelapp_operator import names, upgrade, validation
+from panelapp_operator.render import render_for_review
 from tests.operator import samples
 from tests.operator.unit.render_helpers import children, container
 

@@ -1,7 +1,9 @@
 """Deterministic names, labels and annotations of everything the operator creates.
 
 Names derive only from the PanelApp's name (and, for Jobs, from the image and trigger), so a
-restarted operator finds its children again without any memory of its own.
+restarted operator finds its children again without any memory of its own. The renderers use
+them to name what they make; the cache, the controller, the reconcile and the kopf wiring use them
+to find it again, which is why they live here and not under render/.
 """
 
 from __future__ import annotations
