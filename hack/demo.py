@@ -29,20 +29,25 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+# Run as a script (`make demo`, the e2e tests), so Python puts hack/ first on sys.path and the
+# local cluster harness imports as `localcluster`.
+from localcluster import ControlPlane, ControlPlaneError, MissingToolError, localapp
+from localcluster.controlplane import ensure_port_free, free_port
+from localcluster.images import APP_IMAGE, ImageBuildError, ImageCache
+from localcluster.images import REPO as IMAGE_REPO
+from localcluster.postgres import PostgresError
+from localcluster.processes import terminate
+from localcluster.realnode import POD_SUBNET, RealNode
+from localcluster.static_proxy import BucketProxy
+
+if TYPE_CHECKING:
+    from aiosmtpd.smtp import SMTP, Envelope, Session
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "hack"))
-
-from localcluster import ControlPlane, ControlPlaneError, MissingToolError, localapp  # noqa: E402
-from localcluster.controlplane import ensure_port_free, free_port  # noqa: E402
-from localcluster.images import APP_IMAGE, ImageBuildError, ImageCache  # noqa: E402
-from localcluster.images import REPO as IMAGE_REPO
-from localcluster.postgres import PostgresError  # noqa: E402
-from localcluster.processes import terminate  # noqa: E402
-from localcluster.realnode import POD_SUBNET  # noqa: E402
-from localcluster.static_proxy import BucketProxy  # noqa: E402
-
 DEMO_NAMESPACE = "panelapp-demo"
 EXAMPLE = REPO / "examples" / "minimal.yaml"
 CRD_DIR = REPO / "crds"
@@ -59,9 +64,10 @@ class MailLog:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    async def handle_DATA(self, server, session, envelope) -> str:
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        sender = (envelope.mail_from or "").encode()
         with open(self.path, "ab") as out:
-            out.write(b"From " + envelope.mail_from.encode() + b"\n" + envelope.original_content + b"\n\n")
+            out.write(b"From " + sender + b"\n" + (envelope.original_content or b"") + b"\n\n")
         return "250 Message accepted for delivery"
 
 
@@ -73,7 +79,13 @@ class Progress:
         print(f"[{time.monotonic() - self.started:6.1f}s] {message}", flush=True)
 
 
-def wait_for(check, what: str, timeout: float, progress: Progress, describe=lambda: "") -> None:
+def wait_for(
+    check: Callable[[], bool],
+    what: str,
+    timeout: float,
+    progress: Progress,
+    describe: Callable[[], str] = lambda: "",
+) -> None:
     deadline = time.monotonic() + timeout
     last_report = ""
     while time.monotonic() < deadline:
@@ -103,7 +115,34 @@ class Demo:
         self.real = False
         self.services: localapp.PodNetworkServices | None = None
         self.proxy: BucketProxy | None = None
-        self.processes: list[tuple[str, subprocess.Popen, Path]] = []
+        self.processes: list[tuple[str, subprocess.Popen[bytes], Path]] = []
+        self.demo_logins: list[str] = []
+
+    # --------------------------------------------------------------------------- started parts
+    # Each step needs what an earlier one started; these say so plainly when one was skipped.
+    @property
+    def plane(self) -> ControlPlane:
+        if self.cluster is None:
+            raise DemoError("the local control plane is not started")
+        return self.cluster
+
+    @property
+    def node(self) -> RealNode:
+        if self.plane.node is None:
+            raise DemoError("the local control plane has no real node")
+        return self.plane.node
+
+    @property
+    def pod_services(self) -> localapp.PodNetworkServices:
+        if self.services is None:
+            raise DemoError("the services on the pod network are not started")
+        return self.services
+
+    @property
+    def bucket_proxy(self) -> BucketProxy:
+        if self.proxy is None:
+            raise DemoError("the static and media proxy is not started")
+        return self.proxy
 
     # --------------------------------------------------------------------------- steps
     def start_cluster(self) -> None:
@@ -133,12 +172,12 @@ class Demo:
 
     def install_crd(self) -> None:
         self.progress("installing the PanelApp CRDs from crds/")
-        self.cluster.apply_crds(CRD_DIR)
+        self.plane.apply_crds(CRD_DIR)
 
     def start_operator(self) -> None:
         self.progress("starting the operator (python -m panelapp_operator run)")
         log_path = self.workdir / "operator.log"
-        env = self.cluster.env()
+        env = self.plane.env()
         # Free loopback ports for its liveness and metrics endpoints: the defaults (8080, 9090)
         # are often taken on a workstation.
         liveness_port, metrics_port = free_port(), free_port()
@@ -165,7 +204,8 @@ class Demo:
             self.check_alive()
             try:
                 with urllib.request.urlopen(liveness, timeout=2) as response:
-                    return response.status == 200
+                    status: int = response.status
+                    return status == 200
             except OSError:
                 return False
 
@@ -173,33 +213,34 @@ class Demo:
         self.progress(f"operator running: liveness {liveness}, metrics http://127.0.0.1:{metrics_port}/metrics")
 
     def import_image(self) -> None:
-        cache = ImageCache(self.cluster.toolbox)
+        cache = ImageCache(self.plane.toolbox)
         self.progress(
             "building the PanelApp image with buildah (cached by its inputs; the first build takes "
             "minutes) and importing it into the node's containerd"
         )
         archive = cache.archive(IMAGE_REPO / "Dockerfile.app", APP_IMAGE)
-        self.cluster.node.import_archive(archive)
+        self.node.import_archive(archive)
         self.progress(f"image {APP_IMAGE} imported from {archive}")
 
     def start_services(self) -> None:
-        gateway = self.cluster.node.gateway
+        gateway = self.node.gateway
         self.progress(f"starting PostgreSQL, moto (S3, SQS) and an SMTP sink on the pod network's gateway {gateway}")
         shutil.rmtree(self.workdir / "services", ignore_errors=True)
         self.mailbox = MailLog(self.workdir / "mail.log")
-        self.services = localapp.PodNetworkServices.start(self.workdir / "services", gateway, POD_SUBNET, self.mailbox)
-        self.resources = self.services.make_instance(DEMO_NAMESPACE)
+        services = localapp.PodNetworkServices.start(self.workdir / "services", gateway, POD_SUBNET, self.mailbox)
+        self.services = services
+        self.resources = services.make_instance(DEMO_NAMESPACE)
         self.proxy = BucketProxy(
-            lambda: self.services.boto("s3"),
+            lambda: services.boto("s3"),
             {"static": self.resources.static_bucket, "media": self.resources.media_bucket},
         )
         self.proxy.start("127.0.0.1", self.args.static_port or free_port())
 
     def apply_real(self) -> None:
         self.progress(f"applying a PanelApp on the real node in namespace {DEMO_NAMESPACE}")
-        self.cluster.kubectl("create", "namespace", DEMO_NAMESPACE)
-        for name, data in localapp.secrets(self.services).items():
-            self.cluster.kubectl(
+        self.plane.kubectl("create", "namespace", DEMO_NAMESPACE)
+        for name, data in localapp.secrets(self.pod_services).items():
+            self.plane.kubectl(
                 "create",
                 "secret",
                 "generic",
@@ -208,9 +249,9 @@ class Demo:
                 DEMO_NAMESPACE,
                 *[f"--from-literal={k}={v}" for k, v in data.items()],
             )
-        public = f"localhost:{self.proxy.port}"
+        public = f"localhost:{self.bucket_proxy.port}"
         spec = localapp.panelapp_spec(
-            self.services,
+            self.pod_services,
             self.resources,
             APP_IMAGE,
             host=self.args.host,
@@ -226,14 +267,14 @@ class Demo:
             "metadata": {"name": "panelapp", "namespace": DEMO_NAMESPACE},
             "spec": spec,
         }
-        self.cluster.kubectl("apply", "-f", "-", input=json.dumps(resource))
+        self.plane.kubectl("apply", "-f", "-", input=json.dumps(resource))
         self.wait_ready()
 
     def load_demo_data_job(self) -> None:
         """A one-off Job with the web pods' image, environment and ServiceAccount."""
         self.progress("loading the demo data with a one-off Job (panelapp-manage load_demo_data)")
         web = json.loads(
-            self.cluster.kubectl("get", "deployment", "panelapp-web", "-n", DEMO_NAMESPACE, "-o", "json").stdout
+            self.plane.kubectl("get", "deployment", "panelapp-web", "-n", DEMO_NAMESPACE, "-o", "json").stdout
         )
         template = web["spec"]["template"]
         pod = template["spec"]
@@ -259,19 +300,19 @@ class Demo:
                 },
             },
         }
-        self.cluster.kubectl("apply", "-f", "-", input=json.dumps(job))
+        self.plane.kubectl("apply", "-f", "-", input=json.dumps(job))
 
         def finished() -> bool:
             status = json.loads(
-                self.cluster.kubectl("get", "job", "panelapp-demo-data", "-n", DEMO_NAMESPACE, "-o", "json").stdout
+                self.plane.kubectl("get", "job", "panelapp-demo-data", "-n", DEMO_NAMESPACE, "-o", "json").stdout
             ).get("status", {})
             if status.get("failed"):
-                logs = self.cluster.kubectl("logs", "-n", DEMO_NAMESPACE, "job/panelapp-demo-data", check=False)
+                logs = self.plane.kubectl("logs", "-n", DEMO_NAMESPACE, "job/panelapp-demo-data", check=False)
                 raise DemoError(f"the demo-data Job failed:\n{logs.stdout[-3000:]}{logs.stderr[-1000:]}")
             return bool(status.get("succeeded"))
 
         wait_for(finished, "the demo-data Job", 300, self.progress)
-        logs = self.cluster.kubectl("logs", "-n", DEMO_NAMESPACE, "job/panelapp-demo-data").stdout
+        logs = self.plane.kubectl("logs", "-n", DEMO_NAMESPACE, "job/panelapp-demo-data").stdout
         self.demo_logins = [line for line in logs.splitlines() if line.strip() and not line.lstrip().startswith("{")]
 
     def port_forward(self) -> None:
@@ -279,7 +320,7 @@ class Demo:
         self.spawn(
             "port-forward",
             [
-                str(self.cluster.toolbox.path("kubectl")),
+                str(self.plane.toolbox.path("kubectl")),
                 "port-forward",
                 "-n",
                 DEMO_NAMESPACE,
@@ -288,12 +329,12 @@ class Demo:
                 "service/panelapp",
                 f"{self.args.port}:http",
             ],
-            self.cluster.env(),
+            self.plane.env(),
             self.workdir / "port-forward.log",
         )
         url = f"http://{self.args.host}:{self.args.port}/"
         self.check_home_page(url)
-        static = f"http://localhost:{self.proxy.port}/static/admin/css/base.css"
+        static = f"http://localhost:{self.bucket_proxy.port}/static/admin/css/base.css"
         try:
             with urllib.request.urlopen(static, timeout=10) as response:
                 response.read()
@@ -305,15 +346,16 @@ class Demo:
 
     def apply_example(self) -> None:
         self.progress(f"applying {EXAMPLE.relative_to(REPO)} in namespace {DEMO_NAMESPACE}")
-        self.cluster.kubectl("create", "namespace", DEMO_NAMESPACE)
-        self.cluster.kubectl("apply", "-n", DEMO_NAMESPACE, "-f", str(EXAMPLE))
+        self.plane.kubectl("create", "namespace", DEMO_NAMESPACE)
+        self.plane.kubectl("apply", "-n", DEMO_NAMESPACE, "-f", str(EXAMPLE))
         self.wait_ready()
 
     def wait_ready(self) -> None:
-        def panelapp_status() -> dict:
-            result = self.cluster.kubectl("get", "panelapps", "-n", DEMO_NAMESPACE, "-o", "json", check=False)
+        def panelapp_status() -> dict[str, Any]:
+            result = self.plane.kubectl("get", "panelapps", "-n", DEMO_NAMESPACE, "-o", "json", check=False)
             items = json.loads(result.stdout).get("items", []) if result.returncode == 0 else []
-            return items[0].get("status", {}) if items else {}
+            status: dict[str, Any] = items[0].get("status", {}) if items else {}
+            return status
 
         def ready() -> bool:
             self.check_alive()
@@ -328,9 +370,9 @@ class Demo:
 
         wait_for(ready, "the PanelApp to become Ready", self.args.timeout, self.progress, describe)
         self.progress("the example PanelApp is Ready:")
-        print(self.cluster.kubectl("get", "panelapps", "-n", DEMO_NAMESPACE).stdout, flush=True)
+        print(self.plane.kubectl("get", "panelapps", "-n", DEMO_NAMESPACE).stdout, flush=True)
         print(
-            self.cluster.kubectl(
+            self.plane.kubectl(
                 "get", "deployments,jobs,services,configmaps,serviceaccounts", "-n", DEMO_NAMESPACE
             ).stdout,
             flush=True,
@@ -370,7 +412,8 @@ class Demo:
             self.check_alive()
             try:
                 with urllib.request.urlopen(url + "version/", timeout=2) as response:
-                    return response.status == 200
+                    status: int = response.status
+                    return status == 200
             except OSError:
                 return False
 
@@ -380,17 +423,17 @@ class Demo:
                 raise DemoError(f"PanelApp's home page at {url} did not render")
 
     # --------------------------------------------------------------------------- plumbing
-    def spawn(self, name: str, argv: list[str], env: dict, log_path: Path) -> None:
-        log = open(log_path, "wb")
-        process = subprocess.Popen(
-            argv,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            cwd=REPO,
-            start_new_session=True,
-        )
+    def spawn(self, name: str, argv: list[str], env: dict[str, str], log_path: Path) -> None:
+        with open(log_path, "wb") as log:  # the child keeps its own copy of the descriptor
+            process = subprocess.Popen(
+                argv,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=REPO,
+                start_new_session=True,
+            )
         self.processes.append((name, process, log_path))
 
     def check_alive(self) -> None:
@@ -411,7 +454,6 @@ class Demo:
 
     def run(self) -> int:
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self.demo_logins: list[str] = []
         try:
             # Say so now, not after a minute of setup, if PanelApp's port is taken.
             ensure_port_free(self.args.port, "PanelApp (choose another with --port or PANELAPP_DEMO_PORT)")
@@ -428,8 +470,8 @@ class Demo:
             else:
                 self.apply_example()
                 self.serve_panelapp()
-            print(f"\nThe local control plane: export KUBECONFIG={self.cluster.kubeconfig}")
-            print(f"                          export PATH={self.cluster.bin_path}:$PATH")
+            print(f"\nThe local control plane: export KUBECONFIG={self.plane.kubeconfig}")
+            print(f"                          export PATH={self.plane.bin_path}:$PATH")
             print(f"                          kubectl get panelapps,pods,jobs -n {DEMO_NAMESPACE}")
             if self.real:
                 print(
@@ -442,7 +484,7 @@ class Demo:
                 self.progress("everything is up; stopping as asked (--exit-when-ready)")
                 return 0
             print("Press Ctrl-C to stop everything.", flush=True)
-            stop_requested = []
+            stop_requested: list[bool] = []
             signal.signal(signal.SIGTERM, lambda *_: stop_requested.append(True))
             while not stop_requested:
                 time.sleep(1)

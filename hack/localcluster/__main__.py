@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     print("Press Ctrl-C to stop.", flush=True)
     stop = False
 
-    def request_stop(*_):
+    def request_stop(*_: object) -> None:
         nonlocal stop
         stop = True
 

@@ -7,6 +7,7 @@ Only the processes this object started are ever signalled. Every component write
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import os
@@ -20,6 +21,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import realnode
 from .pki import make_pki
@@ -49,7 +51,7 @@ class ToolFailed(subprocess.CalledProcessError):
         return f"{super().__str__()}\n{said[-2000:]}" if said else super().__str__()
 
 
-def _yaml_documents(path: Path) -> list[dict]:
+def _yaml_documents(path: Path) -> list[dict[str, Any]]:
     import yaml  # the control plane itself starts without PyYAML; only CRD files need it
 
     return [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
@@ -58,7 +60,8 @@ def _yaml_documents(path: Path) -> list[dict]:
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def ensure_port_free(port: int, what: str) -> None:
@@ -78,7 +81,7 @@ def advertise_address() -> str:
     try:
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
             sock.connect(("192.0.2.1", 9))  # a UDP connect sends nothing; it only picks a route
-            address = sock.getsockname()[0]
+            address: str = sock.getsockname()[0]
             if not address.startswith("127."):
                 return address
     except OSError:
@@ -96,7 +99,7 @@ class MissingPauseImage(ControlPlaneError):
 @dataclass
 class Component:
     name: str
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes]
     log_path: Path
 
     def log_tail(self, lines: int = 40) -> str:
@@ -328,18 +331,18 @@ class ControlPlane:
     def __enter__(self) -> ControlPlane:
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     # ---------------------------------------------------------------------------- clients
     def kubectl(
         self, *args: str, input: str | None = None, check: bool = True, timeout: float = 120
-    ) -> subprocess.CompletedProcess:
+    ) -> subprocess.CompletedProcess[str]:
         return self._run_tool("kubectl", args, input, check, timeout)
 
     def helm(
         self, *args: str, input: str | None = None, check: bool = True, timeout: float = 300
-    ) -> subprocess.CompletedProcess:
+    ) -> subprocess.CompletedProcess[str]:
         return self._run_tool("helm", args, input, check, timeout)
 
     def apply_crds(self, *paths: Path, timeout: float = 60) -> None:
@@ -358,7 +361,7 @@ class ControlPlane:
             group, plural = crd["spec"]["group"], crd["spec"]["names"]["plural"]
             for version in (v["name"] for v in crd["spec"]["versions"] if v.get("served", True)):
                 self._wait_for(
-                    lambda: self._served(f"/apis/{group}/{version}", plural),
+                    functools.partial(self._served, f"/apis/{group}/{version}", plural),
                     f"discovery to serve {plural}.{group}/{version}",
                     timeout=timeout,
                 )
@@ -385,8 +388,9 @@ class ControlPlane:
         resources = (self._api_get(group_version_path) or {}).get("resources", [])
         return any(r.get("name") == plural for r in resources)
 
-    def api_client(self):
-        """A new kubernetes.client.ApiClient for this cluster (admin credentials)."""
+    def api_client(self) -> Any:
+        """A new kubernetes.client.ApiClient for this cluster (admin credentials). Typed Any: the
+        Kubernetes client ships no type information."""
         from kubernetes import config
 
         return config.new_client_from_config(config_file=str(self.kubeconfig))
@@ -404,7 +408,9 @@ class ControlPlane:
         return "\n".join(parts)
 
     # ---------------------------------------------------------------------------- internals
-    def _run_tool(self, binary: str, args, input, check, timeout) -> subprocess.CompletedProcess:
+    def _run_tool(
+        self, binary: str, args: tuple[str, ...], input: str | None, check: bool, timeout: float
+    ) -> subprocess.CompletedProcess[str]:
         path = self.toolbox.path(binary)
         result = subprocess.run(
             [str(path), *args],
@@ -436,13 +442,13 @@ class ControlPlane:
         return component
 
     class _Timer:
-        def __init__(self, timings: dict, name: str):
+        def __init__(self, timings: dict[str, float], name: str):
             self.timings, self.name = timings, name
 
-        def __enter__(self):
+        def __enter__(self) -> None:
             self.start = time.monotonic()
 
-        def __exit__(self, *exc):
+        def __exit__(self, *exc: object) -> None:
             self.timings[self.name] = time.monotonic() - self.start
 
     def _timed(self, name: str) -> _Timer:
@@ -524,12 +530,15 @@ class ControlPlane:
         path.chmod(0o600)
         return path
 
-    def _api_get(self, path: str) -> dict | None:
+    def _api_get(self, path: str) -> dict[str, Any] | None:
         result = self.kubectl("get", "--raw", path, check=False, timeout=10)
-        return json.loads(result.stdout) if result.returncode == 0 else None
+        if result.returncode != 0:
+            return None
+        answer: dict[str, Any] = json.loads(result.stdout)
+        return answer
 
     def _create_fake_node(self) -> None:
-        node = {
+        node: dict[str, Any] = {
             "apiVersion": "v1",
             "kind": "Node",
             "metadata": {

@@ -93,8 +93,8 @@ class Buildah:
                 raise ImageBuildError(f"buildah {' '.join(args[:3])} failed:\n{completed.stderr[-3000:]}")
             return completed.stdout.strip()
         with open(log, "w") as out:
-            completed = subprocess.run([*self.args(), *args], stdout=out, stderr=subprocess.STDOUT, timeout=timeout)
-        if completed.returncode != 0:
+            logged = subprocess.run([*self.args(), *args], stdout=out, stderr=subprocess.STDOUT, timeout=timeout)
+        if logged.returncode != 0:
             raise ImageBuildError(
                 f"buildah {' '.join(args[:3])} failed; {log} ends with:\n{log.read_text(errors='replace')[-4000:]}"
             )

@@ -13,9 +13,12 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .postgres import PostgresServer, free_port, start_postgres
+
+if TYPE_CHECKING:
+    import psycopg2.extensions
 
 AWS_REGION = "eu-west-2"
 #: Short, so a task whose worker died is redelivered within the tests' patience; the queue and the
@@ -67,7 +70,8 @@ class PodNetworkServices:
                 logging.getLogger(__name__).warning("a local service did not stop cleanly", exc_info=True)
         self._stops.clear()
 
-    def boto(self, service: str):
+    def boto(self, service: str) -> Any:
+        """A boto3 client on the local moto server (Any: boto3 ships no type information)."""
         import boto3
 
         return boto3.client(
@@ -78,7 +82,7 @@ class PodNetworkServices:
             aws_secret_access_key="testing",
         )
 
-    def connect(self, database: str | None = None):
+    def connect(self, database: str | None = None) -> psycopg2.extensions.connection:
         import psycopg2
 
         return psycopg2.connect(

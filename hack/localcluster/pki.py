@@ -22,7 +22,7 @@ def _new_key() -> ec.EllipticCurvePrivateKey:
     return ec.generate_private_key(ec.SECP256R1())
 
 
-def _write_key(path: Path, key) -> None:
+def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
     path.write_bytes(
         key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
@@ -33,9 +33,13 @@ def _write_cert(path: Path, cert: x509.Certificate) -> None:
     path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
 
 
-_KEY_USAGE_OFF = dict(
-    content_commitment=False, data_encipherment=False, key_agreement=False, encipher_only=False, decipher_only=False
-)
+_KEY_USAGE_OFF = {
+    "content_commitment": False,
+    "data_encipherment": False,
+    "key_agreement": False,
+    "encipher_only": False,
+    "decipher_only": False,
+}
 
 
 def make_pki(directory: Path, extra_ips: tuple[str, ...] = (), service_ip: str = SERVICE_IP) -> None:

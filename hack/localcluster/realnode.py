@@ -16,6 +16,7 @@ and the bridge name is the lock. A second one fails at once, naming the first on
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import os
@@ -58,7 +59,7 @@ def first_service_address(cidr: str = SERVICE_CIDR) -> str:
     return str(next(ipaddress.ip_network(cidr).hosts()))
 
 
-def _run(argv: list[str], check: bool = True) -> subprocess.CompletedProcess:
+def _run(argv: list[str], check: bool = True) -> subprocess.CompletedProcess[str]:
     completed = subprocess.run(argv, capture_output=True, text=True, timeout=60)
     if check and completed.returncode != 0:
         raise RealNodeError(f"`{' '.join(argv)}` failed ({completed.returncode}): {completed.stderr.strip()}")
@@ -298,10 +299,8 @@ class RealNode:
                 pids.update(int(line) for line in procs.read_text().split())
         namespaces = set()
         for pid in pids:
-            try:
+            with contextlib.suppress(OSError):
                 namespaces.add(os.stat(f"/proc/{pid}/ns/net").st_ino)
-            except OSError:
-                pass
         marker = f"-address {self.containerd_socket}".encode()
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
@@ -311,10 +310,8 @@ class RealNode:
                 except OSError:
                     pass
         for pid in pids:
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
         netns = Path("/var/run/netns")
         for entry in netns.iterdir() if netns.exists() else ():
             try:
@@ -331,14 +328,10 @@ class RealNode:
         if not path.exists():
             return
         for child in sorted((p for p in path.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
-            try:
+            with contextlib.suppress(OSError):
                 child.rmdir()
-            except OSError:
-                pass
-        try:
+        with contextlib.suppress(OSError):
             path.rmdir()
-        except OSError:
-            pass
 
     @staticmethod
     def _unmount_below(folder: Path) -> None:

@@ -56,7 +56,7 @@ class BucketProxy:
                 if send_body:
                     self.wfile.write(body)
 
-            def log_message(self, *args) -> None:  # quiet: the demo prints its own progress
+            def log_message(self, format: str, *args: Any) -> None:  # quiet: the demo prints its own progress
                 pass
 
         self._server = http.server.ThreadingHTTPServer((host, port), Handler)

@@ -4,6 +4,7 @@ and the scanners hack/setup.sh installs there (checkov in a virtual environment 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,9 +98,10 @@ class Toolbox:
             )
         return candidate
 
-    def require_all(self, binaries=tuple(BINARY_GROUPS)) -> dict[str, Path]:
+    def require_all(self, binaries: Iterable[str] = tuple(BINARY_GROUPS)) -> dict[str, Path]:
         """Resolves every binary at once so a user sees every missing one in one message."""
-        found, missing = {}, []
+        found: dict[str, Path] = {}
+        missing: list[str] = []
         for name in binaries:
             try:
                 found[name] = self.path(name)
