@@ -36,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "app"), str(REPO / "hack"), str(REPO / "bench" / "app")]
 
-from support import PLACEHOLDER_ENV, VENV_BIN, free_port, process_env, stop  # noqa: E402
+from support import PLACEHOLDER_ENV, VENV_BIN, free_port, process_env, stop  # noqa: E402 - importable only after the sys.path insert above
 
 
 def run(command: list[str], env: dict[str, str]) -> None:
@@ -64,14 +64,15 @@ def build_dataset(env: dict[str, str]) -> dict:
 
 def start_web(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    log = tempfile.NamedTemporaryFile(prefix="bench-web-", suffix=".log", delete=False)
-    web = subprocess.Popen(
-        [str(VENV_BIN / "panelapp-web")],
-        env=process_env({**env, "GUNICORN_WORKERS": str(workers), "GUNICORN_BIND": f"127.0.0.1:{port}"}),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    # The child keeps its own copy of the log's descriptor; the file stays for a failure's report.
+    with tempfile.NamedTemporaryFile(prefix="bench-web-", suffix=".log", delete=False) as log:
+        web = subprocess.Popen(
+            [str(VENV_BIN / "panelapp-web")],
+            env=process_env({**env, "GUNICORN_WORKERS": str(workers), "GUNICORN_BIND": f"127.0.0.1:{port}"}),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if web.poll() is not None:

@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "app"), str(REPO / "hack"), str(REPO / "bench" / "app"), str(HERE)]
 
-from support import PLACEHOLDER_ENV, VENV_BIN  # noqa: E402
+from support import PLACEHOLDER_ENV, VENV_BIN  # noqa: E402 - importable only after the sys.path insert above
 
 
 class Rollback(Exception):

@@ -121,7 +121,7 @@ def build(
                 minor_version=rng.randint(1, 150),
                 old_panels=[f"R{i + 1}", f"Disorder {i}"],
             )
-            for i, (p, t) in enumerate(zip(gene_panels, titles))
+            for i, (p, t) in enumerate(zip(gene_panels, titles, strict=True))
         ]
     )
     for snapshot in snapshots:
@@ -184,7 +184,10 @@ def build(
     )
     review_links = GenePanelEntrySnapshot.evaluation.through
     review_links.objects.bulk_create(
-        [review_links(genepanelentrysnapshot_id=e.pk, evaluation_id=ev.pk) for e, ev in zip(reviewed, evaluations)],
+        [
+            review_links(genepanelentrysnapshot_id=e.pk, evaluation_id=ev.pk)
+            for e, ev in zip(reviewed, evaluations, strict=True)
+        ],
         batch_size=10000,
     )
 

@@ -28,8 +28,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "app"), str(REPO / "hack"), str(REPO / "bench" / "app"), str(HERE)]
 
-from api_latency import measure, run, start_web  # noqa: E402
-from support import PLACEHOLDER_ENV, VENV_BIN, stop  # noqa: E402
+from api_latency import measure, run, start_web  # noqa: E402 - importable only after the sys.path insert above
+from support import PLACEHOLDER_ENV, VENV_BIN, stop  # noqa: E402 - importable only after the sys.path insert above
 
 
 def statements_per_request(paths: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:

@@ -50,7 +50,10 @@ def prepare(genes: int = 20_000, seed: int = 7) -> dict:
     )
     panels = GenePanel.objects.bulk_create([GenePanel(name=t.name, status="public") for t in titles])
     GenePanelSnapshot.objects.bulk_create(
-        [GenePanelSnapshot(panel=p, level4title=t, major_version=0, minor_version=1) for p, t in zip(panels, titles)]
+        [
+            GenePanelSnapshot(panel=p, level4title=t, major_version=0, minor_version=1)
+            for p, t in zip(panels, titles, strict=True)
+        ]
     )
     plan = {panel_name(0): rng.sample(symbols, BIG_PANEL)}
     remaining = ROWS - BIG_PANEL

@@ -29,7 +29,7 @@ sys.path[:0] = [
     str(REPO / "bench" / "domain"),
 ]
 
-from support import PLACEHOLDER_ENV, VENV_BIN, process_env  # noqa: E402
+from support import PLACEHOLDER_ENV, VENV_BIN, process_env  # noqa: E402 - importable only after the sys.path insert above
 
 
 def run(command: list[str], env: dict[str, str]) -> str:

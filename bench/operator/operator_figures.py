@@ -28,16 +28,16 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import yaml
+from kubernetes import client, watch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "hack"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "operator"))
+
+from localcluster import ControlPlane
+from panelapp_operator import metrics
+
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "hack"))
-sys.path.insert(0, str(REPO / "operator"))
-
-import yaml  # noqa: E402
-from kubernetes import client, watch  # noqa: E402
-
-from localcluster import ControlPlane  # noqa: E402
-from panelapp_operator import metrics  # noqa: E402
-
 EXAMPLE = REPO / "examples" / "minimal.yaml"
 CRD = REPO / "crds" / "panelapp.org_panelapps.yaml"
 GROUP, VERSION, PLURAL = "panelapp.org", "v1alpha1", "panelapps"
@@ -275,16 +275,16 @@ def main() -> None:
             figures["dry_runs_per_fresh_create"] = statistics.median(d for _, d in create_writes)
             print(
                 f"apply -> Ready (operator, median of {args.rounds}):            "
-                f"{figures['operator_apply_to_ready_s']:.2f} s  {['%.2f' % t for t in operator_times]}"
+                f"{figures['operator_apply_to_ready_s']:.2f} s  {[f'{t:.2f}' for t in operator_times]}"
             )
             print(
                 f"kubectl apply of the render output -> Available (median):  "
-                f"{figures['kubectl_apply_to_available_s']:.2f} s  {['%.2f' % t for t in kubectl_times]}"
+                f"{figures['kubectl_apply_to_available_s']:.2f} s  {[f'{t:.2f}' for t in kubectl_times]}"
             )
             print(f"overhead ratio (goal < 1.5):                               {figures['overhead_ratio']:.2f}")
             print(
                 f"image bump -> migration Job created (goal < 2 s):          "
-                f"{figures['image_bump_to_migration_job_s']:.3f} s  {['%.3f' % t for t in bump_times]}"
+                f"{figures['image_bump_to_migration_job_s']:.3f} s  {[f'{t:.3f}' for t in bump_times]}"
             )
             print(
                 f"API writes per fresh create (+ dry runs):                  "

@@ -21,15 +21,15 @@ import time
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "hack"))
+
+from localcluster import ControlPlane, localapp
+from localcluster.images import APP_IMAGE, V2_MIGRATION, ImageCache
+from localcluster.processes import terminate
+from localcluster.realnode import CGROUP_ROOT, POD_SUBNET
+from localcluster.traffic import HOST, SteadyLoad, http_request
+
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "hack"))
-
-from localcluster import ControlPlane, localapp  # noqa: E402
-from localcluster.images import APP_IMAGE, V2_MIGRATION, ImageCache  # noqa: E402
-from localcluster.processes import terminate  # noqa: E402
-from localcluster.realnode import CGROUP_ROOT, POD_SUBNET  # noqa: E402
-from localcluster.traffic import HOST, SteadyLoad, http_request  # noqa: E402
-
 V2 = "localhost/panelapp:v2"
 CRD = REPO / "crds" / "panelapp.org_panelapps.yaml"
 
@@ -120,25 +120,26 @@ def main() -> None:
         services = localapp.PodNetworkServices.start(workdir / "services", cluster.node.gateway, POD_SUBNET, Sink())
         cluster.apply_crds(CRD)
         port = 18000 + os.getpid() % 1000
-        operator = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "panelapp_operator",
-                "run",
-                "--liveness-host",
-                "127.0.0.1",
-                "--liveness-port",
-                str(port),
-                "--metrics-port",
-                str(port + 1),
-            ],
-            env=cluster.env(),
-            stdout=open(workdir / "operator.log", "wb"),
-            stderr=subprocess.STDOUT,
-            cwd=REPO,
-            start_new_session=True,
-        )
+        with open(workdir / "operator.log", "wb") as operator_log:  # the child keeps its own descriptor
+            operator = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "panelapp_operator",
+                    "run",
+                    "--liveness-host",
+                    "127.0.0.1",
+                    "--liveness-port",
+                    str(port),
+                    "--metrics-port",
+                    str(port + 1),
+                ],
+                env=cluster.env(),
+                stdout=operator_log,
+                stderr=subprocess.STDOUT,
+                cwd=REPO,
+                start_new_session=True,
+            )
 
         def operator_up() -> bool:
             if operator.poll() is not None:
