@@ -3,7 +3,7 @@
 # configuration from pyproject.toml; CONTRIBUTING.md says how to run one alone. Runs all checks
 # and exits non-zero if any failed, so one report shows everything to fix.
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 bin=.venv/bin
 failed=()
 
@@ -20,7 +20,7 @@ check "ruff check" "$bin/ruff" check .
 check "ruff format" "$bin/ruff" format --check .
 check "import contracts" env PYTHONPATH=operator:app:hack "$bin/lint-imports"
 check "mypy" "$bin/mypy"
-# shellcheck: every shell script the project runs.
+# Every shell script the project runs, checked by shellcheck (options in .shellcheckrc).
 check "shellcheck" "$bin/shellcheck" hack/*.sh .ci/run
 check "hadolint" "$bin/hadolint" Dockerfile.app Dockerfile.operator
 
