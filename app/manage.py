@@ -7,7 +7,7 @@ import sys
 def main() -> None:
     # Same entry as panelapp-manage: DJANGO_SETTINGS_MODULE defaults to the embedded
     # panelapp.settings.local, and a broken environment is reported as one clear error.
-    from panelapp.commands import manage_main
+    from runtime.commands import manage_main
 
     manage_main(sys.argv)
 

@@ -21,7 +21,7 @@ def create_profile_and_token(sender, instance, created, **kwargs):
 def _connect_cognito_signal() -> None:
     """First Cognito login of a new user: ask the curators to approve them as a reviewer."""
     try:
-        from panelapp.cognito.middleware import cognito_user_created
+        from runtime.cognito.middleware import cognito_user_created
     except ImportError:  # Cognito support not installed
         return
 

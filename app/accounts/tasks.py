@@ -12,7 +12,7 @@ def _base_url() -> str:
 
 
 def _send(to: str, subject: str, text: str) -> None:
-    from panelapp.tasks import send_email
+    from runtime.tasks import send_email
 
     send_email.delay(to, subject, text)
 

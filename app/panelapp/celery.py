@@ -1,6 +1,6 @@
 """The Celery application of PanelApp: configured from Django settings (CELERY_* names).
 
-`celery -A panelapp` finds `app` here. panelapp.apps imports this module when Django starts so
+`celery -A panelapp` finds `app` here. runtime.apps imports this module when Django starts so
 that `@shared_task` functions bind to it.
 """
 
@@ -11,7 +11,7 @@ import os
 from celery import Celery
 from celery.signals import setup_logging, worker_ready, worker_shutting_down
 
-from panelapp import contract
+from runtime import contract
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", contract.DEFAULT_SETTINGS_MODULE)
 

@@ -1,6 +1,6 @@
 """Project routes: operations, the admin, Cognito logout, then the domain's routes.
 
-/version/ and /health/ are normally answered by panelapp.probes.ProbeMiddleware before routing;
+/version/ and /health/ are normally answered by runtime.probes.ProbeMiddleware before routing;
 they are routed here too so that reverse() works and they keep working without the middleware.
 """
 
@@ -9,9 +9,11 @@ from django.contrib import admin
 from django.urls import include, path, re_path, register_converter
 
 from accounts import break_glass
-from panelapp import probes
-from panelapp.cognito import views as cognito_views
-from panelapp.ids import IdConverter
+from accounts.roles import is_curator
+from runtime import probes
+from runtime.cognito import views as cognito_views
+from runtime.ids import IdConverter
+from runtime.media import serve_private
 
 # <id:...> in every app's routes: ASCII digits within 64 bits, anything else is a 404 (never a
 # 500 from a number the database cannot hold). Registered before the admin builds its routes.
@@ -31,12 +33,14 @@ if getattr(settings, "SERVE_FILES_FROM_DISK", False):
     # from disk. Production serves them from S3 behind the CDN and never takes this branch.
     from django.contrib.staticfiles.views import serve as serve_static
 
-    from panelapp.media import serve_to_curators
-
     urlpatterns += [
         re_path(r"^static/(?P<path>.*)$", serve_static, {"insecure": True}),
-        # Uploaded files are the curators' imports: nobody else reads them (panelapp.media).
-        re_path(r"^media/(?P<path>.*)$", serve_to_curators, {"document_root": settings.MEDIA_ROOT}),
+        # Uploaded files are the curators' imports: nobody else reads them (runtime.media).
+        re_path(
+            r"^media/(?P<path>.*)$",
+            serve_private,
+            {"document_root": settings.MEDIA_ROOT, "may_read": is_curator},
+        ),
     ]
 
 urlpatterns.append(path("", include("panelapp.domain_urls")))

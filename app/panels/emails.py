@@ -11,7 +11,7 @@ def base_url() -> str:
 
 def send(to: str, subject: str, text: str) -> None:
     """Queue one email; the project's email task retries on transient SMTP failures."""
-    from panelapp.tasks import send_email
+    from runtime.tasks import send_email
 
     send_email.delay(to, subject, text)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
-from panelapp.ids import is_ascii_number, parse_id
+from runtime.ids import is_ascii_number, parse_id
 
 from .models import STR, GenePanelEntrySnapshot, GenePanelSnapshot, Region
 from .models.panels import DISORDER_KEY_SEPARATOR

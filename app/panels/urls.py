@@ -4,7 +4,7 @@ from .views import activity_pages, downloads, entity_pages, gene_pages, panel_pa
 
 app_name = "panels"
 
-# <id:...> is panelapp.ids.IdConverter (registered in panelapp.urls): a 64-bit id or a 404.
+# <id:...> is runtime.ids.IdConverter (registered in panelapp.urls): a 64-bit id or a 404.
 
 ENTITY = "<id:pk>/<str:entity_type>/<str:entity_name>"
 

@@ -61,7 +61,7 @@ def main() -> None:
             os.environ[name] = value
         from celery import Celery
 
-        from panelapp.sqs import transport_options
+        from runtime.sqs import transport_options
 
         app = Celery("bench", set_as_current=False)
         app.conf.update(

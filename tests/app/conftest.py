@@ -38,7 +38,7 @@ def command_env(extra: dict[str, str] | None = None, *, clean: bool = True) -> d
     """Environment for a command subprocess; ``clean`` drops the variables the contract reads so
     that nothing leaks in from the test process (pytest-django sets DJANGO_SETTINGS_MODULE; the
     browser tests set Django's DJANGO_ALLOW_ASYNC_UNSAFE, which `check --deploy` rightly refuses)."""
-    from panelapp import contract
+    from runtime import contract
 
     env = app_process_env()
     if clean:

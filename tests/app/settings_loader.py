@@ -8,7 +8,7 @@ import runpy
 
 import pytest
 
-from panelapp import contract
+from runtime import contract
 
 
 def load_settings(module: str, env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict:

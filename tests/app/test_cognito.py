@@ -9,7 +9,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.contrib.auth import get_user_model
 
-from panelapp.cognito.middleware import cognito_user_created
+from runtime.cognito.middleware import cognito_user_created
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -19,7 +19,7 @@ LOGOUT_ENDPOINT = "https://panelapp-test.auth.eu-west-2.amazoncognito.com/logout
 @pytest.fixture
 def cognito(settings, alb_keys):
     settings.AWS_USE_COGNITO = True
-    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "panelapp.cognito.middleware.AlbAuthMiddleware"]
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "runtime.cognito.middleware.AlbAuthMiddleware"]
     settings.AWS_ELB_PUBLIC_KEY_ENDPOINT = alb_keys.endpoint
     settings.AWS_COGNITO_USER_POOL_CLIENT_ID = alb_keys.client_id
     settings.AWS_ALB_ARNS = (alb_keys.signer,)
@@ -174,7 +174,7 @@ def test_docker_aws_installs_the_middleware_only_with_cognito(production_like_en
     from .settings_loader import load_settings
 
     plain = load_settings("panelapp.settings.docker-aws", production_like_env, monkeypatch)
-    assert "panelapp.cognito.middleware.AlbAuthMiddleware" not in plain["MIDDLEWARE"]
+    assert "runtime.cognito.middleware.AlbAuthMiddleware" not in plain["MIDDLEWARE"]
     env = {
         **production_like_env,
         "AWS_USE_COGNITO": "True",
@@ -185,7 +185,7 @@ def test_docker_aws_installs_the_middleware_only_with_cognito(production_like_en
     }
     with_cognito = load_settings("panelapp.settings.docker-aws", env, monkeypatch)
     middleware = with_cognito["MIDDLEWARE"]
-    assert middleware[-1] == "panelapp.cognito.middleware.AlbAuthMiddleware"
+    assert middleware[-1] == "runtime.cognito.middleware.AlbAuthMiddleware"
     assert middleware.index("django.contrib.auth.middleware.AuthenticationMiddleware") < len(middleware) - 1
     assert with_cognito["AWS_USE_COGNITO"] is True
     assert with_cognito["LOGOUT_REDIRECT_URL"] == "home"

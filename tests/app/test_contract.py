@@ -1,4 +1,4 @@
-"""panelapp.contract is the image's contract in data: complete, true to the code, importable by
+"""runtime.contract is the image's contract in data: complete, true to the code, importable by
 the operator without the app's dependencies, and the same as docs/configuration.md."""
 
 import re
@@ -9,17 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from panelapp import contract, contract_docs
+from runtime import contract, contract_docs
 
 REPO = Path(__file__).resolve().parents[2]
 APP_SOURCES = [
-    p for p in (REPO / "app" / "panelapp").rglob("*.py") if p.name not in ("contract.py", "contract_docs.py")
+    p
+    for package in ("panelapp", "runtime")
+    for p in (REPO / "app" / package).rglob("*.py")
+    if p.name not in ("contract.py", "contract_docs.py")
 ]
 
 
 def test_the_contract_imports_nothing_outside_the_standard_library():
     code = (
-        "import sys; before = set(sys.modules); import panelapp.contract, panelapp.environment; "
+        "import sys; before = set(sys.modules); import runtime.contract, runtime.environment; "
         "new = sorted(m.split('.')[0] for m in set(sys.modules) - before); print(' '.join(new))"
     )
     loaded = subprocess.run(
@@ -29,8 +32,8 @@ def test_the_contract_imports_nothing_outside_the_standard_library():
         check=True,
         env={"PYTHONPATH": str(REPO / "app"), "PATH": "/usr/bin:/bin"},
     ).stdout.split()
-    third_party = set(loaded) - set(sys.stdlib_module_names) - {"panelapp"}
-    assert not third_party, f"panelapp.contract pulls in {sorted(third_party)}"
+    third_party = set(loaded) - set(sys.stdlib_module_names) - {"runtime"}
+    assert not third_party, f"runtime.contract pulls in {sorted(third_party)}"
 
 
 def test_every_variable_of_the_published_contract_is_in_it():
@@ -148,7 +151,7 @@ def test_defaults_match_the_published_contract():
 
 
 def test_gunicorn_defaults_are_the_contract_defaults():
-    from panelapp.gunicorn_config import DEFAULTS
+    from runtime.gunicorn_settings import DEFAULTS
 
     for name, value in DEFAULTS.items():
         variable = f"GUNICORN_{name.upper()}"
@@ -161,17 +164,17 @@ def test_every_command_is_installed_as_a_console_script():
     for command in contract.COMMANDS:
         assert command.name in scripts, command.name
         module, function = scripts[command.name].split(":")
-        assert module == "panelapp.commands"
-        import panelapp.commands
+        assert module == "runtime.commands"
+        import runtime.commands
 
-        assert callable(getattr(panelapp.commands, function))
+        assert callable(getattr(runtime.commands, function))
         assert (Path(sys.executable).parent / command.name).exists(), f"run uv sync: {command.name} missing"
 
 
 def test_the_configuration_reference_is_generated_from_the_contract():
     document = (REPO / "docs" / "configuration.md").read_text()
     assert contract_docs.rewrite(document) == document, (
-        "docs/configuration.md is stale: run `.venv/bin/python -m panelapp.contract_docs docs/configuration.md`"
+        "docs/configuration.md is stale: run `.venv/bin/python -m runtime.contract_docs docs/configuration.md`"
     )
     for variable in contract.VARIABLES + contract.SDK_VARIABLES:
         assert f"`{variable.name}`" in document

@@ -7,12 +7,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from panelapp.tasks import TransientEmailError, build_message, deliver, send_email, send_mass_email
+from runtime.tasks import TransientEmailError, build_message, deliver, send_email, send_mass_email
 from tests.fixtures.services import SmtpSink, free_port, wait_until
 
 from .conftest import PRODUCTION, json_lines, run_command
 
-SEND = "from panelapp.tasks import send_email; send_email.delay('reader@example.org', 'Eventually', 'text')"
+SEND = "from runtime.tasks import send_email; send_email.delay('reader@example.org', 'Eventually', 'text')"
 
 
 @pytest.fixture

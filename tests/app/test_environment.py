@@ -1,10 +1,10 @@
-"""panelapp.environment: how each variable of the contract is read (no Django, no services)."""
+"""runtime.environment: how each variable of the contract is read (no Django, no services)."""
 
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from panelapp.environment import ConfigurationError, load_production, parse_bool, parse_hosts
+from runtime.environment import ConfigurationError, load_production, parse_bool, parse_hosts
 
 COMPLETE = {
     "SECRET_KEY": "k" * 50,

@@ -6,7 +6,7 @@ import pytest
 
 from .conftest import command_env, json_lines, run_command
 
-SEND = "from panelapp.tasks import send_email; send_email.delay('reader@example.org', 'Local mail', 'text')"
+SEND = "from runtime.tasks import send_email; send_email.delay('reader@example.org', 'Local mail', 'text')"
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import logging.config
 
 import pytest
 
-from panelapp.logs import REDACTED, PanelAppJsonFormatter, credential_values, logging_config
+from runtime.logs import REDACTED, PanelAppJsonFormatter, credential_values, logging_config
 
 
 @pytest.fixture

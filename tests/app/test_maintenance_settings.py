@@ -1,4 +1,4 @@
-"""The settings modules the image runs read the maintenance variables (panelapp.maintenance)."""
+"""The settings modules the image runs read the maintenance variables (runtime.maintenance)."""
 
 import pytest
 
@@ -24,6 +24,6 @@ def test_read_only_mode_and_banner_come_from_the_environment(module, env, monkey
         "Back soon.",
         "Hello",
     )
-    assert loaded["MIDDLEWARE"][-1] == "panelapp.maintenance.ReadOnlyMiddleware"
+    assert loaded["MIDDLEWARE"][-1] == "runtime.maintenance.ReadOnlyMiddleware"
     default = load_settings(module, {**env, "PANELAPP_LOCAL_DIR": str(tmp_path)}, monkeypatch)
     assert default["PANELAPP_READ_ONLY"] is False and default["PANELAPP_BANNER"] is None

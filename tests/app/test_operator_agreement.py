@@ -1,15 +1,15 @@
 """The operator and the image agree on VALUES, not just names: the environment the operator
 renders for the shipped examples passes the image's own start-up validation, and every command it
-runs exists. (The operator's tests check the names against panelapp.contract.)"""
+runs exists. (The operator's tests check the names against runtime.contract.)"""
 
 from pathlib import Path
 
 import pytest
 import yaml
 
-from panelapp import contract
-from panelapp.environment import load_production
-from panelapp.gunicorn_config import settings_from_environment
+from runtime import contract
+from runtime.environment import load_production
+from runtime.gunicorn_settings import settings_from_environment
 
 REPO = Path(__file__).resolve().parents[2]
 

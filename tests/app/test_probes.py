@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from panelapp.version import VERSION
+from runtime.version import VERSION
 
 
 @pytest.mark.postgres

@@ -50,7 +50,7 @@ def test_alb_key_endpoint_serves_the_pem(alb_keys):
 
 @pytest.mark.django_db(transaction=True)
 def test_tasks_over_sqs_reach_a_worker_on_the_test_settings(tasks_over_sqs, celery_worker, aws):
-    from panelapp.tasks import ping
+    from runtime.tasks import ping
     from tests.fixtures.services import wait_until, worker_database_env
 
     worker = celery_worker(env=worker_database_env())

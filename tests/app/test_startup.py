@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from panelapp import contract
+from runtime import contract
 
 from .conftest import PRODUCTION, command_env, run_command
 

@@ -13,7 +13,7 @@ from .settings_loader import load_settings
 pytestmark = pytest.mark.postgres
 
 SEND = (
-    "from panelapp.tasks import send_email\n"
+    "from runtime.tasks import send_email\n"
     "for task_id in {task_ids!r}:\n"
     "    send_email.apply_async(('reader@example.org', 'Panel updated', task_id), task_id=task_id)"
 )

@@ -99,7 +99,7 @@ def test_every_model_is_in_the_admin(client):
 def test_a_first_cognito_login_asks_the_curators_to_approve_the_reviewer(
     mailoutbox, settings, django_capture_on_commit_callbacks
 ):
-    from panelapp.cognito.middleware import cognito_user_created
+    from runtime.cognito.middleware import cognito_user_created
 
     user = User.objects.create_user("cognito@example.org", "cognito@example.org")
     assert user.reviewer.user_type == "EXTERNAL"

@@ -1,4 +1,4 @@
-"""Read-only mode and the banner (panelapp.maintenance): writes answer 503 with the configured
+"""Read-only mode and the banner (runtime.maintenance): writes answer 503 with the configured
 message before any view runs, reads keep working, and every page shows the notices."""
 
 import json
@@ -50,8 +50,8 @@ def test_the_banner_shows_on_every_page_without_read_only(settings, client):
 
 
 def test_the_variables_are_read_and_validated():
-    from panelapp.environment import ConfigurationError
-    from panelapp.maintenance import DEFAULT_READ_ONLY_MESSAGE, read_settings
+    from runtime.environment import ConfigurationError
+    from runtime.maintenance import DEFAULT_READ_ONLY_MESSAGE, read_settings
 
     assert read_settings({}).read_only is False and read_settings({}).read_only_message == DEFAULT_READ_ONLY_MESSAGE
     found = read_settings(

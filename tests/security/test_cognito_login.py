@@ -19,7 +19,7 @@ OTHER_ALB = "arn:aws:elasticloadbalancing:eu-west-2:999999999999:loadbalancer/ap
 @pytest.fixture
 def cognito(settings, alb_keys):
     settings.AWS_USE_COGNITO = True
-    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "panelapp.cognito.middleware.AlbAuthMiddleware"]
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "runtime.cognito.middleware.AlbAuthMiddleware"]
     settings.AWS_ELB_PUBLIC_KEY_ENDPOINT = alb_keys.endpoint
     settings.AWS_COGNITO_USER_POOL_CLIENT_ID = alb_keys.client_id
     settings.AWS_ALB_ARNS = (alb_keys.signer,)

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 from django.test import override_settings
 
-from panelapp.environment import ConfigurationError, load_production
+from runtime.environment import ConfigurationError, load_production
 from tests.app.conftest import command_env
 from tests.app.settings_loader import load_settings
 from tests.app.test_environment import COMPLETE
@@ -73,7 +73,7 @@ def test_responses_behind_the_alb(client, settings):
     middleware = list(live.MIDDLEWARE)
     middleware.insert(
         middleware.index("django.middleware.security.SecurityMiddleware"),
-        "panelapp.security.ForwardedHttpsRedirectMiddleware",
+        "runtime.security.ForwardedHttpsRedirectMiddleware",
     )
     with override_settings(MIDDLEWARE=middleware, **PRODUCTION_LIKE):
         plain = client.get("/panels/?search=x", HTTP_X_FORWARDED_PROTO="http")

@@ -6,11 +6,11 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
-from panelapp.environment import ConfigurationError, load_production
+from runtime.environment import ConfigurationError, load_production
 from tests.app.settings_loader import load_settings
 from tests.app.test_environment import COMPLETE
 
-MIDDLEWARE = "panelapp.database.StatementTimeoutMiddleware"
+MIDDLEWARE = "runtime.database.StatementTimeoutMiddleware"
 
 
 def test_production_settings_bound_web_statements_by_default_and_by_the_environment(monkeypatch):

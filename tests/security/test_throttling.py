@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from panelapp.environment import ConfigurationError, load_production
+from runtime.environment import ConfigurationError, load_production
 from tests.app.settings_loader import load_settings
 from tests.app.test_environment import COMPLETE
 
@@ -116,7 +116,7 @@ def test_rates_and_lockouts_come_from_the_environment(monkeypatch):
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_anonymous_health_touches_no_dependency(client, settings, monkeypatch, django_assert_num_queries):
-    from panelapp import health
+    from runtime import health
 
     settings.HEALTH_CHECK_TOKEN = "health-token-0123456789"
     settings.HEALTH_CHECKS = ["database", "s3", "sqs", "smtp"]

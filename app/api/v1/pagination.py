@@ -1,7 +1,7 @@
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 
-from panelapp.ids import parse_id
+from runtime.ids import parse_id
 
 
 class PanelAppPagination(PageNumberPagination):
@@ -16,7 +16,7 @@ class PanelAppPagination(PageNumberPagination):
 
     def get_page_number(self, request, paginator):
         # Django's paginator takes int() of the text, which accepts signs, spaces and non-ASCII
-        # digits; pages are what panelapp.ids calls a number, from 1.
+        # digits; pages are what runtime.ids calls a number, from 1.
         raw = request.query_params.get(self.page_query_param)
         if raw is None or raw == "":
             return 1

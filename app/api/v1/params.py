@@ -5,9 +5,9 @@ from __future__ import annotations
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
 
-from panelapp.ids import MAX_ID, parse_id
 from panels.queries import MAX_TAGS
 from panels.versions import InvalidVersion, Version
+from runtime.ids import MAX_ID, parse_id
 
 TRUE_VALUES = {"true", "True", "TRUE", "1", "yes"}
 

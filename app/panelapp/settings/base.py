@@ -2,7 +2,7 @@
 
 Nothing here depends on where PanelApp runs: the environment modules (docker-aws, local, test)
 add the database, storage, broker, email and security settings, reading the environment through
-panelapp.environment. The domain apps may append to THIRD_PARTY_APPS, PROJECT_APPS and
+runtime.environment. The domain apps may append to THIRD_PARTY_APPS, PROJECT_APPS and
 REST_FRAMEWORK.
 """
 
@@ -10,8 +10,8 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from panelapp import contract as _contract
-from panelapp.security import content_security_policy
+from runtime import contract as _contract
+from runtime.security import content_security_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent  # app/
 
@@ -25,7 +25,8 @@ THIRD_PARTY_APPS = [
     "corsheaders",
     "axes",
 ]
-PROJECT_APPS = ["panelapp", "accounts", "panels", "api"]
+# runtime first: its templates (base.html, the error pages) and static files are the site's own.
+PROJECT_APPS = ["runtime", "accounts", "panels", "api"]
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -40,11 +41,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: answers the probes (/version/, /health/) before host validation, sessions or auth,
     # so kubelet probes work whatever Host header they send and cost no database query.
-    "panelapp.probes.ProbeMiddleware",
+    "runtime.probes.ProbeMiddleware",
     # Refuses NUL characters in the path or query, which no route can use, with a 400.
-    "panelapp.requests.RejectNulMiddleware",
+    "runtime.requests.RejectNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "panelapp.security.ContentSecurityPolicyMiddleware",
+    "runtime.security.ContentSecurityPolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -52,10 +53,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Answers a locked-out login with 429 (panelapp.throttling).
+    # Answers a locked-out login with 429 (runtime.throttling).
     "axes.middleware.AxesMiddleware",
     # Read-only mode (PANELAPP_READ_ONLY): writes answer 503 before any view runs.
-    "panelapp.maintenance.ReadOnlyMiddleware",
+    "runtime.maintenance.ReadOnlyMiddleware",
 ]
 
 ROOT_URLCONF = "panelapp.urls"
@@ -66,15 +67,15 @@ SITE_ID = 1
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "panelapp" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "panelapp.context_processors.use_cognito",
-                "panelapp.maintenance.banner",
+                "runtime.context_processors.use_cognito",
+                "runtime.maintenance.banner",
             ],
         },
     },
@@ -95,26 +96,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "_staticfiles"
-STATICFILES_DIRS = [d for d in [BASE_DIR / "panelapp" / "static"] if d.is_dir()]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "_mediafiles"
 
 LOGIN_REDIRECT_URL = "home"
 
-# Failed logins: counted per account and per client address (panelapp.throttling, django-axes).
-AUTHENTICATION_BACKENDS = ["panelapp.throttling.LoginThrottleBackend", "django.contrib.auth.backends.ModelBackend"]
+# Failed logins: counted per account and per client address (runtime.throttling, django-axes).
+AUTHENTICATION_BACKENDS = ["runtime.throttling.LoginThrottleBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "panelapp.throttling.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "panelapp.throttling.client_ip"
-AXES_USERNAME_CALLABLE = "panelapp.throttling.username"
+AXES_LOCKOUT_CALLABLE = "runtime.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "runtime.throttling.client_ip"
+AXES_USERNAME_CALLABLE = "runtime.throttling.username"
 # Record failures only: every request's access is not worth a database row.
 AXES_DISABLE_ACCESS_LOG = True
 # Behind the ALB the client's address is the last X-Forwarded-For entry (docker-aws sets it).
 PANELAPP_BEHIND_ALB = False
-# API requests per client (panelapp.throttling); None: unlimited. Generous: pipelines page through.
+# API requests per client (runtime.throttling); None: unlimited. Generous: pipelines page through.
 API_THROTTLE_ANON_RATE = "1200/minute"
 API_THROTTLE_TOKEN_RATE = "6000/minute"
 ACCOUNT_EMAIL_VERIFICATION_PERIOD_DAYS = 3
@@ -130,12 +130,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "panelapp.throttling.AnonymousApiThrottle",
-        "panelapp.throttling.TokenApiThrottle",
+        "runtime.throttling.AnonymousApiThrottle",
+        "runtime.throttling.TokenApiThrottle",
     ],
 }
 
-# Content-Security-Policy of every response (panelapp.security); docker-aws adds the static domain.
+# Content-Security-Policy of every response (runtime.security); docker-aws adds the static domain.
 CONTENT_SECURITY_POLICY = content_security_policy()
 
 # drf-spectacular's system check reads these (the schema views use api.docs.SCHEMA_SETTINGS).
@@ -158,7 +158,7 @@ AWS_AMZN_OIDC_ACCESS_TOKEN = "HTTP_X_AMZN_OIDC_ACCESSTOKEN"
 AWS_AMZN_OIDC_IDENTITY = "HTTP_X_AMZN_OIDC_IDENTITY"
 AWS_AMZN_OIDC_DATA = "HTTP_X_AMZN_OIDC_DATA"
 AWS_COGNITO_USER_POOL_CLIENT_ID = None
-# What the ALB token must say about itself (panelapp.cognito.tokens): none configured, none trusted.
+# What the ALB token must say about itself (runtime.cognito.tokens): none configured, none trusted.
 AWS_ALB_ARNS: tuple[str, ...] = ()
 AWS_COGNITO_ISSUER = None
 # With Cognito on, local password login is off; this lets superusers in at the admin login page.
@@ -166,7 +166,7 @@ AWS_COGNITO_BREAK_GLASS = False
 
 # Celery. No result backend: PanelApp's tasks report through the database and email, and SQS has
 # none. acks_late + reject_on_worker_lost: a task whose worker dies is redelivered by SQS after the
-# visibility timeout, which is why every task must be idempotent (see panelapp.tasks).
+# visibility timeout, which is why every task must be idempotent (see runtime.tasks).
 CELERY_TASK_DEFAULT_QUEUE = "panelapp"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -187,11 +187,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "forget-completed-tasks": {"task": "panelapp.tasks.forget_completed_tasks", "schedule": 24 * 60 * 60},
 }
 
-# Checked by /health/ (see panelapp.health); environment modules list what they configure.
+# Checked by /health/ (see runtime.health); environment modules list what they configure.
 HEALTH_CHECKS = ["database"]
 HEALTH_CHECK_TOKEN = None
 
-# Read-only mode and the banner of every page (panelapp.maintenance); the environment modules
+# Read-only mode and the banner of every page (runtime.maintenance); the environment modules
 # read PANELAPP_READ_ONLY, PANELAPP_READ_ONLY_MESSAGE and PANELAPP_BANNER.
 PANELAPP_READ_ONLY = False
 PANELAPP_READ_ONLY_MESSAGE = _contract.variable("PANELAPP_READ_ONLY_MESSAGE").default

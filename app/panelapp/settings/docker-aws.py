@@ -1,7 +1,7 @@
 """Production on AWS: the one settings module of the image (DJANGO_SETTINGS_MODULE).
 
 Every environment-specific value comes from the environment, as the contract in
-panelapp.contract describes (docs/configuration.md is its readable form). The whole environment
+runtime.contract describes (docs/configuration.md is its readable form). The whole environment
 is validated FIRST: a missing or malformed variable stops the process with one error that names
 every problem, before Django, Celery or gunicorn do anything.
 """
@@ -12,13 +12,13 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 
-from panelapp.environment import load_production
+from runtime.environment import load_production
 
 _env = load_production(os.environ)
 
-from panelapp.logs import logging_config  # noqa: E402
-from panelapp.security import content_security_policy  # noqa: E402
-from panelapp.sqs import transport_options  # noqa: E402
+from runtime.logs import logging_config  # noqa: E402
+from runtime.security import content_security_policy  # noqa: E402
+from runtime.sqs import transport_options  # noqa: E402
 
 from .base import *  # noqa: E402, F403
 from .base import MIDDLEWARE  # noqa: E402
@@ -37,14 +37,14 @@ _base = urlsplit(PANEL_APP_BASE_URL)
 CSRF_TRUSTED_ORIGINS = [f"{_base.scheme}://{_base.netloc}"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _base.scheme == "https"
 
-# --- Security headers (panelapp.security; docs/security.md) ------------------------------------------
+# --- Security headers (runtime.security; docs/security.md) ------------------------------------------
 _security = _env.security
 SECURE_HSTS_SECONDS = _security.hsts_seconds
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _security.hsts_include_subdomains
 SECURE_HSTS_PRELOAD = _security.hsts_preload
-# Redirect only what the ALB says came over plain HTTP; see panelapp.security.
+# Redirect only what the ALB says came over plain HTTP; see runtime.security.
 PANELAPP_SSL_REDIRECT = _security.ssl_redirect
-# --- Throttling (panelapp.throttling) ----------------------------------------------------------
+# --- Throttling (runtime.throttling) ----------------------------------------------------------
 _throttling = _env.throttling
 AXES_FAILURE_LIMIT = _throttling.login_failure_limit
 AXES_COOLOFF_TIME = timedelta(minutes=_throttling.login_lockout_minutes)
@@ -69,15 +69,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# No web request holds the database longer than this (panelapp.database); workers are not limited.
+# No web request holds the database longer than this (runtime.database); workers are not limited.
 DATABASE_STATEMENT_TIMEOUT = _env.database.statement_timeout
 MIDDLEWARE = [*MIDDLEWARE]
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware"), "panelapp.database.StatementTimeoutMiddleware"
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware"), "runtime.database.StatementTimeoutMiddleware"
 )
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware"),
-    "panelapp.security.ForwardedHttpsRedirectMiddleware",
+    "runtime.security.ForwardedHttpsRedirectMiddleware",
 )
 
 # --- S3: two buckets, unsigned URLs on their own domains ------------------------------------------
@@ -158,7 +158,7 @@ LOGGING = logging_config(DJANGO_LOG_LEVEL)
 _cognito = _env.cognito
 AWS_USE_COGNITO = _cognito is not None
 if _cognito is not None:
-    MIDDLEWARE = [*MIDDLEWARE, "panelapp.cognito.middleware.AlbAuthMiddleware"]
+    MIDDLEWARE = [*MIDDLEWARE, "runtime.cognito.middleware.AlbAuthMiddleware"]
     LOGOUT_REDIRECT_URL = "home"
     AWS_COGNITO_DOMAIN_PREFIX = _cognito.domain_prefix
     AWS_COGNITO_USER_POOL_CLIENT_ID = _cognito.client_id
@@ -175,8 +175,8 @@ if _cognito is not None:
     AWS_AMZN_OIDC_IDENTITY = _cognito.identity_header
     AWS_AMZN_OIDC_DATA = _cognito.data_header
 
-# --- Maintenance: read-only mode and the banner (panelapp.maintenance) --------------------------
-from panelapp.maintenance import read_settings as _read_maintenance  # noqa: E402
+# --- Maintenance: read-only mode and the banner (runtime.maintenance) --------------------------
+from runtime.maintenance import read_settings as _read_maintenance  # noqa: E402
 
 _maintenance = _read_maintenance(os.environ)
 PANELAPP_READ_ONLY = _maintenance.read_only

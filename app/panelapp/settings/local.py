@@ -1,7 +1,7 @@
 """The embedded default: nothing but SQLite and local files, tasks run in-process, debug off.
 
 For trying PanelApp on a laptop or in a single container without AWS. The production-required
-variables fall back to local defaults (see panelapp.contract, ``local_default``); everything is
+variables fall back to local defaults (see runtime.contract, ``local_default``); everything is
 kept under PANELAPP_LOCAL_DIR (default app/_local): the database, uploaded and collected files,
 and the outgoing email (written as files, never sent).
 """
@@ -10,8 +10,8 @@ import os
 import secrets
 from pathlib import Path
 
-from panelapp.environment import EnvironmentReader
-from panelapp.logs import logging_config
+from runtime.environment import EnvironmentReader
+from runtime.logs import logging_config
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR
@@ -79,8 +79,8 @@ LOGGING = logging_config(DJANGO_LOG_LEVEL)
 # The SQLite file's directory must exist before Django opens it.
 _local_dir.mkdir(parents=True, exist_ok=True)
 
-# --- Maintenance: read-only mode and the banner (panelapp.maintenance) --------------------------
-from panelapp.maintenance import read_settings as _read_maintenance  # noqa: E402
+# --- Maintenance: read-only mode and the banner (runtime.maintenance) --------------------------
+from runtime.maintenance import read_settings as _read_maintenance  # noqa: E402
 
 _maintenance = _read_maintenance(os.environ)
 PANELAPP_READ_ONLY = _maintenance.read_only

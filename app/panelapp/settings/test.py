@@ -12,8 +12,8 @@ from pathlib import Path
 
 import dj_database_url
 
-from panelapp.logs import logging_config
-from panelapp.sqs import transport_options
+from runtime.logs import logging_config
+from runtime.sqs import transport_options
 
 from .base import *  # noqa: F403
 

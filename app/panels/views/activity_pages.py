@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.views.generic import TemplateView
 
 from accounts.roles import is_curator
-from panelapp.ids import is_ascii_number, parse_id
+from runtime.ids import is_ascii_number, parse_id
 
 from ..forms.other import ActivityFilterForm
 from ..models import Activity

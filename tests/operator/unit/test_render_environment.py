@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-# The app's machine-readable contract (app/panelapp/contract.py, standard library only).
-from panelapp import contract
 from panelapp_operator import validation
 from panelapp_operator.render import env, jobs, names
+
+# The app's machine-readable contract (app/runtime/contract.py, standard library only).
+from runtime import contract
 from tests.operator import samples
 from tests.operator.unit.render_helpers import children, container, env_of, render_input
 

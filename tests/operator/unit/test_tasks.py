@@ -8,7 +8,6 @@ import copy
 import pytest
 from pydantic import ValidationError
 
-from panelapp import contract
 from panelapp_operator import kinds, logtail, task_spec
 from panelapp_operator import spec as api
 from panelapp_operator.cache import Cache
@@ -16,6 +15,7 @@ from panelapp_operator.kube import ApiError, ReferenceFacts
 from panelapp_operator.references import ReferenceIndex
 from panelapp_operator.render import tasks as task_render
 from panelapp_operator.tasks import TaskReconciler
+from runtime import contract
 from tests.operator import samples
 from tests.operator.unit.render_helpers import env_of, render_input
 

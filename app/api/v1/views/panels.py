@@ -7,12 +7,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from panelapp.ids import parse_id
 from panels import answers, cache, representation
 from panels.models import Activity, GenePanel, GenePanelSnapshot
 from panels.queries import panel_lookup_q
 from panels.visibility import readable_statuses
 from panels.vocab import VISIBLE_STATUSES, PanelStatus
+from runtime.ids import parse_id
 
 from .. import params
 from ..serializers import ActivitySerializer, PanelDetailSerializer, PanelSerializer

@@ -7,10 +7,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from panelapp.ids import parse_id
 from panels import representation
 from panels.models import GenePanel, HistoricalSnapshot
 from panels.vocab import PanelStatus
+from runtime.ids import parse_id
 
 from .. import params
 from ..serializers import PanelDetailSerializer, SignedOffPanelSerializer

@@ -1,4 +1,4 @@
-"""Run a Celery task's work at most once per task message (see panelapp.models.CompletedTask)."""
+"""Run a Celery task's work at most once per task message (see runtime.models.CompletedTask)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def once_per_message(work: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(work)
     def wrapper(task, *args: Any, **kwargs: Any) -> Any:
-        from panelapp.models import CompletedTask
+        from runtime.models import CompletedTask
 
         if task.request.is_eager or not task.request.id:
             return work(task, *args, **kwargs)
@@ -44,7 +44,7 @@ def once_per_message(work: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def forget_completed_before(moment=None) -> int:
-    from panelapp.models import CompletedTask
+    from runtime.models import CompletedTask
 
     cutoff = moment or timezone.now() - LEDGER_RETENTION
     deleted, _ = CompletedTask.objects.filter(completed_at__lt=cutoff).delete()

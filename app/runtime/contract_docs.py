@@ -1,6 +1,6 @@
-"""Render the contract (panelapp.contract) as the reference tables of docs/configuration.md.
+"""Render the contract (runtime.contract) as the reference tables of docs/configuration.md.
 
-The tables sit between two marker lines in the document; ``python -m panelapp.contract_docs
+The tables sit between two marker lines in the document; ``python -m runtime.contract_docs
 docs/configuration.md`` rewrites them, and a test fails when they are stale, so the document can
 never drift from what the image reads. Standard library only.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from panelapp import contract
+from runtime import contract
 
-BEGIN = "<!-- BEGIN GENERATED: python -m panelapp.contract_docs docs/configuration.md -->"
+BEGIN = "<!-- BEGIN GENERATED: python -m runtime.contract_docs docs/configuration.md -->"
 END = "<!-- END GENERATED -->"
 
 _NEED = {

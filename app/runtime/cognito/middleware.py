@@ -3,7 +3,7 @@
 Installed (after AuthenticationMiddleware) only when AWS_USE_COGNITO is true. Behaviour:
 
 * A request carrying all three ``x-amzn-oidc-*`` headers has its data token verified
-  (panelapp.cognito.tokens). A token that fails verification is refused with 401 and a log line
+  (runtime.cognito.tokens). A token that fails verification is refused with 401 and a log line
   naming the reason; it never reaches a view and never logs anyone in.
 * A verified identity logs the user in by email, creating the user on the first login, unless the
   session already belongs to that user (then nothing is written).
@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-from panelapp.cognito.tokens import AlbIdentity, AlbTokenVerifier, TokenRejected
+from runtime.cognito.tokens import AlbIdentity, AlbTokenVerifier, TokenRejected
 
 logger = logging.getLogger("panelapp.cognito")
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from panelapp import contract
-from panelapp.environment import EnvironmentReader
+from runtime import contract
+from runtime.environment import EnvironmentReader
 
 DEFAULT_READ_ONLY_MESSAGE = contract.variable("PANELAPP_READ_ONLY_MESSAGE").default or ""
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -42,7 +42,7 @@ def read_settings(environ: Mapping[str, str]) -> MaintenanceSettings:
         read_only_message=reader.text("PANELAPP_READ_ONLY_MESSAGE") or DEFAULT_READ_ONLY_MESSAGE,
         banner=reader.text("PANELAPP_BANNER"),
     )
-    reader.raise_if_problems("panelapp.maintenance")
+    reader.raise_if_problems("runtime.maintenance")
     return found
 
 

@@ -168,7 +168,7 @@ def restore(location: str) -> dict:
 
 def restore_main(argv: list[str] | None = None) -> None:
     """``panelapp-restore --object s3://bucket/key``: the operator's restore task."""
-    from panelapp.commands import load_settings
+    from runtime.commands import load_settings
 
     parser = argparse.ArgumentParser(prog="panelapp-restore", description=restore.__doc__.split("\n\n")[0])
     parser.add_argument("--object", required=True, help="the dump, s3://bucket/key (from status.backups)")
@@ -183,7 +183,7 @@ def restore_main(argv: list[str] | None = None) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from panelapp.commands import load_settings
+    from runtime.commands import load_settings
 
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
     load_settings()

@@ -1,4 +1,4 @@
-"""Read and validate the environment contract (panelapp.contract) into typed values.
+"""Read and validate the environment contract (runtime.contract) into typed values.
 
 The settings modules never call ``os.environ`` directly: they ask an :class:`EnvironmentReader`,
 which applies the contract's defaults and types and COLLECTS problems instead of raising at the
@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
-from panelapp import contract
+from runtime import contract
 
 _TRUE = frozenset({"true", "1", "yes", "on", "t", "y"})
 _FALSE = frozenset({"false", "0", "no", "off", "f", "n", ""})
@@ -209,7 +209,7 @@ class EnvironmentReader:
 @dataclass(frozen=True)
 class DatabaseConfig:
     url: str  # postgresql://user:quoted-password@host:port/name
-    #: Seconds a web request's statement may run (0: no limit); see panelapp.database.
+    #: Seconds a web request's statement may run (0: no limit); see runtime.database.
     statement_timeout: int = 30
 
 
@@ -486,7 +486,7 @@ class SecurityConfig:
 
 
 def read_security(reader: EnvironmentReader) -> SecurityConfig:
-    """HSTS and the HTTPS redirect (panelapp.security); preload needs what browsers' lists require."""
+    """HSTS and the HTTPS redirect (runtime.security); preload needs what browsers' lists require."""
     seconds = reader.integer("SECURE_HSTS_SECONDS", minimum=0)
     config = SecurityConfig(
         hsts_seconds=31536000 if seconds is None else seconds,

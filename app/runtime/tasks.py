@@ -13,7 +13,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 
-from panelapp.idempotency import forget_completed_before, once_per_message
+from runtime.idempotency import forget_completed_before, once_per_message
 
 logger = logging.getLogger("panelapp.tasks")
 

@@ -14,8 +14,8 @@ import sys
 import time
 from typing import NoReturn
 
-from panelapp import contract
-from panelapp.environment import ConfigurationError
+from runtime import contract
+from runtime.environment import ConfigurationError
 
 EXIT_CONFIGURATION = 2
 
@@ -84,7 +84,7 @@ def check() -> None:
     except ConfigurationError as error:
         problems += error.problems
     try:
-        from panelapp.gunicorn_config import settings_from_environment
+        from runtime.gunicorn_settings import settings_from_environment
 
         settings_from_environment(os.environ)
     except ConfigurationError as error:
@@ -104,7 +104,7 @@ def web() -> None:
     """``panelapp-web [gunicorn args]``: gunicorn with panelapp.gunicorn_config."""
     load_settings()
     try:
-        from panelapp.gunicorn_config import settings_from_environment
+        from runtime.gunicorn_settings import settings_from_environment
 
         settings_from_environment(os.environ)
     except ConfigurationError as error:
@@ -156,14 +156,14 @@ def beat() -> None:
 
 
 def backup() -> None:
-    """``panelapp-backup --bucket B --prefix P [--label L] [--keep N]``: pg_dump to S3 (panelapp.backup)."""
-    from panelapp.backup import main
+    """``panelapp-backup --bucket B --prefix P [--label L] [--keep N]``: pg_dump to S3 (runtime.backup)."""
+    from runtime.backup import main
 
     main()
 
 
 def restore() -> None:
     """``panelapp-restore --object s3://B/KEY``: a panelapp-backup dump back into the database."""
-    from panelapp.backup import restore_main
+    from runtime.backup import restore_main
 
     restore_main()

@@ -5,7 +5,7 @@ from django.contrib import auth
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
-from panelapp.cognito.middleware import alb_logout_response
+from runtime.cognito.middleware import alb_logout_response
 
 
 # POST only, like Django's LogoutView: a GET would let any page log the user out.

@@ -3,7 +3,7 @@ command it runs.
 
 This module is the single source of truth for three readers:
 
-* the settings (``panelapp.environment`` reads and validates variables by the rules below),
+* the settings (``runtime.environment`` reads and validates variables by the rules below),
 * the operator, which imports it to check that every variable it renders is one the app reads
   and that the commands it puts in pods and Jobs exist,
 * docs/configuration.md, which a test keeps in step with it.
@@ -418,7 +418,7 @@ VARIABLES: tuple[Variable, ...] = (
         kind="integer",
     ),
     Variable("GUNICORN_CMD_ARGS", "Extra gunicorn command-line arguments (read by gunicorn itself).", _G_GUNICORN),
-    # --- Throttling (panelapp.throttling) -------------------------------------------------------
+    # --- Throttling (runtime.throttling) -------------------------------------------------------
     Variable(
         "LOGIN_FAILURE_LIMIT",
         "Failed logins after which an account, or a client address, is locked out (429) for LOGIN_LOCKOUT_MINUTES.",

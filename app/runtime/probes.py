@@ -2,13 +2,13 @@
 
 ``GET /version/`` is the kubelet's probe: it costs no database query and no session lookup, and it
 answers whatever the Host header is (kubelet probes use the pod IP, which ALLOWED_HOSTS does not
-and should not list). ``/health/`` checks the dependencies (panelapp.health).
+and should not list). ``/health/`` checks the dependencies (runtime.health).
 """
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 
-from panelapp import contract, health
-from panelapp.version import VERSION
+from runtime import contract, health
+from runtime.version import VERSION
 
 
 def version_view(request: HttpRequest) -> HttpResponse:

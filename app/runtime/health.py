@@ -3,7 +3,7 @@
 Only a request with the HEALTH_CHECK_TOKEN (``?token=`` or the ``X-Health-Token`` header) runs
 the checks and sees which dependency failed, and why (``{"status": "DOWN", "checks": ...}`` with
 503), because error details describe the infrastructure and each check costs connections. Anyone
-else gets the cheap answer ``{"status": "OK"}``: the process is up (panelapp.probes).
+else gets the cheap answer ``{"status": "OK"}``: the process is up (runtime.probes).
 
 Each check is short (3 s timeouts, no retries), reads nothing and writes nothing, so that a probe
 or an impatient operator cannot load the dependencies.

@@ -56,7 +56,7 @@ class StatementTimeoutMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        connection_created.connect(_on_connection_created, dispatch_uid="panelapp.database.statement_timeout")
+        connection_created.connect(_on_connection_created, dispatch_uid="runtime.database.statement_timeout")
 
     def __call__(self, request):
         if statement_timeout_ms():

@@ -99,7 +99,7 @@ def logging_config(level: str) -> dict[str, Any]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"json": {"()": "panelapp.logs.PanelAppJsonFormatter"}},
+        "formatters": {"json": {"()": "runtime.logs.PanelAppJsonFormatter"}},
         "handlers": {
             "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"},
         },

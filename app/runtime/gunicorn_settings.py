@@ -1,0 +1,101 @@
+"""The web server's settings and hooks, which panelapp.gunicorn_config hands to gunicorn.
+
+Every environment variable ``GUNICORN_<SETTING>`` sets that gunicorn setting (``GUNICORN_WORKERS=3``
+-> ``workers = "3"``; gunicorn's own validators convert the text). A name gunicorn does not know
+is an error that names the variable and the closest real setting: a typo such as
+``GUNICORN_WORKER`` must not be silently ignored. The web and check commands validate the same
+variables before gunicorn starts (runtime.commands).
+"""
+
+from __future__ import annotations
+
+import difflib
+import gc
+from collections.abc import Mapping
+
+from gunicorn.config import KNOWN_SETTINGS, Config
+
+from runtime import contract
+from runtime.environment import ConfigurationError
+from runtime.warmup import connect, connect_threads, warm_up
+
+#: The image's defaults (PanelApp's Dockerfile-web), overridable like any other setting. Gunicorn's
+#: control socket is off: pods are managed by Kubernetes, and its default path under $HOME may not
+#: be writable in the container. The application is loaded and warmed in the master before the
+#: socket opens (``preload_app``, ``on_starting``), so every worker, new or recycled, starts warm;
+#: a worker is replaced after 2,000 requests, give or take 200 so they do not all restart at once,
+#: which bounds the memory each can grow to (its per-process cache, fragmentation). Workers are
+#: threaded (gthread, 2 threads): measured on PostgreSQL (bench/domain/read_paths.py and the note
+#: of issue 13), twice the cached answers per second of sync workers, the same for large ones, and
+#: a thread waiting on the database or a slow client no longer holds the whole process; each thread
+#: keeps its own database connection, so 2 threads at most double a pod's connections.
+DEFAULTS = {
+    "workers": "8",
+    "timeout": "300",
+    "bind": f"0.0.0.0:{contract.WEB_PORT}",
+    "backlog": "4096",
+    "control_socket_disable": "true",
+    "preload_app": "true",
+    "max_requests": "2000",
+    "max_requests_jitter": "200",
+    "worker_class": "gthread",
+    "threads": "2",
+}
+
+
+def known_settings() -> set[str]:
+    return {setting.name for setting in KNOWN_SETTINGS}
+
+
+def settings_from_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """Gunicorn settings from GUNICORN_* variables over DEFAULTS.
+
+    Raises ConfigurationError naming every unknown setting and every value gunicorn's own
+    validators refuse, so that the web command can stop with one clear message instead of
+    gunicorn's plain-text error for the first of them.
+    """
+    known = known_settings()
+    values = dict(DEFAULTS)
+    problems = []
+    for variable, value in sorted(environ.items()):
+        if not variable.startswith(contract.GUNICORN_PREFIX) or variable == contract.GUNICORN_CMD_ARGS:
+            continue
+        name = variable[len(contract.GUNICORN_PREFIX) :].lower()
+        if name in known:
+            values[name] = value
+            continue
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f" (did you mean GUNICORN_{close[0].upper()}?)" if close else ""
+        problems.append(f"{variable} is not a gunicorn setting{hint}")
+    probe = Config()
+    for name, value in values.items():
+        if name in known:
+            try:
+                probe.set(name, value)
+            except (TypeError, ValueError) as error:
+                problems.append(f"GUNICORN_{name.upper()} is not a valid {name}: {error}")
+    if problems:
+        raise ConfigurationError(problems, "panelapp.gunicorn_config")
+    return values
+
+
+def on_starting(server) -> None:
+    """In the master, before the socket opens: warm the preloaded application (runtime.warmup)."""
+    if server.cfg.preload_app:
+        warm_up(server.app.wsgi())
+        # Keep the warmed objects out of the collector's reach: a collection in a worker would
+        # otherwise write to (and so copy) every page the workers share with the master.
+        gc.freeze()
+
+
+def post_worker_init(worker) -> None:
+    """Before the worker serves: without preload_app it loaded the application itself, so warm it;
+    then open its database connections (kept for CONN_MAX_AGE; the master's were closed): one per
+    thread of a threaded worker, since each thread has its own."""
+    if not worker.cfg.preload_app:
+        warm_up(worker.wsgi)
+    pool = getattr(worker, "tpool", None)
+    if pool is not None:
+        connect_threads(pool, worker.cfg.threads)
+    else:
+        connect()
