@@ -1,6 +1,6 @@
 """The PanelAppTask resource: one allow-listed admin command, run once as a Job of a PanelApp.
 
-Like spec.py for PanelApp, these models are the single source of the task's API: crd.py builds the
+Like spec/ for PanelApp, these models are the single source of the task's API: crd.py builds the
 panelapptasks CRD from them (descriptions are what `kubectl explain panelapptask.spec` shows), and
 the operator validates every task it reads with them. A task is a request, not a desired state:
 its spec is immutable (create another task to run again), and its status mirrors the one Job.
