@@ -63,12 +63,14 @@ fi
 # so buildah builds the Dockerfiles on a Debian root filesystem with the same Python (3.11) and
 # the same commands (python, pip, groupadd). Cached by suite and package list (PYTHON_BASE_VERSION).
 base_dir="$(hack/build-tools.sh --print-dir)/python-base-$PYTHON_BASE_VERSION"
+# The packages come from the machine's own Debian mirror (its apt sources), or PANELAPP_DEBIAN_MIRROR.
 if [[ ! -f "$base_dir/.complete" ]]; then
-  log "building the Debian $PYTHON_BASE_SUITE base (Python) for image builds into $base_dir"
+  mirror="$(python3 hack/debian_mirror.py --suite "$PYTHON_BASE_SUITE")" || exit 1
+  log "building the Debian $PYTHON_BASE_SUITE base (Python) for image builds into $base_dir from $mirror"
   if [[ $(id -u) -eq 0 ]]; then sudo=(); else sudo=(sudo); fi
   "${sudo[@]}" rm -rf "$base_dir" && mkdir -p "$base_dir"
   "${sudo[@]}" debootstrap --variant=minbase --include="$PYTHON_BASE_PACKAGES" "$PYTHON_BASE_SUITE" \
-    "$base_dir/rootfs" http://deb.debian.org/debian >"$base_dir/debootstrap.log" 2>&1 \
+    "$base_dir/rootfs" "$mirror" >"$base_dir/debootstrap.log" 2>&1 \
     || { log "debootstrap failed; see $base_dir/debootstrap.log"; exit 1; }
   "${sudo[@]}" tar -C "$base_dir/rootfs" -cf "$base_dir/rootfs.tar" . && "${sudo[@]}" rm -rf "$base_dir/rootfs"
   touch "$base_dir/.complete"
