@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from panelapp_operator import validation
-from panelapp_operator.render import env, jobs, names
+from panelapp_operator import names, validation
+from panelapp_operator.render import env, jobs
 
 # The app's machine-readable contract (app/runtime/contract.py, standard library only).
 from runtime import contract
