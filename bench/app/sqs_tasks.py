@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 from support import PLACEHOLDER_ENV, VENV_BIN, free_port, process_env, stop
 
@@ -44,18 +45,20 @@ def main() -> None:
         "SQS_QUEUE_URL": queue_url,
         "BROKER_POLLING_INTERVAL": "0",
     }
-    log = tempfile.NamedTemporaryFile(prefix="bench-worker-", suffix=".log", delete=False)
-    worker = subprocess.Popen(
-        [str(VENV_BIN / "panelapp-worker"), "--concurrency=2"],
-        env=process_env(env),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    # The worker keeps its own copy of the log's descriptor; the bench reads the file by name.
+    with tempfile.NamedTemporaryFile(prefix="bench-worker-", suffix=".log", delete=False) as log_file:
+        worker = subprocess.Popen(
+            [str(VENV_BIN / "panelapp-worker"), "--concurrency=2"],
+            env=process_env(env),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    log = Path(log_file.name)
     try:
-        while "ready." not in open(log.name).read():
+        while "ready." not in log.read_text():
             if worker.poll() is not None:
-                raise SystemExit(open(log.name).read())
+                raise SystemExit(log.read_text())
             time.sleep(0.1)
         for name, value in env.items():
             os.environ[name] = value
@@ -79,7 +82,7 @@ def main() -> None:
         for _ in range(count):
             app.send_task("panelapp.tasks.ping")
         sent = time.perf_counter() - started
-        while open(log.name).read().count("succeeded in") < count:
+        while log.read_text().count("succeeded in") < count:
             if time.perf_counter() - started > 600:
                 raise SystemExit("the worker did not finish within 10 minutes")
             time.sleep(0.05)
@@ -87,7 +90,7 @@ def main() -> None:
     finally:
         stop(worker)
         moto.stop()
-        os.unlink(log.name)
+        log.unlink()
     print(
         f"{count} tasks through SQS (moto) on 1 worker, concurrency 2: {count / elapsed:.1f} tasks/s "
         f"({elapsed:.1f} s end to end; sending alone {count / sent:.0f} tasks/s)"
