@@ -165,7 +165,7 @@ def _run(args: argparse.Namespace) -> int:
     from panelapp_operator import metrics
     from panelapp_operator.controller import Controller
     from panelapp_operator.handlers import build_registry, build_settings, quiet_kopf_loggers
-    from panelapp_operator.kube import Kube, load_api_client
+    from panelapp_operator.kube import Kube, load_api_client, point_default_kubeconfig
 
     log_format = {"plain": kopf.LogFormat.PLAIN, "full": kopf.LogFormat.FULL, "json": kopf.LogFormat.JSON}
     kopf.configure(verbose=args.verbose, log_format=log_format[args.log_format])
@@ -183,11 +183,8 @@ def _run(args: argparse.Namespace) -> int:
         "watching %s; liveness at %s", ", ".join(namespaces) if namespaces else "all namespaces", liveness or "off"
     )
     if args.kubeconfig:
-        # kopf's login loads the client library's default kubeconfig, which that library read from
-        # $KUBECONFIG once, at import: point the default at the file asked for.
-        from kubernetes.config import kube_config
-
-        kube_config.KUBE_CONFIG_DEFAULT_LOCATION = args.kubeconfig
+        # kopf's login loads the client library's default kubeconfig: point it at the file asked for.
+        point_default_kubeconfig(args.kubeconfig)
     metrics_server = metrics.serve(controller, args.liveness_host, args.metrics_port) if args.metrics_port else None
     try:
         asyncio.run(

@@ -16,8 +16,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from kubernetes.utils.quantity import parse_quantity
-
+from panelapp_operator.kube import parse_quantity
 from panelapp_operator.render import hashing
 
 MISSING = "missing"

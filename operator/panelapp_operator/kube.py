@@ -1,4 +1,5 @@
-"""The only module that talks to the Kubernetes API server.
+"""The only module that talks to the Kubernetes API server, and the only one that imports the
+client library: what the rest needs of it (a quantity parser, the default kubeconfig) is here too.
 
 Writes are server-side apply with one field manager (force: we own our fields), plain creates for
 create-once objects (Jobs, the generated Secret), deletes, status merge-patches and Events. Every
@@ -19,11 +20,14 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
 import kubernetes
 from kubernetes.client.exceptions import ApiException
+from kubernetes.config import kube_config
+from kubernetes.utils.quantity import parse_quantity as _parse_quantity
 
 from panelapp_operator import kinds, names
 from panelapp_operator.kinds import Kind
@@ -33,6 +37,11 @@ log = logging.getLogger(__name__)
 PARTIAL_METADATA = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1"
 PARTIAL_METADATA_LIST = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"
 HANDOFF_FIELD_MANAGER = f"{names.FIELD_MANAGER}-replicas-handoff"
+
+# An object as the API server sends it (JSON), and a list of them. The client library is untyped;
+# these are what the rest of the operator reads.
+Object = dict[str, Any]
+Objects = list[Object]
 
 
 class ApiError(Exception):
@@ -113,6 +122,18 @@ def load_api_client(kubeconfig: str | None = None) -> kubernetes.client.ApiClien
     return kubernetes.client.ApiClient(configuration)
 
 
+def point_default_kubeconfig(path: str) -> None:
+    """Make `path` the client library's default kubeconfig. kopf's login loads that default, which
+    the library read from $KUBECONFIG once, at import."""
+    kube_config.KUBE_CONFIG_DEFAULT_LOCATION = path
+
+
+def parse_quantity(value: str | int) -> Decimal:
+    """A Kubernetes quantity (250m, 0.5, 1Gi, ...) as a number; ValueError if it is not one."""
+    parsed: Decimal = _parse_quantity(value)
+    return parsed
+
+
 def path_of(kind: Kind, namespace: str | None, name: str | None = None, subresource: str | None = None) -> str:
     base = f"/api/{kind.version}" if not kind.group else f"/apis/{kind.group}/{kind.version}"
     path = base + (f"/namespaces/{quote(namespace)}" if namespace else "") + f"/{kind.plural}"
@@ -142,7 +163,7 @@ class Kube:
 
     # --- transport -------------------------------------------------------------------------------
 
-    def _request(
+    def _send(
         self,
         verb: str,
         kind: Kind,
@@ -154,8 +175,8 @@ class Kube:
         accept: str = "application/json",
         dry_run: bool = False,
         count_as: str | None = None,
-        raw: bool = False,
-    ) -> Any:
+    ) -> bytes:
+        """One request; the response body as it came."""
         method = "GET" if verb == "LIST" else verb
         query_params = list((query or {}).items())
         if dry_run:
@@ -182,16 +203,71 @@ class Kube:
             # The client keeps the last raw response; it may be a Secret, so do not let it linger.
             self.api_client.last_response = None
         try:
-            data = response.data
+            data: bytes = response.data or b""
         finally:
             response.release_conn()
-        if raw:
-            return data.decode("utf-8", errors="replace") if data else ""
-        return json.loads(data) if data else None
+        return data
+
+    def _request(
+        self,
+        verb: str,
+        kind: Kind,
+        path: str,
+        *,
+        body: Any = None,
+        query: Mapping[str, str] | None = None,
+        content_type: str | None = None,
+        accept: str = "application/json",
+        dry_run: bool = False,
+        count_as: str | None = None,
+    ) -> Object | None:
+        """A request answered with a JSON object (None: an empty answer)."""
+        data = self._send(
+            verb,
+            kind,
+            path,
+            body=body,
+            query=query,
+            content_type=content_type,
+            accept=accept,
+            dry_run=dry_run,
+            count_as=count_as,
+        )
+        document: Object | None = json.loads(data) if data else None
+        return document
+
+    def _object(
+        self,
+        verb: str,
+        kind: Kind,
+        path: str,
+        *,
+        body: Any = None,
+        query: Mapping[str, str] | None = None,
+        content_type: str | None = None,
+        accept: str = "application/json",
+        dry_run: bool = False,
+        count_as: str | None = None,
+    ) -> Object:
+        """A request the API server answers with an object (the one read, written or listed)."""
+        answer = self._request(
+            verb,
+            kind,
+            path,
+            body=body,
+            query=query,
+            content_type=content_type,
+            accept=accept,
+            dry_run=dry_run,
+            count_as=count_as,
+        )
+        if answer is None:
+            raise ApiError(0, "EmptyResponse", "the API server answered without an object", verb, path)
+        return answer
 
     # --- reads -----------------------------------------------------------------------------------
 
-    def get(self, kind: Kind, namespace: str, name: str) -> dict[str, Any] | None:
+    def get(self, kind: Kind, namespace: str, name: str) -> Object | None:
         try:
             return self._request("GET", kind, path_of(kind, namespace, name))
         except ApiError as error:
@@ -199,10 +275,11 @@ class Kube:
                 return None
             raise
 
-    def list(self, kind: Kind, namespace: str | None, label_selector: str | None = None) -> list[dict[str, Any]]:
+    def list(self, kind: Kind, namespace: str | None, label_selector: str | None = None) -> Objects:
         query = {"labelSelector": label_selector} if label_selector else None
-        result = self._request("LIST", kind, path_of(kind, namespace), query=query)
-        return list(result.get("items") or ())
+        result = self._object("LIST", kind, path_of(kind, namespace), query=query)
+        items: Objects = result.get("items") or []
+        return items
 
     def reference(self, kind: Kind, namespace: str, name: str) -> ReferenceFacts | None:
         """resourceVersion and key names of a Secret or ConfigMap (None if absent), read at most
@@ -213,7 +290,7 @@ class Kube:
         if cached is not None and time.monotonic() - cached[0] < self.reference_ttl_seconds:
             return cached[1]
         try:
-            meta = self._request("GET", kind, path_of(kind, namespace, name), accept=PARTIAL_METADATA)
+            meta = self._object("GET", kind, path_of(kind, namespace, name), accept=PARTIAL_METADATA)
         except ApiError as error:
             if not error.not_found:
                 raise
@@ -243,15 +320,15 @@ class Kube:
 
     # --- metadata-only watches (referenced Secrets and ConfigMaps) ------------------------------
 
-    def list_metadata(self, kind: Kind, namespace: str | None) -> tuple[list[dict[str, Any]], str]:
+    def list_metadata(self, kind: Kind, namespace: str | None) -> tuple[Objects, str]:
         """Metadata of every object of a kind (no data: the server strips it), and the list's
         resourceVersion to start a watch from."""
-        result = self._request("LIST", kind, path_of(kind, namespace), accept=PARTIAL_METADATA_LIST)
+        result = self._object("LIST", kind, path_of(kind, namespace), accept=PARTIAL_METADATA_LIST)
         return [item["metadata"] for item in result.get("items") or ()], result["metadata"]["resourceVersion"]
 
     def watch_metadata(
         self, kind: Kind, namespace: str | None, resource_version: str, timeout_seconds: int = 300
-    ) -> Iterator[tuple[str, dict[str, Any]]]:
+    ) -> Iterator[tuple[str, Object]]:
         """(event type, metadata) of every change after `resource_version`, until the server ends
         the watch (after `timeout_seconds`). The server sends metadata only, so a Secret's data never
         reaches this process. Raises ApiError(410) when the version is too old: list again."""
@@ -298,10 +375,10 @@ class Kube:
 
     def apply(
         self, manifest: Mapping[str, Any], *, dry_run: bool = False, field_manager: str = names.FIELD_MANAGER
-    ) -> dict[str, Any]:
+    ) -> Object:
         kind = kinds.of(dict(manifest))
         meta = manifest["metadata"]
-        return self._request(
+        return self._object(
             "PATCH",
             kind,
             path_of(kind, meta.get("namespace"), meta["name"]),
@@ -314,9 +391,9 @@ class Kube:
             count_as="APPLY",
         )
 
-    def create(self, manifest: Mapping[str, Any]) -> dict[str, Any]:
+    def create(self, manifest: Mapping[str, Any]) -> Object:
         kind = kinds.of(dict(manifest))
-        return self._request(
+        return self._object(
             "POST",
             kind,
             path_of(kind, manifest["metadata"].get("namespace")),
@@ -353,25 +430,22 @@ class Kube:
     def pod_log(self, namespace: str, pod: str, *, tail_lines: int, limit_bytes: int = 16384) -> str | None:
         """The last lines of a pod's log (None when the node cannot give it, e.g. a stand-in node)."""
         try:
-            response = self._request(
+            data = self._send(
                 "GET",
                 kinds.POD,
                 path_of(kinds.POD, namespace, pod, "log"),
                 query={"tailLines": str(tail_lines), "limitBytes": str(limit_bytes)},
                 accept="*/*",
-                raw=True,
             )  # plain text; the server refuses text/plain
         except ApiError as error:
             if error.not_found or error.invalid or error.status >= 500:
                 return None
             raise
-        return response
+        return data.decode("utf-8", errors="replace")
 
-    def patch_owner(
-        self, kind: Kind, namespace: str, name: str, owner_references: list[dict[str, Any]]
-    ) -> dict[str, Any]:
+    def patch_owner(self, kind: Kind, namespace: str, name: str, owner_references: Objects) -> Object:
         """Set an object's ownerReferences (a PanelAppTask becomes owned by its PanelApp)."""
-        return self._request(
+        return self._object(
             "PATCH",
             kind,
             path_of(kind, namespace, name),
@@ -380,10 +454,8 @@ class Kube:
             count_as="PATCH owner",
         )
 
-    def patch_status(
-        self, namespace: str, name: str, status: Mapping[str, Any], kind: Kind = kinds.PANELAPP
-    ) -> dict[str, Any]:
-        return self._request(
+    def patch_status(self, namespace: str, name: str, status: Mapping[str, Any], kind: Kind = kinds.PANELAPP) -> Object:
+        return self._object(
             "PATCH",
             kind,
             path_of(kind, namespace, name, "status"),
