@@ -12,6 +12,7 @@ import asyncio
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,8 @@ from panelapp_operator import spec as api
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    return args.command(args)
+    command: Callable[[argparse.Namespace], int] = args.command
+    return command(args)
 
 
 def _parser() -> argparse.ArgumentParser:

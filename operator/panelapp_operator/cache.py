@@ -62,7 +62,8 @@ class Cache:
         entry = Cached(slim, owns_replicas(body) if kind.kind == kinds.DEPLOYMENT.kind else False)
         with self._lock:
             current = self._objects.get(key)
-            new_version, old_version = _version(body), current and _version(current.body)
+            new_version = _version(body)
+            old_version = None if current is None else _version(current.body)
             # Watch events and our own write responses race; never go back in time. (Versions are
             # etcd revisions; if they are ever not numbers, the newest arrival wins.)
             if (

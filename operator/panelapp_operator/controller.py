@@ -39,6 +39,10 @@ log = logging.getLogger(__name__)
 # next upgrade step, so this delay is paid once per step.
 COALESCE_SECONDS = 0.05
 
+# Queue keys: (namespace, name) of a PanelApp, or tasks.task_key() of a PanelAppTask.
+PanelAppKey = tuple[str, str]
+QueueKey = PanelAppKey | tuple[str, str, str]
+
 
 class Controller:
     def __init__(
@@ -53,7 +57,7 @@ class Controller:
     ):
         self.kube = kube
         self.cache = cache or Cache()
-        self.queue = WorkQueue()
+        self.queue: WorkQueue[QueueKey] = WorkQueue()
         self.references = ReferenceIndex()
         self.reconciler = Reconciler(kube, self.cache, references=self.references)
         self.task_reconciler = TaskReconciler(kube, self.cache, self.references)
@@ -62,8 +66,8 @@ class Controller:
         )
         self.workers = workers
         self.resync_seconds = resync_seconds
-        self._generations: dict[tuple[str, str], int] = {}
-        self._last_errors: dict[tuple[str, str], str] = {}
+        self._generations: dict[QueueKey, int] = {}
+        self._last_errors: dict[PanelAppKey, str] = {}
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
         self._lock = threading.Lock()
@@ -100,7 +104,7 @@ class Controller:
 
     def on_panelapp(self, event_type: str | None, body: Mapping[str, Any]) -> None:
         meta = body["metadata"]
-        key = (meta["namespace"], meta["name"])
+        key: PanelAppKey = (meta["namespace"], meta["name"])
         if event_type == "DELETED":
             self.cache.delete(kinds.PANELAPP, *key)
             self.references.forget(key[0], (kinds.PANELAPP.kind, key[1]))
@@ -275,5 +279,7 @@ def _owner_name(body: Mapping[str, Any]) -> str | None:
     meta = body.get("metadata") or {}
     for ref in meta.get("ownerReferences") or ():
         if ref.get("kind") == api.KIND and ref.get("apiVersion", "").startswith(api.GROUP + "/"):
-            return ref.get("name")
-    return (meta.get("labels") or {}).get(names.LABEL_INSTANCE)
+            owner: str | None = ref.get("name")
+            return owner
+    instance: str | None = (meta.get("labels") or {}).get(names.LABEL_INSTANCE)
+    return instance

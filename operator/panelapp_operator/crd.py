@@ -19,6 +19,7 @@ import json
 from typing import Any
 
 import yaml
+from pydantic import BaseModel
 
 from panelapp_operator import spec, task_spec
 
@@ -123,7 +124,7 @@ class _Converter:
         return node
 
 
-def _schema_of(model: type) -> dict[str, Any]:
+def _schema_of(model: type[BaseModel]) -> dict[str, Any]:
     raw = model.model_json_schema(by_alias=True, mode="validation")
     return _Converter(raw.get("$defs", {})).convert(raw)
 
@@ -132,7 +133,7 @@ def spec_schema() -> dict[str, Any]:
     return _schema_of(spec.PanelAppSpec)
 
 
-def status_schema(model: type = spec.PanelAppStatus) -> dict[str, Any]:
+def status_schema(model: type[BaseModel] = spec.PanelAppStatus) -> dict[str, Any]:
     schema = _schema_of(model)
     conditions = schema["properties"]["conditions"]
     # Conditions are a map keyed by type, as in every Kubernetes API.

@@ -42,10 +42,9 @@ def transition_events(old: api.PanelAppStatus, new: api.PanelAppStatus) -> list[
 def _maintenance_events(old: api.PanelAppStatus, new: api.PanelAppStatus) -> list[Event]:
     before, after = _condition(old, "Maintenance"), _condition(new, "Maintenance")
     was_on = before is not None and before.status == "True"
-    is_on = after is not None and after.status == "True"
-    if is_on and not was_on:
-        return [Event(NORMAL, "MaintenanceStarted", after.message)]
-    if was_on and not is_on and after is not None:
+    if after is not None and after.status == "True":
+        return [] if was_on else [Event(NORMAL, "MaintenanceStarted", after.message)]
+    if was_on and after is not None:
         return [Event(NORMAL, "MaintenanceEnded", after.message)]
     return []
 
@@ -64,17 +63,22 @@ def _config_events(old: api.PanelAppStatus, new: api.PanelAppStatus) -> list[Eve
 def _upgrade_events(old: api.UpgradeStatus | None, new: api.UpgradeStatus | None) -> list[Event]:
     if new is None:
         return []
-    same_upgrade = old is not None and old.key == new.key
-    before = old.state if same_upgrade else None
+    before = old.state if old is not None and old.key == new.key else None
     if before == new.state:
         return []
     found: list[Event] = []
     order = (upgrades.MIGRATING, upgrades.COLLECTING_STATIC, upgrades.ROLLING_OUT, upgrades.UPGRADE_SUCCEEDED)
     rank = {state: index for index, state in enumerate(order)}
-    was = rank.get(before, -1) if before != upgrades.UPGRADE_FAILED else len(order)
+    if before is None:
+        was = -1
+    elif before == upgrades.UPGRADE_FAILED:
+        was = len(order)
+    else:
+        was = rank.get(before, -1)
+    now = rank.get(new.state, -1)
 
     def passed(state: str) -> bool:
-        return was < rank[state] <= rank.get(new.state, -1)
+        return was < rank[state] <= now
 
     if new.state == upgrades.DRAINING and before is None:
         found.append(Event(NORMAL, "DrainingStarted", new.message or "maintenance before the migration"))

@@ -40,13 +40,13 @@ def build_registry(controller: Controller) -> kopf.OperatorRegistry:
         return kopf.login_via_client(**kwargs)
 
     @kopf.on.event(api.GROUP, api.VERSION, api.PLURAL, registry=registry)
-    async def panelapp_event(event: dict[str, Any], type: str | None, **_: Any) -> None:
+    async def panelapp_event(event: kopf.RawEvent, type: str | None, **_: Any) -> None:
         controller.on_panelapp(type, event["object"])
 
     @kopf.on.event(
         kinds.PANELAPP_TASK.group, kinds.PANELAPP_TASK.version, kinds.PANELAPP_TASK.plural, registry=registry
     )
-    async def task_event(event: dict[str, Any], type: str | None, **_: Any) -> None:
+    async def task_event(event: kopf.RawEvent, type: str | None, **_: Any) -> None:
         controller.on_task(type, event["object"])
 
     for kind in kinds.WATCHED_KINDS:
@@ -83,7 +83,7 @@ def _register_child(registry: kopf.OperatorRegistry, controller: Controller, kin
         labels={names.LABEL_MANAGED_BY: names.MANAGED_BY},
         registry=registry,
     )
-    async def child_event(event: dict[str, Any], type: str | None, **_: Any) -> None:
+    async def child_event(event: kopf.RawEvent, type: str | None, **_: Any) -> None:
         controller.on_child(kind, type, event["object"])
 
 

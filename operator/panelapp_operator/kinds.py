@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from panelapp_operator import spec as api
 
@@ -65,5 +67,5 @@ WATCHED_KINDS = (*CHILD_KINDS, POD)
 BY_KIND = {kind.kind: kind for kind in (PANELAPP, PANELAPP_TASK, SECRET, *WATCHED_KINDS)}
 
 
-def of(manifest: dict) -> Kind:
+def of(manifest: Mapping[str, Any]) -> Kind:
     return BY_KIND[manifest["kind"]]

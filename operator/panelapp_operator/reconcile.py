@@ -255,11 +255,11 @@ class _Run:
         wanted = [names.COMPONENT_WEB, names.COMPONENT_WORKER]
         if spec is None or spec.beat.enabled:
             wanted.append(names.COMPONENT_BEAT)
-        deployments = {
+        cached = {
             component: self.cache.get(kinds.DEPLOYMENT, self.namespace, self.child_names.deployment(component))
             for component in wanted
         }
-        deployments = {c: d for c, d in deployments.items() if d is not None}
+        deployments = {c: d for c, d in cached.items() if d is not None}
         summaries = {c: health.component_status(d) for c, d in deployments.items()}
         if any(not s.ready for s in summaries.values()):
             # Only look at pods when something is not ready: a converged resync reads nothing.
@@ -431,7 +431,8 @@ class _Run:
         if web is None:
             return None
         containers = web["spec"]["template"]["spec"].get("containers") or [{}]
-        return containers[0].get("image")
+        image: str | None = containers[0].get("image")
+        return image
 
     # --- act -----------------------------------------------------------------------------------
 
@@ -451,7 +452,7 @@ class _Run:
             if facts is None:
                 raise
             return facts.resource_version
-        version = created["metadata"]["resourceVersion"]
+        version: str = created["metadata"]["resourceVersion"]
         del created  # it carries the new key
         self.kube.forget_reference(kinds.SECRET, self.namespace, name)
         self.outcome.created.append(f"Secret/{name}")
@@ -548,9 +549,10 @@ class _Run:
                 if not error.conflict:
                     raise
                 # It exists (our cache had not seen it yet): read it, never create it twice.
-                created = self.kube.get(kinds.JOB, self.namespace, manifest["metadata"]["name"])
-                if created is None:
+                existing = self.kube.get(kinds.JOB, self.namespace, manifest["metadata"]["name"])
+                if existing is None:
                     raise
+                created = existing
             else:
                 self.outcome.created.append(f"Job/{manifest['metadata']['name']}")
                 log.info("created Job %s/%s for %s", self.namespace, manifest["metadata"]["name"], spec.image)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Iterable
 
 from panelapp_operator import kinds
 from panelapp_operator.kinds import Kind
@@ -28,6 +28,9 @@ WATCHED_REFERENCE_KINDS = (kinds.SECRET, kinds.CONFIG_MAP)
 WATCH_TIMEOUT_SECONDS = 300
 MAX_BACKOFF_SECONDS = 30.0
 
+# Who references an object: (kind, name) of a PanelApp or a PanelAppTask in the same namespace.
+Owner = tuple[str, str]
+
 
 class ReferenceIndex:
     """(kind, namespace, name) of a referenced object -> the owners (e.g. ("PanelApp", name))
@@ -35,10 +38,10 @@ class ReferenceIndex:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._by_owner: dict[tuple[str, Hashable], frozenset[tuple[str, str]]] = {}
-        self._by_object: dict[tuple[str, str, str], set[Hashable]] = {}
+        self._by_owner: dict[tuple[str, Owner], frozenset[tuple[str, str]]] = {}
+        self._by_object: dict[tuple[str, str, str], set[Owner]] = {}
 
-    def set(self, namespace: str, owner: Hashable, references: Iterable[tuple[str, str]]) -> None:
+    def set(self, namespace: str, owner: Owner, references: Iterable[tuple[str, str]]) -> None:
         """Replace what `owner` references: (kind, name) pairs, kind "Secret" or "ConfigMap"."""
         wanted = frozenset(references)
         with self._lock:
@@ -58,10 +61,10 @@ class ReferenceIndex:
             else:
                 self._by_owner.pop((namespace, owner), None)
 
-    def forget(self, namespace: str, owner: Hashable) -> None:
+    def forget(self, namespace: str, owner: Owner) -> None:
         self.set(namespace, owner, ())
 
-    def referrers(self, kind: str, namespace: str, name: str) -> list[Hashable]:
+    def referrers(self, kind: str, namespace: str, name: str) -> list[Owner]:
         with self._lock:
             return list(self._by_object.get((kind, namespace, name), ()))
 

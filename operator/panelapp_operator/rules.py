@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic.alias_generators import to_camel
@@ -75,7 +75,7 @@ class SpecModel(BaseModel):
     __rules__: ClassVar[tuple[Rule, ...]] = ()
 
     @model_validator(mode="after")
-    def _check_cross_field_rules(self):
+    def _check_cross_field_rules(self) -> Self:
         for rule in type(self).__rules__:
             if not rule.holds(self):
                 # Pydantic reports the model's location; we prefix the field the rule names so the

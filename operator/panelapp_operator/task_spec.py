@@ -8,7 +8,7 @@ its spec is immutable (create another task to run again), and its status mirrors
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 
 from pydantic import Field
 
@@ -26,7 +26,7 @@ MAX_NAME_LENGTH = 54
 # command yet: such a task is refused (render/tasks.py says which commands exist; a unit test
 # checks that against the image's contract).
 Command = Literal["load-genes", "create-superuser", "reset-stats", "check", "restore", "mirror"]
-COMMANDS: tuple[str, ...] = Command.__args__  # type: ignore[attr-defined]
+COMMANDS: tuple[str, ...] = get_args(Command)
 
 
 class S3Object(SpecModel):

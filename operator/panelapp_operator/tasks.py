@@ -13,7 +13,7 @@ secretKeyRefs, and the log lines copied into the status are masked (logtail.py).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -205,9 +205,10 @@ class _TaskRun:
         except ApiError as error:
             if not error.conflict:
                 raise
-            created = self.kube.get(kinds.JOB, self.namespace, job_name)
-            if created is None:
+            existing = self.kube.get(kinds.JOB, self.namespace, job_name)
+            if existing is None:
                 raise
+            created = existing
         else:
             log.info("created Job %s/%s for task %s (%s)", self.namespace, job_name, self.name, spec.command)
         self.cache.put(kinds.JOB, created)
@@ -269,7 +270,7 @@ class _TaskRun:
             **common,
         )
 
-    def _log_tail(self, pods: list[Mapping[str, Any]]) -> list[str] | None:
+    def _log_tail(self, pods: Sequence[Mapping[str, Any]]) -> list[str] | None:
         if not pods:
             return None
         latest = max(pods, key=lambda pod: pod["metadata"].get("creationTimestamp") or "")
@@ -373,10 +374,10 @@ def _app_status(panelapp: Mapping[str, Any]) -> api.PanelAppStatus:
         return api.PanelAppStatus()
 
 
-def _finished_at(pods: list[Mapping[str, Any]]) -> str | None:
+def _finished_at(pods: Sequence[Mapping[str, Any]]) -> str | None:
     for pod in pods:
         for container in (pod.get("status") or {}).get("containerStatuses") or ():
-            finished = ((container.get("state") or {}).get("terminated") or {}).get("finishedAt")
+            finished: str | None = ((container.get("state") or {}).get("terminated") or {}).get("finishedAt")
             if finished:
                 return finished
     return None

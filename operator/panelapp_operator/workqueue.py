@@ -9,21 +9,24 @@ import heapq
 import threading
 import time
 from collections.abc import Hashable
+from typing import Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)
 
 
-class WorkQueue:
+class WorkQueue(Generic[K]):
     def __init__(self, base_backoff: float = 1.0, max_backoff: float = 120.0):
         self._cond = threading.Condition()
-        self._due: dict[Hashable, float] = {}  # queued keys and when they are due
-        self._heap: list[tuple[float, int, Hashable]] = []
+        self._due: dict[K, float] = {}  # queued keys and when they are due
+        self._heap: list[tuple[float, int, K]] = []
         self._counter = 0
-        self._processing: set[Hashable] = set()
-        self._dirty: dict[Hashable, float] = {}  # added while processing: re-queue when done
-        self._failures: dict[Hashable, int] = {}
+        self._processing: set[K] = set()
+        self._dirty: dict[K, float] = {}  # added while processing: re-queue when done
+        self._failures: dict[K, int] = {}
         self._shutdown = False
         self.base_backoff, self.max_backoff = base_backoff, max_backoff
 
-    def add(self, key: Hashable, delay: float = 0.0) -> None:
+    def add(self, key: K, delay: float = 0.0) -> None:
         due = time.monotonic() + max(delay, 0.0)
         with self._cond:
             if self._shutdown:
@@ -35,13 +38,13 @@ class WorkQueue:
                 return  # already queued no later than asked
             self._push(key, due)
 
-    def _push(self, key: Hashable, due: float) -> None:
+    def _push(self, key: K, due: float) -> None:
         self._due[key] = due
         self._counter += 1
         heapq.heappush(self._heap, (due, self._counter, key))
         self._cond.notify()
 
-    def get(self, timeout: float | None = None) -> Hashable | None:
+    def get(self, timeout: float | None = None) -> K | None:
         """Block until a key is due; None on shutdown or timeout."""
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
@@ -63,7 +66,7 @@ class WorkQueue:
                 self._cond.wait(wait)
             return None
 
-    def done(self, key: Hashable, *, requeue_after: float | None = None, failed: bool = False) -> float | None:
+    def done(self, key: K, *, requeue_after: float | None = None, failed: bool = False) -> float | None:
         """Finish processing a key. Returns the delay it was re-queued with, if any."""
         with self._cond:
             self._processing.discard(key)
@@ -85,7 +88,7 @@ class WorkQueue:
                 self._push(key, due)
             return delay
 
-    def forget(self, key: Hashable) -> None:
+    def forget(self, key: K) -> None:
         with self._cond:
             self._due.pop(key, None)
             self._dirty.pop(key, None)

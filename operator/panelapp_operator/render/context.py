@@ -34,10 +34,11 @@ class RenderInput:
     component_images: Mapping[str, str] = field(default_factory=dict)
     quiesce: bool = False
 
-    def image_of(self, component: str) -> str | None:
-        """What a workload component runs now (None before the first migration)."""
+    def image_of(self, component: str) -> str:
+        """What a workload component runs now. Only asked once there is a workload image: before the
+        first migration no Deployment is rendered."""
         if self.workload_image is None:
-            return None
+            raise ValueError(f"no image for {component} before the first migration")
         return self.component_images.get(component, self.workload_image)
 
     @property

@@ -188,25 +188,25 @@ def user_references(spec: api.PanelAppSpec) -> list[Reference]:
                     var.name,
                 )
             )
-    for index, source in enumerate(spec.env_from or ()):
-        if source.secret_ref is not None:
+    for index, imported in enumerate(spec.env_from or ()):
+        if imported.secret_ref is not None:
             found.append(
                 Reference(
                     "Secret",
-                    source.secret_ref.name,
+                    imported.secret_ref.name,
                     None,
                     f"spec.envFrom[{index}].secretRef",
-                    bool(source.secret_ref.optional),
+                    bool(imported.secret_ref.optional),
                 )
             )
-        if source.config_map_ref is not None:
+        if imported.config_map_ref is not None:
             found.append(
                 Reference(
                     "ConfigMap",
-                    source.config_map_ref.name,
+                    imported.config_map_ref.name,
                     None,
                     f"spec.envFrom[{index}].configMapRef",
-                    bool(source.config_map_ref.optional),
+                    bool(imported.config_map_ref.optional),
                 )
             )
     return found

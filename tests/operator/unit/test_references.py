@@ -91,7 +91,7 @@ def test_after_an_expired_watch_the_relist_reports_what_changed_meanwhile():
 
 def test_a_change_queues_only_the_panelapps_that_reference_it_and_drops_cached_facts():
     kube = FakeKube([], [], lambda: None)
-    controller = Controller(kube, watch_references=False)  # type: ignore[arg-type]
+    controller = Controller(kube, watch_references=False)  # type: ignore[arg-type]  # a stand-in Kube: only what this test calls
     controller.references.set("ns", (PA, "uses-db"), {("Secret", "db")})
     controller.references.set("ns", (PA, "other"), {("Secret", "smtp")})
 
