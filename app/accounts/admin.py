@@ -1,7 +1,9 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path
 
 from . import tasks
@@ -59,9 +61,6 @@ class UserAdmin(DjangoUserAdmin):
         The link arrives by email, and a GET that changed a role could be triggered from any page
         a logged-in curator visits (the session cookie is sent on top-level navigation).
         """
-        from django.core.exceptions import PermissionDenied
-        from django.template.response import TemplateResponse
-
         if not self.has_change_permission(request):
             raise PermissionDenied
         user = get_object_or_404(User.objects.select_related("reviewer"), pk=user_id)

@@ -1,11 +1,15 @@
 """Every user gets a reviewer profile and an API token as soon as it exists."""
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from rest_framework.authtoken.models import Token
 
+from runtime.cognito.middleware import cognito_user_created
+
 from .models import Reviewer
+from .tasks import reviewer_confirmation_request_email
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
@@ -18,21 +22,7 @@ def create_profile_and_token(sender, instance, created, **kwargs):
     Token.objects.get_or_create(user=instance)
 
 
-def _connect_cognito_signal() -> None:
+@receiver(cognito_user_created, dispatch_uid="accounts.cognito_reviewer_request")
+def request_review(sender, user, **kwargs):
     """First Cognito login of a new user: ask the curators to approve them as a reviewer."""
-    try:
-        from runtime.cognito.middleware import cognito_user_created
-    except ImportError:  # Cognito support not installed
-        return
-
-    def request_review(sender, user, **kwargs):
-        from django.db import transaction
-
-        from .tasks import reviewer_confirmation_request_email
-
-        transaction.on_commit(lambda: reviewer_confirmation_request_email.delay(user.pk))
-
-    cognito_user_created.connect(request_review, weak=False, dispatch_uid="accounts.cognito_reviewer_request")
-
-
-_connect_cognito_signal()
+    transaction.on_commit(lambda: reviewer_confirmation_request_email.delay(user.pk))

@@ -6,20 +6,21 @@ from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
 
+from runtime.tasks import send_email
+
+from .models import User
+from .verification import verification_path
+
 
 def _base_url() -> str:
     return getattr(settings, "PANEL_APP_BASE_URL", "https://panelapp.local").rstrip("/")
 
 
 def _send(to: str, subject: str, text: str) -> None:
-    from runtime.tasks import send_email
-
     send_email.delay(to, subject, text)
 
 
 def _user(user_id: int):
-    from .models import User
-
     return User.objects.select_related("reviewer").get(pk=user_id)
 
 
@@ -40,8 +41,6 @@ def existing_account_email(email: str) -> None:
 @shared_task(name="accounts.tasks.registration_email")
 def registration_email(user_id: int) -> None:
     """Welcome the new user and ask them to confirm their email address."""
-    from .verification import verification_path
-
     user = _user(user_id)
     _send(
         user.email,

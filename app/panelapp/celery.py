@@ -1,7 +1,7 @@
 """The Celery application of PanelApp: configured from Django settings (CELERY_* names).
 
-`celery -A panelapp` finds `app` here. runtime.apps imports this module when Django starts so
-that `@shared_task` functions bind to it.
+`celery -A panelapp` finds `app` here. The package imports this module (panelapp/__init__.py) so
+that `@shared_task` functions bind to it in every process that loads the settings.
 """
 
 import logging
@@ -10,6 +10,7 @@ import os
 
 from celery import Celery
 from celery.signals import setup_logging, worker_ready, worker_shutting_down
+from django.conf import settings
 
 from runtime import contract
 
@@ -24,8 +25,6 @@ app.autodiscover_tasks()
 def use_django_logging(**_kwargs) -> None:
     """Connecting this signal stops Celery from installing its own plain-text handlers: the
     worker and beat log JSON lines through Django's LOGGING, at DJANGO_LOG_LEVEL."""
-    from django.conf import settings
-
     logging.config.dictConfig(settings.LOGGING)
 
 
@@ -33,6 +32,7 @@ def use_django_logging(**_kwargs) -> None:
 def shut_down_quietly(sender, **_kwargs) -> None:
     """Celery prints "worker: Warm shutdown" as plain text on SIGTERM (every pod stop); re-install
     its own handler without that print, and log the shutdown as JSON instead (below)."""
+    # The worker's machinery takes half a second to import: only a worker process gets here.
     from celery.apps import worker as celery_worker
 
     celery_worker.install_worker_term_handler(sender.controller, verbose=False)

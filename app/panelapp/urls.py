@@ -6,6 +6,7 @@ they are routed here too so that reverse() works and they keep working without t
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.staticfiles.views import serve as serve_static
 from django.urls import include, path, re_path, register_converter
 
 from accounts import break_glass
@@ -31,8 +32,6 @@ urlpatterns = [
 if getattr(settings, "SERVE_FILES_FROM_DISK", False):
     # The embedded default has no CDN and no web server in front: serve static and media files
     # from disk. Production serves them from S3 behind the CDN and never takes this branch.
-    from django.contrib.staticfiles.views import serve as serve_static
-
     urlpatterns += [
         re_path(r"^static/(?P<path>.*)$", serve_static, {"insecure": True}),
         # Uploaded files are the curators' imports: nobody else reads them (runtime.media).

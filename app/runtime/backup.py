@@ -19,8 +19,11 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+
+from django.conf import settings
 
 TERMINATION_LOG = Path("/dev/termination-log")
 DUMP_SUFFIX = ".dump"
@@ -65,8 +68,8 @@ def pg_environment(database: dict) -> dict[str, str]:
 
 
 def s3_client():
+    # boto3 takes a second to import: only the backup and restore commands need it here.
     import boto3
-    from django.conf import settings
 
     options = settings.STORAGES["default"].get("OPTIONS", {})
     credentials = {"aws_access_key_id": options.get("access_key"), "aws_secret_access_key": options.get("secret_key")}
@@ -79,8 +82,6 @@ def s3_client():
 
 
 def backup(bucket: str, prefix: str, label: str, keep: int) -> dict:
-    from django.conf import settings
-
     prefix = prefix.strip("/")
     key = f"{prefix}/{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{label}{DUMP_SUFFIX}"
     client = s3_client()
@@ -126,10 +127,6 @@ def prune(client, bucket: str, prefix: str, keep: int) -> list[str]:
 def restore(location: str) -> dict:
     """Replace the database's contents with a dump from S3: pg_restore --clean --if-exists in one
     transaction (a failure leaves the database as it was), fed straight from the object."""
-    import threading
-
-    from django.conf import settings
-
     bucket, _, key = location.removeprefix("s3://").partition("/")
     if not location.startswith("s3://") or not bucket or not key:
         raise ValueError(f"{location}: expected s3://bucket/key")
@@ -168,6 +165,7 @@ def restore(location: str) -> dict:
 
 def restore_main(argv: list[str] | None = None) -> None:
     """``panelapp-restore --object s3://bucket/key``: the operator's restore task."""
+    # runtime.commands imports this module: importing it back here, when the command runs, breaks the cycle.
     from runtime.commands import load_settings
 
     parser = argparse.ArgumentParser(prog="panelapp-restore", description=restore.__doc__.split("\n\n")[0])
@@ -183,6 +181,7 @@ def restore_main(argv: list[str] | None = None) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    # runtime.commands imports this module: importing it back here, when the command runs, breaks the cycle.
     from runtime.commands import load_settings
 
     args = parse_arguments(sys.argv[1:] if argv is None else argv)

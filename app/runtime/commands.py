@@ -9,13 +9,21 @@ instead of a traceback per gunicorn worker or a crash loop with a partial messag
 from __future__ import annotations
 
 import json
+import logging.config
 import os
 import sys
 import time
 from typing import NoReturn
 
+from celery.__main__ import main as celery_main
+from django.conf import settings
+from django.core.management import execute_from_command_line
+from gunicorn.app.wsgiapp import run as gunicorn_run
+
+from runtime import backup as backups
 from runtime import contract
 from runtime.environment import ConfigurationError
+from runtime.gunicorn_settings import settings_from_environment
 
 EXIT_CONFIGURATION = 2
 
@@ -35,8 +43,6 @@ def exit_with_configuration_error(error: ConfigurationError) -> NoReturn:
 def load_settings() -> None:
     """Import the settings module now (validating the environment), or exit naming every problem."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", contract.DEFAULT_SETTINGS_MODULE)
-    from django.conf import settings
-
     try:
         settings.INSTALLED_APPS  # noqa: B018 - the first access imports and validates the module
     except ConfigurationError as error:
@@ -47,16 +53,12 @@ def load_settings() -> None:
 def configure_logging(config: dict) -> None:
     """JSON logging from the very start, warnings included: Celery and gunicorn warn (e.g. about
     running as root) before they configure logging themselves."""
-    import logging.config
-
     logging.config.dictConfig(config)
     logging.captureWarnings(True)
 
 
 def manage_main(argv: list[str]) -> None:
     load_settings()
-    from django.core.management import execute_from_command_line
-
     execute_from_command_line(argv)
 
 
@@ -84,8 +86,6 @@ def check() -> None:
     except ConfigurationError as error:
         problems += error.problems
     try:
-        from runtime.gunicorn_settings import settings_from_environment
-
         settings_from_environment(os.environ)
     except ConfigurationError as error:
         problems += error.problems
@@ -95,8 +95,6 @@ def check() -> None:
 
 
 def load_settings_quietly() -> None:
-    from django.conf import settings
-
     settings.INSTALLED_APPS  # noqa: B018
 
 
@@ -104,13 +102,9 @@ def web() -> None:
     """``panelapp-web [gunicorn args]``: gunicorn with panelapp.gunicorn_config."""
     load_settings()
     try:
-        from runtime.gunicorn_settings import settings_from_environment
-
         settings_from_environment(os.environ)
     except ConfigurationError as error:
         exit_with_configuration_error(error)
-    from gunicorn.app.wsgiapp import run
-
     sys.argv = [
         "panelapp-web",
         "--config",
@@ -118,21 +112,17 @@ def web() -> None:
         *sys.argv[1:],
         "panelapp.wsgi:application",
     ]
-    sys.exit(run())
+    sys.exit(gunicorn_run())
 
 
 def _celery(arguments: list[str]) -> NoReturn:
-    from celery.__main__ import main
-
     sys.argv = ["celery", "--app=panelapp", "--quiet", *arguments]
-    sys.exit(main())
+    sys.exit(celery_main())
 
 
 def worker() -> None:
     """``panelapp-worker [celery worker args]``: consume TASK_QUEUE_NAME (e.g. --concurrency=2)."""
     load_settings()
-    from django.conf import settings
-
     _celery(
         [
             "worker",
@@ -150,20 +140,14 @@ def worker() -> None:
 def beat() -> None:
     """``panelapp-beat``: send the periodic tasks (run exactly one)."""
     load_settings()
-    from django.conf import settings
-
     _celery(["beat", f"--loglevel={settings.LOGGING['root']['level']}", *sys.argv[1:]])
 
 
 def backup() -> None:
     """``panelapp-backup --bucket B --prefix P [--label L] [--keep N]``: pg_dump to S3 (runtime.backup)."""
-    from runtime.backup import main
-
-    main()
+    backups.main()
 
 
 def restore() -> None:
     """``panelapp-restore --object s3://B/KEY``: a panelapp-backup dump back into the database."""
-    from runtime.backup import restore_main
-
-    restore_main()
+    backups.restore_main()

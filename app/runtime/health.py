@@ -18,7 +18,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from botocore.exceptions import ClientError
 from django.conf import settings
+from django.db import connection
 from django.http import HttpRequest
 
 logger = logging.getLogger("panelapp.health")
@@ -60,6 +62,7 @@ def token_is_valid(request: HttpRequest) -> bool:
 
 
 def _aws_client(service: str, **overrides):
+    # boto3 takes a second to import: only a /health/ request with the token checks S3 and SQS.
     import boto3
     from botocore.config import Config
 
@@ -69,8 +72,6 @@ def _aws_client(service: str, **overrides):
 
 
 def check_database() -> str:
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
@@ -82,8 +83,6 @@ def check_s3() -> str:
     answers a bare 404 for a missing bucket and a missing key alike): NoSuchKey means bucket and
     credentials are fine; AccessDenied on a missing key is what S3 answers when the role may read
     objects but not list the bucket (PanelApp's documented policy), so it counts as reachable."""
-    from botocore.exceptions import ClientError
-
     seen = []
     for alias in ("staticfiles", "default"):
         options = settings.STORAGES[alias].get("OPTIONS", {})

@@ -11,6 +11,8 @@ from typing import Any
 from django.db import IntegrityError
 from django.utils import timezone
 
+from runtime.models import CompletedTask
+
 logger = logging.getLogger("panelapp.tasks")
 
 #: How long completed task ids are remembered; far beyond any redelivery (visibility timeout x retries).
@@ -26,8 +28,6 @@ def once_per_message(work: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(work)
     def wrapper(task, *args: Any, **kwargs: Any) -> Any:
-        from runtime.models import CompletedTask
-
         if task.request.is_eager or not task.request.id:
             return work(task, *args, **kwargs)
         if CompletedTask.objects.filter(task_id=task.request.id).exists():
@@ -44,8 +44,6 @@ def once_per_message(work: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def forget_completed_before(moment=None) -> int:
-    from runtime.models import CompletedTask
-
     cutoff = moment or timezone.now() - LEDGER_RETENTION
     deleted, _ = CompletedTask.objects.filter(completed_at__lt=cutoff).delete()
     return deleted

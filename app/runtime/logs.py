@@ -58,6 +58,7 @@ def current_task() -> Any:
     """The Celery task running in this process, if any (without importing Celery otherwise)."""
     if "celery" not in sys.modules:
         return None
+    # Imported only once something else imported Celery: a process without Celery runs no task.
     from celery import current_task as task
 
     try:

@@ -8,7 +8,7 @@ every page; in read-only mode the read-only message is shown too.
 
 Kept in one module so that the views need no change: the middleware sits in settings.MIDDLEWARE
 and the banner reaches every template through the context processor. The settings import this
-module to read the variables, so Django's HTTP machinery is imported only when a request needs it.
+module to read the variables.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.http import HttpResponse
+from django.utils.html import escape
 
 from runtime import contract
 from runtime.environment import EnvironmentReader
@@ -59,9 +61,6 @@ class ReadOnlyMiddleware:
 
 
 def refusal(request):
-    from django.http import HttpResponse
-    from django.utils.html import escape
-
     message = settings.PANELAPP_READ_ONLY_MESSAGE
     if _wants_json(request):
         response = HttpResponse(json.dumps({"detail": message}), status=503, content_type="application/json")

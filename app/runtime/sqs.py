@@ -29,6 +29,8 @@ class PredefinedQueues(Mapping):
         self._lock = threading.Lock()
 
     def _client(self):
+        # boto3 takes a second to import, and the settings import this module: only a process that
+        # opens a channel without the queue's URL needs it.
         import boto3
 
         parts = urlsplit(self._broker_url)

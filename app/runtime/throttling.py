@@ -15,6 +15,7 @@ import ipaddress
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.shortcuts import render
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 
@@ -78,8 +79,6 @@ class TokenApiThrottle(UserRateThrottle):
 
 def lockout_response(request, original_response=None, credentials=None):
     """429 with what happened and when to try again (AXES_LOCKOUT_CALLABLE)."""
-    from django.shortcuts import render
-
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
     response = render(request, "accounts/locked.html", context, status=429)

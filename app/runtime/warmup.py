@@ -19,9 +19,17 @@ from __future__ import annotations
 import io
 import logging
 import sys
+import threading
 import time
+from concurrent.futures import wait
+from urllib.parse import urlsplit
 
-logger = logging.getLogger(__name__)
+from django.conf import settings
+from django.db import connections
+from django.http.request import validate_host
+
+# Named as when this module lived in the project package: the logger the log queries know.
+logger = logging.getLogger("panelapp.warmup")
 
 #: The requests that load the code of the busiest paths: API lists and lookups, the web pages.
 PATHS = ("/api/v1/panels/", "/api/v1/genes/BRCA1/", "/api/v1/panels/1/", "/panels/", "/panels/1/", "/")
@@ -30,11 +38,6 @@ PATHS = ("/api/v1/panels/", "/api/v1/genes/BRCA1/", "/api/v1/panels/1/", "/panel
 def _host() -> str:
     """The site's own host when it is allowed (so the answers cached now are the ones its readers
     ask for), else the first allowed host."""
-    from urllib.parse import urlsplit
-
-    from django.conf import settings
-    from django.http.request import validate_host
-
     site = urlsplit(getattr(settings, "PANEL_APP_BASE_URL", "") or "").hostname
     if site and validate_host(site, settings.ALLOWED_HOSTS):
         return site
@@ -69,8 +72,6 @@ def _environ(path: str, host: str) -> dict:
 
 def warm_up(application, paths=PATHS) -> dict[str, int | str]:
     """GET each path through ``application``; return each answer's status (or the error's name)."""
-    from django.db import connections
-
     started = time.perf_counter()
     host, statuses = _host(), {}
     for path in paths:
@@ -96,8 +97,6 @@ def warm_up(application, paths=PATHS) -> dict[str, int | str]:
 def connect() -> None:
     """Open the worker's database connection now rather than on its first request (the
     authentication handshake is a good part of a cold request); never fatal."""
-    from django.db import connections
-
     try:
         connections["default"].ensure_connection()
     except Exception as error:
@@ -107,9 +106,6 @@ def connect() -> None:
 def connect_threads(pool, threads: int, timeout: float = 30) -> None:
     """``connect`` in each thread of a thread pool: every task waits at a barrier until all have
     started, so the pool runs each on a thread of its own."""
-    import threading
-    from concurrent.futures import wait
-
     barrier = threading.Barrier(threads)
 
     def task() -> None:
