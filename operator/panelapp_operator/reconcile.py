@@ -30,7 +30,8 @@ from panelapp_operator import spec as api
 from panelapp_operator.cache import Cache
 from panelapp_operator.kube import ApiError, Kube, now_rfc3339
 from panelapp_operator.references import ReferenceIndex
-from panelapp_operator.render import RenderInput, env, hashing, identity, jobs, render_children
+from panelapp_operator.render import RenderInput, env, identity, jobs, render_children
+from panelapp_operator.render.config import configuration
 
 log = logging.getLogger(__name__)
 
@@ -164,21 +165,25 @@ class _Run:
             )
 
         if spec.django.secret_key_secret_ref is None:
-            versions["Secret/" + self.child_names.generated_secret] = self._ensure_generated_secret(spec)
+            versions["Secret/" + self.child_names.generated_secret] = self._ensure_generated_secret()
 
         # The pods' configuration when web is read-only: a maintenance upgrade migrates only once web
         # runs it (and worker and beat are stopped).
-        read_only_hash = hashing.config_hash(env.config_map_data(spec, read_only=True), versions, spec.force_reload)
-        decision = self._decide_upgrade(spec, read_only_hash)
-        read_only = spec.maintenance.enabled or decision.maintenance
-        config_data = env.config_map_data(spec, read_only=read_only)
-        config_hash = hashing.config_hash(config_data, versions, spec.force_reload)
+        read_only_config = configuration(spec, versions, read_only=True)
+        decision = self._decide_upgrade(spec, read_only_config.hash)
+        # The one configuration of this reconcile: the ConfigMap, the pod templates and the status
+        # all take it from here.
+        if spec.maintenance.enabled or decision.maintenance:
+            config = read_only_config
+        else:
+            config = configuration(spec, versions)
         restarting = self._restarting_workers(spec, decision.maintenance)
         inp = RenderInput(
             name=self.name,
             namespace=self.namespace,
             spec=spec,
-            config_hash=config_hash,
+            config_hash=config.hash,
+            config_data=config.data,
             workload_image=decision.workload_image,
             uid=self.uid,
             new_deployments=self._new_autoscaled_deployments(spec, decision.workload_image) | restarting,
@@ -218,7 +223,7 @@ class _Run:
                 self.previous,
                 upgrade=decision,
                 components=components,
-                config_hash=config_hash,
+                config_hash=config.hash,
                 read_only=read_only_reason,
                 backup=self._backup_record(spec, decision),
             )
@@ -436,14 +441,15 @@ class _Run:
 
     # --- act -----------------------------------------------------------------------------------
 
-    def _ensure_generated_secret(self, spec: api.PanelAppSpec) -> str:
+    def _ensure_generated_secret(self) -> str:
         name = self.child_names.generated_secret
         facts = self.kube.reference(kinds.SECRET, self.namespace, name)
         if facts is not None:
             return facts.resource_version
-        inp = RenderInput(self.name, self.namespace, spec, config_hash="", workload_image=None, uid=self.uid)
         try:
-            created = self.kube.create(identity.render_generated_secret(inp, self.r.new_secret_key()))
+            created = self.kube.create(
+                identity.render_generated_secret(self.name, self.namespace, self.uid, self.r.new_secret_key())
+            )
         except ApiError as error:
             if not error.conflict:
                 raise

@@ -12,7 +12,7 @@ from typing import Any
 
 from panelapp_operator import kinds, names
 from panelapp_operator import spec as api
-from panelapp_operator.render import config, env, hashing, identity, jobs, network, scaling, workloads
+from panelapp_operator.render import config, hashing, identity, jobs, network, scaling, workloads
 from panelapp_operator.render.context import RenderInput
 
 __all__ = ["RenderInput", "DesiredChildren", "render_children", "render_for_review"]
@@ -34,7 +34,7 @@ def render_children(inp: RenderInput) -> DesiredChildren:
     objects: list[dict[str, Any]] = []
     if spec.service_account.create:
         objects.append(identity.render_service_account(inp))
-    objects.append(config.render_config_map(inp, env.config_map_data(spec)))
+    objects.append(config.render_config_map(inp))
     objects.append(network.render_service(inp))
     if spec.network_policy.enabled:
         objects.append(network.render_network_policy(inp))
@@ -72,12 +72,13 @@ def render_for_review(spec: api.PanelAppSpec, name: str, namespace: str) -> list
     the children at the spec's image plus that image's backup, migration and collectstatic Jobs. Without a
     cluster there is no uid (so no owner references) and no Secret versions in the config hash; the
     generated-key Secret is left out because its value only ever exists in the cluster."""
-    data = env.config_map_data(spec)
+    configuration = config.configuration(spec, {})
     inp = RenderInput(
         name=name,
         namespace=namespace,
         spec=spec,
-        config_hash=hashing.config_hash(data, {}, spec.force_reload),
+        config_hash=configuration.hash,
+        config_data=configuration.data,
         workload_image=spec.image,
         component_images=spec.component_image_overrides(),
     )

@@ -22,6 +22,8 @@ class RenderInput:
     minReplicas (left unset, the Deployment would start at one and wait for the autoscaler).
     `component_images`: components that run an image of their own now instead of workload_image.
     `quiesce`: a maintenance upgrade stops worker and beat (zero replicas, no worker autoscaler).
+    `config_hash` and `config_data` come from one config.Configuration; `config_data` is None only
+    where no ConfigMap is rendered (a task's Job imports its PanelApp's ConfigMap as it stands).
     """
 
     name: str
@@ -33,6 +35,7 @@ class RenderInput:
     new_deployments: frozenset[str] = frozenset()
     component_images: Mapping[str, str] = field(default_factory=dict)
     quiesce: bool = False
+    config_data: Mapping[str, str] | None = None
 
     def image_of(self, component: str) -> str:
         """What a workload component runs now. Only asked once there is a workload image: before the
@@ -50,17 +53,24 @@ class RenderInput:
         return self.spec.service_account.name or self.name
 
     def metadata(self, name: str, component: str | None = None) -> dict[str, Any]:
-        labels = names.component_labels(self.name, component) if component else names.instance_labels(self.name)
-        meta: dict[str, Any] = {"name": name, "namespace": self.namespace, "labels": labels}
-        if self.uid:
-            meta["ownerReferences"] = [
-                {
-                    "apiVersion": api.API_VERSION,
-                    "kind": api.KIND,
-                    "name": self.name,
-                    "uid": self.uid,
-                    "controller": True,
-                    "blockOwnerDeletion": True,
-                }
-            ]
-        return meta
+        return child_metadata(self.name, self.namespace, self.uid, name, component)
+
+
+def child_metadata(
+    instance: str, namespace: str, uid: str | None, name: str, component: str | None = None
+) -> dict[str, Any]:
+    """Name, labels and (with a uid) the controller reference of a child of the PanelApp `instance`."""
+    labels = names.component_labels(instance, component) if component else names.instance_labels(instance)
+    meta: dict[str, Any] = {"name": name, "namespace": namespace, "labels": labels}
+    if uid:
+        meta["ownerReferences"] = [
+            {
+                "apiVersion": api.API_VERSION,
+                "kind": api.KIND,
+                "name": instance,
+                "uid": uid,
+                "controller": True,
+                "blockOwnerDeletion": True,
+            }
+        ]
+    return meta

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from panelapp_operator import names
-from panelapp_operator.render.context import RenderInput
+from panelapp_operator.render.context import RenderInput, child_metadata
 
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 
@@ -22,13 +22,14 @@ def render_service_account(inp: RenderInput) -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": metadata, "automountServiceAccountToken": False}
 
 
-def render_generated_secret(inp: RenderInput, secret_key: str) -> dict[str, Any]:
+def render_generated_secret(instance: str, namespace: str, uid: str | None, secret_key: str) -> dict[str, Any]:
     """Created once with a fresh random value and never rewritten: a new key would log every user
-    out and invalidate signed data."""
+    out and invalidate signed data. Created before the configuration is known (its version is
+    part of the configuration hash), so it needs only the PanelApp's identity."""
     return {
         "apiVersion": "v1",
         "kind": "Secret",
-        "metadata": inp.metadata(inp.names.generated_secret),
+        "metadata": child_metadata(instance, namespace, uid, names.ChildNames(instance).generated_secret),
         "type": "Opaque",
         "stringData": {names.GENERATED_SECRET_KEY_KEY: secret_key},
     }

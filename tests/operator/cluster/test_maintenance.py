@@ -18,13 +18,19 @@ def config(kube) -> dict:
 
 
 class Recorder:
-    """Every change to the namespace's Deployments, Jobs and pods, in etcd order (resourceVersions
-    are one sequence across kinds): KWOK's stand-in pods start and stop within milliseconds, too
-    fast to catch by polling, but the order of the changes is what the test is about."""
+    """Every change to the namespace's Deployments, Jobs, pods and ConfigMaps, in etcd order
+    (resourceVersions are one sequence across kinds): KWOK's stand-in pods start and stop within
+    milliseconds, too fast to catch by polling, but the order of the changes is what the test is
+    about."""
 
     def __init__(self, kube):
         self.kube, self.seen, self.streams = kube, [], []
-        listers = (kube.apps.list_namespaced_deployment, kube.batch.list_namespaced_job, kube.core.list_namespaced_pod)
+        listers = (
+            kube.apps.list_namespaced_deployment,
+            kube.batch.list_namespaced_job,
+            kube.core.list_namespaced_pod,
+            kube.core.list_namespaced_config_map,
+        )
         for lister in listers:
             stream = watch.Watch()
             self.streams.append(stream)
@@ -98,6 +104,15 @@ def test_a_maintenance_upgrade_drains_before_migrating_and_the_rollout_ends_it(k
         )
 
     web_read_only = recorder.first("the old web release rolled to read-only", old_web_read_only_and_rolled)
+    # What web rolled to is the read-only configuration itself, not only a new hash.
+    config_read_only = recorder.first(
+        "PANELAPP_READ_ONLY in the ConfigMap",
+        lambda kind, obj: (
+            isinstance(obj, client.V1ConfigMap)
+            and obj.metadata.name == "panelapp-config"
+            and (obj.data or {}).get("PANELAPP_READ_ONLY") == "True"
+        ),
+    )
     last_worker_pod_gone = recorder.last(
         "a worker or beat pod deleted",
         lambda kind, obj: kind == "DELETED" and isinstance(obj, client.V1Pod) and component(obj) in ("worker", "beat"),
@@ -110,7 +125,7 @@ def test_a_maintenance_upgrade_drains_before_migrating_and_the_rollout_ends_it(k
             and obj.spec.containers[0].image == samples.NEXT_IMAGE
         ),
     )
-    assert web_read_only < migration_created, (web_read_only, migration_created)
+    assert config_read_only < web_read_only < migration_created, (config_read_only, web_read_only, migration_created)
     # Every old worker and beat pod was gone (its tasks finished) before the migration started...
     assert (
         max(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from panelapp_operator import validation
-from panelapp_operator.render import RenderInput, env, hashing, render_children
+from panelapp_operator.render import RenderInput, render_children
+from panelapp_operator.render.config import configuration
 from tests.operator import samples
 
 
@@ -17,13 +18,16 @@ def render_input(
     name: str = "panelapp",
     new_deployments: frozenset[str] = frozenset(),
     quiesce: bool = False,
+    read_only: bool = False,
 ) -> RenderInput:
     parsed = validation.parse_spec(spec if spec is not None else samples.minimal_spec())
+    config = configuration(parsed, {}, read_only=read_only)
     return RenderInput(
         name=name,
         namespace="ns",
         spec=parsed,
-        config_hash=hashing.config_hash(env.config_map_data(parsed), {}, parsed.force_reload),
+        config_hash=config.hash,
+        config_data=config.data,
         workload_image=workload_image,
         uid=uid,
         new_deployments=new_deployments,

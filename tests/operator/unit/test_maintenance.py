@@ -6,6 +6,7 @@ from __future__ import annotations
 from panelapp_operator import events, names, status, upgrade, validation
 from panelapp_operator import spec as api
 from panelapp_operator.render import env
+from panelapp_operator.render.config import configuration
 from tests.operator import samples
 from tests.operator.unit.render_helpers import children
 from tests.operator.unit.test_upgrade_gate import job
@@ -32,6 +33,24 @@ def test_the_configuration_only_changes_when_maintenance_or_a_banner_is_used():
         "Release 5 on Saturday.",
     )
     assert config(samples.minimal_spec(), read_only=True)["PANELAPP_READ_ONLY"] == "True"
+
+
+def test_a_read_only_configuration_is_the_configmap_and_the_pods_hash_alike():
+    # A maintenance upgrade renders the read-only configuration although spec.maintenance is off:
+    # the ConfigMap web rolls to must say read-only, not only its hash.
+    spec = samples.minimal_spec()
+    read_only = children(spec, read_only=True)
+    assert read_only[("ConfigMap", "panelapp-config")]["data"]["PANELAPP_READ_ONLY"] == "True"
+    writable = children(spec)
+    assert "PANELAPP_READ_ONLY" not in writable[("ConfigMap", "panelapp-config")]["data"]
+    hashes = {
+        deployment["spec"]["template"]["metadata"]["annotations"][names.ANNOTATION_CONFIG_HASH]
+        for rendered in (read_only, writable)
+        for (kind, _), deployment in rendered.items()
+        if kind == "Deployment"
+    }
+    expected = {configuration(validation.parse_spec(spec), {}, read_only=flag).hash for flag in (True, False)}
+    assert hashes == expected and len(expected) == 2
 
 
 def gate(*, drained, recorded=None, jobs=(), maintenance=True, current=samples.IMAGE):
