@@ -1,7 +1,7 @@
 """The Job of a PanelAppTask: one allow-listed command with its PanelApp's image, environment,
 ServiceAccount, security context and pod overrides.
 
-The allow-list maps each task command to the image's console commands (app/panelapp/contract.py
+The allow-list maps each task command to the image's console commands (app/runtime/contract.py
 and the app's management commands; tests/operator/unit/test_tasks.py checks every one exists).
 Nothing a user writes becomes a command word except the S3 location of load-genes, which the
 schema restricts to a bucket name and a key without whitespace.
