@@ -43,15 +43,17 @@ class RegistrationForm(UserCreationForm):
 
     def validate_unique(self):
         # The model's own unique check would say "already exists" about the email (see clean_email).
-        exclude = self._get_validation_exclusions()
+        # BaseModelForm.validate_unique's own two steps; django-stubs leaves these helpers out.
+        exclude = self._get_validation_exclusions()  # type: ignore[attr-defined]
         exclude.add("email")
         try:
             self.instance.validate_unique(exclude=exclude)
         except forms.ValidationError as error:
-            self._update_errors(error)
+            self._update_errors(error)  # type: ignore[attr-defined]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         email, confirm = cleaned.get("email"), (cleaned.get("confirm_email") or "").strip().lower()
         if email and confirm and email != confirm:
             self.add_error("confirm_email", "The two email addresses differ.")

@@ -12,7 +12,8 @@ from django.db import models
 class User(AbstractUser):
     """PanelApp's user; PanelApp looks users up by email (Cognito login, registration)."""
 
-    email = models.EmailField("email address", unique=True, blank=True, null=True)
+    # Nullable where AbstractUser's is not: unique addresses, and a user without one stores NULL.
+    email = models.EmailField("email address", unique=True, blank=True, null=True)  # type: ignore[assignment]
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 

@@ -47,9 +47,9 @@ def verified_user_id(encoded_email: str, token: str) -> tuple[int, str]:
         email = decode_email(encoded_email)
         value = signing.TimestampSigner(salt=SALT).unsign(token, max_age=_period_seconds())
     except signing.SignatureExpired:
-        raise Expired()
+        raise Expired() from None
     except (signing.BadSignature, ValueError, UnicodeDecodeError):
-        raise Invalid()
+        raise Invalid() from None
     return int(value), email
 
 

@@ -35,7 +35,8 @@ def shut_down_quietly(sender, **_kwargs) -> None:
     # The worker's machinery takes half a second to import: only a worker process gets here.
     from celery.apps import worker as celery_worker
 
-    celery_worker.install_worker_term_handler(sender.controller, verbose=False)
+    # Celery's own function, which celery-types does not list.
+    celery_worker.install_worker_term_handler(sender.controller, verbose=False)  # type: ignore[attr-defined]
 
 
 @worker_shutting_down.connect

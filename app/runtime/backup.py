@@ -15,13 +15,16 @@ reached with the media storage's region, endpoint and credentials (the pods' IAM
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any, cast
 
 from django.conf import settings
 
@@ -50,7 +53,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def pg_environment(database: dict) -> dict[str, str]:
+def pg_environment(database: Mapping[str, Any]) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PG")}
     for variable, setting in (
         ("PGHOST", "HOST"),
@@ -71,7 +74,8 @@ def s3_client():
     # boto3 takes a second to import: only the backup and restore commands need it here.
     import boto3
 
-    options = settings.STORAGES["default"].get("OPTIONS", {})
+    # django-stubs types a storage's entries as text or a dict; OPTIONS is the dict.
+    options = cast("dict[str, Any]", settings.STORAGES["default"].get("OPTIONS", {}))
     credentials = {"aws_access_key_id": options.get("access_key"), "aws_secret_access_key": options.get("secret_key")}
     return boto3.client(
         "s3",
@@ -92,12 +96,14 @@ def backup(bucket: str, prefix: str, label: str, keep: int) -> dict:
         stderr=subprocess.PIPE,
         env=pg_environment(settings.DATABASES["default"]),
     )
-    counted = _Counting(dump.stdout)
+    stdout, stderr = dump.stdout, dump.stderr
+    assert stdout is not None and stderr is not None  # both PIPE
+    counted = _Counting(stdout)
     try:
         client.upload_fileobj(counted, bucket, key)
     finally:
-        dump.stdout.close()
-        errors = dump.stderr.read().decode(errors="replace")
+        stdout.close()
+        errors = stderr.read().decode(errors="replace")
         code = dump.wait()
     if code != 0:
         client.delete_object(Bucket=bucket, Key=key)  # a partial dump is no backup
@@ -149,13 +155,15 @@ def restore(location: str) -> dict:
         stderr=subprocess.PIPE,
         env=pg_environment(database),
     )
+    stdin, stderr = process.stdin, process.stderr
+    assert stdin is not None and stderr is not None  # both PIPE
     errors: list[bytes] = []
-    reader = threading.Thread(target=lambda: errors.append(process.stderr.read()), daemon=True)
+    reader = threading.Thread(target=lambda: errors.append(stderr.read()), daemon=True)
     reader.start()
     try:
-        client.download_fileobj(bucket, key, process.stdin)
+        client.download_fileobj(bucket, key, stdin)
     finally:
-        process.stdin.close()
+        stdin.close()
         code = process.wait()
         reader.join(10)
     if code != 0:
@@ -168,7 +176,7 @@ def restore_main(argv: list[str] | None = None) -> None:
     # runtime.commands imports this module: importing it back here, when the command runs, breaks the cycle.
     from runtime.commands import load_settings
 
-    parser = argparse.ArgumentParser(prog="panelapp-restore", description=restore.__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="panelapp-restore", description=(restore.__doc__ or "").split("\n\n")[0])
     parser.add_argument("--object", required=True, help="the dump, s3://bucket/key (from status.backups)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     load_settings()
@@ -198,7 +206,5 @@ def main(argv: list[str] | None = None) -> None:
 def _report(result: dict) -> None:
     line = json.dumps(result)
     print(line, flush=True)
-    try:
+    with contextlib.suppress(OSError):  # not in a Kubernetes pod
         TERMINATION_LOG.write_text(line)
-    except OSError:
-        pass  # not in a Kubernetes pod

@@ -95,7 +95,7 @@ def check() -> None:
 
 
 def load_settings_quietly() -> None:
-    settings.INSTALLED_APPS  # noqa: B018
+    settings.INSTALLED_APPS  # noqa: B018 - the first access imports and validates the module
 
 
 def web() -> None:

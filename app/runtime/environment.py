@@ -233,7 +233,7 @@ def read_database(reader: EnvironmentReader) -> DatabaseConfig | None:
     password = reader.text("DATABASE_PASSWORD", required=True)
     port = reader.port("DATABASE_PORT")
     name = reader.text("DATABASE_NAME")
-    if None in (host, user, password, port, name, timeout):
+    if host is None or user is None or password is None or port is None or name is None or timeout is None:
         return None
     # The password may hold '@', ':' or '/': quoted, like PanelApp does, so the URL parses back exactly.
     return DatabaseConfig(
@@ -361,29 +361,39 @@ class S3Config:
 
 
 def read_s3(reader: EnvironmentReader) -> S3Config | None:
-    values = dict(
-        region=reader.text("AWS_REGION"),
-        static_bucket=reader.text("AWS_S3_STATICFILES_BUCKET_NAME"),
-        static_location=(reader.text("AWS_STATICFILES_LOCATION") or "").strip("/"),
-        static_domain=reader.domain("AWS_S3_STATICFILES_CUSTOM_DOMAIN"),
-        media_bucket=reader.text("AWS_S3_MEDIAFILES_BUCKET_NAME"),
-        media_location=(reader.text("AWS_MEDIAFILES_LOCATION") or "").strip("/"),
-        media_domain=reader.domain("AWS_S3_MEDIAFILES_CUSTOM_DOMAIN"),
-        endpoint_url=reader.url("AWS_S3_ENDPOINT_URL"),
-        access_key_id=reader.text("AWS_ACCESS_KEY_ID"),
-        secret_access_key=reader.text("AWS_SECRET_ACCESS_KEY"),
-        url_protocol=reader.text("AWS_S3_URL_PROTOCOL") or "https:",
-    )
-    if values["url_protocol"] not in ("https:", "http:"):
-        reader.invalid("AWS_S3_URL_PROTOCOL", "must be https: or http:", values["url_protocol"])
-        values["url_protocol"] = "https:"
-    if bool(values["access_key_id"]) != bool(values["secret_access_key"]):
+    region = reader.text("AWS_REGION")
+    static_bucket = reader.text("AWS_S3_STATICFILES_BUCKET_NAME")
+    static_location = (reader.text("AWS_STATICFILES_LOCATION") or "").strip("/")
+    static_domain = reader.domain("AWS_S3_STATICFILES_CUSTOM_DOMAIN")
+    media_bucket = reader.text("AWS_S3_MEDIAFILES_BUCKET_NAME")
+    media_location = (reader.text("AWS_MEDIAFILES_LOCATION") or "").strip("/")
+    media_domain = reader.domain("AWS_S3_MEDIAFILES_CUSTOM_DOMAIN")
+    endpoint_url = reader.url("AWS_S3_ENDPOINT_URL")
+    access_key_id = reader.text("AWS_ACCESS_KEY_ID")
+    secret_access_key = reader.text("AWS_SECRET_ACCESS_KEY")
+    url_protocol = reader.text("AWS_S3_URL_PROTOCOL") or "https:"
+    if url_protocol not in ("https:", "http:"):
+        reader.invalid("AWS_S3_URL_PROTOCOL", "must be https: or http:", url_protocol)
+        url_protocol = "https:"
+    if bool(access_key_id) != bool(secret_access_key):
         reader.problems.append(
             "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together (or neither, to use the IAM role)"
         )
-    if any(values[key] is None for key in ("region", "static_bucket", "static_domain", "media_bucket", "media_domain")):
+    if region is None or static_bucket is None or static_domain is None or media_bucket is None or media_domain is None:
         return None
-    return S3Config(**values)
+    return S3Config(
+        region=region,
+        static_bucket=static_bucket,
+        static_location=static_location,
+        static_domain=static_domain,
+        media_bucket=media_bucket,
+        media_location=media_location,
+        media_domain=media_domain,
+        endpoint_url=endpoint_url,
+        access_key_id=access_key_id,
+        secret_access_key=secret_access_key,
+        url_protocol=url_protocol,
+    )
 
 
 @dataclass(frozen=True)
@@ -407,7 +417,7 @@ def read_queue(reader: EnvironmentReader) -> QueueConfig | None:
     polling = reader.integer("BROKER_POLLING_INTERVAL", minimum=0, maximum=20)
     queue_url = reader.url("SQS_QUEUE_URL")
     region = reader.environ.get("AWS_REGION", "").strip()
-    if None in (broker_url, queue_name, timeout, polling) or not region:
+    if broker_url is None or queue_name is None or timeout is None or polling is None or not region:
         return None
     return QueueConfig(
         broker_url=broker_url,
@@ -431,22 +441,28 @@ class EmailConfig:
 
 
 def read_email(reader: EnvironmentReader) -> EmailConfig | None:
-    values = dict(
-        host=reader.text("EMAIL_HOST"),
-        port=reader.port("EMAIL_PORT"),
-        user=reader.text("EMAIL_HOST_USER"),
-        password=reader.text("EMAIL_HOST_PASSWORD"),
-        use_tls=reader.boolean("EMAIL_USE_TLS"),
-        default_from=reader.email("DEFAULT_FROM_EMAIL"),
-        panelapp_email=reader.email("PANEL_APP_EMAIL"),
-    )
-    if bool(values["user"]) != bool(values["password"]):
+    host = reader.text("EMAIL_HOST")
+    port = reader.port("EMAIL_PORT")
+    user = reader.text("EMAIL_HOST_USER")
+    password = reader.text("EMAIL_HOST_PASSWORD")
+    use_tls = reader.boolean("EMAIL_USE_TLS")
+    default_from = reader.email("DEFAULT_FROM_EMAIL")
+    panelapp_email = reader.email("PANEL_APP_EMAIL")
+    if bool(user) != bool(password):
         reader.problems.append(
             "EMAIL_HOST_USER and EMAIL_HOST_PASSWORD must be set together (or neither, for no SMTP authentication)"
         )
-    if any(values[key] is None for key in ("host", "port", "default_from", "panelapp_email")):
+    if host is None or port is None or default_from is None or panelapp_email is None:
         return None
-    return EmailConfig(**values)
+    return EmailConfig(
+        host=host,
+        port=port,
+        user=user,
+        password=password,
+        use_tls=use_tls,
+        default_from=default_from,
+        panelapp_email=panelapp_email,
+    )
 
 
 @dataclass(frozen=True)
@@ -463,18 +479,21 @@ def read_site(reader: EnvironmentReader) -> SiteConfig | None:
     secret_key = reader.text("SECRET_KEY")
     if secret_key is not None and reader.production and len(secret_key) < 32:
         reader.problems.append("SECRET_KEY must be at least 32 characters long (a long random string)")
-    values = dict(
-        secret_key=secret_key,
-        allowed_hosts=reader.hosts("ALLOWED_HOSTS"),
-        base_url=reader.url("PANEL_APP_BASE_URL"),
-        admin_path=reader.admin_path("DJANGO_ADMIN_URL"),
-        log_level=reader.log_level("DJANGO_LOG_LEVEL"),
-        health_token=reader.text("HEALTH_CHECK_TOKEN"),
-    )
-    if values["secret_key"] is None or values["base_url"] is None or not values["allowed_hosts"]:
+    allowed_hosts = reader.hosts("ALLOWED_HOSTS")
+    base_url = reader.url("PANEL_APP_BASE_URL")
+    admin_path = reader.admin_path("DJANGO_ADMIN_URL")
+    log_level = reader.log_level("DJANGO_LOG_LEVEL")
+    health_token = reader.text("HEALTH_CHECK_TOKEN")
+    if secret_key is None or base_url is None or not allowed_hosts:
         return None
-    values["base_url"] = values["base_url"].rstrip("/")
-    return SiteConfig(**values)
+    return SiteConfig(
+        secret_key=secret_key,
+        allowed_hosts=allowed_hosts,
+        base_url=base_url.rstrip("/"),
+        admin_path=admin_path,
+        log_level=log_level,
+        health_token=health_token,
+    )
 
 
 @dataclass(frozen=True)

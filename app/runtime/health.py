@@ -17,6 +17,7 @@ import smtplib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from botocore.exceptions import ClientError
 from django.conf import settings
@@ -56,7 +57,7 @@ class HealthReport:
 
 
 def token_is_valid(request: HttpRequest) -> bool:
-    expected = settings.HEALTH_CHECK_TOKEN
+    expected = settings.HEALTH_CHECK_TOKEN or ""
     given = request.GET.get("token") or request.headers.get("X-Health-Token") or ""
     return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
 
@@ -85,7 +86,8 @@ def check_s3() -> str:
     objects but not list the bucket (PanelApp's documented policy), so it counts as reachable."""
     seen = []
     for alias in ("staticfiles", "default"):
-        options = settings.STORAGES[alias].get("OPTIONS", {})
+        # django-stubs types a storage's entries as text or a dict; OPTIONS is the dict.
+        options = cast("dict[str, Any]", settings.STORAGES[alias].get("OPTIONS", {}))
         client = _aws_client(
             "s3",
             region_name=options.get("region_name"),

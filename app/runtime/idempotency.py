@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 from collections.abc import Callable
@@ -34,10 +35,9 @@ def once_per_message(work: Callable[..., Any]) -> Callable[..., Any]:
             logger.info("task %s already completed: redelivered message skipped", task.request.id)
             return None
         result = work(task, *args, **kwargs)
-        try:
+        # A concurrent redelivery may have finished first: the work is done either way.
+        with contextlib.suppress(IntegrityError):
             CompletedTask.objects.create(task_id=task.request.id, task_name=task.name)
-        except IntegrityError:  # a concurrent redelivery finished first; the work is done either way
-            pass
         return result
 
     return wrapper

@@ -59,12 +59,10 @@ def current_task() -> Any:
     if "celery" not in sys.modules:
         return None
     # Imported only once something else imported Celery: a process without Celery runs no task.
-    from celery import current_task as task
+    # The function behind celery.current_task: the running task, or None (no app needed).
+    from celery._state import get_current_task
 
-    try:
-        return task._get_current_object() if task else None
-    except Exception:  # no app configured yet: no task can be running
-        return None
+    return get_current_task()
 
 
 class PanelAppJsonFormatter(JsonFormatter):

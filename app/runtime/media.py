@@ -13,11 +13,14 @@ app, which builds on this one.
 from collections.abc import Callable
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.views.static import serve
 
 
-def serve_private(request: HttpRequest, path: str, document_root: str, may_read: Callable[[Any], bool]) -> HttpResponse:
+def serve_private(
+    request: HttpRequest, path: str, document_root: str, may_read: Callable[[Any], bool]
+) -> HttpResponseBase:
     """The file, to a signed-in user ``may_read`` accepts; to anyone else a 404, as if absent."""
     if not (request.user.is_authenticated and may_read(request.user)):
         raise Http404("Not found.")

@@ -54,25 +54,30 @@ def build_message(email: str | list[str], subject: str, text: str, html: str | N
     return message
 
 
-_EMAIL_TASK = dict(
-    bind=True,
-    autoretry_for=(TransientEmailError,),
-    # 2 s, 4 s, 8 s ... up to 10 min, randomised so a recovering server is not hit all at once.
-    retry_backoff=2,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=MAX_EMAIL_ATTEMPTS - 1,
-)
+def email_task(name: str):
+    """``shared_task`` for a task that sends email: retried while the SMTP trouble is transient."""
+    return shared_task(
+        name=name,
+        bind=True,
+        autoretry_for=(TransientEmailError,),
+        # 2 s, 4 s, 8 s ... up to 10 min, randomised so a recovering server is not hit all at once.
+        retry_backoff=2,
+        retry_backoff_max=600,
+        retry_jitter=True,
+        max_retries=MAX_EMAIL_ATTEMPTS - 1,
+    )
 
 
-@shared_task(name="panelapp.tasks.send_email", **_EMAIL_TASK)
+# The names are those of the project package, where the tasks were first defined: messages queued
+# by an earlier version (on SQS during an upgrade) still find their task.
+@email_task("panelapp.tasks.send_email")
 @once_per_message
 def send_email(self, email: str | list[str], subject: str, text: str, html: str | None = None) -> None:
     deliver([build_message(email, subject, text, html)])
     logger.info("email %r sent to %d recipient(s)", subject, 1 if isinstance(email, str) else len(email))
 
 
-@shared_task(name="panelapp.tasks.send_mass_email", **_EMAIL_TASK)
+@email_task("panelapp.tasks.send_mass_email")
 @once_per_message
 def send_mass_email(self, messages: list[dict]) -> None:
     """``messages``: dicts with email, subject, text and optionally html."""

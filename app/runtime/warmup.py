@@ -16,6 +16,7 @@ each worker opens its own before it serves (``connect``).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import sys
@@ -109,10 +110,8 @@ def connect_threads(pool, threads: int, timeout: float = 30) -> None:
     barrier = threading.Barrier(threads)
 
     def task() -> None:
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             barrier.wait(timeout)
-        except threading.BrokenBarrierError:
-            pass
         connect()
 
     wait([pool.submit(task) for _ in range(threads)], timeout=timeout)

@@ -2,6 +2,7 @@
 SMTP sink."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -29,7 +30,7 @@ def test_gunicorn_workers_setting_gives_that_many_workers(web):
     pids = wait_until(lambda: len(web.worker_pids()) == 3 and web.worker_pids(), 30, "3 gunicorn workers")
     assert len(pids) == 3
     for pid in pids:
-        cmdline = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         assert any(b"panelapp-web" in part for part in cmdline)
 
 

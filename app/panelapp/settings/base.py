@@ -110,13 +110,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "runtime.throttling.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "runtime.throttling.client_ip"
 AXES_USERNAME_CALLABLE = "runtime.throttling.username"
+# django-axes' own default, named here because runtime.throttling reads it.
+AXES_USERNAME_FORM_FIELD = "username"
 # Record failures only: every request's access is not worth a database row.
 AXES_DISABLE_ACCESS_LOG = True
 # Behind the ALB the client's address is the last X-Forwarded-For entry (docker-aws sets it).
 PANELAPP_BEHIND_ALB = False
 # API requests per client (runtime.throttling); None: unlimited. Generous: pipelines page through.
-API_THROTTLE_ANON_RATE = "1200/minute"
-API_THROTTLE_TOKEN_RATE = "6000/minute"
+API_THROTTLE_ANON_RATE: str | None = "1200/minute"
+API_THROTTLE_TOKEN_RATE: str | None = "6000/minute"
 ACCOUNT_EMAIL_VERIFICATION_PERIOD_DAYS = 3
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pa-cache-1"}}
@@ -157,10 +159,13 @@ AWS_JWT_SIGNATURE_ALGORITHM = "ES256"
 AWS_AMZN_OIDC_ACCESS_TOKEN = "HTTP_X_AMZN_OIDC_ACCESSTOKEN"
 AWS_AMZN_OIDC_IDENTITY = "HTTP_X_AMZN_OIDC_IDENTITY"
 AWS_AMZN_OIDC_DATA = "HTTP_X_AMZN_OIDC_DATA"
-AWS_COGNITO_USER_POOL_CLIENT_ID = None
+AWS_COGNITO_USER_POOL_CLIENT_ID: str | None = None
 # What the ALB token must say about itself (runtime.cognito.tokens): none configured, none trusted.
 AWS_ALB_ARNS: tuple[str, ...] = ()
-AWS_COGNITO_ISSUER = None
+AWS_COGNITO_ISSUER: str | None = None
+# Where the ALB's signing keys and the Cognito logout are: docker-aws sets both when Cognito is on.
+AWS_ELB_PUBLIC_KEY_ENDPOINT = ""
+AWS_COGNITO_IDP_LOGOUT_ENDPOINT = ""
 # With Cognito on, local password login is off; this lets superusers in at the admin login page.
 AWS_COGNITO_BREAK_GLASS = False
 
@@ -189,10 +194,10 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # Checked by /health/ (see runtime.health); environment modules list what they configure.
 HEALTH_CHECKS = ["database"]
-HEALTH_CHECK_TOKEN = None
+HEALTH_CHECK_TOKEN: str | None = None
 
 # Read-only mode and the banner of every page (runtime.maintenance); the environment modules
 # read PANELAPP_READ_ONLY, PANELAPP_READ_ONLY_MESSAGE and PANELAPP_BANNER.
 PANELAPP_READ_ONLY = False
 PANELAPP_READ_ONLY_MESSAGE = _contract.variable("PANELAPP_READ_ONLY_MESSAGE").default
-PANELAPP_BANNER = None
+PANELAPP_BANNER: str | None = None

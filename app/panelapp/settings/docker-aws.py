@@ -14,14 +14,16 @@ import dj_database_url
 
 from runtime.environment import load_production
 
+# Validated first: a broken environment stops the process before anything below is imported.
 _env = load_production(os.environ)
 
-from runtime.logs import logging_config  # noqa: E402
-from runtime.security import content_security_policy  # noqa: E402
-from runtime.sqs import transport_options  # noqa: E402
+from runtime.logs import logging_config  # noqa: E402 - imported after the validation
+from runtime.maintenance import read_settings as _read_maintenance  # noqa: E402 - imported after the validation
+from runtime.security import content_security_policy  # noqa: E402 - imported after the validation
+from runtime.sqs import transport_options  # noqa: E402 - imported after the validation
 
-from .base import *  # noqa: E402, F403
-from .base import MIDDLEWARE  # noqa: E402
+from .base import *  # noqa: E402, F403 - imported after the validation; extends the shared settings
+from .base import MIDDLEWARE  # noqa: E402 - imported after the validation
 
 # --- Site --------------------------------------------------------------------------------------
 SECRET_KEY = _env.site.secret_key
@@ -176,8 +178,6 @@ if _cognito is not None:
     AWS_AMZN_OIDC_DATA = _cognito.data_header
 
 # --- Maintenance: read-only mode and the banner (runtime.maintenance) --------------------------
-from runtime.maintenance import read_settings as _read_maintenance  # noqa: E402
-
 _maintenance = _read_maintenance(os.environ)
 PANELAPP_READ_ONLY = _maintenance.read_only
 PANELAPP_READ_ONLY_MESSAGE = _maintenance.read_only_message

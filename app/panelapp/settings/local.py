@@ -12,8 +12,9 @@ from pathlib import Path
 
 from runtime.environment import EnvironmentReader
 from runtime.logs import logging_config
+from runtime.maintenance import read_settings as _read_maintenance
 
-from .base import *  # noqa: F403
+from .base import *  # noqa: F403 - this module extends the shared settings
 from .base import BASE_DIR
 
 _reader = EnvironmentReader(os.environ, production=False)
@@ -36,8 +37,9 @@ def _local_secret_key(directory: Path) -> str:
     Never a key written in the source: with a published key anyone can forge session cookies and
     the email-verification links. Kept, so sessions and links survive restarts.
     """
-    if _reader.is_set("SECRET_KEY"):
-        return _reader.text("SECRET_KEY")
+    configured = _reader.text("SECRET_KEY") if _reader.is_set("SECRET_KEY") else None
+    if configured:
+        return configured
     path = directory / "secret_key"
     if not path.exists():
         directory.mkdir(parents=True, exist_ok=True)
@@ -80,8 +82,6 @@ LOGGING = logging_config(DJANGO_LOG_LEVEL)
 _local_dir.mkdir(parents=True, exist_ok=True)
 
 # --- Maintenance: read-only mode and the banner (runtime.maintenance) --------------------------
-from runtime.maintenance import read_settings as _read_maintenance  # noqa: E402
-
 _maintenance = _read_maintenance(os.environ)
 PANELAPP_READ_ONLY = _maintenance.read_only
 PANELAPP_READ_ONLY_MESSAGE = _maintenance.read_only_message

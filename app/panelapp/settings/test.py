@@ -15,7 +15,7 @@ import dj_database_url
 from runtime.logs import logging_config
 from runtime.sqs import transport_options
 
-from .base import *  # noqa: F403
+from .base import *  # noqa: F403 - this module extends the shared settings
 
 SECRET_KEY = "test-secret-key-not-for-production-use-0123456789"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

@@ -157,9 +157,10 @@ class AlbTokenVerifier:
         if not self.issuer or header.get("iss") != self.issuer:
             raise TokenRejected("token issued by another user pool (iss)")
         header_exp = header.get("exp")
-        if header_exp is not None:
-            if not isinstance(header_exp, (int, float)) or header_exp + self.leeway_seconds < time.time():
-                raise TokenRejected("token expired")
+        if header_exp is not None and (
+            not isinstance(header_exp, (int, float)) or header_exp + self.leeway_seconds < time.time()
+        ):
+            raise TokenRejected("token expired")
         key = self.keys.get(kid)
         try:
             claims = jwt.decode(
