@@ -49,10 +49,19 @@ ENV APP_HOME=/app \
     PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=panelapp.settings.docker-aws
 
-# uid and gid 1000: the user the operator's pod security context runs PanelApp as.
+# uid and gid 1000: the user the operator's pod security context runs PanelApp as. The PostgreSQL
+# client (pg_dump, pg_restore) is what panelapp-backup and panelapp-restore run; it comes from the
+# base's own Debian suite (bookworm: client 15), which dumps servers up to version 15. For a newer
+# server, build with PG_CLIENT_PACKAGE set to a client at least as new as the server.
+ARG PG_CLIENT_PACKAGE=postgresql-client-15
+# The client follows the suite's security updates, so it is not pinned to one Debian revision.
+# hadolint ignore=DL3008
 RUN groupadd --system --gid 1000 panelapp \
     && useradd --system --uid 1000 --gid panelapp --no-create-home --home-dir /nonexistent \
-       --shell /usr/sbin/nologin panelapp
+       --shell /usr/sbin/nologin panelapp \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends "${PG_CLIENT_PACKAGE}" \
+    && rm -rf /var/lib/apt/lists/*
 
 # Owned by root and read-only to the app: the pods run with a read-only root filesystem anyway.
 COPY --from=builder /opt/venv /opt/venv

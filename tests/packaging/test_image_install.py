@@ -7,6 +7,7 @@ operator image prints its CRD."""
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import urllib.request
@@ -162,10 +163,19 @@ def test_the_operator_image_holds_no_app_dependencies(operator_image):
 
 
 def test_nothing_but_the_builder_output_reaches_the_final_stage(app_image, operator_image):
-    """The final stages install nothing (no compiler, no package manager run): their only RUN
-    creates the user."""
+    """The final stages build nothing (no compiler, no pip or uv run): their one RUN creates the
+    user; the app image's also installs exactly one Debian package, the PostgreSQL client that
+    panelapp-backup and panelapp-restore run (pg_dump, pg_restore)."""
     for image in (app_image, operator_image):
         runs = [instruction.arguments for instruction in image.stage.all("RUN")]
         assert len(runs) == 1 and runs[0].startswith("groupadd "), runs
+        assert not re.search(r"\b(pip|uv|gcc|make)\b", runs[0]), runs[0]
         assert not (image.root / "app" / "operator").exists()
+    assert "apt-get" not in operator_image.stage.all("RUN")[0].arguments
+    [app_run] = [instruction.arguments for instruction in app_image.stage.all("RUN")]
+    installs = re.findall(r"apt-get install ([^&]+)", app_run)
+    assert [words.split()[-1] for words in installs] == ['"${PG_CLIENT_PACKAGE}"'], installs
+    [client] = [i.arguments for i in app_image.stage.all("ARG") if i.arguments.startswith("PG_CLIENT_PACKAGE=")]
+    assert re.fullmatch(r"PG_CLIENT_PACKAGE=postgresql-client-1[5-9]", client), client
+    assert "rm -rf /var/lib/apt/lists/*" in app_run  # no package lists left in the layer
     assert not operator_image.inside("/app").exists()

@@ -29,7 +29,7 @@ from tests.fixtures.cluster import running
 from tests.operator.cluster.support import OperatorProcess
 from tests.realnode.support import Instance, NodeImages, PodServices
 
-CRD_FILE = Path(__file__).resolve().parents[2] / "crds" / "panelapp.org_panelapps.yaml"
+CRD_DIR = Path(__file__).resolve().parents[2] / "crds"  # PanelApp and PanelAppTask
 
 
 def pytest_collection_modifyitems(items):
@@ -43,7 +43,7 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="package")
 def real_cluster(tmp_path_factory):
     with running(ControlPlane(workdir=Path(tmp_path_factory.mktemp("real-cluster")), real_node=True)) as plane:
-        plane.apply_crds(CRD_FILE)
+        plane.apply_crds(CRD_DIR)
         yield plane
 
 

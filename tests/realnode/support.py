@@ -51,7 +51,9 @@ class PodServices(localapp.PodNetworkServices):
         try:
             with connection.cursor() as cursor:
                 cursor.execute(query, params)
-                return cursor.fetchall() if cursor.description else []
+                rows = cursor.fetchall() if cursor.description else []
+            connection.commit()  # a test's TRUNCATE or UPDATE must reach the pods
+            return rows
         finally:
             connection.close()
 
