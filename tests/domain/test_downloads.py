@@ -18,7 +18,7 @@ def rows_of(response):
     assert response["Content-Type"].startswith("text/tab-separated-values")
     table = list(csv.reader(io.StringIO(response.content.decode()), delimiter="\t"))
     assert tuple(table[0]) == HEADER and len(HEADER) == 36
-    return [dict(zip(HEADER, row)) for row in table[1:]]
+    return [dict(zip(HEADER, row, strict=True)) for row in table[1:]]
 
 
 @pytest.fixture

@@ -137,12 +137,16 @@ def test_a_bulk_upload_leaves_the_same_entities_and_history_as_row_by_row_edits(
 
     bulk, rows = make_panel("Bulk", genes=[]), make_panel("Rows", genes=[])
     file_rows = [
-        dict(symbol="A1CF"),
-        dict(symbol="ABCC5", sources="Literature"),  # no expert review: red
-        dict(symbol="A1CF", sources="Expert Review Amber;NHS GMS", Phenotypes="Later phenotype"),  # same file, updated
-        dict(symbol="TP53", Flagged="True"),
-        dict(symbol="ABCC5", sources="Expert Review Red;Expert Review Green"),  # the second replaces the first
-        dict(symbol="ABCC5"),  # nothing new: no history line
+        {"symbol": "A1CF"},
+        {"symbol": "ABCC5", "sources": "Literature"},  # no expert review: red
+        {
+            "symbol": "A1CF",
+            "sources": "Expert Review Amber;NHS GMS",
+            "Phenotypes": "Later phenotype",
+        },  # same file, updated
+        {"symbol": "TP53", "Flagged": "True"},
+        {"symbol": "ABCC5", "sources": "Expert Review Red;Expert Review Green"},  # the second replaces the first
+        {"symbol": "ABCC5"},  # nothing new: no history line
     ]
 
     def tsv(panel: str) -> bytes:
@@ -167,22 +171,22 @@ def test_a_bulk_upload_leaves_the_same_entities_and_history_as_row_by_row_edits(
     row_by_row("Rows")
     # A second file changes the stored entities: a replaced expert review, more phenotypes, a flag.
     file_rows[:] = [
-        dict(
-            symbol="A1CF",
-            sources="Expert Review Red",
-            Phenotypes="Third phenotype",
-            moi="BIALLELIC, autosomal or pseudoautosomal",
-        ),
-        dict(symbol="ABCC5", Flagged="True", Publications="PMID:999"),
-        dict(symbol="TP53", sources="UKGTN;Expert Review Green"),
-        dict(symbol="APC"),
+        {
+            "symbol": "A1CF",
+            "sources": "Expert Review Red",
+            "Phenotypes": "Third phenotype",
+            "moi": "BIALLELIC, autosomal or pseudoautosomal",
+        },
+        {"symbol": "ABCC5", "Flagged": "True", "Publications": "PMID:999"},
+        {"symbol": "TP53", "sources": "UKGTN;Expert Review Green"},
+        {"symbol": "APC"},
     ]
     import_panel_tsv(tsv("Bulk"), curator)
     row_by_row("Rows")
     bulk.refresh_from_db()
     rows.refresh_from_db()
     assert bulk.version == rows.version
-    assert {k: v for k, v in bulk.stats.items()} == rows.stats
+    assert dict(bulk.stats.items()) == rows.stats
     expected = _history(rows)
     assert [r[0] for r in expected[0]] == ["A1CF", "ABCC5", "APC", "TP53"]
     assert _history(bulk) == expected

@@ -179,7 +179,7 @@ def test_names_are_escaped_on_the_panel_page(client, panel, curator):
     page = client.get(f"/panels/{panel.panel_id}/").content.decode()
     assert "<img src=x onerror=alert(1)>" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
-    assert 'href="/panels/%d/str/%%3Cimg%%20src%%3Dx%%20onerror%%3Dalert%%281%%29%%3E/"' % panel.panel_id in page
+    assert f'href="/panels/{panel.panel_id}/str/%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E/"' in page
 
 
 @pytest.mark.parametrize(

@@ -58,11 +58,11 @@ def test_hsts_and_the_redirect_come_from_the_environment(monkeypatch):
     assert any(p.startswith("SECURE_HSTS_PRELOAD needs") for p in caught.value.problems)
 
 
-PRODUCTION_LIKE = dict(
-    SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"),
-    SECURE_HSTS_SECONDS=31536000,
-    PANELAPP_SSL_REDIRECT=True,
-)
+PRODUCTION_LIKE = {
+    "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+    "SECURE_HSTS_SECONDS": 31536000,
+    "PANELAPP_SSL_REDIRECT": True,
+}
 
 
 @pytest.mark.postgres

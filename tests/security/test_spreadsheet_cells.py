@@ -37,7 +37,7 @@ def test_the_panel_download_prefixes_formula_cells_with_an_apostrophe(client, pa
     cells = [cell for row in rows[1:] for cell in row]
     assert not [cell for cell in cells if cell.startswith(tuple("=+-@"))]
     # The cell is the spreadsheet's unit: one apostrophe before the joined list.
-    assert dict(zip(HEADER, rows[1]))["Phenotypes"] == "'" + ";".join(FORMULAS)
+    assert dict(zip(HEADER, rows[1], strict=True))["Phenotypes"] == "'" + ";".join(FORMULAS)
 
 
 def test_the_activity_export_prefixes_formula_cells(client, panel, curator):
