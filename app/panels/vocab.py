@@ -111,13 +111,16 @@ class GelStatus(models.IntegerChoices):
     GREEN = 3, "Green"
 
 
+_COLOURS: dict[int, str] = {GelStatus.AMBER: "amber", GelStatus.RED: "red"}
+
+
 def gel_status_colour(status: int | None, flagged: bool = False) -> str:
     """CSS colour name for a status; anything above 3 is legacy data and counts as green."""
     if flagged or not status:
         return "grey"
     if status >= GelStatus.GREEN:
         return "green"
-    return {GelStatus.AMBER: "amber", GelStatus.RED: "red"}[status]
+    return _COLOURS[status]
 
 
 def gel_status_label(status: int | None, flagged: bool = False) -> str:
@@ -146,7 +149,7 @@ EXPERT_REVIEW_SOURCES = {
     "Expert Review Red": GelStatus.RED,
     "Expert Review Removed": GelStatus.NO_LIST,
 }
-EXPERT_REVIEW_FOR_STATUS = {status: name for name, status in EXPERT_REVIEW_SOURCES.items()}
+EXPERT_REVIEW_FOR_STATUS: dict[int, str] = {status: name for name, status in EXPERT_REVIEW_SOURCES.items()}
 ALL_SOURCES = HIGH_CONFIDENCE_SOURCES + OTHER_SOURCES + tuple(EXPERT_REVIEW_SOURCES)
 
 

@@ -1,17 +1,20 @@
+from __future__ import annotations
+
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
+from accounts.models import User
+from accounts.roles import is_curator
+
+from ..vocab import VISIBLE_STATUSES
 from .base import TimeStampedModel
 from .panels import GenePanel
 
 
-class ActivityQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class ActivityQuerySet(models.QuerySet["Activity"]):
+    def visible_to(self, user: User | AnonymousUser | None) -> ActivityQuerySet:
         """Curators see everything; everyone else only the activity of public panels."""
-        from accounts.roles import is_curator
-
-        from ..vocab import VISIBLE_STATUSES
-
         if is_curator(user):
             return self
         return self.filter(panel__status__in=VISIBLE_STATUSES)
@@ -32,8 +35,8 @@ class Activity(TimeStampedModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     text = models.TextField()
     item_type = models.CharField(max_length=16, choices=ItemType.choices, default=ItemType.PANEL)
-    entity_type = models.CharField(max_length=16, blank=True, null=True)
-    entity_name = models.CharField(max_length=255, blank=True, null=True, db_index=True)
+    entity_type = models.CharField(max_length=16, blank=True, null=True)  # noqa: DJ001 - as in PanelApp: NULL and "" differ (the API answers null)
+    entity_name = models.CharField(max_length=255, blank=True, null=True, db_index=True)  # noqa: DJ001 - as in PanelApp: NULL and "" differ (the API answers null)
     extra_data = models.JSONField(default=dict, blank=True)
 
     objects = ActivityQuerySet.as_manager()

@@ -1,5 +1,9 @@
 """The three kinds of entity a panel holds: genes, STRs and regions."""
 
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
 from django.db import models
 
 from ..vocab import (
@@ -13,11 +17,13 @@ from ..vocab import (
 )
 from .base import TimeStampedModel
 from .genes import Gene
-from .panels import GenePanelSnapshot
+from .panels import GenePanelSnapshot, attach_panel_types
 from .reviews import Comment, Evaluation, Evidence, Tag, TrackRecord
 
+_Entity = TypeVar("_Entity", bound="AbstractEntity")
 
-class EntityQuerySet(models.QuerySet):
+
+class EntityQuerySet(models.QuerySet[_Entity, _Entity], Generic[_Entity]):
     """Entity querysets that can load every entity's source names and tags in two queries.
 
     ``with_sources_and_tags()`` sets ``evidence_names`` (newest first) and ``tag_names`` on each
@@ -28,49 +34,47 @@ class EntityQuerySet(models.QuerySet):
     _attach = False
     _attach_panel_types = False
 
-    def with_sources_and_tags(self):
-        clone = self._chain()
+    def with_sources_and_tags(self) -> EntityQuerySet[_Entity]:
+        clone = self.all()
         clone._attach = True
         return clone
 
-    def with_panel(self):
+    def with_panel(self) -> EntityQuerySet[_Entity]:
         clone = self.select_related("panel__panel", "panel__level4title")
         clone._attach_panel_types = True
         return clone
 
-    def _clone(self):
-        clone = super()._clone()
+    def _clone(self) -> EntityQuerySet[_Entity]:
+        clone: EntityQuerySet[_Entity] = super()._clone()  # type: ignore[misc]  # Django's private QuerySet API, not in django-stubs
         clone._attach = self._attach
         clone._attach_panel_types = self._attach_panel_types
         return clone
 
-    def _fetch_all(self):
+    def _fetch_all(self) -> None:
         fresh = self._result_cache is None
         super()._fetch_all()
         if not fresh:
             return
-        entities = [e for e in self._result_cache if isinstance(e, self.model)]
+        entities = [e for e in self._result_cache or () if isinstance(e, self.model)]
         if self._attach and entities:
             attach_sources_and_tags(self.model, entities)
         if self._attach_panel_types and entities:
-            from .panels import attach_panel_types
-
             attach_panel_types([e.panel.panel for e in entities])
 
 
-def attach_sources_and_tags(model, entities) -> None:
+def attach_sources_and_tags(model: type[AbstractEntity], entities: list[Any]) -> None:
     column = f"{model._meta.model_name}_id"
     ids = [e.pk for e in entities]
     names: dict[int, list[str]] = {pk: [] for pk in ids}
     for entity_id, name in (
-        model.evidence.through.objects.filter(**{f"{column}__in": ids})
+        model.evidence.through._default_manager.filter(**{f"{column}__in": ids})
         .order_by("-evidence__created", "-evidence_id")
         .values_list(column, "evidence__name")
     ):
         names[entity_id].append(name)
     tags: dict[int, list[str]] = {pk: [] for pk in ids}
     for entity_id, name in (
-        model.tags.through.objects.filter(**{f"{column}__in": ids})
+        model.tags.through._default_manager.filter(**{f"{column}__in": ids})
         .order_by("tag__name")
         .values_list(column, "tag__name")
     ):
@@ -93,10 +97,10 @@ class AbstractEntity(TimeStampedModel):
     comments = models.ManyToManyField(Comment, blank=True, related_name="+")
     tags = models.ManyToManyField(Tag, blank=True, related_name="+")
     moi = models.CharField("Mode of inheritance", choices=MOI_CHOICES, max_length=255, blank=True, default="")
-    penetrance = models.CharField(choices=PENETRANCE_CHOICES, max_length=255, blank=True, null=True)
+    penetrance = models.CharField(choices=PENETRANCE_CHOICES, max_length=255, blank=True, null=True)  # noqa: DJ001 - as in PanelApp: NULL and "" differ (the API answers null)
     publications = models.JSONField(default=list, blank=True, null=True)
     phenotypes = models.JSONField(default=list, blank=True, null=True)
-    mode_of_pathogenicity = models.CharField(choices=MOP_CHOICES, max_length=255, blank=True, null=True)
+    mode_of_pathogenicity = models.CharField(choices=MOP_CHOICES, max_length=255, blank=True, null=True)  # noqa: DJ001 - as in PanelApp: NULL and "" differ (the API answers null)
     flagged = models.BooleanField(default=False)
     ready = models.BooleanField(default=False)
     saved_gel_status = models.IntegerField(null=True, default=0, db_index=True)
@@ -133,7 +137,7 @@ class GenePanelEntrySnapshot(AbstractEntity):
 
     @property
     def name(self) -> str:
-        return self.gene_core_id
+        return self.gene_core_id or ""  # every gene entity has its gene
 
     @property
     def label(self) -> str:
@@ -143,6 +147,11 @@ class GenePanelEntrySnapshot(AbstractEntity):
 class Coordinates:
     """The API's coordinate pairs from the position columns; shared by the models and the plain
     rows of the read paths (panels.entity_rows)."""
+
+    position_37_start: int | None
+    position_37_end: int | None
+    position_38_start: int
+    position_38_end: int
 
     @property
     def grch37_coordinates(self):
@@ -194,9 +203,9 @@ class Region(_LocatedEntity):
 
     entity_type = EntityType.REGION
 
-    verbose_name = models.CharField(max_length=256, blank=True, null=True)
-    haploinsufficiency_score = models.CharField(max_length=2, choices=DOSAGE_SCORE_CHOICES, blank=True, null=True)
-    triplosensitivity_score = models.CharField(max_length=2, choices=DOSAGE_SCORE_CHOICES, blank=True, null=True)
+    verbose_name = models.CharField(max_length=256, blank=True, null=True)  # noqa: DJ001 - as in PanelApp: NULL and "" differ (the API answers null)
+    haploinsufficiency_score = models.CharField(max_length=2, choices=DOSAGE_SCORE_CHOICES, blank=True, null=True)  # noqa: DJ001 - as in PanelApp: NULL and "" differ (the API answers null)
+    triplosensitivity_score = models.CharField(max_length=2, choices=DOSAGE_SCORE_CHOICES, blank=True, null=True)  # noqa: DJ001 - as in PanelApp: NULL and "" differ (the API answers null)
     required_overlap_percentage = models.IntegerField(default=0)
     type_of_variants = models.CharField(max_length=128, choices=VARIANT_TYPE_CHOICES, default="small")
 
@@ -210,7 +219,12 @@ class Region(_LocatedEntity):
         return f"Region: {self.name}"
 
 
-ENTITY_MODELS = {
+#: An entity of any kind, and the concrete entity models (``AbstractEntity`` has no table, no
+#: manager of its own).
+Entity = GenePanelEntrySnapshot | STR | Region
+EntityModel = type[GenePanelEntrySnapshot] | type[STR] | type[Region]
+
+ENTITY_MODELS: dict[EntityType, EntityModel] = {
     EntityType.GENE: GenePanelEntrySnapshot,
     EntityType.STR: STR,
     EntityType.REGION: Region,

@@ -1,8 +1,10 @@
+from __future__ import annotations
+
 from django.db import models
 
 
-class GeneQuerySet(models.QuerySet):
-    def active(self):
+class GeneQuerySet(models.QuerySet["Gene"]):
+    def active(self) -> GeneQuerySet:
         return self.filter(active=True)
 
 
@@ -10,17 +12,17 @@ class Gene(models.Model):
     """The master gene table (HGNC + Ensembl), loaded from files and never edited by reviewers."""
 
     gene_symbol = models.CharField(max_length=255, primary_key=True)
-    gene_name = models.CharField(max_length=255, blank=True, null=True)
+    gene_name = models.CharField(max_length=255, blank=True, null=True)  # noqa: DJ001 - as in PanelApp: NULL and "" differ (the API answers null)
     # {"GRch37": {"82": {"ensembl_id", "location"}}, "GRch38": {"90": {...}}}; "GRch" is PanelApp's spelling.
     ensembl_genes = models.JSONField(default=dict, blank=True)
     omim_gene = models.JSONField(default=list, blank=True, null=True)
     alias = models.JSONField(default=list, blank=True, null=True)
-    biotype = models.CharField(max_length=255, blank=True, null=True)
+    biotype = models.CharField(max_length=255, blank=True, null=True)  # noqa: DJ001 - as in PanelApp: NULL and "" differ (the API answers null)
     alias_name = models.JSONField(default=list, blank=True, null=True)
-    hgnc_symbol = models.CharField(max_length=255, blank=True, null=True)
+    hgnc_symbol = models.CharField(max_length=255, blank=True, null=True)  # noqa: DJ001 - as in PanelApp: NULL and "" differ (the API answers null)
     hgnc_date_symbol_changed = models.DateField(blank=True, null=True)
     hgnc_release = models.DateField(blank=True, null=True)
-    hgnc_id = models.CharField(max_length=255, blank=True, null=True)
+    hgnc_id = models.CharField(max_length=255, blank=True, null=True)  # noqa: DJ001 - as in PanelApp: NULL and "" differ (the API answers null)
     active = models.BooleanField(default=True, db_index=True)
 
     objects = GeneQuerySet.as_manager()

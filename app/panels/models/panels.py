@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 from django.db import models
+from django.urls import reverse
 from django.utils.text import slugify
 
 from ..versions import Version
@@ -89,15 +92,15 @@ def attach_panel_types(panels) -> None:
         panel.type_list = by_panel[panel.pk]
 
 
-class GenePanelQuerySet(models.QuerySet):
-    def visible(self):
+class GenePanelQuerySet(models.QuerySet["GenePanel"]):
+    def visible(self) -> GenePanelQuerySet:
         return self.filter(status__in=VISIBLE_STATUSES)
 
 
 class GenePanel(TimeStampedModel):
     """The stable identity of a panel; its id is the public panel id."""
 
-    old_pk = models.CharField(max_length=24, null=True, blank=True, db_index=True)
+    old_pk = models.CharField(max_length=24, null=True, blank=True, db_index=True)  # noqa: DJ001 - as in PanelApp: NULL and "" differ (the API answers null)
     name = models.CharField(max_length=255, db_index=True)
     status = models.CharField(max_length=36, choices=PanelStatus.choices, default=PanelStatus.INTERNAL, db_index=True)
     types = models.ManyToManyField(PanelType, blank=True, related_name="panels")
@@ -114,35 +117,33 @@ class GenePanel(TimeStampedModel):
         return self.status in VISIBLE_STATUSES
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("panels:detail", args=[self.pk])
 
 
-class GenePanelSnapshotQuerySet(models.QuerySet):
+class GenePanelSnapshotQuerySet(models.QuerySet["GenePanelSnapshot"]):
     _attach_types = False
 
-    def with_panel(self):
+    def with_panel(self) -> GenePanelSnapshotQuerySet:
         """Everything the Panel JSON object needs, in a fixed number of queries."""
         clone = self.select_related("panel", "level4title")
         clone._attach_types = True
         return clone
 
-    def _clone(self):
-        clone = super()._clone()
+    def _clone(self) -> GenePanelSnapshotQuerySet:
+        clone: GenePanelSnapshotQuerySet = super()._clone()  # type: ignore[misc]  # Django's private QuerySet API, not in django-stubs
         clone._attach_types = self._attach_types
         return clone
 
-    def _fetch_all(self):
+    def _fetch_all(self) -> None:
         fresh = self._result_cache is None
         super()._fetch_all()
         if fresh and self._attach_types:
-            attach_panel_types([s.panel for s in self._result_cache if isinstance(s, GenePanelSnapshot)])
+            attach_panel_types([s.panel for s in self._result_cache or () if isinstance(s, GenePanelSnapshot)])
 
-    def visible(self):
+    def visible(self) -> GenePanelSnapshotQuerySet:
         return self.filter(panel__status__in=VISIBLE_STATUSES)
 
-    def ordered_by_name(self):
+    def ordered_by_name(self) -> GenePanelSnapshotQuerySet:
         return self.order_by("level4title__name", "-major_version", "-minor_version", "panel_id")
 
 
@@ -157,7 +158,7 @@ class GenePanelSnapshot(MajorMinorVersion, TimeStampedModel):
     level4title = models.ForeignKey(Level4Title, on_delete=models.PROTECT)
     major_version = models.PositiveIntegerField(default=0)
     minor_version = models.PositiveIntegerField(default=0)
-    version_comment = models.TextField(null=True, blank=True)
+    version_comment = models.TextField(null=True, blank=True)  # noqa: DJ001 - as in PanelApp: NULL and "" differ (the API answers null)
     old_panels = models.JSONField(default=list, blank=True)  # API "relevant_disorders"
     # Searchable copy of old_panels ("\x1fR45\x1fR46\x1f"): JSON containment is PostgreSQL-only.
     relevant_disorders_key = models.TextField(blank=True, default="", editable=False)
@@ -183,8 +184,9 @@ class GenePanelSnapshot(MajorMinorVersion, TimeStampedModel):
 
     def is_super_panel(self) -> bool:
         """Super panels own no entities; theirs are the entities of their child panels."""
-        if getattr(self, "_prefetched_objects_cache", {}).get("child_panels") is not None:
-            return bool(self._prefetched_objects_cache["child_panels"])
+        prefetched = getattr(self, "_prefetched_objects_cache", {})
+        if prefetched.get("child_panels") is not None:
+            return bool(prefetched["child_panels"])
         if not hasattr(self, "_is_super_panel"):
             self._is_super_panel = self.child_panels.exists()
         return self._is_super_panel
@@ -239,3 +241,6 @@ class PanelAnswer(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["snapshot", "variant"], name="unique_panel_answer")]
+
+    def __str__(self) -> str:
+        return f"{self.variant} of snapshot {self.snapshot_id} at {self.revision}"

@@ -24,7 +24,7 @@ class Evidence(TimeStampedModel):
     rating = models.IntegerField(default=5)
     comment = models.TextField(blank=True, default="")
     reviewer = models.ForeignKey("accounts.Reviewer", null=True, blank=True, on_delete=models.SET_NULL)
-    legacy_type = models.CharField(max_length=255, null=True, blank=True)
+    legacy_type = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001 - as in PanelApp: NULL and "" differ (the API answers null)
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -34,7 +34,7 @@ class Evidence(TimeStampedModel):
 
     @property
     def type(self) -> str | None:
-        return self.reviewer.user_type if self.reviewer_id else self.legacy_type
+        return self.reviewer.user_type if self.reviewer is not None else self.legacy_type
 
     def is_gel(self) -> bool:
         return self.type == "GEL"
@@ -45,7 +45,7 @@ class Comment(TimeStampedModel):
     comment = models.TextField()
     flagged = models.BooleanField(default=False)
     last_updated = models.DateTimeField(null=True, blank=True)
-    version = models.CharField(max_length=255, null=True, blank=True)
+    version = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001 - as in PanelApp: NULL and "" differ (the API answers null)
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -56,13 +56,13 @@ class Evaluation(TimeStampedModel):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evaluations")
     rating = models.CharField(max_length=255, choices=ReviewRating.choices, blank=True, default="")
-    mode_of_pathogenicity = models.CharField(max_length=255, choices=MOP_CHOICES, blank=True, null=True)
+    mode_of_pathogenicity = models.CharField(max_length=255, choices=MOP_CHOICES, blank=True, null=True)  # noqa: DJ001 - as in PanelApp: NULL and "" differ (the API answers null)
     publications = models.JSONField(default=list, blank=True, null=True)
     phenotypes = models.JSONField(default=list, blank=True, null=True)
-    moi = models.CharField(max_length=255, choices=MOI_CHOICES, blank=True, null=True)
+    moi = models.CharField(max_length=255, choices=MOI_CHOICES, blank=True, null=True)  # noqa: DJ001 - as in PanelApp: NULL and "" differ (the API answers null)
     current_diagnostic = models.BooleanField(default=False)
     clinically_relevant = models.BooleanField(null=True, blank=True)
-    version = models.CharField(max_length=255, null=True, blank=True)
+    version = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001 - as in PanelApp: NULL and "" differ (the API answers null)
     original_panel = models.CharField(max_length=255, blank=True, default="")
     comments = models.ManyToManyField(Comment, blank=True)
     last_updated = models.DateTimeField(null=True, blank=True)

@@ -62,4 +62,7 @@ class UploadedReviewsList(Upload):
         return self.reviews
 
 
-UPLOAD_MODELS = {m.kind: m for m in (UploadedGeneList, UploadedPanelList, UploadedReviewsList)}
+#: The concrete upload models (``Upload`` has no table, no manager of its own).
+UploadModel = type[UploadedGeneList] | type[UploadedPanelList] | type[UploadedReviewsList]
+
+UPLOAD_MODELS: dict[str, UploadModel] = {m.kind: m for m in (UploadedGeneList, UploadedPanelList, UploadedReviewsList)}
