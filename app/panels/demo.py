@@ -15,7 +15,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from .imports.gene_records import SAMPLE_GENES_FILE, read_json_file, upsert_genes
-from .models import GenePanel
+from .models import GenePanel, GenePanelSnapshot
+from .models.entities import Entity
 from .services.entities import EntityFields, add_entity, get_entity, set_rating, set_ready, set_tags
 from .services.panels import PanelFields, create_panel, ensure_default_panel_types, promote, update_panel
 from .services.reviews import ReviewFields, submit_review
@@ -323,6 +324,14 @@ def _build_panel(spec: Panel, curator):
 
 
 @transaction.atomic
+def _gene(snapshot: GenePanelSnapshot, symbol: str) -> Entity:
+    """A gene the demo has put on the panel."""
+    entity = get_entity(snapshot, "gene", symbol)
+    if entity is None:
+        raise LookupError(f"{symbol} is not on {snapshot}")
+    return entity
+
+
 def load_demo_data() -> dict:
     """Create the demo data set unless it exists. Returns what it did."""
     ensure_default_panel_types()
@@ -396,14 +405,14 @@ def load_demo_data() -> dict:
         ),
     ]
     for snapshot, symbol, fields in reviews:
-        submit_review(snapshot, get_entity(snapshot, "gene", symbol), reviewer, fields)
-    set_ready(breast, get_entity(breast, "gene", "BRCA1"), curator, True)
+        submit_review(snapshot, _gene(snapshot, symbol), reviewer, fields)
+    set_ready(breast, _gene(breast, "BRCA1"), curator, True)
 
     promote(breast, curator, "First release of the panel for the GMS.")
     signed = PanelFields.from_snapshot(breast)
     signed.signed_off_version, signed.signed_off_date = breast.version, dt.date(2024, 4, 1)
     update_panel(breast, curator, signed)
-    set_rating(breast, get_entity(breast, "gene", "ATM"), curator, 3, "Upgraded after review of case-control data.")
+    set_rating(breast, _gene(breast, "ATM"), curator, 3, "Upgraded after review of case-control data.")
     for name in ("Genetic epilepsy syndromes", "Hypertrophic cardiomyopathy", "Long QT syndrome"):
         promote(snapshots[name], curator, "Reviewed by the expert panel.")
     epilepsy = snapshots["Genetic epilepsy syndromes"]

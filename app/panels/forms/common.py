@@ -2,12 +2,20 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
-def split(text: str, separators: str = ";") -> list[str]:
+def split(text: str | None, separators: str = ";") -> list[str]:
     """Split on any of ``separators`` and drop blanks: ``"a; b;;c"`` -> ``["a", "b", "c"]``."""
     items = [text or ""]
     for separator in separators:
         items = [part for item in items for part in item.split(separator)]
     return [item.strip() for item in items if item.strip()]
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's field ``name``, a choice field whose choices are set when the form is made."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field")
+    return field
 
 
 class ListField(forms.CharField):

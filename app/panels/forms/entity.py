@@ -18,7 +18,7 @@ from ..vocab import (
     GelStatus,
     ReviewRating,
 )
-from .common import ListField
+from .common import ListField, choice_field
 
 RATING_CHOICES = [("", "No rating")] + list(ReviewRating.choices)
 PENETRANCE_FORM_CHOICES = [("", "Not provided")] + PENETRANCE_CHOICES
@@ -45,7 +45,9 @@ class _EntityForm(forms.Form):
     def __init__(self, *args, user=None, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         curator = is_curator(user)
-        self.fields["sources"].choices = [(s, s) for s in ALL_SOURCES if curator or s not in EXPERT_REVIEW_SOURCES]
+        choice_field(self, "sources").choices = [
+            (s, s) for s in ALL_SOURCES if curator or s not in EXPERT_REVIEW_SOURCES
+        ]
         if not curator:
             del self.fields["tags"]
         if editing:
@@ -139,7 +141,8 @@ class _LocatedEntityForm(_EntityForm):
     position_38_end = forms.IntegerField(label="GRCh38 end", min_value=1)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("position_37_start"), cleaned.get("position_37_end")
         if (start is None) != (end is None):
             self.add_error(
@@ -269,7 +272,8 @@ class ReviewForm(forms.Form):
             del self.fields["clinically_relevant"]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not any(
             cleaned.get(k) for k in ("rating", "moi", "mode_of_pathogenicity", "phenotypes", "publications", "comment")
         ):

@@ -1,5 +1,6 @@
 from django import forms
 
+from ..versions import InvalidVersion, Version
 from ..vocab import EntityType
 
 
@@ -12,14 +13,13 @@ class ActivityFilterForm(forms.Form):
     date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To")
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", "The end date is before the start date.")
         version = (cleaned.get("version") or "").strip()
         if version:
-            from ..versions import InvalidVersion, Version
-
             try:
                 cleaned["version"] = str(Version.parse(version))
             except InvalidVersion as exc:

@@ -4,7 +4,7 @@ from ..models import GenePanelSnapshot, HistoricalSnapshot, PanelType
 from ..names import validator
 from ..services.panels import PanelFields
 from ..vocab import PanelStatus
-from .common import ListField
+from .common import ListField, choice_field
 
 
 class PanelForm(forms.Form):
@@ -33,7 +33,7 @@ class PanelForm(forms.Form):
     def __init__(self, *args, snapshot: GenePanelSnapshot | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.snapshot = snapshot
-        self.fields["types"].choices = [(t.slug, t.name) for t in PanelType.objects.all()]
+        choice_field(self, "types").choices = [(t.slug, t.name) for t in PanelType.objects.all()]
         children = (
             GenePanelSnapshot.objects.select_related("level4title", "panel")
             .exclude(panel__status__in=[PanelStatus.DELETED, PanelStatus.RETIRED])
@@ -42,7 +42,9 @@ class PanelForm(forms.Form):
         )
         if snapshot is not None:
             children = children.exclude(pk=snapshot.pk)
-        self.fields["child_panels"].choices = [(c.panel_id, f"{c.level4title.name} (v{c.version})") for c in children]
+        choice_field(self, "child_panels").choices = [
+            (c.panel_id, f"{c.level4title.name} (v{c.version})") for c in children
+        ]
         versions = [("", "Not signed off")]
         if snapshot is not None:
             versions.append((snapshot.version, f"{snapshot.version} (current)"))
@@ -56,7 +58,7 @@ class PanelForm(forms.Form):
             del self.fields["signed_off_version"]
             del self.fields["signed_off_date"]
         if "signed_off_version" in self.fields:
-            self.fields["signed_off_version"].choices = versions
+            choice_field(self, "signed_off_version").choices = versions
 
     @classmethod
     def initial_for(cls, snapshot: GenePanelSnapshot) -> dict:

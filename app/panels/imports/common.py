@@ -63,7 +63,7 @@ def decode(content: bytes) -> str:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = content[: error.start].count(b"\n") + 1
-        raise ImportRejected([Problem(line, "", NOT_UTF8)])
+        raise ImportRejected([Problem(line, "", NOT_UTF8)]) from error
 
 
 def _text_lines(handle: BinaryIO) -> Iterator[str]:
@@ -72,7 +72,7 @@ def _text_lines(handle: BinaryIO) -> Iterator[str]:
         try:
             text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError:
-            raise ImportRejected([Problem(number, "", NOT_UTF8)])
+            raise ImportRejected([Problem(number, "", NOT_UTF8)]) from None
         yield from text.splitlines()
 
 
@@ -110,7 +110,7 @@ def read_maybe_gzip(source: bytes | BinaryIO, limit: int | None = None) -> bytes
         with gzip.GzipFile(fileobj=handle) as unpacked:
             content = unpacked.read(limit + 1)
     except (gzip.BadGzipFile, EOFError, zlib.error) as error:
-        raise ImportRejected([Problem(None, "", f"The file is not valid gzip ({error}).")])
+        raise ImportRejected([Problem(None, "", f"The file is not valid gzip ({error}).")]) from error
     if len(content) > limit:
         raise ImportRejected(
             [

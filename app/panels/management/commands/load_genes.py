@@ -5,6 +5,7 @@ which is how the operator's load-genes task passes it)."""
 import tempfile
 from contextlib import contextmanager
 from pathlib import PurePosixPath
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -26,9 +27,9 @@ class Command(BaseCommand):
             with local_copy(file) as path:
                 records = read_json_file(path)
         except FileNotFoundError:
-            raise CommandError(f"{file}: no such file")
+            raise CommandError(f"{file}: no such file") from None
         except (OSError, ValueError) as exc:
-            raise CommandError(f"{file}: not a JSON gene file ({exc})")
+            raise CommandError(f"{file}: not a JSON gene file ({exc})") from exc
         if isinstance(records, dict):
             records = records.get("insert", []) + records.get("update", [])
         if not isinstance(records, list):
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         try:
             created, updated = upsert_genes(records)
         except GeneRecordError as exc:
-            raise CommandError(f"{file}: {exc}")
+            raise CommandError(f"{file}: {exc}") from exc
         self.stdout.write(self.style.SUCCESS(f"Genes loaded from {file}: {created} new, {updated} updated."))
 
 
@@ -50,10 +51,12 @@ def local_copy(location: str):
     bucket, _, key = location[len("s3://") :].partition("/")
     if not bucket or not key:
         raise CommandError(f"{location}: expected s3://bucket/key")
+    # Deferred: boto3 is heavy to import and only an s3:// location needs it.
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
 
-    options = settings.STORAGES["default"].get("OPTIONS", {})
+    storage: dict[str, Any] = settings.STORAGES["default"]
+    options: dict[str, Any] = storage.get("OPTIONS", {})
     credentials = {"aws_access_key_id": options.get("access_key"), "aws_secret_access_key": options.get("secret_key")}
     client = boto3.client(
         "s3",
@@ -65,6 +68,6 @@ def local_copy(location: str):
         try:
             client.download_fileobj(bucket, key, copy)
         except (ClientError, BotoCoreError) as exc:
-            raise CommandError(f"{location}: cannot be read ({exc})")
+            raise CommandError(f"{location}: cannot be read ({exc})") from exc
         copy.flush()
         yield copy.name
