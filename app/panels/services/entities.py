@@ -7,11 +7,14 @@ run inside a ``panel_change`` frame, such as the file imports (one bump per pane
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import is_curator, is_verified_reviewer
 
 from ..exceptions import IsSuperPanelException
@@ -28,6 +31,7 @@ from ..models import (
     Tag,
     TrackRecord,
 )
+from ..models.entities import Entity
 from ..models.panels import clean_list
 from ..names import name_problems
 from ..vocab import (
@@ -50,7 +54,7 @@ from .versioning import panel_change
 
 Issue = TrackRecord.IssueType
 
-STATUS_DESCRIPTIONS = {
+STATUS_DESCRIPTIONS: dict[int, str] = {
     GelStatus.GREEN: "Green List (high evidence)",
     GelStatus.AMBER: "Amber List (moderate evidence)",
     GelStatus.RED: "Red List (low evidence)",
@@ -93,7 +97,7 @@ class EntityFields:
     comment: str = ""
 
     @classmethod
-    def from_entity(cls, entity) -> EntityFields:
+    def from_entity(cls, entity: Entity) -> EntityFields:
         fields = cls(
             name=entity.name,
             gene_symbol=entity.gene_core_id or "",
@@ -198,7 +202,7 @@ def resolve_gene(symbol: str) -> Gene | None:
 # --- status derived from sources ----------------------------------------------------------------
 
 
-def evidence_status(entity) -> int:
+def evidence_status(entity: Entity) -> int:
     """The rating PanelApp derives from an entity's sources (reference §2.2 ``evidence_status``).
 
     Only curators' sources count: an expert review fixes the rating; otherwise each
@@ -223,7 +227,7 @@ def status_from_sources(flagged: bool, gel_sources: list[tuple[str, int]]) -> in
     return count
 
 
-def refresh_status(entity) -> tuple[int, int]:
+def refresh_status(entity: Entity) -> tuple[int, int]:
     old = entity.saved_gel_status or 0
     entity.saved_gel_status = evidence_status(entity)
     entity.save(update_fields=["saved_gel_status", "flagged", "modified"])
@@ -233,23 +237,23 @@ def refresh_status(entity) -> tuple[int, int]:
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _require_reviewer(user) -> None:
+def _require_reviewer(user: User) -> None:
     if not is_verified_reviewer(user):
         raise PermissionDenied("Only approved reviewers and curators can add entities.")
 
 
-def _require_curator(user) -> None:
+def _require_curator(user: User) -> None:
     if not is_curator(user):
         raise PermissionDenied("Only Genomics England curators can change entities.")
 
 
-def get_entity(snapshot: GenePanelSnapshot, entity_type: str, name: str):
+def get_entity(snapshot: GenePanelSnapshot, entity_type: str, name: str) -> Entity | None:
     model = ENTITY_MODELS[EntityType(entity_type)]
     lookup = {"gene_core_id": name} if model is GenePanelEntrySnapshot else {"name": name}
     return model.objects.filter(panel=snapshot, **lookup).first()
 
 
-def track_record(user, issues: list[tuple[str, str]], gel_status: int) -> TrackRecord:
+def track_record(user: User, issues: list[tuple[str, str]], gel_status: int) -> TrackRecord:
     """One (unsaved) history line for a list of (issue code, description)."""
     return TrackRecord(
         issue_type=",".join(code for code, _ in issues if code),
@@ -260,16 +264,16 @@ def track_record(user, issues: list[tuple[str, str]], gel_status: int) -> TrackR
     )
 
 
-def _record(entity, user, issues: list[tuple[str, str]], status: int | None = None) -> str:
+def _record(entity: Entity, user: User, issues: list[tuple[str, str]], status: int | None = None) -> str:
     """Write one TrackRecord for a list of (issue code, description); return the description."""
-    track = track_record(user, issues, entity.saved_gel_status if status is None else status)
+    track = track_record(user, issues, (entity.saved_gel_status or 0) if status is None else status)
     track.save()
     entity.track.add(track)
     return track.issue_description
 
 
-def _entity_attrs(entity_type: str, fields: EntityFields) -> dict:
-    attrs = {
+def _entity_attrs(entity_type: str, fields: EntityFields) -> dict[str, Any]:
+    attrs: dict[str, Any] = {
         "moi": fields.moi or "",
         "penetrance": fields.penetrance or None,
         "publications": clean_list(fields.publications),
@@ -280,6 +284,7 @@ def _entity_attrs(entity_type: str, fields: EntityFields) -> dict:
         attrs["transcript"] = clean_list(fields.transcript) or None
         return attrs
     p37, p38 = fields.position_37, fields.position_38
+    assert p38 is not None, "validate_fields requires GRCh38 positions of STRs and regions"
     attrs.update(
         {
             "name": fields.name.strip(),
@@ -311,7 +316,7 @@ def _entity_attrs(entity_type: str, fields: EntityFields) -> dict:
     return attrs
 
 
-def _add_sources(entity, user, sources: list[str]) -> list[str]:
+def _add_sources(entity: Entity, user: User, sources: list[str]) -> list[str]:
     existing = set(entity.evidence.values_list("name", flat=True))
     added = []
     for source in clean_list(sources):
@@ -331,7 +336,7 @@ def _tags(names: list[str]) -> list[Tag]:
     return [Tag.objects.get_or_create(name=name)[0] for name in clean_list(names)]
 
 
-def _review(snapshot, entity, user, fields: EntityFields) -> Evaluation | None:
+def _review(snapshot: GenePanelSnapshot, entity: Entity, user: User, fields: EntityFields) -> Evaluation | None:
     if not (fields.rating or fields.comment.strip()):
         return None
     evaluation = Evaluation.objects.create(
@@ -361,7 +366,7 @@ def check_can_add(snapshot: GenePanelSnapshot, entity_type: str, fields: EntityF
     """Validation that needs the database: the gene exists and the panel lacks the entity."""
     errors = validate_fields(entity_type, fields)
     if snapshot.is_super_panel():
-        errors.setdefault("__all__", []).append(IsSuperPanelException(snapshot.level4title.name).message)
+        errors.setdefault("__all__", []).append(str(IsSuperPanelException(snapshot.level4title.name).message))
     symbol = fields.gene_symbol.strip()
     if symbol and resolve_gene(symbol) is None:
         errors.setdefault("gene", []).append(f"{symbol} is not an active gene symbol.")
@@ -372,7 +377,9 @@ def check_can_add(snapshot: GenePanelSnapshot, entity_type: str, fields: EntityF
     return errors
 
 
-def apply_new_entity(snapshot: GenePanelSnapshot, user, entity_type: str, fields: EntityFields, *, log: bool = True):
+def apply_new_entity(
+    snapshot: GenePanelSnapshot, user: User, entity_type: str, fields: EntityFields, *, log: bool = True
+) -> Entity:
     """Create the entity (inside a ``panel_change``). Curators' entities count at once;
     anyone else's are flagged until a curator approves them."""
     curator = is_curator(user)
@@ -395,7 +402,9 @@ def apply_new_entity(snapshot: GenePanelSnapshot, user, entity_type: str, fields
     return entity
 
 
-def added_text(snapshot, entity, fields: EntityFields, sources: list[str], curator: bool) -> str:
+def added_text(
+    snapshot: GenePanelSnapshot, entity: Entity, fields: EntityFields, sources: list[str], curator: bool
+) -> str:
     """The history line of a new entity."""
     text = f"{entity.label} was added to {snapshot.level4title.name}."
     if sources:
@@ -409,7 +418,7 @@ def added_text(snapshot, entity, fields: EntityFields, sources: list[str], curat
     return text
 
 
-def add_entity(snapshot: GenePanelSnapshot, user, entity_type: str, fields: EntityFields):
+def add_entity(snapshot: GenePanelSnapshot, user: User, entity_type: str, fields: EntityFields) -> Entity:
     """Add an entity. A curator's addition bumps the minor version; a reviewer's does not."""
     _require_reviewer(user)
     errors = check_can_add(snapshot, entity_type, fields)
@@ -445,7 +454,7 @@ _FIELD_LABELS = {
 }
 
 
-def _show(value) -> str:
+def _show(value: object) -> str:
     if value in (None, "", []):
         return "(none)"
     if isinstance(value, list):
@@ -453,7 +462,7 @@ def _show(value) -> str:
     return str(value)
 
 
-def _attribute_changes(entity, attrs: dict) -> list[tuple[str, str, object]]:
+def _attribute_changes(entity: Entity, attrs: dict[str, Any]) -> list[tuple[str, str, object]]:
     """(attribute, description, new value) for every attribute that differs."""
     changes = []
     for attr, new in attrs.items():
@@ -469,7 +478,12 @@ def _attribute_changes(entity, attrs: dict) -> list[tuple[str, str, object]]:
 
 
 def update_entity_attributes(
-    entity, entity_type: str, fields: EntityFields, *, append_only: bool, find_gene
+    entity: Entity,
+    entity_type: str,
+    fields: EntityFields,
+    *,
+    append_only: bool,
+    find_gene: Callable[[str], Gene | None],
 ) -> list[tuple[str, str]]:
     """Set ``entity``'s attributes (and, for STRs and regions, its gene, looked up by
     ``find_gene(symbol)``) from ``fields``, without saving; returns the change descriptions. Shared
@@ -495,7 +509,15 @@ def update_entity_attributes(
     return issues
 
 
-def apply_entity_update(snapshot, entity, user, entity_type: str, fields: EntityFields, *, append_only: bool = False):
+def apply_entity_update(
+    snapshot: GenePanelSnapshot,
+    entity: Entity,
+    user: User,
+    entity_type: str,
+    fields: EntityFields,
+    *,
+    append_only: bool = False,
+) -> list[str]:
     """Bring the entity in line with ``fields`` (inside a ``panel_change``). Returns the change
     descriptions. ``append_only`` (uploads) adds sources and phenotypes without removing any."""
     issues = update_entity_attributes(entity, entity_type, fields, append_only=append_only, find_gene=resolve_gene)
@@ -515,7 +537,7 @@ def apply_entity_update(snapshot, entity, user, entity_type: str, fields: Entity
     if not append_only or wanted_tags:
         for name in sorted(wanted_tags - current_tags):
             issues.append((Issue.ADDED_TAG, f"Tag {name} was added to {entity.label}."))
-        removed = set() if append_only else current_tags - wanted_tags
+        removed: set[str] = set() if append_only else current_tags - wanted_tags
         for name in sorted(removed):
             issues.append((Issue.REMOVED_TAG, f"Tag {name} was removed from {entity.label}."))
         entity.tags.set(_tags(sorted((current_tags | wanted_tags) - removed)))
@@ -537,14 +559,17 @@ def rating_changed(old: int, new: int) -> tuple[str, str]:
     )
 
 
-def update_entity(snapshot, entity, user, fields: EntityFields) -> bool:
+def update_entity(snapshot: GenePanelSnapshot, entity: Entity, user: User, fields: EntityFields) -> bool:
     """The curator's edit form. Bumps the minor version only when something changed."""
     _require_curator(user)
     entity_type = str(entity.entity_type)
     errors = validate_fields(entity_type, fields)
-    if entity_type != EntityType.GENE and fields.name.strip() != entity.name:
-        if get_entity(snapshot, entity_type, fields.name.strip()) is not None:
-            errors.setdefault("name", []).append(f"{fields.name.strip()} is already on this panel.")
+    if (
+        entity_type != EntityType.GENE
+        and fields.name.strip() != entity.name
+        and get_entity(snapshot, entity_type, fields.name.strip()) is not None
+    ):
+        errors.setdefault("name", []).append(f"{fields.name.strip()} is already on this panel.")
     if fields.gene_symbol.strip() and resolve_gene(fields.gene_symbol.strip()) is None:
         errors.setdefault("gene", []).append(f"{fields.gene_symbol.strip()} is not an active gene symbol.")
     if errors:
@@ -556,7 +581,7 @@ def update_entity(snapshot, entity, user, fields: EntityFields) -> bool:
         return bool(apply_entity_update(snapshot, entity, user, entity_type, fields))
 
 
-def _would_change(entity, entity_type: str, fields: EntityFields) -> bool:
+def _would_change(entity: Entity, entity_type: str, fields: EntityFields) -> bool:
     if _attribute_changes(entity, _entity_attrs(entity_type, fields)):
         return True
     if entity_type != EntityType.GENE and fields.gene_symbol.strip() != (entity.gene_core_id or ""):
@@ -571,7 +596,7 @@ def _would_change(entity, entity_type: str, fields: EntityFields) -> bool:
 _SINGLE_FIELDS = {"moi", "mode_of_pathogenicity", "penetrance", "phenotypes", "publications", "transcript"}
 
 
-def _attach_comment(snapshot, entity, user, comment: str) -> str:
+def _attach_comment(snapshot: GenePanelSnapshot, entity: Entity, user: User, comment: str) -> str:
     comment = (comment or "").strip()
     if comment:
         entity.comments.add(Comment.objects.create(user=user, comment=comment, version=snapshot.version))
@@ -579,7 +604,9 @@ def _attach_comment(snapshot, entity, user, comment: str) -> str:
     return ""
 
 
-def update_field(snapshot, entity, user, attr: str, value, comment: str = "") -> bool:
+def update_field(
+    snapshot: GenePanelSnapshot, entity: Entity, user: User, attr: str, value: Any, comment: str = ""
+) -> bool:
     """Curator sets one of MOI, MOP, penetrance, phenotypes, publications or transcript.
     Bumps the minor version if the value changed."""
     _require_curator(user)
@@ -605,7 +632,7 @@ def update_field(snapshot, entity, user, attr: str, value, comment: str = "") ->
     return True
 
 
-def set_rating(snapshot, entity, user, status: int, comment: str = "") -> None:
+def set_rating(snapshot: GenePanelSnapshot, entity: Entity, user: User, status: int, comment: str = "") -> None:
     """Curator classifies the entity: replaces any expert review with ``Expert Review <Colour>``.
     "Removed" (0) flags the entity. Bumps the minor version."""
     _require_curator(user)
@@ -622,21 +649,19 @@ def set_rating(snapshot, entity, user, status: int, comment: str = "") -> None:
         entity.flagged = status == GelStatus.NO_LIST
         refresh_status(entity)
         code = Issue.GENE_CLASSIFIED if entity.entity_type == EntityType.GENE else Issue.ENTITY_CLASSIFIED
-        text = f"{entity.label} has been classified as {STATUS_DESCRIPTIONS[GelStatus(status)]}."
+        text = f"{entity.label} has been classified as {STATUS_DESCRIPTIONS[status]}."
         if old != entity.saved_gel_status:
-            text += (
-                f"\nRating changed from {STATUS_DESCRIPTIONS[min(old, 3)]} to {STATUS_DESCRIPTIONS[GelStatus(status)]}"
-            )
+            text += f"\nRating changed from {STATUS_DESCRIPTIONS[min(old, 3)]} to {STATUS_DESCRIPTIONS[status]}"
         description = _record(entity, user, [(code, text)])
         log_activity(snapshot, user, description + _attach_comment(snapshot, entity, user, comment), entity)
 
 
-def tag_problems(tag_names) -> list[str]:
+def tag_problems(tag_names: list[str] | None) -> list[str]:
     """Tags are shown and filtered by (``?tag=``), never part of a path: '/' is allowed."""
     return sorted({p for name in tag_names or [] for p in name_problems(name, "A tag", slash=True)})
 
 
-def set_tags(snapshot, entity, user, tag_names: list[str]) -> None:
+def set_tags(snapshot: GenePanelSnapshot, entity: Entity, user: User, tag_names: list[str]) -> None:
     """Tags change without a new version."""
     _require_curator(user)
     problems = tag_problems(tag_names)
@@ -653,7 +678,7 @@ def set_tags(snapshot, entity, user, tag_names: list[str]) -> None:
         log_activity(snapshot, user, _record(entity, user, issues), entity)
 
 
-def set_ready(snapshot, entity, user, ready: bool, comment: str = "") -> None:
+def set_ready(snapshot: GenePanelSnapshot, entity: Entity, user: User, ready: bool, comment: str = "") -> None:
     """The curator's "ready" mark. No new version."""
     _require_curator(user)
     with panel_change(snapshot, bump=False):
@@ -666,7 +691,7 @@ def set_ready(snapshot, entity, user, ready: bool, comment: str = "") -> None:
         log_activity(snapshot, user, description + _attach_comment(snapshot, entity, user, comment), entity)
 
 
-def approve_entity(snapshot, entity, user) -> None:
+def approve_entity(snapshot: GenePanelSnapshot, entity: Entity, user: User) -> None:
     """Accept an entity a reviewer suggested. No new version."""
     _require_curator(user)
     with panel_change(snapshot, bump=False):
@@ -678,7 +703,7 @@ def approve_entity(snapshot, entity, user) -> None:
         log_activity(snapshot, user, description, entity)
 
 
-def delete_entity(snapshot, entity, user) -> None:
+def delete_entity(snapshot: GenePanelSnapshot, entity: Entity, user: User) -> None:
     """Remove an entity from the panel. Bumps the minor version."""
     _require_curator(user)
     with panel_change(snapshot):

@@ -11,14 +11,19 @@ Uploaded rows carry no tags and no review of their own, so neither is handled he
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
+from django.db import models
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import is_curator
 
 from ..bulk_sql import bulk_update
-from ..models import ENTITY_MODELS, Evidence, Gene, GenePanelEntrySnapshot, GenePanelSnapshot, TrackRecord
+from ..models import ENTITY_MODELS, Activity, Evidence, Gene, GenePanelEntrySnapshot, GenePanelSnapshot, TrackRecord
+from ..models.entities import Entity, EntityModel
 from ..models.panels import clean_list
 from ..vocab import EXPERT_REVIEW_SOURCES, MITOCHONDRIAL, EntityType
 from .activity import activity_line
@@ -49,7 +54,7 @@ class _Source:
 
 @dataclass
 class _Draft:
-    entity: object
+    entity: Entity
     snapshot: GenePanelSnapshot
     is_new: bool
     sources: list[_Source] = field(default_factory=list)  # oldest first
@@ -60,12 +65,12 @@ class _Draft:
         return status_from_sources(self.entity.flagged, [(s.name, s.rating) for s in reversed(self.sources) if s.gel])
 
 
-def _name_field(model) -> str:
+def _name_field(model: EntityModel) -> str:
     return "gene_core_id" if model is GenePanelEntrySnapshot else "name"
 
 
 class EntityBatch:
-    def __init__(self, user, wanted: list[tuple[GenePanelSnapshot, str, EntityFields]]):
+    def __init__(self, user: User, wanted: list[tuple[GenePanelSnapshot, str, EntityFields]]):
         """``wanted``: every ``(panel, entity type, fields)`` the file names, so that the entities,
         their sources and the genes are read up front."""
         self.user = user
@@ -76,15 +81,15 @@ class EntityBatch:
         self.now = timezone.now()
         self.drafts: dict[tuple[int, str, str], _Draft] = {}
         self.order: list[_Draft] = []
-        self.activities = []
+        self.activities: list[tuple[_Draft, Activity]] = []
         self.deleted_evidence: set[int] = set()
         symbols = {f.gene_symbol.strip() for _, _, f in wanted if f.gene_symbol.strip()}
         self.genes = {g.gene_symbol: g for g in Gene.objects.active().filter(gene_symbol__in=symbols)}
         self._load_existing(wanted)
 
-    def _load_existing(self, wanted) -> None:
+    def _load_existing(self, wanted: list[tuple[GenePanelSnapshot, str, EntityFields]]) -> None:
         by_type: dict[str, tuple[set[int], set[str]]] = {}
-        snapshots = {}
+        snapshots: dict[int, GenePanelSnapshot] = {}
         for snapshot, entity_type, fields in wanted:
             panels, names = by_type.setdefault(str(entity_type), (set(), set()))
             panels.add(snapshot.pk)
@@ -93,17 +98,17 @@ class EntityBatch:
         for entity_type, (panels, names) in by_type.items():
             model = ENTITY_MODELS[EntityType(entity_type)]
             name_field = _name_field(model)
-            found = list(model.objects.filter(panel_id__in=panels, **{f"{name_field}__in": names}))
+            found: list[Entity] = list(model.objects.filter(panel_id__in=panels, **{f"{name_field}__in": names}))
             if not found:
                 continue
-            drafts = {}
+            drafts: dict[int, _Draft] = {}
             for entity in found:
                 draft = _Draft(entity=entity, snapshot=snapshots[entity.panel_id], is_new=False)
                 self.drafts[(entity.panel_id, entity_type, entity.name)] = draft
                 drafts[entity.pk] = draft
             column = f"{model._meta.model_name}_id"
             for entity_id, pk, name, rating, reviewer_id, user_type, legacy_type in (
-                model.evidence.through.objects.filter(**{f"{column}__in": list(drafts)})
+                model.evidence.through._default_manager.filter(**{f"{column}__in": list(drafts)})
                 .order_by("evidence__created", "evidence_id")
                 .values_list(
                     column,
@@ -124,11 +129,12 @@ class EntityBatch:
         """One row: add the entity or update it (append only). Returns True if it was added."""
         entity_type = str(entity_type)
         name = fields.gene_symbol if entity_type == EntityType.GENE else fields.name
-        draft = self.drafts.get((snapshot.pk, entity_type, name))
-        added = draft is None
-        if added:
+        existing = self.drafts.get((snapshot.pk, entity_type, name))
+        added = existing is None
+        if existing is None:
             draft = self._add(snapshot, entity_type, fields)
         else:
+            draft = existing
             self._update(draft, entity_type, fields)
         if flagged and not draft.entity.flagged:
             draft.entity.flagged = True
@@ -136,7 +142,7 @@ class EntityBatch:
             draft.changed = True
         return added
 
-    def _add(self, snapshot, entity_type: str, fields: EntityFields) -> _Draft:
+    def _add(self, snapshot: GenePanelSnapshot, entity_type: str, fields: EntityFields) -> _Draft:
         model = ENTITY_MODELS[EntityType(entity_type)]
         attrs = _entity_attrs(entity_type, fields)
         gene = self.genes.get(fields.gene_symbol.strip())
@@ -193,7 +199,7 @@ class EntityBatch:
         return added
 
     def _record(self, draft: _Draft, issues: list[tuple[str, str]]) -> None:
-        track = track_record(self.user, issues, draft.entity.saved_gel_status)
+        track = track_record(self.user, issues, draft.entity.saved_gel_status or 0)
         draft.tracks.append(track)
         self.activities.append((draft, activity_line(draft.snapshot, self.user, track.issue_description, draft.entity)))
 
@@ -201,11 +207,9 @@ class EntityBatch:
 
     def save(self) -> None:
         """Write every change: a fixed number of bulk statements per entity type."""
-        from ..models import Activity
-
-        for model in {type(d.entity) for d in self.order}:
+        for model in _models_of(self.order):
             drafts = [d for d in self.order if type(d.entity) is model]
-            model.objects.bulk_create([d.entity for d in drafts if d.is_new], batch_size=BATCH)
+            _bulk_create(model, [d.entity for d in drafts if d.is_new])
             stored = [d.entity for d in drafts if not d.is_new]
             for entity in stored:
                 entity.modified = self.now
@@ -219,18 +223,31 @@ class EntityBatch:
         Evidence.objects.bulk_create([e for _, e in new_evidence], batch_size=BATCH)
         tracks = [(d, t) for d in self.order for t in d.tracks]
         TrackRecord.objects.bulk_create([t for _, t in tracks], batch_size=BATCH)
-        for model in {type(d.entity) for d in self.order}:
+        for model in _models_of(self.order):
             column = f"{model._meta.model_name}_id"
             evidence_links = [
                 model.evidence.through(**{column: d.entity.pk, "evidence_id": e.pk})
                 for d, e in new_evidence
                 if type(d.entity) is model
             ]
-            model.evidence.through.objects.bulk_create(evidence_links, batch_size=BATCH)
+            _bulk_create(model.evidence.through, evidence_links)
             track_links = [
                 model.track.through(**{column: d.entity.pk, "trackrecord_id": t.pk})
                 for d, t in tracks
                 if type(d.entity) is model
             ]
-            model.track.through.objects.bulk_create(track_links, batch_size=BATCH)
+            _bulk_create(model.track.through, track_links)
         Activity.objects.bulk_create([a for _, a in self.activities], batch_size=BATCH)
+
+
+def _models_of(drafts: list[_Draft]) -> list[EntityModel]:
+    """The entity models of these drafts, each once (genes, STRs, regions: the order they come)."""
+    return list(dict.fromkeys(type(d.entity) for d in drafts))
+
+
+_Row = TypeVar("_Row", bound=models.Model)
+
+
+def _bulk_create(model: type[_Row], rows: Sequence[_Row]) -> None:
+    """``bulk_create`` for a model chosen at run time (one of the entity models, or their links)."""
+    model._default_manager.bulk_create(rows, batch_size=BATCH)

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from accounts.models import User
+
 from ..bulk_sql import bulk_update
-from ..models import Comment, Evaluation, GenePanelEntrySnapshot
+from ..models import Activity, Comment, Evaluation, GenePanelEntrySnapshot, GenePanelSnapshot
+from ..models.entities import Entity
 from ..models.panels import clean_list
 from .activity import activity_line
 from .reviews import ReviewFields, review_text
@@ -20,7 +23,7 @@ _THROUGH = GenePanelEntrySnapshot.evaluation.through
 
 
 class ReviewBatch:
-    def __init__(self, pairs: list[tuple[GenePanelEntrySnapshot, object]]):
+    def __init__(self, pairs: list[tuple[GenePanelEntrySnapshot, User]]):
         """``pairs``: every ``(entity, user)`` the file reviews, so existing reviews are read up front."""
         self.now = timezone.now()
         entity_ids = {entity.pk for entity, _ in pairs}
@@ -37,18 +40,20 @@ class ReviewBatch:
         self.new: list[tuple[int, Evaluation]] = []
         self.changed: dict[int, Evaluation] = {}
         self.comments: list[tuple[Evaluation, Comment]] = []
-        self.activities = []
+        self.activities: list[Activity] = []
 
-    def apply(self, snapshot, entity, user, fields: ReviewFields) -> None:
+    def apply(self, snapshot: GenePanelSnapshot, entity: Entity, user: User, fields: ReviewFields) -> None:
         key = (entity.pk, user.pk)
-        evaluation = self.reviews.get(key)
-        created = evaluation is None
-        if created:
+        existing = self.reviews.get(key)
+        created = existing is None
+        if existing is None:
             evaluation = Evaluation(user=user)
             self.reviews[key] = evaluation
             self.new.append((entity.pk, evaluation))
-        elif evaluation.pk is not None:
-            self.changed[evaluation.pk] = evaluation
+        else:
+            evaluation = existing
+            if evaluation.pk is not None:
+                self.changed[evaluation.pk] = evaluation
         phenotypes, publications = clean_list(fields.phenotypes), clean_list(fields.publications)
         if not created:
             phenotypes = list(dict.fromkeys(list(evaluation.phenotypes or []) + phenotypes))
@@ -68,8 +73,6 @@ class ReviewBatch:
         self.activities.append(activity_line(snapshot, user, review_text(entity, evaluation, comment), entity))
 
     def save(self) -> None:
-        from ..models import Activity
-
         Evaluation.objects.bulk_create([e for _, e in self.new], batch_size=BATCH)
         bulk_update(
             Evaluation,

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import is_verified_reviewer
 
-from ..models import Comment, Evaluation
+from ..models import Comment, Evaluation, GenePanelSnapshot
+from ..models.entities import Entity
 from ..models.panels import clean_list
 from ..vocab import MOI_VALUES, MOP_VALUES, ReviewRating
 from .activity import log_activity
@@ -40,18 +43,19 @@ def _validate(fields: ReviewFields) -> None:
         raise ValidationError(errors)
 
 
-def user_review(entity, user) -> Evaluation | None:
-    if not getattr(user, "is_authenticated", False):
+def user_review(entity: Entity, user: User | AnonymousUser) -> Evaluation | None:
+    if not isinstance(user, User) or not user.is_authenticated:
         return None
     return entity.evaluation.filter(user=user).first()
 
 
-def apply_review(snapshot, entity, user, fields: ReviewFields, *, append_only: bool = False) -> Evaluation:
+def apply_review(
+    snapshot: GenePanelSnapshot, entity: Entity, user: User, fields: ReviewFields, *, append_only: bool = False
+) -> Evaluation:
     """Create or update ``user``'s review (inside a ``panel_change``); one review per user per entity."""
-    evaluation = user_review(entity, user)
-    created = evaluation is None
-    if created:
-        evaluation = Evaluation(user=user)
+    existing = user_review(entity, user)
+    created = existing is None
+    evaluation = Evaluation(user=user) if existing is None else existing
     phenotypes, publications = clean_list(fields.phenotypes), clean_list(fields.publications)
     if append_only and not created:
         phenotypes = list(dict.fromkeys(list(evaluation.phenotypes or []) + phenotypes))
@@ -78,7 +82,7 @@ def apply_review(snapshot, entity, user, fields: ReviewFields, *, append_only: b
     return evaluation
 
 
-def review_text(entity, evaluation: Evaluation, comment: str) -> str:
+def review_text(entity: Entity, evaluation: Evaluation, comment: str) -> str:
     """The activity line of a review."""
     parts = [
         f"{entity.label} was reviewed" + (f": {ReviewRating(evaluation.rating).label}." if evaluation.rating else ".")
@@ -94,7 +98,7 @@ def review_text(entity, evaluation: Evaluation, comment: str) -> str:
     return "\n".join(parts)
 
 
-def submit_review(snapshot, entity, user, fields: ReviewFields) -> Evaluation:
+def submit_review(snapshot: GenePanelSnapshot, entity: Entity, user: User, fields: ReviewFields) -> Evaluation:
     """An approved reviewer or a curator reviews an entity. No new version."""
     if not is_verified_reviewer(user):
         raise PermissionDenied("Only approved reviewers can review entities.")
@@ -103,7 +107,7 @@ def submit_review(snapshot, entity, user, fields: ReviewFields) -> Evaluation:
         return apply_review(snapshot, entity, user, fields)
 
 
-def delete_review(snapshot, entity, user, evaluation: Evaluation) -> None:
+def delete_review(snapshot: GenePanelSnapshot, entity: Entity, user: User, evaluation: Evaluation) -> None:
     """People may delete their own review, and nobody else's."""
     if evaluation.user_id != getattr(user, "pk", None):
         raise PermissionDenied("You can only delete your own review.")
@@ -113,7 +117,7 @@ def delete_review(snapshot, entity, user, evaluation: Evaluation) -> None:
         log_activity(snapshot, user, f"{entity.label} review was deleted.", entity)
 
 
-def edit_comment(snapshot, entity, user, comment: Comment, text: str) -> None:
+def edit_comment(snapshot: GenePanelSnapshot, entity: Entity, user: User, comment: Comment, text: str) -> None:
     if comment.user_id != getattr(user, "pk", None):
         raise PermissionDenied("You can only edit your own comments.")
     text = (text or "").strip()
@@ -124,7 +128,7 @@ def edit_comment(snapshot, entity, user, comment: Comment, text: str) -> None:
     comment.save(update_fields=["comment", "last_updated", "modified"])
 
 
-def delete_comment(snapshot, entity, user, comment: Comment) -> None:
+def delete_comment(snapshot: GenePanelSnapshot, entity: Entity, user: User, comment: Comment) -> None:
     if comment.user_id != getattr(user, "pk", None):
         raise PermissionDenied("You can only delete your own comments.")
     comment.delete()
