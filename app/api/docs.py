@@ -34,9 +34,9 @@ class SwaggerUI(SpectacularSwaggerSplitView):
     url_name = "api:schema"
 
     @staticmethod
-    def _swagger_ui_resource(filename):
+    def _swagger_ui_resource(filename: str) -> str:
         return static(f"drf_spectacular_sidecar/swagger-ui-dist/{filename}")
 
     @staticmethod
-    def _swagger_ui_favicon():
+    def _swagger_ui_favicon() -> str:
         return static("drf_spectacular_sidecar/swagger-ui-dist/favicon-32x32.png")

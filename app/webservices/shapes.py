@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from panels.models import GenePanelSnapshot
 from panels.models.genes import ensembl_id_from
 from panels.models.panels import clean_list
 from panels.representation import format_datetime
@@ -15,20 +18,23 @@ LEVELS = {3: "HighEvidence", 2: "ModerateEvidence", 1: "LowEvidence", 0: "NoList
 ASSEMBLIES = {"grch37": "GRch37", "grch38": "GRch38"}
 
 
-def level_of_confidence(status) -> str:
+def level_of_confidence(status: int | str | None) -> str:
     status = int(status or 0)
     return LEVELS[min(status, 3)]
 
 
-def null_if_empty(value):
+_Value = TypeVar("_Value")
+
+
+def null_if_empty(value: _Value) -> _Value | None:
     return None if not value or value == [""] else value
 
 
-def moi_code(moi: str | None):
+def moi_code(moi: str | None) -> str | None:
     return null_if_empty(MOI_SHORT_CODES.get(moi or "", moi))
 
 
-def mop_code(mop: str | None):
+def mop_code(mop: str | None) -> str | None:
     return null_if_empty(MOP_SHORT_CODES.get(mop or "", mop))
 
 
@@ -98,7 +104,7 @@ def region_item(item: dict, assembly: str) -> dict:
     }
 
 
-def panel_list_item(snapshot) -> dict:
+def panel_list_item(snapshot: GenePanelSnapshot) -> dict:
     return {
         "Name": snapshot.level4title.name,
         "DiseaseSubGroup": snapshot.level4title.level3title,

@@ -1,5 +1,7 @@
+from django.core.paginator import Paginator
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 
 from runtime.ids import parse_id
 
@@ -14,7 +16,7 @@ class PanelAppPagination(PageNumberPagination):
     page_size_query_param = None
     max_page_size = 100
 
-    def get_page_number(self, request, paginator):
+    def get_page_number(self, request: Request, paginator: Paginator) -> int | str:
         # Django's paginator takes int() of the text, which accepts signs, spaces and non-ASCII
         # digits; pages are what runtime.ids calls a number, from 1.
         raw = request.query_params.get(self.page_query_param)

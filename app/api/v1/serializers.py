@@ -7,6 +7,8 @@ definition of each shape, used live and for history alike.
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
@@ -16,13 +18,13 @@ from panels.vocab import DOSAGE_SCORE_VALUES, VARIANT_TYPE_VALUES, PanelStatus, 
 DOSAGE_SCORES = sorted(DOSAGE_SCORE_VALUES)
 
 
-class _Delegating(serializers.Serializer):
+class _Delegating(serializers.Serializer[Any]):
     """Read-only serializer whose output comes from a ``panels.representation`` builder."""
 
-    def create(self, validated_data):  # pragma: no cover - the API is read-only
+    def create(self, validated_data: Any) -> NoReturn:  # pragma: no cover - the API is read-only
         raise NotImplementedError
 
-    def update(self, instance, validated_data):  # pragma: no cover
+    def update(self, instance: Any, validated_data: Any) -> NoReturn:  # pragma: no cover
         raise NotImplementedError
 
 
@@ -51,7 +53,7 @@ class PanelSerializer(_Delegating):
     stats = PanelStatsSerializer()
     types = PanelTypeSerializer(many=True)
 
-    def to_representation(self, instance):
+    def to_representation(self, instance: Any) -> Any:
         cache = self.context.get("panels")
         return cache(instance) if cache else representation.panel_dict(instance)
 
@@ -74,7 +76,7 @@ class _EntityBase(_Delegating):
         required=False, help_text="The panel the entity belongs to (not in a normal panel's detail)."
     )
 
-    def to_representation(self, instance):
+    def to_representation(self, instance: Any) -> Any:
         if isinstance(instance, dict):  # historical JSON is already in shape
             return instance
         panel = None
@@ -137,7 +139,7 @@ class PanelDetailSerializer(PanelSerializer):
     regions = RegionEntitySerializer(many=True, required=False)
     signed_off = serializers.DateField(allow_null=True, required=False, help_text="Only on historical versions.")
 
-    def to_representation(self, instance):
+    def to_representation(self, instance: Any) -> Any:
         return instance  # built by the view: live or historical
 
 
@@ -151,7 +153,7 @@ class EvaluationSerializer(_Delegating):
     current_diagnostic = serializers.BooleanField()
     clinically_relevant = serializers.BooleanField(allow_null=True)
 
-    def to_representation(self, instance):
+    def to_representation(self, instance: Any) -> Any:
         return representation.evaluation_dict(instance)
 
 
@@ -166,12 +168,12 @@ class ActivitySerializer(_Delegating):
     entity_name = serializers.CharField(allow_null=True)
     entity_type = serializers.CharField(allow_null=True)
 
-    def to_representation(self, instance):
+    def to_representation(self, instance: Any) -> Any:
         return representation.activity_dict(instance)
 
 
 class SignedOffPanelSerializer(PanelSerializer):
     signed_off = serializers.DateField()
 
-    def to_representation(self, instance):
+    def to_representation(self, instance: Any) -> Any:
         return instance  # built from the stored snapshot by the view

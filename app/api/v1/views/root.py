@@ -1,6 +1,7 @@
 from collections import OrderedDict
 
 from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
@@ -19,7 +20,7 @@ ROOT_ENDPOINTS = (
 
 class ApiRoot(ReadOnlyView):
     @extend_schema(exclude=True)
-    def get(self, request, format=None):
+    def get(self, request: Request, format: str | None = None) -> Response:
         return Response(
             OrderedDict(
                 (name, reverse(f"api:v1:{route}", request=request, format=format)) for name, route in ROOT_ENDPOINTS
