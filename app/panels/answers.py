@@ -17,6 +17,7 @@ from django.db import transaction
 
 from . import cache
 from .models import GenePanelSnapshot, PanelAnswer
+from .representation import panel_detail_json
 
 logger = logging.getLogger(__name__)
 DETAIL = "api-detail"
@@ -25,8 +26,6 @@ DETAIL = "api-detail"
 def detail_json(snapshot: GenePanelSnapshot) -> bytes:
     """The answer for the snapshot's current revision: the stored one, else built. Readers never
     write (read-only mode lets only reads through while a migration runs)."""
-    from .representation import panel_detail_json
-
     body = (
         PanelAnswer.objects.filter(snapshot_id=snapshot.pk, variant=DETAIL, revision=cache.revision(snapshot))
         .values_list("body", flat=True)
@@ -52,8 +51,6 @@ def refresh(snapshot_ids) -> None:
 
 
 def _store(snapshot: GenePanelSnapshot, revision: str) -> None:
-    from .representation import panel_detail_json
-
     PanelAnswer.objects.update_or_create(
         snapshot_id=snapshot.pk, variant=DETAIL, defaults={"revision": revision, "body": panel_detail_json(snapshot)}
     )

@@ -13,6 +13,7 @@ The cache is Django's default cache (per process unless configured otherwise).
 from __future__ import annotations
 
 from django.core.cache import cache
+from django.db.models import Count, Max
 
 from .models import GenePanelSnapshot
 
@@ -38,8 +39,6 @@ def site_revision() -> str:
 
     One small aggregate query; every change stamps its snapshot's ``modified``.
     """
-    from django.db.models import Count, Max
-
     state = GenePanelSnapshot.objects.aggregate(latest=Max("modified"), panels=Count("id"))
     latest = state["latest"].timestamp() if state["latest"] else 0
     return f"{state['panels']}:{latest:.6f}"

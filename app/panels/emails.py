@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from accounts.models import User
+from runtime.tasks import send_email
+
+from .models import GenePanelSnapshot, Upload
+
 
 def base_url() -> str:
     return getattr(settings, "PANEL_APP_BASE_URL", "https://panelapp.local").rstrip("/")
@@ -11,12 +16,10 @@ def base_url() -> str:
 
 def send(to: str, subject: str, text: str) -> None:
     """Queue one email; the project's email task retries on transient SMTP failures."""
-    from runtime.tasks import send_email
-
     send_email.delay(to, subject, text)
 
 
-def panel_promoted(user, snapshot) -> tuple[str, str]:
+def panel_promoted(user: User, snapshot: GenePanelSnapshot) -> tuple[str, str]:
     subject = "A panel you reviewed has been promoted"
     text = (
         f"Dear {user.display_name()},\n\n"
@@ -28,7 +31,7 @@ def panel_promoted(user, snapshot) -> tuple[str, str]:
     return subject, text
 
 
-def import_finished(upload) -> tuple[str, str]:
+def import_finished(upload: Upload) -> tuple[str, str]:
     noun = {"panel": "panel list", "reviews": "reviews list", "genes": "gene list"}[upload.kind]
     if upload.status == upload.Status.IMPORTED:
         subject = f"Success importing {noun}"

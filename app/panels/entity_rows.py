@@ -10,12 +10,13 @@ with the same values the model would give, so the same builders serve both.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.db import connections
 
 from .models import STR, GenePanelEntrySnapshot, GenePanelSnapshot, Region
-from .models.entities import Coordinates
-from .queries import ENTITY_MODELS_IN_ORDER
+from .models.entities import Coordinates, EntityModel
+from .selectors.entities import ENTITY_MODELS_IN_ORDER
 
 _COMMON = (
     "id",
@@ -50,7 +51,21 @@ JSON_FIELDS = {"gene", "publications", "phenotypes", "transcript"}
 class EntityRow(Coordinates):
     """One entity, as the read paths see it (``model`` says which kind)."""
 
-    def __init__(self, model, values: dict):
+    # The columns every kind has (``_COMMON``); the others are set from ``values`` as they come.
+    id: int
+    panel_id: int
+    gene: Any
+    penetrance: str | None
+    mode_of_pathogenicity: str | None
+    publications: list[str] | None
+    phenotypes: list[str] | None
+    moi: str | None
+    saved_gel_status: int | None
+    flagged: bool
+    ready: bool
+    panel: GenePanelSnapshot | None
+
+    def __init__(self, model: EntityModel, values: dict[str, Any]):
         self.model = model
         self.entity_type = model.entity_type
         self.__dict__.update(values)
@@ -64,7 +79,8 @@ class EntityRow(Coordinates):
 
     @property
     def name(self) -> str:
-        return self.__dict__.get("gene_core_id") if self.model is GenePanelEntrySnapshot else self.__dict__["name"]
+        name: str = self.__dict__["gene_core_id" if self.model is GenePanelEntrySnapshot else "name"]
+        return name
 
 
 def raw_values(queryset, fields: tuple[str, ...]) -> list[tuple]:
@@ -96,7 +112,7 @@ def entity_rows(model, snapshot_ids: list[int], *, gene: str = GENE_DECODED) -> 
     json_fields = [f for f in fields if f in JSON_FIELDS and not (f == "gene" and gene == GENE_RAW)]
     rows = {}
     for values in raw_values(model.objects.filter(panel_id__in=snapshot_ids), fields):
-        data = dict(zip(fields, values))
+        data = dict(zip(fields, values, strict=True))
         for key in json_fields:
             data[key] = _decoded(data[key])
         if gene == GENE_NONE:
@@ -110,26 +126,30 @@ def entity_rows(model, snapshot_ids: list[int], *, gene: str = GENE_DECODED) -> 
         return []
     name = model._meta.model_name
     column = f"{name}_id"
-    evidence = model.evidence.through.objects.filter(**{f"{name}__panel_id__in": snapshot_ids}).order_by(
+    evidence = model.evidence.through._default_manager.filter(**{f"{name}__panel_id__in": snapshot_ids}).order_by(
         "-evidence__created", "-evidence_id"
     )
     for entity_id, source in raw_values(evidence, (column, "evidence__name")):
         rows[entity_id].evidence_names.append(source)
-    tags = model.tags.through.objects.filter(**{f"{name}__panel_id__in": snapshot_ids}).order_by("tag__name")
+    tags = model.tags.through._default_manager.filter(**{f"{name}__panel_id__in": snapshot_ids}).order_by("tag__name")
     for entity_id, tag in raw_values(tags, (column, "tag__name")):
         rows[entity_id].tag_names.append(tag)
     return list(rows.values())
 
 
-def panel_entity_rows(snapshot: GenePanelSnapshot, *, gene: str = GENE_DECODED) -> tuple[list, list, list]:
+Rows = tuple[list[EntityRow], list[EntityRow], list[EntityRow]]
+
+
+def panel_entity_rows(snapshot: GenePanelSnapshot, *, gene: str = GENE_DECODED) -> Rows:
     """``(genes, strs, regions)`` of a panel; a super panel's come from its children, each row
     carrying its child snapshot (with panel, title and types) as ``panel``."""
     if not snapshot.is_super_panel():
         ids = [snapshot.pk]
-        return tuple(entity_rows(model, ids, gene=gene) for model in ENTITY_MODELS_IN_ORDER)
+        genes, strs, regions = (entity_rows(model, ids, gene=gene) for model in ENTITY_MODELS_IN_ORDER)
+        return genes, strs, regions
     children = {c.pk: c for c in GenePanelSnapshot.objects.with_panel().filter(parent_panels=snapshot)}
-    result = tuple(entity_rows(model, list(children), gene=gene) for model in ENTITY_MODELS_IN_ORDER)
-    for rows in result:
+    genes, strs, regions = (entity_rows(model, list(children), gene=gene) for model in ENTITY_MODELS_IN_ORDER)
+    for rows in (genes, strs, regions):
         for row in rows:
             row.panel = children[row.panel_id]
-    return result
+    return genes, strs, regions

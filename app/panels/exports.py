@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator
 
 from .models import STR, GenePanelEntrySnapshot, GenePanelSnapshot, HistoricalSnapshot, Region
 from .models.genes import ensembl_id_from
-from .queries import entity_queryset, snapshot_ids_for_entities
+from .selectors.entities import entity_queryset
+from .selectors.panels import snapshot_ids_for_entities
 from .spreadsheet import neutralise
 
 HEADER = (

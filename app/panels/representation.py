@@ -5,7 +5,7 @@ version reads exactly as the API showed it at the time. Key names, order and val
 compatibility contract with existing pipelines (reference §3.3-3.8): change nothing here without
 a test that says why.
 
-The builders are plain functions over prefetched objects (see ``panels.queries``): they run no
+The builders are plain functions over prefetched objects (see ``panels.selectors``): they run no
 queries of their own, which keeps the number of queries per request independent of the page
 size and of the number of genes.
 """
@@ -15,7 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
+from typing import Any
 
+from .entity_rows import GENE_RAW, panel_entity_rows
 from .models import STR, Activity, Evaluation, GenePanelEntrySnapshot, GenePanelSnapshot, Region
 from .models.panels import clean_list
 
@@ -166,7 +169,7 @@ def region_entity_dict(entity: Region, panel: dict | None = None) -> dict:
     return data
 
 
-ENTITY_BUILDERS = {
+ENTITY_BUILDERS: dict[type, Callable[[Any, dict | None], dict]] = {
     GenePanelEntrySnapshot: gene_entity_dict,
     STR: str_entity_dict,
     Region: region_entity_dict,
@@ -186,7 +189,7 @@ def detail_sort_key(entity) -> tuple:
 def panel_detail_dict(snapshot: GenePanelSnapshot, entities=None, include_entities: bool = True) -> dict:
     """Panel object plus ``genes``, ``strs`` and ``regions``.
 
-    ``entities`` is ``(genes, strs, regions)`` as prefetched by ``panels.queries.panel_entities``
+    ``entities`` is ``(genes, strs, regions)`` as prefetched by ``panels.selectors.entities.panel_entities``
     (model instances) or read by ``panels.entity_rows.panel_entity_rows`` (plain rows, the default:
     several times faster for large panels); a super panel's entities come from its children and
     carry the child's ``panel`` object.
@@ -195,12 +198,10 @@ def panel_detail_dict(snapshot: GenePanelSnapshot, entities=None, include_entiti
     if not include_entities:
         return data
     if entities is None:
-        from .entity_rows import panel_entity_rows
-
         entities = panel_entity_rows(snapshot)
     super_panel = snapshot.is_super_panel()
     panels = PanelCache()
-    for key, items in zip(("genes", "strs", "regions"), entities):
+    for key, items in zip(("genes", "strs", "regions"), entities, strict=True):
         data[key] = [
             entity_dict(e, panels(e.panel) if super_panel else None) for e in sorted(items, key=detail_sort_key)
         ]
@@ -217,8 +218,6 @@ def panel_detail_json(snapshot: GenePanelSnapshot, include_entities: bool = True
     Each copy is first a placeholder string holding NUL, which no stored text can (PostgreSQL
     refuses NUL), then swapped for its JSON text in one pass.
     """
-    from .entity_rows import GENE_RAW, panel_entity_rows
-
     if not include_entities:
         return _compact(panel_detail_dict(snapshot, include_entities=False))
     entities = panel_entity_rows(snapshot, gene=GENE_RAW)

@@ -11,18 +11,29 @@ PanelApp's public API is the model followed here: no internal panel without the 
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.models import User
 from accounts.roles import is_curator
 
-from .vocab import PanelStatus
+from .vocab import VISIBLE_STATUSES, PanelStatus
 
-PUBLIC_READABLE = (PanelStatus.PUBLIC, PanelStatus.PROMOTED, PanelStatus.RETIRED)
+PUBLIC_READABLE: tuple[str, ...] = (PanelStatus.PUBLIC, PanelStatus.PROMOTED, PanelStatus.RETIRED)
 
 
-def readable_statuses(user) -> tuple[str, ...]:
+def readable_statuses(user: User | AnonymousUser | None) -> tuple[str, ...]:
     if user is not None and is_curator(user):
         return (*PUBLIC_READABLE, PanelStatus.INTERNAL)
     return PUBLIC_READABLE
 
 
-def sees_internal(user) -> bool:
+def listable_statuses(user: User | AnonymousUser) -> list[str]:
+    """The panel lists: everyone sees public panels; curators also see internal and retired ones."""
+    statuses: list[str] = list(VISIBLE_STATUSES)
+    if is_curator(user):
+        statuses += [PanelStatus.INTERNAL, PanelStatus.RETIRED]
+    return statuses
+
+
+def sees_internal(user: User | AnonymousUser | None) -> bool:
     return user is not None and is_curator(user)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from panels import representation
-from panels.models import GenePanelEntrySnapshot, GenePanelSnapshot, HistoricalSnapshot
-from panels.queries import entity_queryset, panel_lookup_q
+from panels.selectors import panels as panel_selectors
+from panels.selectors.entities import genes_on_visible_panels
+from panels.selectors.versions import stored_version
 from panels.versions import InvalidVersion, Version
 from panels.visibility import readable_statuses
 from panels.vocab import VISIBLE_STATUSES, PanelStatus
@@ -18,25 +22,25 @@ from panels.vocab import VISIBLE_STATUSES, PanelStatus
 from . import shapes
 
 
-def _reject_nul(request, *values: str) -> None:
+def _reject_nul(request: Request, *values: str) -> None:
     everything = list(values) + [v for _, vs in request.query_params.lists() for v in vs]
     if any("\x00" in v for v in everything):
         raise ParseError("Requests may not contain NUL characters.")
 
 
-def _split(request, name: str) -> list[str] | None:
+def _split(request: Request, name: str) -> list[str] | None:
     raw = request.query_params.get(name)
     return [v.strip() for v in raw.split(",") if v.strip()] if raw is not None else None
 
 
-def _assembly(request) -> str:
+def _assembly(request: Request) -> str:
     raw = request.query_params.get("assembly", "GRch37").lower()
     if raw not in shapes.ASSEMBLIES:
         raise ParseError("Unaccepted value for assembly, please use: GRch37 or GRch38")
     return shapes.ASSEMBLIES[raw]
 
 
-def _keep(item: dict, request) -> bool:
+def _keep(item: dict[str, Any], request: Request) -> bool:
     """v0 filters: each given one must match (values are short codes, comma-separated)."""
     checks = {
         "ModeOfInheritance": shapes.moi_code(item.get("mode_of_inheritance")),
@@ -57,32 +61,25 @@ def _keep(item: dict, request) -> bool:
 @extend_schema(exclude=True)  # the legacy API; /api/docs/ documents API v1
 @api_view(["GET"])
 @permission_classes([AllowAny])
-def list_panels(request, format=None):
+def list_panels(request: Request, format: str | None = None) -> Response:
     _reject_nul(request)
     statuses = list(VISIBLE_STATUSES)
     if request.query_params.get("Retired", "").lower() == "true":
         statuses.append(PanelStatus.RETIRED)
-    qs = GenePanelSnapshot.objects.with_panel().filter(panel__status__in=statuses)
-    if request.query_params.get("Name"):
-        qs = qs.filter(panel__name__icontains=request.query_params["Name"])
-    return Response({"result": [shapes.panel_list_item(s) for s in qs.ordered_by_name()]})
+    qs = panel_selectors.panel_list(statuses, name_contains=request.query_params.get("Name", ""))
+    return Response({"result": [shapes.panel_list_item(s) for s in qs]})
 
 
 @extend_schema(exclude=True)  # the legacy API; /api/docs/ documents API v1
 @api_view(["GET"])
 @permission_classes([AllowAny])
-def get_panel(request, panel_name, format=None):
+def get_panel(request: Request, panel_name: str, format: str | None = None) -> Response:
     _reject_nul(request, panel_name)
     assembly = _assembly(request)
     raw_version = request.query_params.get("version")
-    snapshot = (
-        GenePanelSnapshot.objects.with_panel()
-        .filter(panel_lookup_q(panel_name))
-        # With a version: any panel this user may read (internal ones for curators only, panels.visibility).
-        .filter(panel__status__in=readable_statuses(request.user) if raw_version else VISIBLE_STATUSES)
-        .ordered_by_name()
-        .first()
-    )
+    # With a version: any panel this user may read (internal ones for curators only, panels.visibility).
+    statuses = readable_statuses(request.user) if raw_version else VISIBLE_STATUSES
+    snapshot = panel_selectors.find_snapshot(panel_name, statuses)
     if snapshot is None:
         raise NotFound(f"Query Error: {panel_name} not found.")
     data, created = None, snapshot.created
@@ -90,11 +87,9 @@ def get_panel(request, panel_name, format=None):
         try:
             version = Version.parse(raw_version)
         except InvalidVersion:
-            raise ParseError("Query Error: The incorrect version requested")
+            raise ParseError("Query Error: The incorrect version requested") from None
         if version != snapshot.version_tuple:
-            historical = HistoricalSnapshot.objects.filter(
-                panel_id=snapshot.panel_id, major_version=version.major, minor_version=version.minor
-            ).first()
+            historical = stored_version(snapshot.panel_id, version)
             if historical is None:
                 raise NotFound(f"Query Error: The version requested for panel:{panel_name} was not found.")
             data = historical.data
@@ -120,17 +115,12 @@ def get_panel(request, panel_name, format=None):
 @extend_schema(exclude=True)  # the legacy API; /api/docs/ documents API v1
 @api_view(["GET"])
 @permission_classes([AllowAny])
-def search_genes(request, genes, format=None):
+def search_genes(request: Request, genes: str, format: str | None = None) -> Response:
     _reject_nul(request, genes)
     assembly = _assembly(request)
-    qs = entity_queryset(GenePanelEntrySnapshot, with_panel=True).filter(panel__panel__status__in=VISIBLE_STATUSES)
-    if genes != "all":
-        qs = qs.filter(gene_core_id__in=[g.strip() for g in genes.split(",") if g.strip()])
-    panel_names = _split(request, "panel_name")
-    if panel_names:
-        qs = qs.filter(panel__panel__name__in=panel_names)
+    symbols = None if genes == "all" else [g.strip() for g in genes.split(",") if g.strip()]
     results = []
-    for entity in qs.order_by("panel__panel_id", "gene_core_id"):
+    for entity in genes_on_visible_panels(symbols, _split(request, "panel_name")):
         item = representation.gene_entity_dict(entity)
         if not _keep(item, request):
             continue

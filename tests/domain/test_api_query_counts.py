@@ -121,8 +121,8 @@ def test_the_fast_detail_json_is_exactly_the_panel_detail(curator, small_and_lar
     import json
 
     from panels.models import GenePanelSnapshot
-    from panels.queries import panel_entities
     from panels.representation import panel_detail_dict, panel_detail_json
+    from panels.selectors.entities import panel_entities
     from panels.services.panels import create_panel as create
 
     small, large = small_and_large

@@ -7,9 +7,12 @@ import gzip
 import json
 
 import pytest
+from celery.exceptions import Retry
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from panels.models import Gene, GenePanelEntrySnapshot, UploadedGeneList, UploadedPanelList
+from panels.services import importing
+from panels.tasks import import_upload
 
 from .uploads_helpers import gene_row, panel_tsv
 
@@ -99,12 +102,10 @@ def test_gzipped_gene_json_is_imported_and_a_gzip_bomb_refused(
 def test_any_other_error_ends_the_upload_failed_with_a_reason_and_an_email(
     client, make_panel, curator, monkeypatch, django_capture_on_commit_callbacks, mailoutbox
 ):
-    from panels.services import uploads
-
     def explode(source, user):
         raise ValueError("something the importer did not foresee")
 
-    monkeypatch.setitem(uploads.IMPORTERS, "panel", explode)
+    monkeypatch.setitem(importing.IMPORTERS, "panel", explode)
     client.force_login(curator)
     page = upload(
         client, "panel", "p.tsv", panel_tsv([gene_row("A1CF", "Test Panel")]), django_capture_on_commit_callbacks
@@ -119,9 +120,6 @@ def test_any_other_error_ends_the_upload_failed_with_a_reason_and_an_email(
 def test_storage_trouble_is_retried_and_when_retries_are_spent_the_upload_fails(
     client, curator, monkeypatch, django_capture_on_commit_callbacks, mailoutbox
 ):
-    from panels.services import uploads
-    from panels.tasks import import_upload
-
     client.force_login(curator)
     upload(client, "panel", "p.tsv", panel_tsv([gene_row("A1CF", "No panel")]), django_capture_on_commit_callbacks)
     row = UploadedPanelList.objects.get()
@@ -131,9 +129,7 @@ def test_storage_trouble_is_retried_and_when_retries_are_spent_the_upload_fails(
     def unavailable(kind, pk):
         raise OSError("bucket unreachable")
 
-    monkeypatch.setattr(uploads, "run_import", unavailable)
-    from celery.exceptions import Retry
-
+    monkeypatch.setattr(importing, "run_import", unavailable)
     with pytest.raises(Retry):
         import_upload.apply(args=("panel", row.pk), retries=0, throw=True)
     row.refresh_from_db()

@@ -88,7 +88,7 @@ def test_large_panel_tsv_is_imported_by_the_worker_from_the_media_bucket(
     assert "Panel list successfully imported" in status_page.content.decode()
 
     # A redelivered message finds the upload finished and changes nothing.
-    from panels.services.uploads import run_import
+    from panels.services.importing import run_import
 
     assert run_import("panel", upload_pk) == "imported"
     snapshot.refresh_from_db()

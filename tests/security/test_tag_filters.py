@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from panels.queries import MAX_TAGS
+from panels.selectors.entities import MAX_TAGS
 from panels.services.entities import get_entity, set_tags
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
+from rest_framework.request import Request
 
-from panels.queries import MAX_TAGS
+from panels.selectors.entities import MAX_TAGS
 from panels.versions import InvalidVersion, Version
 from runtime.ids import MAX_ID, parse_id
 
@@ -20,13 +21,13 @@ class IncorrectVersion(APIException):
     default_code = "incorrect_version"
 
 
-def comma_list(request, name: str) -> list[str]:
+def comma_list(request: Request, name: str) -> list[str]:
     """``a,b , c`` -> ``["a", "b", "c"]``; absent or blank -> ``[]``."""
     raw = request.query_params.get(name, "")
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def tags(request) -> list[str]:
+def tags(request: Request) -> list[str]:
     """``tags`` without duplicates; more than MAX_TAGS distinct tags is a 400 naming the limit."""
     values = list(dict.fromkeys(comma_list(request, "tags")))
     if len(values) > MAX_TAGS:
@@ -34,17 +35,17 @@ def tags(request) -> list[str]:
     return values
 
 
-def version(request) -> Version | None:
+def version(request: Request) -> Version | None:
     raw = request.query_params.get("version")
     if raw is None or raw == "":
         return None
     try:
         return Version.parse(raw)
     except InvalidVersion:
-        raise IncorrectVersion()
+        raise IncorrectVersion() from None
 
 
-def integer(request, name: str) -> int | None:
+def integer(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw is None or raw.strip() == "":
         return None
@@ -56,14 +57,14 @@ def integer(request, name: str) -> int | None:
     return value
 
 
-def choice(request, name: str, choices: tuple[str, ...], default: str) -> str:
+def choice(request: Request, name: str, choices: tuple[str, ...], default: str) -> str:
     raw = request.query_params.get(name) or default
     if raw not in choices:
         raise ParseError(f"Query parameter '{name}' must be one of {', '.join(choices)}, not {raw!r}.")
     return raw
 
 
-def confidence_levels(request) -> list[int]:
+def confidence_levels(request: Request) -> list[int]:
     """``confidence_level`` as a comma list of 0-4 (4 is legacy green)."""
     values = comma_list(request, "confidence_level")
     levels = []
@@ -74,5 +75,5 @@ def confidence_levels(request) -> list[int]:
     return levels
 
 
-def flag(request, name: str) -> bool:
+def flag(request: Request, name: str) -> bool:
     return request.query_params.get(name, "") in TRUE_VALUES

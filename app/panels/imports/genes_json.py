@@ -12,14 +12,15 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.db import transaction
 from django.utils import timezone
 
 from ..answers import refresh_on_commit
 from ..bulk_sql import bulk_update
-from ..models import STR, Gene, GenePanelEntrySnapshot, GenePanelSnapshot, Region
+from ..models import Gene, GenePanelEntrySnapshot, GenePanelSnapshot
+from ..selectors.entities import ENTITY_MODELS_IN_ORDER
 from ..services.versioning import bump_panels
 from ..vocab import PanelStatus
 from .common import NUL_REASON, ImportRejected, Problem, decode, read_maybe_gzip
@@ -40,13 +41,13 @@ def _parse(source: bytes | BinaryIO) -> dict:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise ImportRejected([Problem(error.lineno, "", f"not valid JSON: {error.msg}")])
+        raise ImportRejected([Problem(error.lineno, "", f"not valid JSON: {error.msg}")]) from error
     except RecursionError:
-        raise ImportRejected([Problem(None, "", "not valid gene data: the JSON is nested too deeply.")])
+        raise ImportRejected([Problem(None, "", "not valid gene data: the JSON is nested too deeply.")]) from None
     if not isinstance(data, dict) or not set(data) & set(KEYS):
         raise ImportRejected([Problem(None, "", "expected an object with insert, update, delete and/or update_symbol")])
     problems = []
-    records = {"insert": [], "update": [], "update_symbol": [], "delete": []}
+    records: dict[str, list[Any]] = {"insert": [], "update": [], "update_symbol": [], "delete": []}
     for key in ("insert", "update"):
         items = data.get(key) or []
         if not isinstance(items, list):
@@ -75,17 +76,15 @@ def _parse(source: bytes | BinaryIO) -> dict:
     return records
 
 
-ENTITY_MODELS = (GenePanelEntrySnapshot, STR, Region)
-
-
 def _refresh_copies(symbols: set[str]) -> int:
     """Every entity's copy of its gene, from the gene table: one read and one bulk update per kind."""
     genes = {g.gene_symbol: g.dict_tr() for g in Gene.objects.filter(gene_symbol__in=symbols)}
     changed = 0
-    for model in ENTITY_MODELS:
+    for model in ENTITY_MODELS_IN_ORDER:
         entities = list(model.objects.filter(gene_core_id__in=symbols).only("id", "gene_core_id", "gene"))
         for entity in entities:
-            entity.gene = genes[entity.gene_core_id]
+            if entity.gene_core_id is not None:  # always: the entities were found by it
+                entity.gene = genes[entity.gene_core_id]
         bulk_update(model, entities, ["gene"])
         changed += len(entities)
     return changed
@@ -96,7 +95,7 @@ def _rename(pairs: list[tuple[dict, str]]) -> int:
     then write every move at once. A panel that already has the new symbol keeps its own entry."""
     symbols = {new["gene_symbol"] for new, _ in pairs} | {old for _, old in pairs}
     renamed = 0
-    for model in ENTITY_MODELS:
+    for model in ENTITY_MODELS_IN_ORDER:
         entities = list(model.objects.filter(gene_core_id__in=symbols).only("id", "panel_id", "gene_core_id"))
         moved = {}
         for new, old in pairs:
@@ -142,7 +141,7 @@ def import_genes_json(source: bytes | BinaryIO, user) -> dict:
             }
             Gene.objects.filter(gene_symbol__in=retired).update(active=False)
         deactivated = Gene.objects.filter(gene_symbol__in=records["delete"]).update(active=False)
-        for model in ENTITY_MODELS:
+        for model in ENTITY_MODELS_IN_ORDER:
             still_used = model.objects.filter(gene_core_id__in=records["delete"]).count()
             if still_used:
                 logger.warning("%d %s entities still use deleted gene symbols", still_used, model._meta.verbose_name)

@@ -9,13 +9,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import is_curator
 
-from ..models import GenePanel, GenePanelSnapshot, HistoricalSnapshot, Level4Title, PanelType
+from ..models import ENTITY_MODELS, GenePanel, GenePanelSnapshot, HistoricalSnapshot, Level4Title, PanelType
 from ..models.panels import clean_list
 from ..names import name_problems
+from ..tasks import email_panel_promoted
 from ..versions import InvalidVersion, Version
-from ..vocab import PanelStatus
+from ..vocab import DEFAULT_PANEL_TYPES, PanelStatus
 from .activity import log_activity
 from .stats import recalculate_stats
 from .versioning import increment_version, panel_change
@@ -60,7 +62,7 @@ class PanelFields:
         )
 
 
-def _require_curator(user) -> None:
+def _require_curator(user: User) -> None:
     if not is_curator(user):
         raise PermissionDenied("Only Genomics England curators can change panels.")
 
@@ -117,7 +119,7 @@ def _validate(fields: PanelFields, panel: GenePanel | None) -> None:
 
 
 @transaction.atomic
-def create_panel(user, fields: PanelFields) -> GenePanelSnapshot:
+def create_panel(user: User, fields: PanelFields) -> GenePanelSnapshot:
     """A new panel starts at 0.0; a new super panel at (highest child major).0."""
     _require_curator(user)
     _validate(fields, None)
@@ -175,12 +177,15 @@ def _describe_changes(before: PanelFields, after: PanelFields) -> list[str]:
         elif isinstance(old, str):
             old, new = old.strip(), (new or "").strip()
         if old != new:
-            show = lambda v: "; ".join(v) if isinstance(v, list) else v  # noqa: E731
-            changes.append(f"{label} changed from {show(old) or '(none)'} to {show(new) or '(none)'}")
+            changes.append(f"{label} changed from {_shown(old) or '(none)'} to {_shown(new) or '(none)'}")
     return changes
 
 
-def update_panel(snapshot: GenePanelSnapshot, user, fields: PanelFields) -> bool:
+def _shown(value: object) -> object:
+    return "; ".join(value) if isinstance(value, list) else value
+
+
+def update_panel(snapshot: GenePanelSnapshot, user: User, fields: PanelFields) -> bool:
     """Apply the panel form. Any change bumps the minor version once; no change, no bump."""
     _require_curator(user)
     _validate(fields, snapshot.panel)
@@ -226,18 +231,18 @@ def _check_signable(snapshot: GenePanelSnapshot, version_text: str) -> None:
         raise ValidationError({"signed_off_version": [f"Version {version} of this panel does not exist."]})
 
 
-def _apply_sign_off(snapshot: GenePanelSnapshot, user, before: PanelFields, after: PanelFields) -> None:
+def _apply_sign_off(snapshot: GenePanelSnapshot, user: User, before: PanelFields, after: PanelFields) -> None:
     """Sign off ``after``'s version on its date; earlier sign-offs stay on record. Blank fields
     remove the latest sign-off."""
     panel = snapshot.panel
     if after.signed_off_version:
         version = Version.parse(after.signed_off_version)
+        signed_on = after.signed_off_date
+        assert signed_on is not None, "_validate asks for the date with the version"
         HistoricalSnapshot.objects.filter(panel=panel, major_version=version.major, minor_version=version.minor).update(
-            signed_off_date=after.signed_off_date
+            signed_off_date=signed_on
         )
-        log_activity(
-            snapshot, user, f"Panel version {version} has been signed off on {after.signed_off_date.isoformat()}"
-        )
+        log_activity(snapshot, user, f"Panel version {version} has been signed off on {signed_on.isoformat()}")
     elif before.signed_off_version:
         old = Version.parse(before.signed_off_version)
         HistoricalSnapshot.objects.filter(panel=panel, major_version=old.major, minor_version=old.minor).update(
@@ -256,7 +261,7 @@ def latest_signed_off(panel: GenePanel) -> HistoricalSnapshot | None:
     )
 
 
-def set_status(snapshot: GenePanelSnapshot, user, status: str) -> None:
+def set_status(snapshot: GenePanelSnapshot, user: User, status: str) -> None:
     """Approve (public), reject (internal) or delete a panel. PanelApp does not bump for these."""
     _require_curator(user)
     if status not in PanelStatus.values:
@@ -270,7 +275,7 @@ def set_status(snapshot: GenePanelSnapshot, user, status: str) -> None:
         log_activity(snapshot, user, f"Panel status changed from {old} to {status}")
 
 
-def promote(snapshot: GenePanelSnapshot, user, comment: str) -> GenePanelSnapshot:
+def promote(snapshot: GenePanelSnapshot, user: User, comment: str) -> GenePanelSnapshot:
     """The only way to a new major version: x.y -> (x+1).0, with a required comment.
 
     Super panels that include this panel are promoted with it. Everyone who reviewed an entity
@@ -289,17 +294,13 @@ def promote(snapshot: GenePanelSnapshot, user, comment: str) -> GenePanelSnapsho
         )
         GenePanelSnapshot.objects.filter(pk=snapshot.pk).update(version_comment=snapshot.version_comment)
         log_activity(snapshot, user, f"promoted panel to version {snapshot.version}")
-        from ..tasks import email_panel_promoted
-
         panel_id = snapshot.panel_id
         transaction.on_commit(lambda: email_panel_promoted.delay(panel_id))
     return snapshot
 
 
-def mark_not_ready(snapshot: GenePanelSnapshot, user) -> None:
+def mark_not_ready(snapshot: GenePanelSnapshot, user: User) -> None:
     """Clear every "ready" mark of the panel, e.g. after a promotion. No new version."""
-    from ..models import ENTITY_MODELS
-
     _require_curator(user)
     with panel_change(snapshot, bump=False):
         for model in ENTITY_MODELS.values():
@@ -309,7 +310,5 @@ def mark_not_ready(snapshot: GenePanelSnapshot, user) -> None:
 
 def ensure_default_panel_types() -> None:
     """The panel types every installation starts with (also seeded by migration 0002)."""
-    from ..vocab import DEFAULT_PANEL_TYPES
-
     for slug, name in DEFAULT_PANEL_TYPES:
         PanelType.objects.get_or_create(slug=slug, defaults={"name": name, "description": name})

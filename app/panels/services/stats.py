@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from collections import defaultdict
+from collections.abc import Iterable
 
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from ..answers import refresh_on_commit
 from ..models import STR, GenePanelEntrySnapshot, GenePanelSnapshot, Region
+from ..selectors.panels import snapshot_ids_for_entities
 
 _KINDS = (("genes", "gene", GenePanelEntrySnapshot), ("strs", "str", STR), ("regions", "region", Region))
 
@@ -44,11 +50,6 @@ def recalculate_stats(snapshot: GenePanelSnapshot) -> None:
     keyed on (panels.cache), and super panels show their children's entities; their stored answers
     are rebuilt once the change commits (panels.answers).
     """
-    from django.utils import timezone
-
-    from ..answers import refresh_on_commit
-    from ..queries import snapshot_ids_for_entities
-
     now = timezone.now()
     snapshot.stats = compute_stats(snapshot_ids_for_entities(snapshot))
     snapshot.modified = now
@@ -63,8 +64,6 @@ def recalculate_stats(snapshot: GenePanelSnapshot) -> None:
 
 def compute_stats_of_panels(snapshot_ids: list[int]) -> dict[int, dict]:
     """``compute_stats([id])`` for each of many panels that are not super panels, in six queries."""
-    from collections import defaultdict
-
     stats: dict[int, dict] = {pk: {} for pk in snapshot_ids}
     reviewers_of: dict[int, set[int]] = defaultdict(set)
     for plural, singular, model in _KINDS:
@@ -102,13 +101,9 @@ def compute_stats_of_panels(snapshot_ids: list[int]) -> dict[int, dict]:
     return stats
 
 
-def recalculate_stats_of_panels(snapshots) -> None:
+def recalculate_stats_of_panels(snapshots: Iterable[GenePanelSnapshot]) -> None:
     """``recalculate_stats`` for many panels that are not super panels (file imports), then once for
     each super panel that includes any of them."""
-    from django.utils import timezone
-
-    from ..queries import snapshot_ids_for_entities
-
     snapshots = list(snapshots)
     now = timezone.now()
     fresh = compute_stats_of_panels([s.pk for s in snapshots])
@@ -124,6 +119,4 @@ def recalculate_stats_of_panels(snapshots) -> None:
         GenePanelSnapshot.objects.filter(pk=parent.pk).update(
             stats=compute_stats(snapshot_ids_for_entities(parent)), modified=now
         )
-    from ..answers import refresh_on_commit
-
     refresh_on_commit([s.pk for s in snapshots] + list(parent_ids))

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from django.db import transaction
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from ..models import GenePanelSnapshot, HistoricalSnapshot
 from ..representation import panel_detail_dict
+from ..selectors.entities import panel_entities_of_many
 from .stats import recalculate_stats
 
 SCHEMA_VERSION = "1"
@@ -71,7 +73,9 @@ def increment_version(
     return snapshot
 
 
-def bump_panels(snapshots, *, comment: str = "", include_superpanels: bool = True) -> list[GenePanelSnapshot]:
+def bump_panels(
+    snapshots: Iterable[GenePanelSnapshot], *, comment: str = "", include_superpanels: bool = True
+) -> list[GenePanelSnapshot]:
     """``increment_version`` for many panels at once (file imports): each panel, and each super panel
     that includes one, is locked, frozen and bumped exactly once, in a fixed number of queries.
 
@@ -109,10 +113,8 @@ def bump_panels(snapshots, *, comment: str = "", include_superpanels: bool = Tru
     return everything
 
 
-def freeze_many(snapshots, reason: str = "", chunk: int = 40) -> None:
+def freeze_many(snapshots: Iterable[GenePanelSnapshot], reason: str = "", chunk: int = 40) -> None:
     """``freeze`` for many panels: their entities are read a chunk of panels at a time."""
-    from ..queries import panel_entities_of_many
-
     snapshots = list(snapshots)
     for start in range(0, len(snapshots), chunk):
         part = snapshots[start : start + chunk]
@@ -132,7 +134,7 @@ def freeze_many(snapshots, reason: str = "", chunk: int = 40) -> None:
 
 
 @contextmanager
-def panel_change(snapshot: GenePanelSnapshot, *, bump: bool = True, comment: str = ""):
+def panel_change(snapshot: GenePanelSnapshot, *, bump: bool = True, comment: str = "") -> Iterator[GenePanelSnapshot]:
     """The frame for every change to a panel: one transaction, at most one bump, fresh stats.
 
     ``bump=False`` is for the changes PanelApp makes without a new version (reviews, tags,

@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from accounts.roles import is_curator as _is_curator
 from accounts.roles import is_verified_reviewer as _is_verified_reviewer
 
+from ..selectors.reviews import evaluations_of_user
 from ..vocab import gel_status_colour, gel_status_label
 
 register = template.Library()
@@ -102,3 +103,9 @@ def entity_table_rows(rows, super_panel=False):
         ]
         parts.append("<tr>" + "".join(cells) + "</tr>")
     return mark_safe("\n".join(parts))
+
+
+@register.inclusion_tag("panels/user_evaluations.html")
+def evaluations_of(user) -> dict:
+    """The reviews a user wrote, newest first, with their panels (the profile page's list)."""
+    return {"evaluations": evaluations_of_user(user)}

@@ -1,10 +1,10 @@
 """Panel TSV downloads: the current version by rating, or any earlier version."""
 
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.views import View
 
 from .. import exports
-from ..models import HistoricalSnapshot
+from ..selectors.versions import stored_version
 from ..versions import InvalidVersion, Version
 from .mixins import PanelMixin
 
@@ -18,7 +18,7 @@ def tsv_response(content: str, name: str) -> HttpResponse:
 class DownloadPanelView(PanelMixin, View):
     """``/panels/<id>/download/<categories>/``: e.g. 34 green, 234 green and amber, 01234 all."""
 
-    def get(self, request, pk, categories):
+    def get(self, request: HttpRequest, pk: int, categories: str) -> HttpResponse:
         try:
             wanted = exports.parse_categories(categories)
         except exports.InvalidCategories as error:
@@ -31,7 +31,7 @@ class DownloadPanelView(PanelMixin, View):
 class DownloadVersionView(PanelMixin, View):
     """POST ``panel_version=X.Y``: the TSV of that version (the current one or a stored one)."""
 
-    def post(self, request, pk):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         try:
             version = Version.parse(request.POST.get("panel_version", ""))
         except InvalidVersion as error:
@@ -40,9 +40,7 @@ class DownloadVersionView(PanelMixin, View):
         if version == snapshot.version_tuple:
             content = exports.to_tsv(exports.live_rows(snapshot, {0, 1, 2, 3, 4}))
         else:
-            historical = HistoricalSnapshot.objects.filter(
-                panel_id=snapshot.panel_id, major_version=version.major, minor_version=version.minor
-            ).first()
+            historical = stored_version(snapshot.panel_id, version)
             if historical is None:
                 raise Http404(f"Version {version} of this panel does not exist.")
             content = exports.to_tsv(exports.historical_rows(historical))

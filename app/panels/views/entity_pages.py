@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView, View
 
@@ -13,7 +13,7 @@ from accounts.roles import is_curator
 
 from ..forms import entity as entity_forms
 from ..forms.common import apply_service_errors
-from ..models import Evaluation
+from ..selectors.reviews import entity_page, review_of_entity
 from ..services import entities as entity_service
 from ..services import reviews as review_service
 from ..services.entities import EntityFields
@@ -73,22 +73,18 @@ class EntityDetailView(EntityMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         entity, snapshot, user = self.entity, self.snapshot, self.request.user
-        evaluations = list(
-            entity.evaluation.select_related("user", "user__reviewer")
-            .prefetch_related("comments__user")
-            .order_by("-created")
-        )
+        page = entity_page(entity)
         context.update(
             snapshot=snapshot,
             entity=entity,
             colour=gel_status_colour(entity.saved_gel_status, entity.flagged),
             label=gel_status_label(entity.saved_gel_status, entity.flagged),
-            evidence=list(entity.evidence.select_related("reviewer__user")),
-            evaluations=evaluations,
-            my_review=next((e for e in evaluations if e.user_id == user.pk), None),
-            tracks=list(entity.track.select_related("user")),
-            curator_comments=list(entity.comments.select_related("user")),
-            tags=[t.name for t in entity.tags.all()],
+            evidence=page.evidence,
+            evaluations=page.evaluations,
+            my_review=next((e for e in page.evaluations if e.user_id == user.pk), None),
+            tracks=page.tracks,
+            curator_comments=page.curator_comments,
+            tags=page.tags,
             is_curator=is_curator(user),
             feedback=feedback_forms(entity, kwargs.get("bound_feedback")) if is_curator(user) else {},
         )
@@ -146,7 +142,7 @@ class EntityAddView(ReviewerRequiredMixin, PanelMixin, FormView):
     def form_valid(self, form):
         try:
             entity = entity_service.add_entity(
-                self.snapshot, self.request.user, self.kwargs["entity_type"], form.to_fields()
+                self.snapshot, self.signed_in_user, self.kwargs["entity_type"], form.to_fields()
             )
         except ValidationError as error:
             apply_service_errors(form, error, {"gene_symbol": "gene"})
@@ -181,7 +177,7 @@ class EntityEditView(CuratorRequiredMixin, EntityMixin, FormView):
         if fields.gene_symbol == "" and self.kwargs["entity_type"] == EntityType.GENE:
             fields.gene_symbol = fields.name = self.entity.name
         try:
-            changed = entity_service.update_entity(self.snapshot, self.entity, self.request.user, fields)
+            changed = entity_service.update_entity(self.snapshot, self.entity, self.signed_in_user, fields)
         except ValidationError as error:
             apply_service_errors(form, error, {"gene_symbol": "gene"})
             return self.form_invalid(form)
@@ -203,14 +199,14 @@ class ReviewView(ReviewerRequiredMixin, EntityMixin, FormView):
         return {**super().get_form_kwargs(), "entity_type": self.kwargs["entity_type"]}
 
     def get_initial(self):
-        return entity_forms.ReviewForm.initial_from(review_service.user_review(self.entity, self.request.user))
+        return entity_forms.ReviewForm.initial_from(review_service.user_review(self.entity, self.signed_in_user))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(snapshot=self.snapshot, entity=self.entity, **kwargs)
 
     def form_valid(self, form):
         try:
-            review_service.submit_review(self.snapshot, self.entity, self.request.user, form.to_fields())
+            review_service.submit_review(self.snapshot, self.entity, self.signed_in_user, form.to_fields())
         except ValidationError as error:
             apply_service_errors(form, error)
             return self.form_invalid(form)
@@ -220,8 +216,8 @@ class ReviewView(ReviewerRequiredMixin, EntityMixin, FormView):
 
 class DeleteReviewView(ReviewerRequiredMixin, EntityMixin, View):
     def post(self, request, pk, entity_type, entity_name, evaluation_id):
-        evaluation = get_object_or_404(Evaluation, pk=evaluation_id)
-        if not self.entity.evaluation.filter(pk=evaluation.pk).exists():
+        evaluation = review_of_entity(self.entity, evaluation_id)
+        if evaluation is None:
             raise Http404("No such review on this entity.")
         review_service.delete_review(self.snapshot, self.entity, request.user, evaluation)
         messages.success(request, "Your review was deleted.")

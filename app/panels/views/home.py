@@ -1,15 +1,16 @@
+from typing import Any
+
 from django.views.generic import TemplateView
 
-from ..models import Activity, GenePanelEntrySnapshot, GenePanelSnapshot
-from ..vocab import VISIBLE_STATUSES
+from ..selectors.activity import recent_activity
+from ..selectors.panels import home_counts
 
 
 class HomeView(TemplateView):
     template_name = "home.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["panel_count"] = GenePanelSnapshot.objects.filter(panel__status__in=VISIBLE_STATUSES).count()
-        context["gene_count"] = GenePanelEntrySnapshot.objects.filter(panel__panel__status__in=VISIBLE_STATUSES).count()
-        context["recent"] = Activity.objects.visible_to(self.request.user).filter(panel__isnull=False)[:10]
+        context["panel_count"], context["gene_count"] = home_counts()
+        context["recent"] = recent_activity(self.request.user, 10)
         return context

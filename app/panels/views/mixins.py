@@ -1,26 +1,41 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponseBase
+from django.views import View
 
+from accounts.models import User
 from accounts.roles import is_curator, is_verified_reviewer
 
-from ..models import ENTITY_MODELS, GenePanelEntrySnapshot, GenePanelSnapshot
+from ..models import GenePanelSnapshot
+from ..models.entities import Entity
+from ..selectors.entities import entity_on_page
+from ..selectors.panels import live_snapshot
 from ..visibility import readable_statuses
 from ..vocab import EntityType
 
 
-class RoleRequiredMixin:
+class RoleRequiredMixin(View):
     """Anonymous people are sent to log in; signed-in people without the role get a 403."""
 
-    role_check = staticmethod(lambda user: True)
+    role_check: Callable[[Any], bool] = staticmethod(lambda user: True)
     role_message = "Your account cannot do this."
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not self.role_check(request.user):
             raise PermissionDenied(self.role_message)
         return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def signed_in_user(self) -> User:
+        """The request's user, signed in with the role (``dispatch`` has turned anyone else away)."""
+        user = self.request.user
+        assert isinstance(user, User), "dispatch lets only signed-in users through"
+        return user
 
 
 class CuratorRequiredMixin(RoleRequiredMixin):
@@ -33,17 +48,18 @@ class ReviewerRequiredMixin(RoleRequiredMixin):
     role_message = "Only approved reviewers can do this. A curator approves new reviewers after registration."
 
 
-class PanelMixin:
+class PanelMixin(View):
     """``self.snapshot``: the live snapshot of the panel in the URL (``pk``)."""
+
+    _snapshot: GenePanelSnapshot
 
     def get_snapshot(self) -> GenePanelSnapshot:
         if not hasattr(self, "_snapshot"):
             # Internal panels exist for curators only (panels.visibility), here as in the API.
-            self._snapshot = get_object_or_404(
-                GenePanelSnapshot.objects.select_related("panel", "level4title", "panel__signed_off"),
-                panel_id=self.kwargs["pk"],
-                panel__status__in=readable_statuses(self.request.user),
-            )
+            snapshot = live_snapshot(self.kwargs["pk"], readable_statuses(self.request.user))
+            if snapshot is None:
+                raise Http404("No such panel.")
+            self._snapshot = snapshot
         return self._snapshot
 
     @property
@@ -54,23 +70,20 @@ class PanelMixin:
 class EntityMixin(PanelMixin):
     """``self.entity``: the entity named in the URL (``entity_type``, ``entity_name``)."""
 
-    def get_entity(self):
+    _entity: Entity
+
+    def get_entity(self) -> Entity:
         if not hasattr(self, "_entity"):
             try:
                 entity_type = EntityType(self.kwargs["entity_type"])
             except ValueError:
-                from django.http import Http404
-
-                raise Http404("Entity types are gene, str and region.")
-            model = ENTITY_MODELS[entity_type]
-            lookup = (
-                {"gene_core_id": self.kwargs["entity_name"]}
-                if model is GenePanelEntrySnapshot
-                else {"name": self.kwargs["entity_name"]}
-            )
-            self._entity = get_object_or_404(model.objects.select_related("panel"), panel=self.snapshot, **lookup)
+                raise Http404("Entity types are gene, str and region.") from None
+            entity = entity_on_page(self.snapshot, entity_type, self.kwargs["entity_name"])
+            if entity is None:
+                raise Http404("No such entity on this panel.")
+            self._entity = entity
         return self._entity
 
     @property
-    def entity(self):
+    def entity(self) -> Entity:
         return self.get_entity()

@@ -2,199 +2,63 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponsePermanentRedirect
 from django.shortcuts import redirect
-from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView, View
 
 from accounts.roles import is_curator
 
 from .. import cache as panel_cache
-from .. import queries
-from ..entity_rows import GENE_NONE, panel_entity_rows
 from ..forms.common import apply_service_errors
 from ..forms.panel import PanelForm, PanelStatusForm, PromoteForm
-from ..models import STR, GenePanelEntrySnapshot, GenePanelSnapshot, HistoricalSnapshot, Region
+from ..selectors import panels as panel_selectors
+from ..selectors.tables import PanelTables
 from ..services import panels as panel_service
-from ..vocab import VISIBLE_STATUSES, PanelStatus, gel_status_colour, gel_status_label
+from ..visibility import listable_statuses
+from ..vocab import PanelStatus
 from .mixins import CuratorRequiredMixin, PanelMixin
 from .text import query_text
-
-
-def listable_statuses(user) -> list[str]:
-    """Everyone sees public panels; curators also see internal and retired ones."""
-    statuses = list(VISIBLE_STATUSES)
-    if is_curator(user):
-        statuses += [PanelStatus.INTERNAL, PanelStatus.RETIRED]
-    return statuses
-
-
-def super_and_child_ids() -> tuple[set[int], set[int]]:
-    links = GenePanelSnapshot.child_panels.through.objects.values_list(
-        "from_genepanelsnapshot_id", "to_genepanelsnapshot_id"
-    )
-    parents, children = set(), set()
-    for parent, child in links:
-        parents.add(parent)
-        children.add(child)
-    return parents, children
 
 
 class PanelListView(TemplateView):
     template_name = "panels/panel_list.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        request = self.request
-        search = query_text(request, "search")
-        gene = query_text(request, "gene")
-        qs = GenePanelSnapshot.objects.with_panel().filter(panel__status__in=listable_statuses(request.user))
-        if search:
-            qs = qs.filter(queries.panel_lookup_q(search))
-        if gene:
-            holding = set(
-                GenePanelEntrySnapshot.objects.filter(gene_core__gene_symbol__iexact=gene).values_list(
-                    "panel_id", flat=True
-                )
-            )
-            holding |= set(
-                GenePanelSnapshot.child_panels.through.objects.filter(to_genepanelsnapshot_id__in=holding).values_list(
-                    "from_genepanelsnapshot_id", flat=True
-                )
-            )
-            qs = qs.filter(pk__in=holding)
-        parents, children = super_and_child_ids()
-        context.update(
-            panels=[
-                {"snapshot": s, "is_super": s.pk in parents, "is_child": s.pk in children, "stats": s.stats or {}}
-                for s in qs.ordered_by_name()
-            ],
-            search=search,
-            gene=gene,
-        )
+        search = query_text(self.request, "search")
+        gene = query_text(self.request, "gene")
+        rows = panel_selectors.panel_list_rows(listable_statuses(self.request.user), search, gene)
+        context.update(panels=rows, search=search, gene=gene)
         return context
-
-
-def review_counts(model, snapshot_ids: list[int]) -> dict[int, int]:
-    """Reviews per entity of these panels (by panel, not by a list of a thousand entity ids)."""
-    column = f"{model._meta.model_name}_id"
-    rows = (
-        model.evaluation.through.objects.filter(**{f"{model._meta.model_name}__panel_id__in": snapshot_ids})
-        .values(column)
-        .annotate(n=Count("id"))
-        .values_list(column, "n")
-    )
-    return dict(rows)
-
-
-def entity_path(panel_id: int, entity_type: str, name: str) -> str:
-    """``/panels/<id>/<type>/<name>/`` without a reverse() per row (thousands per page)."""
-    return f"/panels/{panel_id}/{entity_type}/{quote(name, safe='')}/"
-
-
-def entity_rows(snapshot: GenePanelSnapshot, super_panel: bool):
-    """Plain rows for the panel page's tables, in a fixed number of queries (entity_rows: no model
-    instances, which would cost more than the rest of the page)."""
-    ids = queries.snapshot_ids_for_entities(snapshot)
-    tables = {}
-    entities_of = dict(zip(("genes", "strs", "regions"), panel_entity_rows(snapshot, gene=GENE_NONE)))
-    for key, model in (("genes", GenePanelEntrySnapshot), ("strs", STR), ("regions", Region)):
-        entities = entities_of[key]
-        reviews = review_counts(model, ids)
-        rows = []
-        kind = "gene" if key == "genes" else key[:-1]
-        for entity in entities:
-            status = entity.saved_gel_status or 0
-            panel_id = entity.panel.panel_id if super_panel else snapshot.panel_id
-            rows.append(
-                {
-                    "name": entity.name,
-                    "type": kind,
-                    "url": entity_path(panel_id, kind, entity.name),
-                    "status": status,
-                    "colour": gel_status_colour(status, entity.flagged),
-                    "label": gel_status_label(status, entity.flagged),
-                    "ready": entity.ready,
-                    "moi": entity.moi,
-                    "sources": entity.evidence_names,
-                    "tags": entity.tag_names,
-                    "reviews": reviews.get(entity.pk, 0),
-                    "panel_id": panel_id,
-                    "panel_name": entity.panel.level4title.name if super_panel else None,
-                    "location": getattr(entity, "chromosome", None),
-                    "flagged": entity.flagged,
-                }
-            )
-        rows.sort(key=lambda r: (1 if r["flagged"] else -min(r["status"], 3), r["name"].lower()))
-        tables[key] = rows
-    return tables
-
-
-class PanelTables:
-    """The panel page's entity tables, built only if the template's cached fragment is missing."""
-
-    def __init__(self, snapshot: GenePanelSnapshot, super_panel: bool):
-        self.snapshot, self.super_panel = snapshot, super_panel
-
-    @cached_property
-    def rows(self) -> dict:
-        return entity_rows(self.snapshot, self.super_panel)
-
-    @cached_property
-    def counts(self) -> dict:
-        return {key: _counts(rows) for key, rows in self.rows.items()}
 
 
 class PanelDetailView(PanelMixin, TemplateView):
     template_name = "panels/panel_detail.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         snapshot = self.snapshot
-        super_panel = snapshot.is_super_panel()
-        signed_off = HistoricalSnapshot.objects.filter(panel_id=snapshot.panel_id, signed_off_date__isnull=False).only(
-            "major_version", "minor_version", "signed_off_date"
-        )
+        page = panel_selectors.panel_page(snapshot)
         context.update(
             snapshot=snapshot,
             panel=snapshot.panel,
             title=snapshot.level4title,
-            tables=PanelTables(snapshot, super_panel),
+            tables=PanelTables(snapshot, page.super_panel),
             revision=panel_cache.revision(snapshot),
             cache_timeout=panel_cache.TIMEOUT,
-            super_panel=super_panel,
-            children=snapshot.child_panels.select_related("level4title").order_by("level4title__name")
-            if super_panel
-            else [],
-            parents=snapshot.parent_panels.select_related("level4title").order_by("level4title__name"),
-            signed_off_versions=list(signed_off),
-            versions=[snapshot.version]
-            + [
-                h.version
-                for h in HistoricalSnapshot.objects.filter(panel_id=snapshot.panel_id).only(
-                    "major_version", "minor_version"
-                )
-            ],
+            super_panel=page.super_panel,
+            children=page.children,
+            parents=page.parents,
+            signed_off_versions=page.signed_off_versions,
+            versions=page.versions,
             promote_form=kwargs.get("promote_form") or PromoteForm(),
             is_curator=is_curator(self.request.user),
         )
         return context
-
-
-def _counts(rows: list[dict]) -> dict:
-    return {
-        "total": len(rows),
-        "green": sum(1 for r in rows if r["colour"] == "green"),
-        "amber": sum(1 for r in rows if r["colour"] == "amber"),
-        "red": sum(1 for r in rows if r["colour"] == "red"),
-        "grey": sum(1 for r in rows if r["colour"] == "grey"),
-        "reviewed": sum(1 for r in rows if r["reviews"]),
-        "ready": sum(1 for r in rows if r["ready"]),
-    }
 
 
 class PanelCreateView(CuratorRequiredMixin, FormView):
@@ -203,7 +67,7 @@ class PanelCreateView(CuratorRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            snapshot = panel_service.create_panel(self.request.user, form.to_fields())
+            snapshot = panel_service.create_panel(self.signed_in_user, form.to_fields())
         except ValidationError as error:
             apply_service_errors(form, error)
             return self.form_invalid(form)
@@ -228,7 +92,7 @@ class PanelUpdateView(CuratorRequiredMixin, PanelMixin, FormView):
 
     def form_valid(self, form):
         try:
-            changed = panel_service.update_panel(self.snapshot, self.request.user, form.to_fields())
+            changed = panel_service.update_panel(self.snapshot, self.signed_in_user, form.to_fields())
         except ValidationError as error:
             apply_service_errors(form, error)
             return self.form_invalid(form)
@@ -277,13 +141,9 @@ class PanelMarkNotReadyView(CuratorRequiredMixin, PanelMixin, View):
         return redirect("panels:detail", pk)
 
 
-def legacy_panel_redirect(request, old_pk, rest):
+def legacy_panel_redirect(request: HttpRequest, old_pk: str, rest: str) -> HttpResponsePermanentRedirect:
     """``/panels/<24-hex legacy id>/...`` -> ``/panels/<id>/...`` (permanent)."""
-    from django.http import Http404, HttpResponsePermanentRedirect
-
-    from ..models import GenePanel
-
-    panel = GenePanel.objects.filter(old_pk=old_pk).only("pk").first()
-    if panel is None:
+    panel_id = panel_selectors.panel_id_of_legacy_id(old_pk)
+    if panel_id is None:
         raise Http404("No panel has this legacy id.")
-    return HttpResponsePermanentRedirect(f"/panels/{panel.pk}/{rest}")
+    return HttpResponsePermanentRedirect(f"/panels/{panel_id}/{rest}")

@@ -1,6 +1,8 @@
 from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
 
-from panels.models import Activity
+from panels.selectors.activity import visible_activities
 
 from ..serializers import ActivitySerializer
 from .base import PAGE, ReadOnlyView, paginated
@@ -14,5 +16,5 @@ class ActivityList(ReadOnlyView):
         parameters=[PAGE],
         responses=paginated(ActivitySerializer, "PaginatedActivityList"),
     )
-    def get(self, request, format=None):
-        return self.paginate(Activity.objects.visible_to(request.user), ActivitySerializer)
+    def get(self, request: Request, format: str | None = None) -> Response:
+        return self.paginate(visible_activities(request.user), ActivitySerializer)

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from django.core.cache import cache as django_cache
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from panels import cache as panel_cache
 from panels.models import GenePanelSnapshot, HistoricalSnapshot
-from panels.queries import MAX_TAGS, panel_lookup_q
+from panels.selectors import panels as panel_selectors
+from panels.selectors.entities import MAX_TAGS
+from panels.selectors.versions import stored_version
 from panels.versions import Version
 from panels.visibility import readable_statuses, sees_internal
 
@@ -27,14 +35,14 @@ class ReadOnlyView(APIView):
 
     permission_classes = [IsAuthenticatedOrReadOnly]
 
-    def initial(self, request, *args, **kwargs):
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         values = [str(v) for v in kwargs.values()] + [v for vs in request.query_params.lists() for v in vs[1]]
         if any("\x00" in value for value in values):
             # PostgreSQL text cannot hold NUL; no PanelApp name or parameter contains one.
             raise ParseError("Requests may not contain NUL characters.")
 
-    def from_cache(self, request, build):
+    def from_cache(self, request: Request, build: Callable[[], Response]) -> HttpResponse:
         """JSON answers that depend on no user are kept until any panel changes (panels.cache).
 
         ``build`` makes the Response. Errors and other formats (the browsable API) are not kept.
@@ -54,52 +62,56 @@ class ReadOnlyView(APIView):
             django_cache.set(key, body, panel_cache.TIMEOUT)
         return HttpResponse(body, content_type="application/json")
 
-    def paginate(self, items, serializer_class, context: dict | None = None):
+    def paginate(
+        self,
+        items: QuerySet[Any] | Sequence[Any],
+        serializer_class: type[BaseSerializer[Any]],
+        context: dict[str, Any] | None = None,
+    ) -> Response:
         paginator = PanelAppPagination()
         page = paginator.paginate_queryset(items, self.request, view=self)
         data = serializer_class(page, many=True, context=context or {}).data
         return paginator.get_paginated_response(data)
 
 
-def find_readable_snapshot(request, term: str) -> GenePanelSnapshot:
+def find_readable_snapshot(request: Request, term: str) -> GenePanelSnapshot:
     """``find_snapshot`` among the panels this request's user may read (panels.visibility)."""
     return find_snapshot(term, statuses=readable_statuses(request.user))
 
 
-def find_snapshot(term: str, statuses=None) -> GenePanelSnapshot:
+def find_snapshot(term: str, statuses: Iterable[str] | None = None) -> GenePanelSnapshot:
     """The live snapshot a lookup term names (id, legacy id, name, relevant disorder), or 404.
 
     Several panels may match a name or disorder; the first in panel-list order wins.
     """
-    qs = GenePanelSnapshot.objects.with_panel().filter(panel_lookup_q(term))
-    if statuses is not None:
-        qs = qs.filter(panel__status__in=statuses)
-    snapshot = qs.ordered_by_name().first()
+    snapshot = panel_selectors.find_snapshot(term, statuses)
     if snapshot is None:
         raise NotFound()
     return snapshot
 
 
 def find_historical(snapshot: GenePanelSnapshot, version: Version) -> HistoricalSnapshot:
-    historical = HistoricalSnapshot.objects.filter(
-        panel_id=snapshot.panel_id, major_version=version.major, minor_version=version.minor
-    ).first()
+    historical = stored_version(snapshot.panel_id, version)
     if historical is None:
         raise NotFound(f"Version {version} of this panel does not exist.")
     return historical
 
 
-_ENVELOPES: dict[str, object] = {}
+#: What ``paginated`` wraps: a serializer class, or a factory taking ``many=`` (the polymorphic
+#: entity schema, ``serializers.entity_schema``).
+SchemaOf = type[BaseSerializer[Any]] | Callable[..., BaseSerializer[Any]]
+
+_ENVELOPES: dict[str, BaseSerializer[Any]] = {}
 
 
-def paginated(serializer, name: str):
+def paginated(serializer: SchemaOf, name: str) -> BaseSerializer[Any]:
     """Schema of the ``{count, next, previous, results}`` envelope around ``serializer``."""
     if name not in _ENVELOPES:
         _ENVELOPES[name] = _envelope(serializer, name)
     return _ENVELOPES[name]
 
 
-def _envelope(serializer, name: str):
+def _envelope(serializer: SchemaOf, name: str) -> BaseSerializer[Any]:
     return inline_serializer(
         name=name,
         fields={

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from django.db.models import CharField, F, Q, Value
+from typing import Any
+
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from panels import representation
-from panels.models import STR, GenePanel, GenePanelEntrySnapshot, Region
-from panels.queries import entity_queryset, snapshot_ids_for_entities, with_all_tags
-from panels.vocab import VISIBLE_STATUSES
+from panels.models import STR, GenePanelEntrySnapshot, Region
+from panels.models.entities import EntityModel, EntityQuerySet
+from panels.selectors import entities as entity_selectors
+from panels.selectors.entities import EntityFilters
+from panels.selectors.reviews import entity_reviews
 
 from .. import params
 from ..serializers import (
@@ -39,9 +45,8 @@ from .base import (
 class Kind:
     """One entity type as the API names it: its model, JSON key and serializer."""
 
-    def __init__(self, model, key: str, serializer):
+    def __init__(self, model: EntityModel, key: str, serializer: type[BaseSerializer[Any]]):
         self.model, self.key, self.serializer = model, key, serializer
-        self.name_field = "gene_core_id" if model is GenePanelEntrySnapshot else "name"
 
 
 GENES = Kind(GenePanelEntrySnapshot, "genes", GeneEntitySerializer)
@@ -50,20 +55,19 @@ REGIONS = Kind(Region, "regions", RegionEntitySerializer)
 KINDS = (GENES, STRS, REGIONS)
 
 
-def filter_live(qs, kind: Kind, request, names: list[str]):
-    if names:
-        qs = qs.filter(**{f"{kind.name_field}__in": names})
-    levels = params.confidence_levels(request)
-    if levels:
-        # Anything above 3 is legacy green, so "3" asks for >= 3.
-        condition = Q()
-        for level in levels:
-            condition |= Q(saved_gel_status__gte=3) if level >= 3 else Q(saved_gel_status=level)
-        qs = qs.filter(condition)
-    return with_all_tags(qs, params.tags(request))
+def live_filters(request: Request, names: list[str] | None) -> EntityFilters:
+    """The entity filters of a panel's list or a search, from the query parameters (in this order:
+    a bad ``confidence_level`` is reported before bad ``tags``)."""
+    return EntityFilters(
+        names=names,
+        confidence_levels=params.confidence_levels(request),
+        tags=params.tags(request),
+        panel_types=params.comma_list(request, "type"),
+        panel_names=params.comma_list(request, "panel_name"),
+    )
 
 
-def filter_historical(items: list[dict], request) -> list[dict]:
+def filter_historical(items: list[dict[str, Any]], request: Request) -> list[dict[str, Any]]:
     names = set(params.comma_list(request, "entity_name"))
     levels = {str(level) for level in params.confidence_levels(request)}
     tags = set(params.tags(request))
@@ -76,7 +80,7 @@ def filter_historical(items: list[dict], request) -> list[dict]:
     ]
 
 
-def _panel_entities_view(kind: Kind):
+def _panel_entities_view(kind: Kind) -> type[ReadOnlyView]:
     class PanelEntities(ReadOnlyView):
         @extend_schema(
             operation_id=f"panels_{kind.key}_list",
@@ -88,26 +92,25 @@ def _panel_entities_view(kind: Kind):
             parameters=[PAGE, ENTITY_NAME, CONFIDENCE, TAGS, VERSION],
             responses=paginated(kind.serializer, f"PaginatedPanel{kind.key.title()}List"),
         )
-        def get(self, request, panel, format=None):
+        def get(self, request: Request, panel: str, format: str | None = None) -> HttpResponse:
             return self.from_cache(request, lambda: self.build(request, panel))
 
-        def build(self, request, panel):
+        def build(self, request: Request, panel: str) -> Response:
             version = params.version(request)
             snapshot = find_readable_snapshot(request, panel)
             if version is not None and version != snapshot.version_tuple:
                 historical = find_historical(snapshot, version)
                 items = filter_historical(list(historical.data.get(kind.key) or []), request)
                 return self.paginate(items, kind.serializer)
-            qs = entity_queryset(kind.model, with_panel=True).filter(panel_id__in=snapshot_ids_for_entities(snapshot))
-            qs = filter_live(qs, kind, request, params.comma_list(request, "entity_name"))
-            qs = qs.order_by(kind.name_field, "id")
+            filters = live_filters(request, params.comma_list(request, "entity_name"))
+            qs = entity_selectors.entities_of_panel(kind.model, snapshot, filters)
             return self.paginate(qs, kind.serializer, {"panels": representation.PanelCache(), "with_panel": True})
 
     PanelEntities.__name__ = f"Panel{kind.key.title()}"
     return PanelEntities
 
 
-def _evaluations_view(kind: Kind):
+def _evaluations_view(kind: Kind) -> type[ReadOnlyView]:
     class EntityEvaluations(ReadOnlyView):
         @extend_schema(
             operation_id=f"panels_{kind.key}_evaluations_list",
@@ -116,45 +119,35 @@ def _evaluations_view(kind: Kind):
             parameters=[PAGE, VERSION],
             responses=paginated(EvaluationSerializer, f"Paginated{kind.key.title()}EvaluationList"),
         )
-        def get(self, request, panel, name, format=None):
+        def get(self, request: Request, panel: str, name: str, format: str | None = None) -> Response:
             snapshot = find_readable_snapshot(request, panel)
             try:
                 version = params.version(request)
             except params.IncorrectVersion:
-                version = False
-            if version is False or (version is not None and version != snapshot.version_tuple):
-                return Response({"error": "Endpoint doesnt support version parameter"}, status=400)
-            entity = (
-                kind.model.objects.filter(panel_id__in=snapshot_ids_for_entities(snapshot), **{kind.name_field: name})
-                .order_by("panel_id")
-                .first()
-            )
+                return Response(NO_VERSIONS, status=400)
+            if version is not None and version != snapshot.version_tuple:
+                return Response(NO_VERSIONS, status=400)
+            entity = entity_selectors.entity_of_panel_named(kind.model, snapshot, name)
             if entity is None:
                 raise NotFound(f"{name} is not on this panel.")
-            return self.paginate(entity.evaluation.order_by("-created", "-id"), EvaluationSerializer)
+            return self.paginate(entity_reviews(entity), EvaluationSerializer)
 
     EntityEvaluations.__name__ = f"{kind.key.title()}Evaluations"
     return EntityEvaluations
 
 
-def search_queryset(kind: Kind, request, names: list[str] | None):
+#: The answer to a ``version`` on a review list: reviews exist for the current version only.
+NO_VERSIONS = {"error": "Endpoint doesnt support version parameter"}
+
+
+def search_queryset(kind: Kind, request: Request, names: list[str] | None) -> EntityQuerySet:
     """Entities of public and promoted panels, ordered by panel id then name (stable paging).
 
     ``names`` None: the path and ``entity_name`` share no name, so nothing matches."""
-    qs = entity_queryset(kind.model, with_panel=True).filter(panel__panel__status__in=VISIBLE_STATUSES)
-    if names is None:
-        qs = qs.none()
-    qs = filter_live(qs, kind, request, names)
-    slugs = params.comma_list(request, "type")
-    if slugs:
-        qs = qs.filter(panel__panel_id__in=GenePanel.objects.filter(types__slug__in=slugs).values("pk"))
-    panel_names = params.comma_list(request, "panel_name")
-    if panel_names:
-        qs = qs.filter(panel__panel__name__in=panel_names)
-    return qs.order_by("panel__panel_id", kind.name_field, "id")
+    return entity_selectors.search_entities(kind.model, live_filters(request, names))
 
 
-def _names(request, names: str | None) -> list[str] | None:
+def _names(request: Request, names: str | None) -> list[str] | None:
     """The names asked for, by path and ``entity_name`` together; None when they share none.
     (Not a placeholder name that cannot match: a NUL one was a 500 on PostgreSQL.)"""
     from_path = [n.strip() for n in (names or "").split(",") if n.strip()]
@@ -164,7 +157,7 @@ def _names(request, names: str | None) -> list[str] | None:
     return from_path or from_query
 
 
-def _search_views(kind: Kind):
+def _search_views(kind: Kind) -> tuple[type[ReadOnlyView], type[ReadOnlyView]]:
     """Two views with one behaviour: ``/genes/`` and ``/genes/{names}/`` (the same list format)."""
 
     class EntitySearch(ReadOnlyView):
@@ -178,10 +171,10 @@ def _search_views(kind: Kind):
             parameters=[PAGE, ENTITY_NAME, PANEL_TYPES, TAGS, PANEL_NAME, CONFIDENCE],
             responses=paginated(kind.serializer, f"Paginated{kind.key.title()}SearchList"),
         )
-        def get(self, request, names=None, format=None):
+        def get(self, request: Request, names: str | None = None, format: str | None = None) -> HttpResponse:
             return self.from_cache(request, lambda: self.build(request, names))
 
-        def build(self, request, names):
+        def build(self, request: Request, names: str | None) -> Response:
             qs = search_queryset(kind, request, _names(request, names))
             return self.paginate(qs, kind.serializer, {"panels": representation.PanelCache(), "with_panel": True})
 
@@ -193,52 +186,12 @@ def _search_views(kind: Kind):
             parameters=[PAGE, PANEL_TYPES, TAGS, PANEL_NAME, CONFIDENCE],
             responses=paginated(kind.serializer, f"Paginated{kind.key.title()}SearchList"),
         )
-        def get(self, request, names=None, format=None):
+        def get(self, request: Request, names: str | None = None, format: str | None = None) -> HttpResponse:
             return super().get(request, names, format)
 
     EntitySearch.__name__ = f"{kind.key.title()}Search"
     EntitySearchByName.__name__ = f"{kind.key.title()}SearchByName"
     return EntitySearch, EntitySearchByName
-
-
-class MixedEntities:
-    """Genes, STRs and regions as one sequence, paged in the database.
-
-    A union of (panel id, name, type, id) rows is sorted and sliced; only the rows of the page are
-    then loaded in full, a fixed number of queries per page whatever the sizes.
-    """
-
-    def __init__(self, querysets: dict[str, object]):
-        self.querysets = querysets
-
-    def count(self) -> int:
-        return sum(qs.count() for qs in self.querysets.values())
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def _keys(self):
-        parts = []
-        for kind, qs in self.querysets.items():
-            name = F("gene_core_id") if kind is GENES else F("name")
-            parts.append(
-                qs.order_by()
-                .annotate(k_panel=F("panel__panel_id"), k_name=name, k_type=Value(kind.key, output_field=CharField()))
-                .values_list("k_panel", "k_name", "k_type", "id")
-            )
-        first, *rest = parts
-        return first.union(*rest, all=True).order_by("k_panel", "k_name", "k_type", "id")
-
-    def __getitem__(self, item):
-        if not isinstance(item, slice):
-            raise TypeError("MixedEntities supports slices only")
-        rows = list(self._keys()[item])
-        wanted = {kind.key: [row[3] for row in rows if row[2] == kind.key] for kind in self.querysets}
-        loaded = {}
-        for kind, qs in self.querysets.items():
-            if wanted[kind.key]:
-                loaded.update({(kind.key, e.pk): e for e in qs.filter(pk__in=wanted[kind.key])})
-        return [loaded[(row[2], row[3])] for row in rows]
 
 
 class EntityList(ReadOnlyView):
@@ -249,12 +202,12 @@ class EntityList(ReadOnlyView):
         parameters=[PAGE, ENTITY_NAME, PANEL_TYPES, TAGS, PANEL_NAME, CONFIDENCE],
         responses=paginated(entity_schema, "PaginatedEntityList"),
     )
-    def get(self, request, names=None, format=None):
+    def get(self, request: Request, names: str | None = None, format: str | None = None) -> HttpResponse:
         return self.from_cache(request, lambda: self.build(request, names))
 
-    def build(self, request, names):
+    def build(self, request: Request, names: str | None) -> Response:
         wanted = _names(request, names)
-        sequence = MixedEntities({kind: search_queryset(kind, request, wanted) for kind in KINDS})
+        sequence = entity_selectors.MixedEntities({kind.key: search_queryset(kind, request, wanted) for kind in KINDS})
         return self.paginate(sequence, EntitySerializer, {"panels": representation.PanelCache(), "with_panel": True})
 
 
@@ -265,7 +218,7 @@ class EntityListByName(EntityList):
         parameters=[PAGE, PANEL_TYPES, TAGS, PANEL_NAME, CONFIDENCE],
         responses=paginated(entity_schema, "PaginatedEntityList"),
     )
-    def get(self, request, names=None, format=None):
+    def get(self, request: Request, names: str | None = None, format: str | None = None) -> HttpResponse:
         return super().get(request, names, format)
 
 

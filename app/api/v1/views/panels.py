@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from panels import answers, cache, representation
-from panels.models import Activity, GenePanel, GenePanelSnapshot
-from panels.queries import panel_lookup_q
+from panels.models import GenePanelSnapshot
+from panels.selectors import panels as panel_selectors
+from panels.selectors.activity import panel_activities
 from panels.visibility import readable_statuses
 from panels.vocab import VISIBLE_STATUSES, PanelStatus
 from runtime.ids import parse_id
@@ -17,12 +21,6 @@ from runtime.ids import parse_id
 from .. import params
 from ..serializers import ActivitySerializer, PanelDetailSerializer, PanelSerializer
 from .base import PAGE, PANEL_TYPES, VERSION, ReadOnlyView, find_historical, find_snapshot, paginated
-
-
-def with_types(qs, slugs: list[str]):
-    if not slugs:
-        return qs
-    return qs.filter(panel_id__in=GenePanel.objects.filter(types__slug__in=slugs).values("pk"))
 
 
 class PanelList(ReadOnlyView):
@@ -40,19 +38,19 @@ class PanelList(ReadOnlyView):
         ],
         responses=paginated(PanelSerializer, "PaginatedPanelList"),
     )
-    def get(self, request, format=None):
+    def get(self, request: Request, format: str | None = None) -> HttpResponse:
         return self.from_cache(request, lambda: self.build(request))
 
-    def build(self, request):
-        statuses = list(VISIBLE_STATUSES)
+    def build(self, request: Request) -> Response:
+        statuses: list[str] = list(VISIBLE_STATUSES)
         if request.query_params.get("retired"):
             statuses.append(PanelStatus.RETIRED)
-        qs = GenePanelSnapshot.objects.with_panel().filter(panel__status__in=statuses)
-        qs = with_types(qs, params.comma_list(request, "type"))
-        name = request.query_params.get("name", "").strip()
-        if name:
-            qs = qs.filter(panel_lookup_q(name))
-        return self.paginate(qs.ordered_by_name(), PanelSerializer, {"panels": representation.PanelCache()})
+        qs = panel_selectors.panel_list(
+            statuses,
+            type_slugs=params.comma_list(request, "type"),
+            lookup=request.query_params.get("name", "").strip(),
+        )
+        return self.paginate(qs, PanelSerializer, {"panels": representation.PanelCache()})
 
 
 class PanelDetail(ReadOnlyView):
@@ -70,7 +68,7 @@ class PanelDetail(ReadOnlyView):
         ],
         responses=PanelDetailSerializer,
     )
-    def get(self, request, panel, format=None):
+    def get(self, request: Request, panel: str, format: str | None = None) -> HttpResponse:
         version = params.version(request)
         include_entities = not params.flag(request, "exclude_entities")
         # With a version any panel the user may read resolves (as PanelApp), internal ones for curators only.
@@ -86,11 +84,11 @@ class PanelDetail(ReadOnlyView):
         return Response(data)
 
 
-def live_detail(request, snapshot, include_entities: bool):
+def live_detail(request: Request, snapshot: GenePanelSnapshot, include_entities: bool) -> HttpResponse:
     """The current version. JSON is served from a cached rendering (see panels.cache); other
     formats (the browsable API) are rendered from the data."""
 
-    def data():
+    def data() -> dict[str, Any]:
         return representation.panel_detail_dict(snapshot, include_entities=include_entities)
 
     if getattr(request, "accepted_renderer", None) is not None and request.accepted_renderer.format == "json":
@@ -114,7 +112,7 @@ class PanelVersions(ReadOnlyView):
         parameters=[PAGE],
         responses=paginated(PanelSerializer, "PaginatedPanelVersionList"),
     )
-    def get(self, request, panel, format=None):
+    def get(self, request: Request, panel: str, format: str | None = None) -> Response:
         snapshot = find_snapshot(panel, statuses=VISIBLE_STATUSES)
         return self.paginate([snapshot], PanelSerializer)
 
@@ -125,9 +123,9 @@ class PanelActivities(ReadOnlyView):
         summary="Activity of one panel (not paginated)",
         responses=ActivitySerializer(many=True),
     )
-    def get(self, request, panel, format=None):
+    def get(self, request: Request, panel: str, format: str | None = None) -> Response:
         panel_id = parse_id(panel)
         if panel_id is None:
             raise NotFound("Give the numeric panel id.")
-        activities = Activity.objects.visible_to(request.user).filter(panel_id=panel_id)
+        activities = panel_activities(request.user, panel_id)
         return Response(ActivitySerializer(activities, many=True).data)
