@@ -54,8 +54,7 @@ ENV APP_HOME=/app \
 # base's own Debian suite (bookworm: client 15), which dumps servers up to version 15. For a newer
 # server, build with PG_CLIENT_PACKAGE set to a client at least as new as the server.
 ARG PG_CLIENT_PACKAGE=postgresql-client-15
-# The client follows the suite's security updates, so it is not pinned to one Debian revision.
-# hadolint ignore=DL3008
+# hadolint ignore=DL3008 # the client follows the suite's security updates: no Debian revision pin
 RUN groupadd --system --gid 1000 panelapp \
     && useradd --system --uid 1000 --gid panelapp --no-create-home --home-dir /nonexistent \
        --shell /usr/sbin/nologin panelapp \

@@ -31,7 +31,7 @@ lint:
 test: setup
 	@$(PYTHON) -m pytest $(PYTEST_ARGS)
 
-# The CRDs are generated from operator/panelapp_operator/spec.py and task_spec.py; tests fail when any
+# The CRDs are generated from operator/panelapp_operator/spec/ and task_spec.py; tests fail when any
 # copy is stale.
 crd:
 	@$(PYTHON) -m panelapp_operator crd > crds/panelapp.org_panelapps.yaml
