@@ -93,7 +93,8 @@ def with_all_tags(qs: EntityQuerySet, tags: list[str]) -> EntityQuerySet:
 
 @dataclass
 class EntityFilters:
-    """The API's entity filters. ``names`` None: names were asked for and none can match."""
+    """The API's entity filters. ``names`` None: names were asked for and none can match.
+    ``panel_types`` and ``panel_names`` narrow searches across panels (``search_entities``) only."""
 
     names: list[str] | None = field(default_factory=list)
     confidence_levels: list[int] = field(default_factory=list)
