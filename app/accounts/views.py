@@ -1,10 +1,11 @@
 """Registration, email verification and the profile page (with the API token)."""
 
 from functools import wraps
+from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
@@ -18,6 +19,7 @@ from rest_framework.authtoken.models import Token
 
 from . import tasks, verification
 from .forms import RegistrationForm
+from .models import User
 
 COGNITO_MESSAGE = "This site logs in through Cognito: local accounts and passwords are not used."
 
@@ -75,13 +77,12 @@ class RegisteredView(TemplateView):
 
 class VerifyEmailView(View):
     def get(self, request, b64_email, token):
-        User = get_user_model()
         try:
             user_id, email = verification.verified_user_id(b64_email, token)
         except verification.Expired:
-            user_id = verification.expired_link_user_id(token)
-            if user_id is not None and User.objects.filter(pk=user_id, is_active=False).exists():
-                tasks.registration_email.delay(user_id)
+            expired_id = verification.expired_link_user_id(token)
+            if expired_id is not None and User.objects.filter(pk=expired_id, is_active=False).exists():
+                tasks.registration_email.delay(expired_id)
             messages.warning(request, "This link has expired. We have sent you a new one.")
             return redirect("accounts:login")
         except verification.Invalid:
@@ -103,7 +104,8 @@ class ProfileView(LoginRequiredMixin, TemplateView):
         # The user's reviews are panels' to read: the template's {% evaluations_of %} tag (from
         # panels' tag library) lists them, so that accounts, below panels, imports nothing of it.
         context = super().get_context_data(**kwargs)
-        user = self.request.user
+        # LoginRequiredMixin: only a signed-in user gets here, never AnonymousUser.
+        user = cast(User, self.request.user)
         context["token"], _ = Token.objects.get_or_create(user=user)
         context["reviewer"] = user.reviewer
         return context
