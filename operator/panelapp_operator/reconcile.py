@@ -371,6 +371,7 @@ class _Run:
                 maintenance=maintenance,
                 drained=drained,
                 backup=spec.migrations.backup.active,
+                backed_up=any(record.upgrade_key == key for record in self.previous.backups or ()),
             )
         )
         already_recorded = (

@@ -93,6 +93,10 @@ class UpgradeInput:
     maintenance: bool = False
     drained: bool = False
     backup: bool = False  # migrations.backup: a backup Job goes first
+    # status.backups holds this upgrade's backup: the gate is passed for good. The record, not the
+    # Job, is the proof: a Job just created beside it (the migration) may not be in the cache yet,
+    # and the backup's own pod may be gone, so re-reading the Job could step back to BackingUp.
+    backed_up: bool = False
 
 
 @dataclass(frozen=True)
@@ -227,7 +231,7 @@ def _plan(
                 "waiting for the previous upgrade's Job to stop",
                 waiting="a Job of a previous upgrade is still running",
             )
-        if inp.backup:
+        if inp.backup and not inp.backed_up:
             backup = inp.jobs.get(backup_name)
             if backup is None:
                 return _Plan(BACKING_UP, f"backing up the database before migrating to {inp.image}", create=["backup"])

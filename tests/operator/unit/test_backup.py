@@ -19,7 +19,7 @@ CHILD = names.ChildNames("panelapp")
 KEY = names.upgrade_key(samples.NEXT_IMAGE, None)
 
 
-def gate(jobs_=(), recorded=None, backup=True, succeeded=frozenset()):
+def gate(jobs_=(), recorded=None, backup=True, succeeded=frozenset(), backed_up=False):
     return upgrade.decide(
         upgrade.UpgradeInput(
             instance="panelapp",
@@ -32,8 +32,23 @@ def gate(jobs_=(), recorded=None, backup=True, succeeded=frozenset()):
             now=NOW,
             backup=backup,
             succeeded_jobs=succeeded,
+            backed_up=backed_up,
         )
     )
+
+
+def test_a_recorded_backup_never_steps_the_upgrade_back_to_backing_up():
+    """Once status.backups holds this upgrade's backup, the migration goes on whatever the
+    backup Job looks like now: not yet complete in the cache, its pod gone, or the Job deleted."""
+    done = gate([job(CHILD.backup_job(KEY), KEY, "succeeded")])
+    assert done.upgrade.state == upgrade.MIGRATING
+    for seen in ([job(CHILD.backup_job(KEY), KEY)], []):
+        # Without the record, a backup Job that looks running (or is missing) holds the gate ...
+        assert gate(seen, recorded=done.upgrade).upgrade.state == upgrade.BACKING_UP
+        # ... with it, the migration is (still) what happens next, and no second backup runs.
+        after = gate(seen, recorded=done.upgrade, backed_up=True)
+        assert after.upgrade.state == upgrade.MIGRATING and after.create == ("migrate",), after
+        assert "backup" not in after.create
 
 
 def test_the_backup_runs_first_and_the_migration_only_after_it_succeeded():
