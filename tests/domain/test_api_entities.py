@@ -139,7 +139,9 @@ def test_nested_lists_filter_by_name_confidence_and_tags_and_order_by_name(api, 
     set_tags(panel, get_entity(panel, "gene", "BRCA1"), curator, ["adult-onset"])
     GenePanelEntrySnapshot.objects.filter(gene_core_id="BRCA1").update(saved_gel_status=4)  # legacy green
 
-    names = lambda body: [g["entity_name"] for g in body["results"]]  # noqa: E731
+    def names(body):
+        return [g["entity_name"] for g in body["results"]]
+
     assert names(api.json(f"panels/{pid}/genes/")) == ["APC", "BRCA1", "TP53"]
     assert names(api.json(f"panels/{pid}/genes/", entity_name="TP53,APC")) == ["APC", "TP53"]
     assert names(api.json(f"panels/{pid}/genes/", confidence_level="3")) == ["BRCA1", "TP53"]  # 3 means >= 3

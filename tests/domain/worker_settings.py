@@ -7,7 +7,7 @@ test fixtures set.
 
 import os
 
-from panelapp.settings.test import *  # noqa: F403
+from panelapp.settings.test import *  # noqa: F403 - a settings module extends the test settings whole
 from panelapp.settings.test import STORAGES
 
 MEDIA_STORAGE = {

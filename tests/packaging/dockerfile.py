@@ -102,7 +102,7 @@ def env_pairs(instruction: Instruction) -> list[tuple[str, str]]:
     words = shlex.split(instruction.arguments, posix=True)
     if len(words) >= 2 and "=" not in words[0]:  # the legacy `ENV KEY value` form
         return [(words[0], " ".join(words[1:]))]
-    return [tuple(word.split("=", 1)) for word in words]  # type: ignore[misc]
+    return [(key, value) for key, _, value in (word.partition("=") for word in words)]
 
 
 def expand(value: str, variables: dict[str, str]) -> str:

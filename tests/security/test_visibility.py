@@ -6,6 +6,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from panels.services.panels import PanelFields, update_panel
+from tests.domain.test_accounts import REGISTRATION
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -71,9 +72,6 @@ def test_a_retired_panel_stays_readable_by_its_address(client, retired):
     assert answers.pop(f"/api/v1/panels/{retired.panel_id}/") == 404  # PanelApp: detail lists public ones
     assert answers.pop(f"/WebServices/get_panel/{retired.panel_id}/") == 404
     assert set(answers.values()) == {200}, answers
-
-
-from ..domain.test_accounts import REGISTRATION  # noqa: E402
 
 
 def test_registering_a_taken_address_answers_like_a_new_one(
