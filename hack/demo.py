@@ -33,7 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-# Run as a script (`make demo`, the e2e tests), so Python puts hack/ first on sys.path and the
+# Run as a script (`make demo`, the demo tests), so Python puts hack/ first on sys.path and the
 # local cluster harness imports as `localcluster`.
 from localcluster import ControlPlane, ControlPlaneError, MissingToolError, localapp
 from localcluster.controlplane import ensure_port_free, free_port

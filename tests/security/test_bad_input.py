@@ -60,7 +60,7 @@ def test_no_hostile_value_gives_a_server_error_on_the_embedded_default(tmp_path)
     import sys
     from pathlib import Path
 
-    from tests.app.conftest import command_env
+    from tests.runtime.conftest import command_env
 
     script = Path(__file__).with_name("sqlite_probe.py")
     done = subprocess.run(

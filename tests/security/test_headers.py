@@ -8,10 +8,10 @@ import pytest
 from django.test import override_settings
 
 from runtime.environment import ConfigurationError, load_production
-from tests.app.conftest import command_env
-from tests.app.settings_loader import load_settings
-from tests.app.test_environment import COMPLETE
 from tests.fixtures.services import VENV_BIN
+from tests.runtime.conftest import command_env
+from tests.runtime.settings_loader import load_settings
+from tests.runtime.test_environment import COMPLETE
 
 PRODUCTION = {
     **COMPLETE,

@@ -5,7 +5,7 @@ import stat
 
 from django.core import signing
 
-from tests.app.settings_loader import load_settings
+from tests.runtime.settings_loader import load_settings
 
 PUBLISHED = "insecure-local-key-for-the-embedded-default-only"
 

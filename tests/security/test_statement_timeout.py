@@ -7,8 +7,8 @@ from django.db import connection
 from django.test import override_settings
 
 from runtime.environment import ConfigurationError, load_production
-from tests.app.settings_loader import load_settings
-from tests.app.test_environment import COMPLETE
+from tests.runtime.settings_loader import load_settings
+from tests.runtime.test_environment import COMPLETE
 
 MIDDLEWARE = "runtime.database.StatementTimeoutMiddleware"
 

@@ -6,8 +6,8 @@ from django.core.cache import cache
 from django.test import Client
 
 from runtime.environment import ConfigurationError, load_production
-from tests.app.settings_loader import load_settings
-from tests.app.test_environment import COMPLETE
+from tests.runtime.settings_loader import load_settings
+from tests.runtime.test_environment import COMPLETE
 
 from ..domain.conftest import make_user
 

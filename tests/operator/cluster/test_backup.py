@@ -1,5 +1,5 @@
 """migrations.backup on the local control plane (stand-in pods: no real pg_dump runs here; that is
-tests/app/test_backup.py): the backup Job goes before the migration Job, is recorded in status, and
+tests/runtime/test_backup.py): the backup Job goes before the migration Job, is recorded in status, and
 a failed backup blocks the migration with Degraded while the old release keeps serving."""
 
 from __future__ import annotations
