@@ -9,7 +9,7 @@ import logging.config
 import os
 
 from celery import Celery
-from celery.signals import setup_logging, worker_ready, worker_shutting_down
+from celery.signals import setup_logging, worker_init, worker_process_init, worker_ready, worker_shutting_down
 from django.conf import settings
 
 from runtime import contract
@@ -42,3 +42,27 @@ def shut_down_quietly(sender, **_kwargs) -> None:
 @worker_shutting_down.connect
 def log_shutdown(sig=None, how=None, **_kwargs) -> None:
     logging.getLogger("panelapp.celery").info("%s shutdown requested by %s", how, sig)
+
+
+@worker_init.connect
+def serve_metrics(**_kwargs) -> None:
+    """With METRICS_PORT set, in the worker's main process before its pool forks: count and time
+    the tasks (the children inherit the handlers) and serve the pod's metrics, with the queue's
+    depth (runtime.metrics)."""
+    if not settings.METRICS_PORT:
+        return
+    # Imported only with metrics on, after panelapp-worker prepared their folder: prometheus_client
+    # picks its multiprocess mode when first imported (runtime.metrics.multiprocess).
+    from runtime.metrics import queue, server, tasks
+
+    tasks.connect()
+    server.serve(settings.METRICS_PORT, collectors=[queue.broker_queue()])
+
+
+@worker_process_init.connect
+def let_go_of_the_metrics_socket(**_kwargs) -> None:
+    """In a pool child: the fork copied the main process's metrics socket; close the copy."""
+    if settings.METRICS_PORT:
+        from runtime.metrics import server  # imported in the main process already (serve_metrics)
+
+        server.close_inherited()

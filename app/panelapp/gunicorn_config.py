@@ -1,13 +1,21 @@
 """Gunicorn configuration of the web command (``gunicorn --config python:panelapp.gunicorn_config``).
 
 The settings come from the GUNICORN_* variables over the image's defaults (runtime.gunicorn_settings);
-logs are JSON lines at DJANGO_LOG_LEVEL; the hooks warm the application before it takes traffic.
+logs are JSON lines at DJANGO_LOG_LEVEL; the hooks warm the application before it takes traffic and,
+with METRICS_PORT set, serve the pod's metrics from the master (runtime.metrics).
 """
 
 import os
 
 from runtime.environment import EnvironmentReader
-from runtime.gunicorn_settings import on_starting, post_worker_init, settings_from_environment
+from runtime.gunicorn_settings import (
+    child_exit,
+    on_starting,
+    post_fork,
+    post_worker_init,
+    settings_from_environment,
+    when_ready,
+)
 from runtime.logs import logging_config
 
 _reader = EnvironmentReader(os.environ, production=False)
@@ -18,4 +26,4 @@ loglevel = _level.lower()
 logconfig_dict = logging_config(_level)
 globals().update(settings_from_environment(os.environ))
 
-__all__ = ["logconfig_dict", "loglevel", "on_starting", "post_worker_init"]
+__all__ = ["child_exit", "logconfig_dict", "loglevel", "on_starting", "post_fork", "post_worker_init", "when_ready"]

@@ -24,6 +24,7 @@ from runtime import backup as backups
 from runtime import contract
 from runtime.environment import ConfigurationError
 from runtime.gunicorn_settings import settings_from_environment
+from runtime.metrics import multiprocess as metrics_files
 
 EXIT_CONFIGURATION = 2
 
@@ -94,6 +95,13 @@ def check() -> None:
     manage_main(["panelapp-manage", "check", *sys.argv[1:]])
 
 
+def prepare_metrics() -> None:
+    """With METRICS_PORT set: the folder every process of the pod writes its metrics to, made
+    ready before gunicorn or Celery forks (runtime.metrics.multiprocess)."""
+    if settings.METRICS_PORT:
+        metrics_files.prepare()
+
+
 def load_settings_quietly() -> None:
     settings.INSTALLED_APPS  # noqa: B018 - the first access imports and validates the module
 
@@ -105,6 +113,7 @@ def web() -> None:
         settings_from_environment(os.environ)
     except ConfigurationError as error:
         exit_with_configuration_error(error)
+    prepare_metrics()
     sys.argv = [
         "panelapp-web",
         "--config",
@@ -123,6 +132,7 @@ def _celery(arguments: list[str]) -> NoReturn:
 def worker() -> None:
     """``panelapp-worker [celery worker args]``: consume TASK_QUEUE_NAME (e.g. --concurrency=2)."""
     load_settings()
+    prepare_metrics()
     _celery(
         [
             "worker",

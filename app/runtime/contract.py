@@ -85,6 +85,7 @@ _G_LOGGING = "Logging"
 _G_GUNICORN = "Gunicorn (web)"
 _G_THROTTLING = "Throttling"
 _G_OPERATIONS = "Operations"
+_G_METRICS = "Metrics"
 _G_LOCAL = "Embedded default (panelapp.settings.local only)"
 
 VARIABLES: tuple[Variable, ...] = (
@@ -465,6 +466,22 @@ VARIABLES: tuple[Variable, ...] = (
         default="PanelApp is read-only during maintenance; changes are not possible for a while.",
     ),
     Variable("PANELAPP_BANNER", "A notice shown on every page, as in Genomics England's PanelApp.", _G_OPERATIONS),
+    # --- Metrics (runtime.metrics) --------------------------------------------------------------
+    Variable(
+        "METRICS_PORT",
+        "Port of the Prometheus metrics (GET /metrics) of panelapp-web and panelapp-worker, one "
+        "server per pod (gunicorn's master, the Celery worker's main process) adding up all its "
+        "processes; unset: no metrics server.",
+        _G_METRICS,
+        kind="port",
+    ),
+    Variable(
+        "PROMETHEUS_MULTIPROC_DIR",
+        "Folder of the metrics' per-process files (prometheus_client's multiprocess mode), emptied "
+        "when web or worker starts; unset: a fresh folder under the temp dir (/tmp). Only with "
+        "METRICS_PORT.",
+        _G_METRICS,
+    ),
     # --- Embedded default ---------------------------------------------------------------------
     Variable(
         "DJANGO_DEBUG",

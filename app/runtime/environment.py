@@ -565,6 +565,8 @@ class ProductionEnvironment:
     cognito: CognitoConfig | None
     security: SecurityConfig = SecurityConfig()
     throttling: ThrottlingConfig = ThrottlingConfig()
+    #: The Prometheus metrics' port (runtime.metrics); None: no metrics server.
+    metrics_port: int | None = None
 
 
 def load_production(environ: Mapping[str, str]) -> ProductionEnvironment:
@@ -578,6 +580,7 @@ def load_production(environ: Mapping[str, str]) -> ProductionEnvironment:
     cognito = read_cognito(reader, region=environ.get("AWS_REGION"), base_url=site.base_url if site else None)
     security = read_security(reader)
     throttling = read_throttling(reader)
+    metrics_port = reader.port("METRICS_PORT")
     reader.raise_if_problems(contract.PRODUCTION_SETTINGS_MODULE)
     assert site and database and email and s3 and queue  # guaranteed when there is no problem
     return ProductionEnvironment(
@@ -589,4 +592,5 @@ def load_production(environ: Mapping[str, str]) -> ProductionEnvironment:
         cognito=cognito,
         security=security,
         throttling=throttling,
+        metrics_port=metrics_port,
     )

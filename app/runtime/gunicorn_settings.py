@@ -13,6 +13,7 @@ import difflib
 import gc
 from collections.abc import Mapping
 
+from django.conf import settings as django_settings
 from gunicorn.config import KNOWN_SETTINGS, Config
 
 from runtime import contract
@@ -99,3 +100,30 @@ def post_worker_init(worker) -> None:
         connect_threads(pool, worker.cfg.threads)
     else:
         connect()
+
+
+def when_ready(server) -> None:
+    """In the master, once it listens: serve the pod's metrics on METRICS_PORT (runtime.metrics),
+    adding up every worker's."""
+    if django_settings.METRICS_PORT:
+        # Imported only with metrics on, after panelapp-web prepared their folder: prometheus_client
+        # picks its multiprocess mode when first imported (runtime.metrics.multiprocess).
+        from runtime.metrics import server as metrics
+
+        metrics.serve(django_settings.METRICS_PORT)
+
+
+def post_fork(server, worker) -> None:
+    """In a new worker: let go of the master's metrics socket, which the fork copied."""
+    if django_settings.METRICS_PORT:
+        from runtime.metrics import server as metrics  # imported in the master already (when_ready)
+
+        metrics.close_inherited()
+
+
+def child_exit(server, worker) -> None:
+    """In the master, when a worker is gone (recycled, killed): drop its live metrics' files."""
+    if django_settings.METRICS_PORT:
+        from runtime.metrics import server as metrics  # imported in the master already (when_ready)
+
+        metrics.process_exited(worker.pid)

@@ -28,13 +28,15 @@ class PredefinedQueues(Mapping):
         self._broker_url = broker_url
         self._lock = threading.Lock()
 
-    def _client(self):
+    def client(self, config: Any = None) -> Any:
+        """An SQS client with the broker's region, credentials and endpoint; ``config`` is a
+        botocore Config (timeouts, retries)."""
         # boto3 takes a second to import, and the settings import this module: only a process that
-        # opens a channel without the queue's URL needs it.
+        # opens a channel without the queue's URL, or reads the queue's depth, needs it.
         import boto3
 
         parts = urlsplit(self._broker_url)
-        kwargs: dict[str, Any] = {"region_name": self.region}
+        kwargs: dict[str, Any] = {"region_name": self.region, "config": config}
         # Credentials in the broker URL (sqs://key:secret@) win over the default chain, as in kombu.
         if parts.username:
             kwargs["aws_access_key_id"] = unquote(parts.username)
@@ -48,7 +50,7 @@ class PredefinedQueues(Mapping):
     def url(self) -> str:
         with self._lock:
             if self._url is None:
-                self._url = self._client().get_queue_url(QueueName=self.name)["QueueUrl"]
+                self._url = self.client().get_queue_url(QueueName=self.name)["QueueUrl"]
             return self._url
 
     def __getitem__(self, key: str) -> dict[str, str]:

@@ -34,6 +34,9 @@ logger = logging.getLogger("panelapp.warmup")
 
 #: The requests that load the code of the busiest paths: API lists and lookups, the web pages.
 PATHS = ("/api/v1/panels/", "/api/v1/genes/BRCA1/", "/api/v1/panels/1/", "/panels/", "/panels/1/", "/")
+#: Set in the WSGI environ of the warm-up's requests (no client can send it: headers arrive as
+#: HTTP_*), so that the metrics do not count them as traffic (runtime.metrics.http).
+WARM_UP_KEY = "panelapp.warm_up"
 
 
 def _host() -> str:
@@ -68,6 +71,7 @@ def _environ(path: str, host: str) -> dict:
         "wsgi.multiprocess": True,
         "wsgi.run_once": False,
         "SERVER_PROTOCOL": "HTTP/1.1",
+        WARM_UP_KEY: True,
     }
 
 

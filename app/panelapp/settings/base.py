@@ -39,7 +39,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: answers the probes (/version/, /health/) before host validation, sessions or auth,
+    # First, so that it times and counts the queries of everything below: the Prometheus metrics
+    # of each request (runtime.metrics.http); left out of the stack unless METRICS_PORT is set.
+    "runtime.metrics.http.MetricsMiddleware",
+    # Then: answers the probes (/version/, /health/) before host validation, sessions or auth,
     # so kubelet probes work whatever Host header they send and cost no database query.
     "runtime.probes.ProbeMiddleware",
     # Refuses NUL characters in the path or query, which no route can use, with a 400.
@@ -191,6 +194,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(Path(tempfile.gettempdir()) / "panelapp-cele
 CELERY_BEAT_SCHEDULE: dict = {
     "forget-completed-tasks": {"task": "panelapp.tasks.forget_completed_tasks", "schedule": 24 * 60 * 60},
 }
+
+# The Prometheus metrics' port (METRICS_PORT; runtime.metrics): docker-aws and the embedded default
+# read it; None serves no metrics.
+METRICS_PORT: int | None = None
 
 # Checked by /health/ (see runtime.health); environment modules list what they configure.
 HEALTH_CHECKS = ["database"]

@@ -32,6 +32,8 @@ PANEL_APP_BASE_URL = _env.site.base_url
 ADMIN_URL = _env.site.admin_path
 HEALTH_CHECK_TOKEN = _env.site.health_token
 HEALTH_CHECKS = ["database", "s3", "sqs", "smtp"]
+# The Prometheus metrics of web and worker (runtime.metrics); None: off.
+METRICS_PORT = _env.metrics_port
 
 # TLS ends at the load balancer, which says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -27,6 +27,7 @@ DEFAULT_FROM_EMAIL = _reader.email("DEFAULT_FROM_EMAIL")
 PANEL_APP_EMAIL = _reader.email("PANEL_APP_EMAIL")
 HEALTH_CHECK_TOKEN = _reader.text("HEALTH_CHECK_TOKEN")
 DJANGO_LOG_LEVEL = _reader.log_level("DJANGO_LOG_LEVEL")
+METRICS_PORT = _reader.port("METRICS_PORT")
 _local_dir = Path(_reader.text("PANELAPP_LOCAL_DIR") or BASE_DIR / "_local")
 _reader.raise_if_problems("panelapp.settings.local")
 
