@@ -25,14 +25,16 @@ def namespaces(*names: str) -> list[str]:
 
 
 def everything(*names: str, panelapp_namespace: str | None = None) -> list[str]:
-    """Namespaces mode with every optional object: metrics Service, ServiceMonitor, a PanelApp,
-    a pinned digest and a pull secret."""
+    """Namespaces mode with every optional object: metrics Service, ServiceMonitor, the Grafana
+    dashboard, a PanelApp, a pinned digest and a pull secret."""
     args = [
         *namespaces(*names),
         "--set",
         "metrics.enabled=true",
         "--set",
         "metrics.serviceMonitor.enabled=true",
+        "--set",
+        "grafanaDashboard.enabled=true",
         "--set",
         "panelApp.create=true",
         "--set-json",
