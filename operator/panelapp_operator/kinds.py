@@ -34,6 +34,16 @@ NETWORK_POLICY = Kind("NetworkPolicy", "networking.k8s.io", "v1", "networkpolici
 AUTOSCALER = Kind("HorizontalPodAutoscaler", "autoscaling", "v2", "horizontalpodautoscalers")
 DISRUPTION_BUDGET = Kind("PodDisruptionBudget", "policy", "v1", "poddisruptionbudgets")
 POD = Kind("Pod", "", "v1", "pods")
+# Kinds of other projects' CRDs, rendered only when the spec asks for them; a cluster may lack them.
+POD_MONITOR = Kind("PodMonitor", "monitoring.coreos.com", "v1", "podmonitors")
+SCALED_OBJECT = Kind("ScaledObject", "keda.sh", "v1alpha1", "scaledobjects")
+TRIGGER_AUTHENTICATION = Kind("TriggerAuthentication", "keda.sh", "v1alpha1", "triggerauthentications")
+# What installs each such kind, for the message when its CRD is missing.
+OPTIONAL_KINDS = {
+    POD_MONITOR.kind: ("the Prometheus Operator", "spec.metrics.podMonitor"),
+    SCALED_OBJECT.kind: ("KEDA", "spec.worker.autoscaling.queue"),
+    TRIGGER_AUTHENTICATION.kind: ("KEDA", "spec.worker.autoscaling.queue"),
+}
 
 # Children the operator owns and watches (label-selected, server-side), i.e. the contents of its
 # cache. Secrets are deliberately absent: the operator never streams Secret data; it reads the
@@ -48,6 +58,9 @@ CHILD_KINDS = (
     NETWORK_POLICY,
     AUTOSCALER,
     DISRUPTION_BUDGET,
+    POD_MONITOR,
+    SCALED_OBJECT,
+    TRIGGER_AUTHENTICATION,
 )
 # Children removed when the spec no longer asks for them (Jobs follow the upgrade's own cleanup).
 PRUNABLE_KINDS = (
@@ -59,6 +72,9 @@ PRUNABLE_KINDS = (
     NETWORK_POLICY,
     AUTOSCALER,
     DISRUPTION_BUDGET,
+    POD_MONITOR,
+    SCALED_OBJECT,
+    TRIGGER_AUTHENTICATION,
 )
 # The pods of the migration, collectstatic and task Jobs are watched too (they are few and
 # short-lived): a pod that exited 0 is the fastest sign that a step of an upgrade, or a task, is done.
@@ -69,3 +85,7 @@ BY_KIND = {kind.kind: kind for kind in (PANELAPP, PANELAPP_TASK, SECRET, *WATCHE
 
 def of(manifest: Mapping[str, Any]) -> Kind:
     return BY_KIND[manifest["kind"]]
+
+
+def crd_name(kind: Kind) -> str:
+    return f"{kind.plural}.{kind.group}"

@@ -84,6 +84,18 @@ class ChildNames:
     def network_policy(self) -> str:
         return self.instance
 
+    @property
+    def pod_monitor(self) -> str:
+        return self.instance
+
+    @property
+    def scaled_object(self) -> str:
+        return f"{self.instance}-{COMPONENT_WORKER}"
+
+    @property
+    def trigger_authentication(self) -> str:
+        return f"{self.instance}-{COMPONENT_WORKER}-queue"
+
     def deployment(self, component: str) -> str:
         return f"{self.instance}-{component}"
 

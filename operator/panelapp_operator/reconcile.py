@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 PROGRESS_REQUEUE_SECONDS = 5.0
 # How soon to look again for a referenced Secret or ConfigMap that does not exist yet.
 MISSING_REFERENCE_REQUEUE_SECONDS = 10.0
+# ConfigValid's reason when the spec asks for a kind whose CRD the cluster lacks.
+MISSING_CRD = "MissingCRD"
 # Pods are listed (for failure reasons) at most this often per PanelApp.
 POD_LIST_INTERVAL_SECONDS = 2.0
 
@@ -195,12 +197,15 @@ class _Run:
         keep_replicas = restarting | ({names.COMPONENT_WORKER} if decision.maintenance else set())
         rejected = self._apply_children(spec, desired.objects, keep_replicas)
         if rejected:
+            if rejected.reason == MISSING_CRD:
+                # Installing the CRD is noticed by the next look, not by a watch.
+                self.outcome.requeue_after = MISSING_REFERENCE_REQUEUE_SECONDS
             return self._finish(
                 status.Facts(
                     self.generation,
                     self.now,
                     self.previous,
-                    problem=status.ConfigProblem("Rejected", rejected),
+                    problem=rejected,
                     components=self._components(spec),
                 )
             )
@@ -318,7 +323,7 @@ class _Run:
         """An autoscaled worker Deployment the operator stopped for a maintenance upgrade: it starts
         again at minReplicas (an autoscaler does nothing with a Deployment at zero), and only then is
         the count handed over to the autoscaler."""
-        if quiesce or not spec.worker.autoscaling.enabled:
+        if quiesce or not spec.worker.autoscaling.scales:
             return set()
         entry = self.cache.entry(kinds.DEPLOYMENT, self.namespace, self.child_names.deployment(names.COMPONENT_WORKER))
         if entry is not None and entry.owns_replicas and entry.body["spec"].get("replicas") == 0:
@@ -405,7 +410,7 @@ class _Run:
             (names.COMPONENT_WEB, spec.web.autoscaling),
             (names.COMPONENT_WORKER, spec.worker.autoscaling),
         ):
-            if not autoscaling.enabled:
+            if not autoscaling.scales:
                 continue
             name = self.child_names.deployment(component)
             if self.cache.get(kinds.DEPLOYMENT, self.namespace, name) is not None:
@@ -474,9 +479,10 @@ class _Run:
 
     def _apply_children(
         self, spec: api.PanelAppSpec, desired: list[dict[str, Any]], keep_replicas: set[str]
-    ) -> str | None:
+    ) -> status.ConfigProblem | None:
         """Apply every child that differs. All changes are dry-run first; if the API server refuses
-        any, nothing is applied and the refusal is returned."""
+        any, or lacks the CRD of one (a PodMonitor without the Prometheus Operator, a ScaledObject
+        without KEDA), nothing is applied and the refusal is returned."""
         changes: list[tuple[dict[str, Any], str]] = []
         for obj in desired:
             kind = kinds.of(obj)
@@ -490,9 +496,12 @@ class _Run:
                 self.kube.apply(obj, dry_run=True)
             except ApiError as error:
                 if error.invalid:
-                    return (
-                        f"{obj['kind']} {obj['metadata']['name']} was refused by the API server: {error.server_message}"
+                    return status.ConfigProblem(
+                        "Rejected",
+                        f"{obj['kind']} {obj['metadata']['name']} was refused by the API server: {error.server_message}",
                     )
+                if error.not_found and obj["kind"] in kinds.OPTIONAL_KINDS:
+                    return status.ConfigProblem(MISSING_CRD, _missing_crd_message(kinds.of(obj)))
                 raise
         self._hand_over_replicas(spec, keep_replicas)
         for obj, reason in changes:
@@ -516,7 +525,7 @@ class _Run:
             (names.COMPONENT_WEB, spec.web.autoscaling),
             (names.COMPONENT_WORKER, spec.worker.autoscaling),
         ):
-            if not autoscaling.enabled or component in keep:
+            if not autoscaling.scales or component in keep:
                 continue
             entry = self.cache.entry(kinds.DEPLOYMENT, self.namespace, self.child_names.deployment(component))
             if entry is not None and entry.owns_replicas:
@@ -596,6 +605,14 @@ class _Run:
         except ApiError as error:
             # An Event is a notification; failing to post one must not fail the reconcile.
             log.warning("could not post Event %s for %s/%s: %s", event.reason, self.namespace, self.name, error)
+
+
+def _missing_crd_message(kind: kinds.Kind) -> str:
+    project, field_name = kinds.OPTIONAL_KINDS[kind.kind]
+    return (
+        f"{field_name}: the cluster has no CustomResourceDefinition {kinds.crd_name(kind)} "
+        f"({kind.api_version} {kind.kind}, installed with {project}); install it or turn {field_name} off"
+    )
 
 
 def _previous_status(body: Mapping[str, Any]) -> api.PanelAppStatus:

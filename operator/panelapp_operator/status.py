@@ -18,7 +18,7 @@ MAX_BACKUPS = 10
 
 @dataclass(frozen=True)
 class ConfigProblem:
-    """Why the spec cannot be acted on: reason (InvalidSpec, MissingReference, Rejected) and a
+    """Why the spec cannot be acted on: reason (InvalidSpec, MissingReference, Rejected, MissingCRD) and a
     message that names the field."""
 
     reason: str

@@ -19,6 +19,10 @@ DB_PASSWORD = "db-pw-Zq7Tx91kWm"
 SMTP_PASSWORD = "smtp-pw-Hv3Lr88Pq"
 
 
+# The queue of minimal_spec (name panelapp) as a URL, for queue autoscaling.
+QUEUE_URL = "https://sqs.eu-west-2.amazonaws.com/123456789012/panelapp"
+
+
 def minimal_spec(**overrides: Any) -> dict[str, Any]:
     spec: dict[str, Any] = {
         "image": IMAGE,
@@ -143,6 +147,60 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("empty-migration-command", {"migrations.command": []}, "spec.migrations.command", ""),
     ("unknown-migration-strategy", {"migrations.strategy": "Offline"}, "spec.migrations.strategy", ""),
     ("empty-maintenance-message", {"maintenance.message": ""}, "spec.maintenance.message", ""),
+    ("metrics-port-below-range", {"metrics": {"enabled": True, "port": 80}}, "spec.metrics.port", ""),
+    ("metrics-on-the-web-port", {"metrics": {"enabled": True, "port": 8080}}, "spec.metrics.port", "web server"),
+    (
+        "pod-monitor-without-metrics",
+        {"metrics": {"podMonitor": {"enabled": True}}},
+        "spec.metrics.podMonitor",
+        "needs enabled: true",
+    ),
+    (
+        "pod-monitor-bad-interval",
+        {"metrics": {"enabled": True, "podMonitor": {"enabled": True, "interval": "half a minute"}}},
+        "spec.metrics.podMonitor.interval",
+        "",
+    ),
+    (
+        "queue-url-of-another-queue",
+        {"queue.url": "https://sqs.eu-west-2.amazonaws.com/123456789012/other"},
+        "spec.queue.url",
+        "must end with /<name>",
+    ),
+    ("queue-url-malformed", {"queue.url": "sqs://panelapp"}, "spec.queue.url", ""),
+    (
+        "queue-autoscaling-without-queue-url",
+        {"worker.autoscaling": {"queue": {"enabled": True}}},
+        "spec.queue.url",
+        "needs queue.url",
+    ),
+    (
+        "queue-and-cpu-autoscaling",
+        {"queue.url": QUEUE_URL, "worker.autoscaling": {"enabled": True, "queue": {"enabled": True}}},
+        "spec.worker.autoscaling.queue",
+        "exclude each other",
+    ),
+    (
+        "queue-autoscaling-min-above-max",
+        {
+            "queue.url": QUEUE_URL,
+            "worker.autoscaling": {"queue": {"enabled": True, "minReplicas": 4, "maxReplicas": 2}},
+        },
+        "spec.worker.autoscaling.queue.minReplicas",
+        "must not exceed",
+    ),
+    (
+        "queue-autoscaling-zero-messages-per-worker",
+        {"queue.url": QUEUE_URL, "worker.autoscaling": {"queue": {"enabled": True, "messagesPerWorker": 0}}},
+        "spec.worker.autoscaling.queue.messagesPerWorker",
+        "",
+    ),
+    (
+        "queue-autoscaling-bad-trigger-authentication",
+        {"worker.autoscaling": {"queue": {"authentication": {"triggerAuthenticationName": "Not_A_Name"}}}},
+        "spec.worker.autoscaling.queue.authentication.triggerAuthenticationName",
+        "",
+    ),
 ]
 
 

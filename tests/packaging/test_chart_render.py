@@ -23,6 +23,9 @@ NAMESPACED_RESOURCES = {
     "networking.k8s.io/networkpolicies": {"list", "watch", "create", "patch", "delete"},
     "autoscaling/horizontalpodautoscalers": {"list", "watch", "create", "patch", "delete"},
     "policy/poddisruptionbudgets": {"list", "watch", "create", "patch", "delete"},
+    "monitoring.coreos.com/podmonitors": {"list", "watch", "create", "patch", "delete"},
+    "keda.sh/scaledobjects": {"list", "watch", "create", "patch", "delete"},
+    "keda.sh/triggerauthentications": {"list", "watch", "create", "patch", "delete"},
     "/configmaps": {"get", "list", "watch", "create", "patch", "delete"},
     "batch/jobs": {"get", "list", "watch", "create", "patch", "delete"},
     "/secrets": {"get", "list", "watch", "create"},  # list and watch: metadata only

@@ -114,6 +114,15 @@ runs the operator with exactly these rights; keep the two in step.
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
   verbs: ["list", "watch", "create", "patch", "delete"]
+# Other projects' kinds, rendered only when the spec asks for them: the Prometheus Operator's
+# PodMonitor (spec.metrics.podMonitor) and KEDA's ScaledObject and TriggerAuthentication
+# (spec.worker.autoscaling.queue). Without their CRDs these rules grant nothing.
+- apiGroups: ["monitoring.coreos.com"]
+  resources: ["podmonitors"]
+  verbs: ["list", "watch", "create", "patch", "delete"]
+- apiGroups: ["keda.sh"]
+  resources: ["scaledobjects", "triggerauthentications"]
+  verbs: ["list", "watch", "create", "patch", "delete"]
 # ConfigMaps: the rendered one is a child; ConfigMaps named in spec.env/envFrom are read (get),
 # and all are watched metadata-only so that a change to a referenced one rolls the pods at once.
 - apiGroups: [""]

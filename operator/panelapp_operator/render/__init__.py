@@ -56,6 +56,13 @@ def render_children(inp: RenderInput) -> DesiredChildren:
         # Stopped workers have no autoscaler: it would start them again (and scales nothing at zero).
         if autoscaling.enabled and not (inp.quiesce and component == names.COMPONENT_WORKER):
             objects.append(scaling.render_autoscaler(inp, component, autoscaling))
+    queue_scaling = spec.worker.autoscaling.queue
+    if queue_scaling.enabled and not inp.quiesce:
+        if queue_scaling.authentication.trigger_authentication_name is None:
+            objects.append(scaling.render_trigger_authentication(inp))
+        objects.append(scaling.render_scaled_object(inp))
+    if spec.metrics.pod_monitor.enabled:
+        objects.append(network.render_pod_monitor(inp))
     if spec.ingress.enabled:
         objects.append(network.render_ingress(inp))
         if network.wants_login_ingress(spec):

@@ -47,6 +47,8 @@ def config_map_data(spec: api.PanelAppSpec, *, read_only: bool = False) -> dict[
         "SQS_QUEUE_VISIBILITY_TIMEOUT": str(spec.queue.visibility_timeout_seconds),
         "AWS_USE_COGNITO": _bool(spec.cognito.enabled),
     }
+    if spec.queue.url is not None:
+        data["SQS_QUEUE_URL"] = spec.queue.url
     database = spec.database
     if database.url_secret_ref is None:
         # Parts given as plain values (those from Secrets are secretKeyRefs, see secret_references).

@@ -9,7 +9,7 @@ from typing import Any
 from panelapp_operator import names
 from panelapp_operator import spec as api
 from panelapp_operator.render.context import RenderInput
-from panelapp_operator.render.workloads import PROBE_PATH, WEB_PORT
+from panelapp_operator.render.workloads import METRICS_PORT_NAME, PROBE_PATH, WEB_PORT
 
 ALB = "alb.ingress.kubernetes.io"
 LOGIN_PATH = "/accounts/login/"
@@ -135,12 +135,25 @@ def wants_login_ingress(spec: api.PanelAppSpec) -> bool:
     return spec.ingress.enabled and spec.cognito.enabled and spec.ingress.alb is not None
 
 
+def default_scrapers() -> list[dict[str, Any]]:
+    """Who may scrape the metrics port when metrics.scrapeFrom is unset: every pod of the
+    namespace Prometheus usually runs in."""
+    return [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": api.DEFAULT_SCRAPER_NAMESPACE}}}]
+
+
 def render_network_policy(inp: RenderInput) -> dict[str, Any]:
     """Every pod of the instance accepts TCP 8080 only; only web listens there, so worker, beat and
-    the Jobs accept nothing. Egress is left open: the database, SMTP and AWS are outside."""
+    the Jobs accept nothing. With metrics, the scrapers (metrics.scrapeFrom) are let in on the
+    metrics port too, which only web and worker listen on. Egress is left open: the database, SMTP
+    and AWS are outside."""
     rule: dict[str, Any] = {"ports": [{"protocol": "TCP", "port": WEB_PORT}]}
     if inp.spec.network_policy.ingress_from:
         rule["from"] = list(inp.spec.network_policy.ingress_from)
+    rules = [rule]
+    metrics = inp.spec.metrics
+    if metrics.enabled:
+        scrapers = list(metrics.scrape_from) if metrics.scrape_from else default_scrapers()
+        rules.append({"ports": [{"protocol": "TCP", "port": metrics.port}], "from": scrapers})
     return {
         "apiVersion": "networking.k8s.io/v1",
         "kind": "NetworkPolicy",
@@ -148,6 +161,32 @@ def render_network_policy(inp: RenderInput) -> dict[str, Any]:
         "spec": {
             "podSelector": {"matchLabels": {names.LABEL_NAME: names.APP_NAME, names.LABEL_INSTANCE: inp.name}},
             "policyTypes": ["Ingress"],
-            "ingress": [rule],
+            "ingress": rules,
+        },
+    }
+
+
+def render_pod_monitor(inp: RenderInput) -> dict[str, Any]:
+    """A Prometheus Operator PodMonitor of the web and worker pods' port named metrics. A PodMonitor
+    (not a ServiceMonitor) because the workers have no Service."""
+    monitor = inp.spec.metrics.pod_monitor
+    metadata = inp.metadata(inp.names.pod_monitor)
+    metadata["labels"] = {**(monitor.labels or {}), **metadata["labels"]}
+    return {
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": "PodMonitor",
+        "metadata": metadata,
+        "spec": {
+            "selector": {
+                "matchLabels": {names.LABEL_NAME: names.APP_NAME, names.LABEL_INSTANCE: inp.name},
+                "matchExpressions": [
+                    {
+                        "key": names.LABEL_COMPONENT,
+                        "operator": "In",
+                        "values": [names.COMPONENT_WEB, names.COMPONENT_WORKER],
+                    }
+                ],
+            },
+            "podMetricsEndpoints": [{"port": METRICS_PORT_NAME, "path": "/metrics", "interval": monitor.interval}],
         },
     }

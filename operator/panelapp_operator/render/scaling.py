@@ -57,3 +57,60 @@ def render_disruption_budget(inp: RenderInput, component: str, budget: api.Disru
         "metadata": inp.metadata(inp.names.disruption_budget(component), component),
         "spec": spec,
     }
+
+
+def trigger_authentication_name(inp: RenderInput) -> str:
+    """The TriggerAuthentication the scaler uses: the spec's own, or the one the operator renders."""
+    queue = inp.spec.worker.autoscaling.queue
+    return queue.authentication.trigger_authentication_name or inp.names.trigger_authentication
+
+
+def render_scaled_object(inp: RenderInput) -> dict[str, Any]:
+    """A KEDA ScaledObject (keda.sh/v1alpha1) scaling the worker Deployment on the SQS queue's depth
+    (the aws-sqs-queue scaler: messages waiting plus in flight, per worker)."""
+    queue = inp.spec.worker.autoscaling.queue
+    url = inp.spec.queue.url
+    if url is None:  # a rule of the spec; rendering never guesses an account
+        raise ValueError("worker.autoscaling.queue needs queue.url")
+    metadata = {
+        "queueURL": url,
+        "queueLength": str(queue.messages_per_worker),
+        "activationQueueLength": str(queue.activation_messages),
+        "awsRegion": inp.spec.aws.region,
+    }
+    if queue.aws_endpoint is not None:
+        metadata["awsEndpoint"] = queue.aws_endpoint
+    return {
+        "apiVersion": "keda.sh/v1alpha1",
+        "kind": "ScaledObject",
+        "metadata": inp.metadata(inp.names.scaled_object, names.COMPONENT_WORKER),
+        "spec": {
+            "scaleTargetRef": {
+                "apiVersion": "apps/v1",
+                "kind": "Deployment",
+                "name": inp.names.deployment(names.COMPONENT_WORKER),
+            },
+            "pollingInterval": queue.polling_interval,
+            "cooldownPeriod": queue.cooldown_period,
+            "minReplicaCount": queue.min_replicas,
+            "maxReplicaCount": queue.max_replicas,
+            "triggers": [
+                {
+                    "type": "aws-sqs-queue",
+                    "authenticationRef": {"name": trigger_authentication_name(inp)},
+                    "metadata": metadata,
+                }
+            ],
+        },
+    }
+
+
+def render_trigger_authentication(inp: RenderInput) -> dict[str, Any]:
+    """Pod identity for the scaler (IRSA): KEDA assumes the role of the worker's own ServiceAccount
+    (identityOwner workload), so no AWS key is ever needed."""
+    return {
+        "apiVersion": "keda.sh/v1alpha1",
+        "kind": "TriggerAuthentication",
+        "metadata": inp.metadata(inp.names.trigger_authentication, names.COMPONENT_WORKER),
+        "spec": {"podIdentity": {"provider": "aws", "identityOwner": "workload"}},
+    }

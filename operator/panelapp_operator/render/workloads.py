@@ -11,6 +11,7 @@ from panelapp_operator.render.context import RenderInput
 from panelapp_operator.render.pods import ContainerPlan, pod_template
 
 WEB_PORT = 8080
+METRICS_PORT_NAME = "metrics"
 PROBE_PATH = "/version/"  # cheap and database-free: a database outage must not restart web pods
 
 # Never lose capacity during a rollout: start a new pod, wait until it is ready, then stop an old one.
@@ -41,14 +42,27 @@ def command_of(default: list[str], command: list[str] | None) -> list[str] | Non
 
 
 def _replicas(inp: RenderInput, component: str, replicas: int, autoscaling: api.AutoscalingSpec) -> int | None:
-    """The replica count the operator sets: none under an autoscaler (it never fights one), except
-    when the Deployment is created, which then starts at the autoscaler's minimum instead of one.
-    The operator hands that value over to another field manager before it stops setting it."""
+    """The replica count the operator sets: none under an autoscaler (an HPA or KEDA; it never
+    fights one), except when the Deployment is created, which then starts at the autoscaler's
+    minimum (at least one under KEDA) instead of one. The operator hands that value over to another
+    field manager before it stops setting it."""
     if inp.quiesce and component == names.COMPONENT_WORKER:
         return 0  # a maintenance upgrade: workers finish their tasks and stop
-    if not autoscaling.enabled:
+    if not autoscaling.scales:
         return replicas
-    return autoscaling.min_replicas if component in inp.new_deployments else None
+    return autoscaling.starting_replicas if component in inp.new_deployments else None
+
+
+def metrics_env(metrics: api.MetricsSpec) -> list[dict[str, Any]]:
+    """METRICS_PORT on the containers that serve metrics (web and worker), only when enabled: a
+    PanelApp without metrics keeps the pods it always had."""
+    return [{"name": "METRICS_PORT", "value": str(metrics.port)}] if metrics.enabled else []
+
+
+def metrics_ports(metrics: api.MetricsSpec) -> list[dict[str, Any]]:
+    if not metrics.enabled:
+        return []
+    return [{"name": METRICS_PORT_NAME, "containerPort": metrics.port, "protocol": "TCP"}]
 
 
 def _deployment(
@@ -74,7 +88,7 @@ def render_web_deployment(inp: RenderInput, image: str) -> dict[str, Any]:
     web = inp.spec.web
     host = probe_host(inp.spec.allowed_hosts)
     container_fields: dict[str, Any] = {
-        "ports": [{"name": "http", "containerPort": WEB_PORT, "protocol": "TCP"}],
+        "ports": [{"name": "http", "containerPort": WEB_PORT, "protocol": "TCP"}, *metrics_ports(inp.spec.metrics)],
         # Up to 5 minutes to boot (first request imports Django), then readiness every 10 s and a
         # patient liveness probe: a slow response is not a reason to kill a pod.
         "startupProbe": _http_probe(host, period=5, failures=60, timeout=3),
@@ -92,7 +106,7 @@ def render_web_deployment(inp: RenderInput, image: str) -> dict[str, Any]:
         args=web.args,
         resources=web.resources,
         overrides=web.pod_template,
-        extra_env=env.gunicorn_env(web.gunicorn),
+        extra_env=env.gunicorn_env(web.gunicorn) + metrics_env(inp.spec.metrics),
         extra_container_fields=container_fields,
         termination_grace_period_seconds=web.termination_grace_period_seconds,
     )
@@ -116,6 +130,8 @@ def render_worker_deployment(inp: RenderInput, image: str) -> dict[str, Any]:
         args=worker.args,
         resources=worker.resources,
         overrides=worker.pod_template,
+        extra_env=metrics_env(inp.spec.metrics),
+        extra_container_fields={"ports": metrics_ports(inp.spec.metrics)} if inp.spec.metrics.enabled else {},
         termination_grace_period_seconds=worker.termination_grace_period_seconds,
     )
     return _deployment(

@@ -7,6 +7,7 @@ This package is the single source of truth for the API. Its modules, re-exported
 - services: AWS, storage, queue, database, email, Django and Cognito;
 - workloads: the ServiceAccount, web, worker, beat and the Jobs of an upgrade;
 - networking: Service, Ingress and NetworkPolicy;
+- monitoring: the pods' Prometheus metrics and the PodMonitor;
 - resource: the API's identity (group, version, kind) and PanelAppSpec;
 - status: PanelAppStatus and its parts.
 
@@ -39,6 +40,12 @@ from panelapp_operator.spec.core import (
     Toleration,
     TopologySpreadConstraint,
 )
+from panelapp_operator.spec.monitoring import (
+    DEFAULT_METRICS_PORT,
+    DEFAULT_SCRAPER_NAMESPACE,
+    MetricsSpec,
+    PodMonitorSpec,
+)
 from panelapp_operator.spec.networking import (
     AlbSpec,
     IngressSpec,
@@ -56,8 +63,10 @@ from panelapp_operator.spec.patterns import (
     IMAGE_HAS_TAG_OR_DIGEST,
     IMAGE_REFERENCE,
     PATTERN_MEANINGS,
+    PROMETHEUS_DURATION,
     S3_BUCKET,
     SECRET_KEY_NAME,
+    SQS_QUEUE_URL,
     URL,
     IntOrString,
     Quantity,
@@ -100,6 +109,7 @@ from panelapp_operator.spec.workloads import (
     COMMAND_PART,
     DEFAULT_MAX_REPLICAS,
     DEFAULT_MIN_REPLICAS,
+    DEFAULT_QUEUE_MAX_REPLICAS,
     THROTTLE_RATE,
     ApiThrottleSpec,
     AutoscalingSpec,
@@ -110,8 +120,11 @@ from panelapp_operator.spec.workloads import (
     GunicornSpec,
     MaintenanceSpec,
     MigrationsSpec,
+    QueueAuthenticationSpec,
+    QueueAutoscalingSpec,
     ServiceAccountSpec,
     WebSpec,
+    WorkerAutoscalingSpec,
     WorkerSpec,
 )
 
@@ -121,6 +134,8 @@ __all__ = [
     "IMAGE_REFERENCE",
     "IMAGE_HAS_TAG_OR_DIGEST",
     "S3_BUCKET",
+    "SQS_QUEUE_URL",
+    "PROMETHEUS_DURATION",
     "AWS_REGION",
     "HOST_NAME",
     "URL",
@@ -158,6 +173,10 @@ __all__ = [
     "DEFAULT_MIN_REPLICAS",
     "DEFAULT_MAX_REPLICAS",
     "AutoscalingSpec",
+    "DEFAULT_QUEUE_MAX_REPLICAS",
+    "QueueAuthenticationSpec",
+    "QueueAutoscalingSpec",
+    "WorkerAutoscalingSpec",
     "DisruptionBudgetSpec",
     "GunicornSpec",
     "COMMAND_PART",
@@ -175,6 +194,10 @@ __all__ = [
     "IngressTls",
     "IngressSpec",
     "NetworkPolicySpec",
+    "DEFAULT_METRICS_PORT",
+    "DEFAULT_SCRAPER_NAMESPACE",
+    "MetricsSpec",
+    "PodMonitorSpec",
     "GROUP",
     "VERSION",
     "KIND",

@@ -28,6 +28,10 @@ AWS_REGION = r"^[a-z]{2}(-gov|-iso[a-z]{0,2})?-[a-z]+-[0-9]{1,2}$"
 # A bare host name (optionally with a port) as used for CDN domains: no scheme, no trailing slash.
 HOST_NAME = r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?$"
 URL = r"^https?://[^\s/?#]+(/[^\s]*)?$"
+# An SQS queue URL: endpoint, 12-digit account, queue name (as TASK_QUEUE_NAME allows).
+SQS_QUEUE_URL = r"^https?://[^\s/?#]+/[0-9]{12}/[A-Za-z0-9_-]{1,80}(\.fifo)?$"
+# A Prometheus duration as the Prometheus Operator accepts it, e.g. 30s, 1m, 1m30s.
+PROMETHEUS_DURATION = r"^(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$"
 ENV_NAME = r"^[-._a-zA-Z][-._a-zA-Z0-9]*$"
 ARN = r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:.+$"
 # A load balancer ARN, or a prefix of one (ending in *) that names at least the account and region.
@@ -44,6 +48,8 @@ PATTERN_MEANINGS = {
     HOST_NAME: "a bare host name such as cdn.example.org (no scheme, no path, no trailing slash)",
     URL: "an http(s) URL such as https://panelapp.example.org",
     ARN: "an AWS ARN (arn:aws:...)",
+    SQS_QUEUE_URL: "an SQS queue URL such as https://sqs.eu-west-2.amazonaws.com/123456789012/panelapp",
+    PROMETHEUS_DURATION: "a duration such as 30s, 1m or 1m30s",
     ALB_ARN: "a load balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>) "
     "or a prefix of one naming the account and region, ending in *",
 }

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from panelapp_operator.rules import Rule, SpecModel
 from panelapp_operator.spec.core import EnvFromSource, EnvVar, LocalObjectReference, PodTemplateOverrides
+from panelapp_operator.spec.monitoring import MetricsSpec
 from panelapp_operator.spec.networking import IngressSpec, NetworkPolicySpec, ServiceSpec
 from panelapp_operator.spec.patterns import IMAGE_HAS_TAG_OR_DIGEST, IMAGE_REFERENCE, URL, has_tag_or_digest
 from panelapp_operator.spec.services import (
@@ -83,6 +84,12 @@ class PanelAppSpec(SpecModel):
             message="ingress.host is required when the first allowedHosts entry is not a plain host name",
             field=".ingress.host",
             holds=lambda m: not m.ingress.enabled or m.ingress.host is not None or _first_allowed_host_is_plain(m),
+        ),
+        Rule(
+            cel="!self.?worker.?autoscaling.?queue.?enabled.orValue(false) || self.?queue.?url.hasValue()",
+            message="worker.autoscaling.queue needs queue.url (the scaler reads the depth of that queue)",
+            field=".queue.url",
+            holds=lambda m: not m.worker.autoscaling.queue.enabled or m.queue.url is not None,
         ),
     )
 
@@ -159,6 +166,7 @@ class PanelAppSpec(SpecModel):
     service: ServiceSpec = Field(default_factory=ServiceSpec, description="Service of the web pods.")
     ingress: IngressSpec = Field(default_factory=IngressSpec, description="Optional Ingress.")
     network_policy: NetworkPolicySpec = Field(default_factory=NetworkPolicySpec, description="Optional NetworkPolicy.")
+    metrics: MetricsSpec = Field(default_factory=MetricsSpec, description="Prometheus metrics of web and worker.")
 
     def component_image_overrides(self) -> dict[str, str]:
         """Components whose pods run an image of their own instead of `image` (upstream images)."""

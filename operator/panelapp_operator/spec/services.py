@@ -9,7 +9,7 @@ from pydantic import Field
 
 from panelapp_operator.rules import Rule, SpecModel
 from panelapp_operator.spec.core import SecretKeyRef
-from panelapp_operator.spec.patterns import ALB_ARN, ARN, AWS_REGION, HOST_NAME, S3_BUCKET, URL
+from panelapp_operator.spec.patterns import ALB_ARN, ARN, AWS_REGION, HOST_NAME, S3_BUCKET, SQS_QUEUE_URL, URL
 
 
 class AwsSpec(SpecModel):
@@ -92,6 +92,16 @@ class StorageSpec(SpecModel):
 class QueueSpec(SpecModel):
     """The SQS queue Celery uses. Create it beforehand; the app has no permission to create queues."""
 
+    __rules__: ClassVar[tuple[Rule, ...]] = (
+        Rule(
+            # (has() ? :, not an optional: the API server's cost estimate of .orValue() here is far over budget)
+            cel="!has(self.url) || self.url.endsWith('/' + (has(self.name) ? self.name : 'panelapp'))",
+            message="url must end with /<name>: the URL and the name name one queue",
+            field=".url",
+            holds=lambda m: m.url is None or m.url.endswith("/" + m.name),
+        ),
+    )
+
     name: str = Field(
         default="panelapp",
         description="SQS queue name (TASK_QUEUE_NAME).",
@@ -108,6 +118,14 @@ class QueueSpec(SpecModel):
     broker_url_secret_ref: SecretKeyRef | None = Field(
         default=None,
         description="Secret key holding CELERY_BROKER_URL (sqs://KEY:SECRET@). Only needed without an IAM role.",
+    )
+    url: str | None = Field(
+        default=None,
+        max_length=2048,
+        pattern=SQS_QUEUE_URL,
+        description="URL of the queue, e.g. https://sqs.eu-west-2.amazonaws.com/123456789012/panelapp "
+        "(SQS_QUEUE_URL; without it the app looks it up with GetQueueUrl). Its last part is the queue's name. "
+        "Needed by worker.autoscaling.queue (the scaler reads the queue's depth from it).",
     )
 
 

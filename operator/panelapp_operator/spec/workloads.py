@@ -16,6 +16,7 @@ from panelapp_operator.spec.patterns import (
     IMAGE_HAS_TAG_OR_DIGEST,
     IMAGE_REFERENCE,
     S3_BUCKET,
+    URL,
     IntOrString,
     has_tag_or_digest,
 )
@@ -78,6 +79,113 @@ class AutoscalingSpec(SpecModel):
     target_memory_utilization_percentage: int | None = Field(
         default=None, ge=1, le=1000, description="Average memory use, in percent of requests, to keep (optional)."
     )
+
+    @property
+    def scales(self) -> bool:
+        """Something other than the operator sets the Deployment's replicas."""
+        return self.enabled
+
+    @property
+    def starting_replicas(self) -> int:
+        """The count a new (or restarted) Deployment starts at before the autoscaler takes over."""
+        return self.min_replicas
+
+
+DEFAULT_QUEUE_MAX_REPLICAS = 10
+
+
+class QueueAuthenticationSpec(SpecModel):
+    """How KEDA reads the queue's depth: by default with pod identity (IRSA), as the worker's own
+    ServiceAccount (serviceAccount.roleARN; the role needs sqs:GetQueueAttributes), through a
+    TriggerAuthentication the operator renders; or a TriggerAuthentication of your own."""
+
+    trigger_authentication_name: str | None = Field(
+        default=None,
+        max_length=253,
+        pattern=DNS_SUBDOMAIN,
+        description="An existing KEDA TriggerAuthentication in the PanelApp's namespace (e.g. with access keys). "
+        "Unset: the operator renders one with podIdentity.provider aws and identityOwner workload (IRSA).",
+    )
+
+
+class QueueAutoscalingSpec(SpecModel):
+    """A KEDA ScaledObject that scales the workers on the SQS queue's depth (the aws-sqs-queue scaler).
+    Needs KEDA installed (its CRDs keda.sh/v1alpha1) and queue.url. The operator then never writes the
+    worker Deployment's replicas; minReplicas 0 stops every worker while the queue is empty."""
+
+    __rules__: ClassVar[tuple[Rule, ...]] = (
+        Rule(
+            cel=f"self.?minReplicas.orValue(0) <= self.?maxReplicas.orValue({DEFAULT_QUEUE_MAX_REPLICAS})",
+            message="minReplicas must not exceed maxReplicas",
+            field=".minReplicas",
+            holds=lambda m: m.min_replicas <= m.max_replicas,
+        ),
+    )
+
+    enabled: bool = Field(default=False, description="Create the ScaledObject (exclusive with the CPU autoscaler).")
+    messages_per_worker: int = Field(
+        default=5,
+        ge=1,
+        le=100000,
+        description="Messages (visible and in flight) per worker pod to aim for: the scaler's queueLength.",
+    )
+    activation_messages: int = Field(
+        default=0,
+        ge=0,
+        le=100000,
+        description="Workers start from zero once more than this many messages wait: activationQueueLength.",
+    )
+    min_replicas: int = Field(
+        default=0, ge=0, le=1000, description="Fewest workers (0: none while the queue is empty)."
+    )
+    max_replicas: int = Field(default=DEFAULT_QUEUE_MAX_REPLICAS, ge=1, le=1000, description="Most workers.")
+    polling_interval: int = Field(default=30, ge=1, le=3600, description="Seconds between two looks at the queue.")
+    cooldown_period: int = Field(
+        default=300,
+        ge=0,
+        le=86400,
+        description="Seconds after the last message before the workers scale to minReplicas 0.",
+    )
+    authentication: QueueAuthenticationSpec = Field(
+        default_factory=QueueAuthenticationSpec, description="How the scaler authenticates to SQS."
+    )
+    aws_endpoint: str | None = Field(
+        default=None,
+        max_length=2048,
+        pattern=URL,
+        description="Advanced: another SQS endpoint for the scaler (awsEndpoint), e.g. a VPC endpoint or a test "
+        "double. Leave unset for AWS itself.",
+    )
+
+
+class WorkerAutoscalingSpec(AutoscalingSpec):
+    """The worker's autoscaler: a CPU HorizontalPodAutoscaler (enabled) or, exclusive with it, KEDA on
+    the queue's depth (queue)."""
+
+    __rules__: ClassVar[tuple[Rule, ...]] = (
+        *AutoscalingSpec.__rules__,
+        Rule(
+            cel="!(self.?enabled.orValue(false) && self.?queue.?enabled.orValue(false))",
+            message="enabled (the CPU autoscaler) and queue.enabled (KEDA) exclude each other: two autoscalers "
+            "would fight over the worker's replicas",
+            field=".queue",
+            holds=lambda m: not (m.enabled and m.queue.enabled),
+        ),
+    )
+
+    queue: QueueAutoscalingSpec = Field(
+        default_factory=QueueAutoscalingSpec, description="KEDA ScaledObject on the SQS queue's depth."
+    )
+
+    @property
+    def scales(self) -> bool:
+        return self.enabled or self.queue.enabled
+
+    @property
+    def starting_replicas(self) -> int:
+        # At zero nothing starts the Deployment's first pods when KEDA is absent or slow; one worker
+        # is the smallest start, and KEDA scales it to zero once the queue is empty.
+        return max(self.queue.min_replicas, 1) if self.queue.enabled else self.min_replicas
 
 
 class DisruptionBudgetSpec(SpecModel):
@@ -264,7 +372,10 @@ class WorkerSpec(SpecModel):
         default=None,
         description="Container resources. Defaults to requests {cpu: 250m, memory: 512Mi} and a memory limit of 1Gi.",
     )
-    autoscaling: AutoscalingSpec = Field(default_factory=AutoscalingSpec, description="HorizontalPodAutoscaler.")
+    autoscaling: WorkerAutoscalingSpec = Field(
+        default_factory=WorkerAutoscalingSpec,
+        description="HorizontalPodAutoscaler on CPU, or KEDA on the queue's depth (queue).",
+    )
     pod_disruption_budget: DisruptionBudgetSpec = Field(
         default_factory=DisruptionBudgetSpec, description="PodDisruptionBudget."
     )

@@ -41,6 +41,22 @@ def test_render_matches_the_golden_file(example):
     )
 
 
+@pytest.mark.parametrize("spec", ["metrics-and-queue"])
+def test_render_of_a_test_spec_matches_the_golden_file(spec):
+    """Specs that use fields no example does (metrics, the PodMonitor, KEDA on the queue), so the
+    examples' golden files stay as they are."""
+    result = run_cli("render", f"tests/operator/unit/specs/{spec}.yaml", "--namespace", "panelapp")
+    assert result.returncode == 0, result.stderr
+    golden = GOLDEN / f"{spec}.yaml"
+    if UPDATE:
+        golden.write_text(result.stdout)
+    assert golden.exists(), f"missing {golden}: run with PANELAPP_UPDATE_GOLDEN=1 once and review the file"
+    assert result.stdout == golden.read_text(), (
+        f"`render tests/operator/unit/specs/{spec}.yaml` changed; if intended, regenerate with "
+        "PANELAPP_UPDATE_GOLDEN=1 and review the diff"
+    )
+
+
 def test_render_reads_standard_input_and_skips_other_kinds():
     text = (samples.EXAMPLES / "minimal.yaml").read_text()
     result = run_cli("render", "-", stdin=text)
