@@ -28,7 +28,9 @@ def test_beat_starts_logs_json_and_stops(production_env, tmp_path):
             start_new_session=True,
         )
     try:
-        wait_until(lambda: "beat: Starting" in logfile.read_text() or beat.poll() is not None, 60, "beat to start")
+        # "Waking up" is logged once the scheduler loop runs: a SIGTERM before it (while Celery
+        # still imports the tasks after "beat: Starting...") would test the start-up, not the stop.
+        wait_until(lambda: "beat: Waking up" in logfile.read_text() or beat.poll() is not None, 60, "beat to start")
         assert beat.poll() is None, logfile.read_text()
     finally:
         beat.send_signal(signal.SIGTERM)
