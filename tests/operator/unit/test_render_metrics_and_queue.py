@@ -4,6 +4,9 @@ queue (ScaledObject, TriggerAuthentication, the worker's replicas left to KEDA).
 from __future__ import annotations
 
 from panelapp_operator import kinds, names
+
+# The app's machine-readable contract (app/runtime/contract.py, standard library only).
+from runtime import contract
 from tests.operator import samples
 from tests.operator.unit.render_helpers import children, container, env_of
 
@@ -139,3 +142,12 @@ def test_the_new_kinds_are_watched_and_pruned():
         assert kind in kinds.CHILD_KINDS and kind in kinds.PRUNABLE_KINDS
         assert kind.kind in kinds.OPTIONAL_KINDS
     assert kinds.crd_name(kinds.POD_MONITOR) == "podmonitors.monitoring.coreos.com"
+
+
+def test_the_new_variables_are_ones_the_app_reads():
+    rendered = children(samples.minimal_spec(metrics=METRICS, queue={"name": "panelapp", "url": samples.QUEUE_URL}))
+    names_found = set(rendered[("ConfigMap", "panelapp-config")]["data"]) | set(
+        env_of(rendered[("Deployment", "panelapp-worker")])
+    )
+    assert {"METRICS_PORT", "SQS_QUEUE_URL"} <= names_found
+    assert contract.reads("METRICS_PORT") and contract.reads("SQS_QUEUE_URL")
