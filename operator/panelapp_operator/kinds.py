@@ -62,23 +62,12 @@ CHILD_KINDS = (
     SCALED_OBJECT,
     TRIGGER_AUTHENTICATION,
 )
-# Children removed when the spec no longer asks for them (Jobs follow the upgrade's own cleanup).
-PRUNABLE_KINDS = (
-    DEPLOYMENT,
-    CONFIG_MAP,
-    SERVICE,
-    SERVICE_ACCOUNT,
-    INGRESS,
-    NETWORK_POLICY,
-    AUTOSCALER,
-    DISRUPTION_BUDGET,
-    POD_MONITOR,
-    SCALED_OBJECT,
-    TRIGGER_AUTHENTICATION,
-)
-# The pods of the migration, collectstatic and task Jobs are watched too (they are few and
-# short-lived): a pod that exited 0 is the fastest sign that a step of an upgrade, or a task, is done.
-JOB_POD_COMPONENTS = ("backup", "migrate", "collectstatic", "task")
+# Children removed when the spec no longer asks for them: every child kind but Jobs, which follow
+# the upgrade's own cleanup.
+PRUNABLE_KINDS = tuple(kind for kind in CHILD_KINDS if kind is not JOB)
+# The pods of the backup, migration, collectstatic and task Jobs are watched too (they are few and
+# short-lived; names.JOB_POD_SELECTOR picks them): a pod that exited 0 is the fastest sign that a
+# step of an upgrade, or a task, is done.
 WATCHED_KINDS = (*CHILD_KINDS, POD)
 BY_KIND = {kind.kind: kind for kind in (PANELAPP, PANELAPP_TASK, SECRET, *WATCHED_KINDS)}
 
