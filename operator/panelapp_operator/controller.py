@@ -18,7 +18,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from panelapp_operator import kinds, names
@@ -73,6 +73,9 @@ class Controller:
         self._lock = threading.Lock()
         self.reconciles = 0
         self.failures = 0
+        # Called after every reconcile with (kind of object, seconds, failed): the metrics module
+        # hangs its latency histogram here, so this module needs no metrics library.
+        self.on_reconciled: Callable[[str, float, bool], None] = lambda kind, seconds, failed: None
 
     # --- lifecycle -----------------------------------------------------------------------------
 
@@ -181,15 +184,16 @@ class Controller:
                 self._work_on_task(key)
                 continue
             namespace, name = key
+            started = time.monotonic()
             try:
                 outcome = self.reconciler.reconcile(namespace, name)
             except Exception as error:
                 delay = self.queue.done(key, failed=True)
-                self._count(failed=True)
+                self._count(kinds.PANELAPP.kind, started, failed=True)
                 self._report_failure(namespace, name, error, delay)
             else:
                 self.queue.done(key, requeue_after=outcome.requeue_after)
-                self._count(failed=False)
+                self._count(kinds.PANELAPP.kind, started, failed=False)
                 with self._lock:
                     self._last_errors.pop(key, None)
                 if outcome.applied or outcome.created or outcome.deleted or outcome.status_written:
@@ -205,11 +209,12 @@ class Controller:
 
     def _work_on_task(self, key: tuple[str, str, str]) -> None:
         _, namespace, name = key
+        started = time.monotonic()
         try:
             requeue = self.task_reconciler.reconcile(namespace, name)
         except Exception as error:
             delay = self.queue.done(key, failed=True)
-            self._count(failed=True)
+            self._count(kinds.PANELAPP_TASK.kind, started, failed=True)
             message = str(error) if isinstance(error, ApiError) else f"{type(error).__name__}: {error}"
             log.error(
                 "reconcile of task %s/%s failed (retrying in %.0fs): %s",
@@ -221,12 +226,13 @@ class Controller:
             )
         else:
             self.queue.done(key, requeue_after=requeue)
-            self._count(failed=False)
+            self._count(kinds.PANELAPP_TASK.kind, started, failed=False)
 
-    def _count(self, failed: bool) -> None:
+    def _count(self, kind: str, started: float, failed: bool) -> None:
         with self._lock:
             self.reconciles += 1
             self.failures += int(failed)
+        self.on_reconciled(kind, time.monotonic() - started, failed)
 
     def _report_failure(self, namespace: str, name: str, error: Exception, delay: float | None) -> None:
         # ApiError messages carry the server's words, never a request body: safe to log and post.

@@ -11,10 +11,9 @@ import pytest
 
 from runtime.metrics import definitions
 from runtime.metrics.queue import QueueCollector
-from tests.packaging.tools import CHART, REPO, documents, helm_template
+from tests.packaging.tools import CHART, documents, helm_template
 
 DASHBOARD = CHART / "dashboards" / "panelapp.json"
-OPERATOR_METRICS = REPO / "operator" / "panelapp_operator" / "metrics.py"
 #: Labels Prometheus adds to every series it scrapes from a pod (PodMonitor, ServiceMonitor).
 TARGET_LABELS = {"namespace", "pod", "container", "instance", "job", "service", "endpoint"}
 SUFFIXES = {"counter": ("_total",), "histogram": ("_bucket", "_sum", "_count"), "gauge": ("",)}
@@ -43,11 +42,24 @@ def app_series() -> dict[str, set[str]]:
 
 
 def operator_series() -> dict[str, set[str]]:
-    """{series name: its labels} of the operator's metrics, read from the text it writes."""
-    source = OPERATOR_METRICS.read_text()
-    series = {name: set() for name in re.findall(r"# TYPE (panelapp_operator_\w+) (?:counter|gauge)", source)}
-    for name, labels in re.findall(r"(panelapp_operator_\w+)\{\{(.*?)\}\}", source):
-        series[name] |= set(re.findall(r"(\w+)=", labels))
+    """{series name: its labels} of the operator's metrics, as its registry writes them."""
+    import kubernetes
+    from prometheus_client import generate_latest
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from panelapp_operator import metrics
+    from panelapp_operator.controller import Controller
+    from panelapp_operator.kube import Kube
+
+    controller = Controller(Kube(kubernetes.client.ApiClient()), workers=1, watch_references=False)
+    registry = metrics.registry_for(controller)
+    # One sample of every labelled series, so each label shows in the exposition.
+    controller.kube.stats.count("GET", "Deployment")
+    controller.on_reconciled("PanelApp", 0.01, False)
+    series: dict[str, set[str]] = {}
+    for family in text_string_to_metric_families(generate_latest(registry).decode()):
+        for sample in family.samples:
+            series.setdefault(sample.name, set()).update(sample.labels)
     return series
 
 
