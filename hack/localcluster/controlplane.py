@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import realnode
-from .pki import make_pki
+from .pki import FRONT_PROXY_CLIENT, make_pki
 from .processes import terminate
 from .realnode import RealNode, RealNodeError
 from .stages import write_stage_file
@@ -237,6 +237,16 @@ class ControlPlane:
                     f"--kubelet-client-certificate={pki / 'admin.crt'}",
                     f"--kubelet-client-key={pki / 'admin.key'}",
                     "--allow-privileged=true",
+                    # The aggregation layer, for APIs served outside the API server (KEDA's external
+                    # metrics adapter, metrics-server): who the front proxy is, and the headers it
+                    # passes the caller's identity in. One CA signs everything here.
+                    f"--requestheader-client-ca-file={pki / 'ca.crt'}",
+                    f"--requestheader-allowed-names={FRONT_PROXY_CLIENT}",
+                    "--requestheader-username-headers=X-Remote-User",
+                    "--requestheader-group-headers=X-Remote-Group",
+                    "--requestheader-extra-headers-prefix=X-Remote-Extra-",
+                    f"--proxy-client-cert-file={pki / (FRONT_PROXY_CLIENT + '.crt')}",
+                    f"--proxy-client-key-file={pki / (FRONT_PROXY_CLIENT + '.key')}",
                     "--profiling=false",
                     f"--cert-dir={pki}",
                     "--v=1",

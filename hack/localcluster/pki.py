@@ -42,9 +42,14 @@ _KEY_USAGE_OFF = {
 }
 
 
+#: Common name (and file stem) of the API server's client certificate towards aggregated APIs.
+FRONT_PROXY_CLIENT = "front-proxy-client"
+
+
 def make_pki(directory: Path, extra_ips: tuple[str, ...] = (), service_ip: str = SERVICE_IP) -> None:
     """Writes ca.{crt,key}, apiserver.{crt,key}, admin.{crt,key}, the real node's kubelet.{crt,key}
-    and kube-proxy.{crt,key}, and sa.{key,pub} into `directory`. `service_ip` is the first address
+    and kube-proxy.{crt,key}, the aggregation layer's front-proxy-client.{crt,key}, and sa.{key,pub}
+    into `directory`. `service_ip` is the first address
     of the Service range (the in-cluster `kubernetes` Service), a name of the API server."""
     now = datetime.datetime.now(datetime.UTC)
     not_before, not_after = now - datetime.timedelta(minutes=5), now + datetime.timedelta(days=30)
@@ -120,6 +125,9 @@ def make_pki(directory: Path, extra_ips: tuple[str, ...] = (), service_ip: str =
     # only its own node and pods; RBAC's system:node-proxier role is bound to system:kube-proxy.
     issue("kubelet", f"system:node:{REAL_NODE_NAME}", organizations=("system:nodes",))
     issue("kube-proxy", "system:kube-proxy")
+    # The aggregation layer: the API server proxies aggregated APIs (an external-metrics adapter,
+    # say) with this client certificate and the caller's identity in X-Remote-* headers.
+    issue(FRONT_PROXY_CLIENT, FRONT_PROXY_CLIENT)
     # Service-account tokens: the API server signs with the private key and verifies with the
     # public one; the controller-manager signs the legacy token Secrets with the private key.
     sa_key = _new_key()
