@@ -2,16 +2,64 @@
 
 from __future__ import annotations
 
+import json
+
 import yaml
 
 from tests.operator import samples
 from tests.operator.cluster.support import wait_for
+
+#: (group, version, plural, name) of what the queue example adds from KEDA and the Prometheus Operator.
+OTHER_PROJECTS_KINDS = [
+    ("keda.sh", "v1alpha1", "scaledobjects", "panelapp-worker"),
+    ("keda.sh", "v1alpha1", "triggerauthentications", "panelapp-worker-queue"),
+    ("monitoring.coreos.com", "v1", "podmonitors", "panelapp"),
+]
 
 
 def test_minimal_example(cluster, kube, operator):
     cluster.kubectl("apply", "-n", kube.namespace, "-f", str(samples.EXAMPLES / "minimal.yaml"))
     kube.wait_phase("Ready", image=samples.IMAGE, describe=operator.log_tail)
     cluster.kubectl("wait", "-n", kube.namespace, "panelapp/panelapp", "--for=condition=Ready", "--timeout=10s")
+
+
+def test_upgrades_and_queue_workers_example(cluster, kube, operator):
+    """Backups before migrations, maintenance upgrades, KEDA on the queue and a PodMonitor, from
+    the example as it is, against the real CRDs of KEDA and the Prometheus Operator."""
+    cluster.apply_crds(samples.REPO / "tests" / "operator" / "crds")
+    kube.create_secret("panelapp-database", {"password": samples.DB_PASSWORD})
+    example = samples.EXAMPLES / "upgrades-and-queue-workers.yaml"
+    cluster.kubectl("apply", "-n", kube.namespace, "-f", str(example))
+    kube.wait_phase("Ready", image=samples.IMAGE, describe=operator.log_tail)
+
+    children = {(kind, name) for kind, name, _ in kube.owned_children()}
+    for group, version, plural, name in OTHER_PROJECTS_KINDS:
+        owned = kube.custom.get_namespaced_custom_object(group, version, kube.namespace, plural, name)
+        assert owned["metadata"]["ownerReferences"][0]["kind"] == "PanelApp", (plural, name)
+    assert ("HorizontalPodAutoscaler", "panelapp-worker") not in children  # KEDA makes its own
+    # The install's migration was preceded by a backup Job, and the backup is on record.
+    [backup] = kube.jobs("backup")
+    assert "--bucket=genomics-panelapp-db-backups" in backup.spec.template.spec.containers[0].command
+    assert [record["job"] for record in kube.status()["backups"]] == [backup.metadata.name]
+    # Workers start at one (not KEDA's minimum of zero) and are then KEDA's to scale.
+    assert kube.deployment("panelapp-worker").spec.replicas == 1
+
+    # An upgrade in maintenance: web turns read-only, the workers stop, the migration runs.
+    cluster.kubectl(
+        "patch",
+        "-n",
+        kube.namespace,
+        "panelapp/panelapp",
+        "--type=merge",
+        "-p",
+        json.dumps({"spec": {"image": samples.NEXT_IMAGE}}),
+    )
+    kube.wait_phase("Ready", image=samples.NEXT_IMAGE, timeout=120, describe=operator.log_tail)
+    reasons = kube.event_reasons()
+    upgrade = reasons[reasons.index("MigrationSucceeded") + 1 :]  # after the install's migration
+    assert "MaintenanceStarted" in upgrade and "MaintenanceEnded" in upgrade, upgrade
+    assert len(kube.status()["backups"]) == 2
+    kube.custom.get_namespaced_custom_object("keda.sh", "v1alpha1", kube.namespace, "scaledobjects", "panelapp-worker")
 
 
 def test_production_example(cluster, kube, operator):

@@ -27,7 +27,7 @@ def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess
     )
 
 
-@pytest.mark.parametrize("example", ["minimal", "production", "upstream-images"])
+@pytest.mark.parametrize("example", ["minimal", "production", "upstream-images", "upgrades-and-queue-workers"])
 def test_render_matches_the_golden_file(example):
     result = run_cli("render", f"examples/{example}.yaml", "--namespace", "panelapp")
     assert result.returncode == 0, result.stderr

@@ -19,7 +19,7 @@ def test_minimal_spec_gets_the_documented_defaults():
     assert spec.service_account.create
 
 
-@pytest.mark.parametrize("example", ["minimal.yaml", "production.yaml"])
+@pytest.mark.parametrize("example", ["minimal.yaml", "production.yaml", "upgrades-and-queue-workers.yaml"])
 def test_examples_are_valid(example):
     spec = validation.parse_spec(samples.example_panelapp(example)["spec"])
     assert spec.image == samples.IMAGE
