@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import re
 import time
+import urllib.request
+
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.domain.uploads_helpers import gene_row, panel_tsv
 from tests.operator.cluster.support import wait_for
 from tests.realnode.support import HOST, Instance, NodeImages, on_real_node
 
+METRICS_PORT = 9100
 DEMO_LOGIN = ("curator", "curator-demo")  # printed by load_demo_data
 #: A demo panel without BRCA1 and BRCA2: the uploads add them to it.
 UPLOAD_PANEL = "Hereditary colorectal cancer"
@@ -102,8 +106,15 @@ def upload_panel_tsv(instance: Instance, username: str, password: str, panel: st
     assert uploaded.status == 302, f"upload refused: HTTP {uploaded.status} {uploaded.body[:800]!r}"
 
 
+def scrape(pod, port: int = METRICS_PORT) -> list[tuple[str, dict[str, str], float]]:
+    """(name, labels, value) of every sample a Prometheus scrape of the pod's metrics port reads."""
+    with urllib.request.urlopen(f"http://{pod.status.pod_ip}:{port}/metrics", timeout=10) as response:
+        text = response.read().decode()
+    return [(s.name, s.labels, s.value) for family in text_string_to_metric_families(text) for s in family.samples]
+
+
 def test_a_panelapp_runs_for_real_from_migration_to_an_imported_upload(instance: Instance):
-    instance.create(NodeImages.V1)
+    instance.create(NodeImages.V1, metrics={"enabled": True, "port": METRICS_PORT})
     instance.wait_ready(NodeImages.V1)
 
     # The migration Job's pod ran the real `migrate` against PostgreSQL.
@@ -147,6 +158,26 @@ def test_a_panelapp_runs_for_real_from_migration_to_an_imported_upload(instance:
         describe=instance.describe,
     )
     assert panel_summary(instance)["version"] != panel["version"]
+
+    # What Prometheus scrapes from the real pods (spec.metrics): web counts the API requests above
+    # by view and status, the worker counts the import task and reads the queue's depth from SQS.
+    web_samples = [sample for pod in web for sample in scrape(pod)]
+    api_list_ok = sum(
+        value
+        for name, labels, value in web_samples
+        if name == "panelapp_http_requests_total" and labels["status"] == "200" and "panel" in labels["view"]
+    )
+    assert api_list_ok >= 3, [s for s in web_samples if s[0] == "panelapp_http_requests_total"]
+    worker_samples = [sample for pod in instance.pods("worker") for sample in scrape(pod)]
+    imported = sum(
+        value
+        for name, labels, value in worker_samples
+        if name == "panelapp_celery_tasks_total"
+        and labels == {"task": "panels.tasks.import_upload", "state": "succeeded"}
+    )
+    assert imported == 1, [s for s in worker_samples if s[0].startswith("panelapp_celery")]
+    depth = {labels["state"] for name, labels, _ in worker_samples if name == "panelapp_queue_messages"}
+    assert depth >= {"visible"}, [s for s in worker_samples if s[0].startswith("panelapp_queue")]
 
 
 def test_an_upgrade_with_a_migration_under_steady_traffic_fails_no_request(instance: Instance):
