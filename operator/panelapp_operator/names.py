@@ -38,9 +38,6 @@ ANNOTATION_TRIGGER = f"{api.GROUP}/trigger"
 
 # Selects every object this operator manages (used as the server-side watch selector).
 MANAGED_SELECTOR = f"{LABEL_MANAGED_BY}={MANAGED_BY}"
-# Of all the pods, only those of the upgrade Jobs (backup included) and of PanelAppTask Jobs are
-# watched.
-JOB_POD_SELECTOR = f"{MANAGED_SELECTOR},{LABEL_COMPONENT} in (backup,migrate,collectstatic,task)"
 LABEL_JOB_NAME = "batch.kubernetes.io/job-name"
 
 COMPONENT_WEB = "web"
@@ -49,6 +46,11 @@ COMPONENT_BEAT = "beat"
 COMPONENT_MIGRATE = "migrate"
 COMPONENT_COLLECTSTATIC = "collectstatic"
 COMPONENT_BACKUP = "backup"
+COMPONENT_TASK = "task"  # a PanelAppTask's Job
+JOB_COMPONENTS = (COMPONENT_BACKUP, COMPONENT_MIGRATE, COMPONENT_COLLECTSTATIC, COMPONENT_TASK)
+# Of all the pods, only those of the upgrade Jobs (backup included) and of PanelAppTask Jobs are
+# watched.
+JOB_POD_SELECTOR = f"{MANAGED_SELECTOR},{LABEL_COMPONENT} in ({','.join(JOB_COMPONENTS)})"
 WORKLOAD_COMPONENTS = (COMPONENT_WEB, COMPONENT_WORKER, COMPONENT_BEAT)
 
 GENERATED_SECRET_KEY_KEY = "secret-key"

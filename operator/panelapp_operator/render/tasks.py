@@ -12,12 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from panelapp_operator import names, task_spec
 from panelapp_operator import spec as api
-from panelapp_operator import task_spec
 from panelapp_operator.render.context import RenderInput
 from panelapp_operator.render.pods import ContainerPlan, pod_template
 
-COMPONENT_TASK = "task"
 LABEL_TASK = f"{task_spec.KIND.lower()}.panelapp.org/name"
 
 # Environment variables Django's `createsuperuser --noinput` reads.
@@ -97,7 +96,7 @@ def render_task_job(
         for env_name, secret, key, _ in secret_keys(spec)
     ]
     plan = ContainerPlan(
-        component=COMPONENT_TASK,
+        component=names.COMPONENT_TASK,
         image=image,
         command=list(command.argv),
         resources=None,
@@ -107,7 +106,7 @@ def render_task_job(
     )
     template = pod_template(inp, plan)
     template["metadata"]["labels"][LABEL_TASK] = task_name
-    metadata = inp.metadata(job_name(task_name, task_uid), COMPONENT_TASK)
+    metadata = inp.metadata(job_name(task_name, task_uid), names.COMPONENT_TASK)
     metadata["labels"][LABEL_TASK] = task_name
     metadata["ownerReferences"] = [
         {
