@@ -115,7 +115,7 @@ class UpgradeDecision:
     @property
     def running_job(self) -> str | None:
         """The Job the upgrade is waiting for, if one is running."""
-        if self.upgrade.state == BACKING_UP:
+        if self.upgrade.state == BACKING_UP and not self.waiting:
             return self.upgrade.backup_job
         if self.upgrade.state == MIGRATING and not self.waiting:
             return self.upgrade.migration_job
@@ -146,7 +146,13 @@ def decide(inp: UpgradeInput) -> UpgradeDecision:
     recorded = inp.recorded if inp.recorded is not None and inp.recorded.key == key else None
 
     other_jobs = {name: job for name, job in inp.jobs.items() if job_key(job) != key}
-    stale_running = tuple(sorted(name for name, job in other_jobs.items() if job_outcome(job).state == RUNNING))
+    # A Job whose pod exited 0 is done even while the Job's own status still says active (the Job
+    # controller lags its pods): counting it as running would hold the next upgrade back.
+    stale_running = tuple(
+        sorted(
+            name for name, job in other_jobs.items() if job_outcome(job, name in inp.succeeded_jobs).state == RUNNING
+        )
+    )
 
     plan = _plan(inp, recorded, migration_name, collectstatic_name, backup_name, bool(stale_running))
 
@@ -226,8 +232,10 @@ def _plan(
                 "beat stop once their tasks are finished",
             )
         if stale_running:
+            # Waiting at the step that comes first (the backup, if one is due), so the steps'
+            # Events follow the real order once the stale Job is gone.
             return _Plan(
-                MIGRATING,
+                BACKING_UP if inp.backup and not inp.backed_up else MIGRATING,
                 "waiting for the previous upgrade's Job to stop",
                 waiting="a Job of a previous upgrade is still running",
             )

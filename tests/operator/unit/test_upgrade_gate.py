@@ -3,7 +3,7 @@ migration is never retried by itself, and progress survives operator restarts.""
 
 from __future__ import annotations
 
-from panelapp_operator import names, upgrade
+from panelapp_operator import events, names, upgrade
 from panelapp_operator import spec as api
 from tests.operator.samples import IMAGE, NEXT_IMAGE
 
@@ -20,7 +20,7 @@ def job(name, key, state=None, reason="", message=""):
     return {"metadata": {"name": name, "labels": {names.LABEL_UPGRADE_KEY: key}}, "status": {"conditions": conditions}}
 
 
-def decide(image=NEXT_IMAGE, trigger=None, recorded=None, current=IMAGE, jobs=(), collectstatic=True):
+def decide(image=NEXT_IMAGE, trigger=None, recorded=None, current=IMAGE, jobs=(), collectstatic=True, **more):
     return upgrade.decide(
         upgrade.UpgradeInput(
             instance="panelapp",
@@ -31,6 +31,7 @@ def decide(image=NEXT_IMAGE, trigger=None, recorded=None, current=IMAGE, jobs=()
             current_image=current,
             jobs={j["metadata"]["name"]: j for j in jobs},
             now=NOW,
+            **more,
         )
     )
 
@@ -135,6 +136,38 @@ def test_a_running_job_of_a_superseded_image_is_stopped_before_a_new_migration()
     decision = decide(jobs=[stale])
     assert decision.create == () and decision.delete == (CHILD.migration_job(old_key),)
     assert decision.waiting and decision.upgrade.state == upgrade.MIGRATING
+
+
+def test_a_previous_job_whose_pod_succeeded_does_not_hold_the_next_upgrade():
+    """The Job controller lags its pods: the install's collectstatic Job can still say active
+    while its pod has exited 0 (which is what made the install Ready)."""
+    old_key = key_of(IMAGE)
+    lagging = job(CHILD.collectstatic_job(old_key), old_key)
+    decision = decide(jobs=[lagging], succeeded_jobs=frozenset({CHILD.collectstatic_job(old_key)}))
+    assert decision.create == ("migrate",) and not decision.waiting and decision.delete == ()
+
+
+def test_each_step_of_a_backed_up_upgrade_is_announced_once_even_behind_a_stale_job():
+    old_key, key = key_of(IMAGE), key_of()
+    stale = job(CHILD.migration_job(old_key), old_key)
+    backup = CHILD.backup_job(key)
+    passes = [
+        {"jobs": [stale]},  # waits for the stale Job (at the backup, the first step)
+        {"jobs": []},  # creates the backup
+        {"jobs": [job(backup, key)]},  # the backup runs
+        {"jobs": [job(backup, key, "succeeded")], "backed_up": True},  # on record: migrate
+        {"jobs": [job(backup, key, "succeeded"), job(CHILD.migration_job(key), key)], "backed_up": True},
+    ]
+    waiting = decide(backup=True, jobs=[stale])
+    assert waiting.waiting and waiting.upgrade.state == upgrade.BACKING_UP and waiting.create == ()
+    previous = api.PanelAppStatus()
+    reasons: list[str] = []
+    for observed in passes:
+        decision = decide(recorded=previous.upgrade, backup=True, **observed)
+        current = previous.model_copy(update={"upgrade": decision.upgrade})
+        reasons += [event.reason for event in events.transition_events(previous, current)]
+        previous = current
+    assert reasons == ["BackupStarted", "BackupSucceeded", "MigrationStarted"]
 
 
 def test_old_jobs_are_cleaned_up_once_the_upgrade_succeeded():
