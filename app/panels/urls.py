@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import activity_pages, downloads, entity_pages, gene_pages, panel_pages, uploads
+from .views import activity_pages, bulk_downloads, downloads, entity_pages, gene_pages, panel_pages, uploads
 
 app_name = "panels"
 
@@ -16,6 +16,10 @@ urlpatterns = [
     path("genes/<str:name>", gene_pages.gene_redirect, name="gene_redirect"),
     path("activity/", activity_pages.ActivityView.as_view(), name="activity"),
     path("admin/", uploads.ImportToolsView.as_view(), name="import_tools"),
+    path("download_genes/", bulk_downloads.DownloadAllGenesView.as_view(), name="download_genes"),
+    path("download_strs/", bulk_downloads.DownloadAllSTRsView.as_view(), name="download_strs"),
+    path("download_regions/", bulk_downloads.DownloadAllRegionsView.as_view(), name="download_regions"),
+    path("download_panel/", bulk_downloads.DownloadAllPanelsView.as_view(), name="download_panels"),
     path("upload/<str:kind>/", uploads.UploadView.as_view(), name="upload"),
     path("uploads/<str:kind>/<id:pk>/", uploads.UploadStatusView.as_view(), name="upload_status"),
     path("<id:pk>/", panel_pages.PanelDetailView.as_view(), name="detail"),
