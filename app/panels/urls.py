@@ -1,6 +1,15 @@
 from django.urls import path, re_path
 
-from .views import activity_pages, bulk_downloads, downloads, entity_pages, gene_pages, panel_pages, uploads
+from .views import (
+    activity_pages,
+    bulk_downloads,
+    compare_pages,
+    downloads,
+    entity_pages,
+    gene_pages,
+    panel_pages,
+    uploads,
+)
 
 app_name = "panels"
 
@@ -11,6 +20,9 @@ ENTITY = "<id:pk>/<str:entity_type>/<str:entity_name>"
 urlpatterns = [
     path("", panel_pages.PanelListView.as_view(), name="index"),
     path("create/", panel_pages.PanelCreateView.as_view(), name="create"),
+    path("compare/", compare_pages.CompareFormView.as_view(), name="compare_form"),
+    path("compare/<id:first>/<id:second>", compare_pages.ComparePanelsView.as_view(), name="compare"),
+    path("compare/<id:first>/<id:second>/<str:name>", compare_pages.CompareEntityView.as_view(), name="compare_entity"),
     path("entities/", gene_pages.EntityIndexView.as_view(), name="entities"),
     path("entities/<str:name>", gene_pages.EntityAcrossPanelsView.as_view(), name="entity_panels"),
     path("genes/<str:name>", gene_pages.gene_redirect, name="gene_redirect"),

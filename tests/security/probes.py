@@ -141,6 +141,18 @@ ROUTES: dict[str, Route] = {
     "panels:download_strs": Route(("panels/download_strs/",)),
     "panels:download_regions": Route(("panels/download_regions/",)),
     "panels:download_panels": Route(("panels/download_panel/",)),
+    "panels:compare_form": Route(("panels/compare/",), ("panel_1", "panel_2")),
+    "panels:compare": Route(
+        ("panels/compare/{v}/{panel}", "panels/compare/{panel}/{v}", "panels/compare/{panel}/{panel}")
+    ),
+    "panels:compare_entity": Route(
+        (
+            "panels/compare/{panel}/{panel}/{v}",
+            "panels/compare/{v}/{panel}/{gene}",
+            "panels/compare/{panel}/{panel}/{gene}",
+        ),
+        ("type",),
+    ),
     "panels:add_entity": Route(("panels/{v}/gene/add", P + "/{v}/add", P + "/gene/add", P + "/str/add"), post=True),
     "panels:entity": Route(("panels/{v}/gene/{gene}/", P + "/{v}/{gene}/", P + "/gene/{v}/", P + "/str/{v}/")),
     "panels:edit_entity": Route((P + "/gene/{v}/edit", E + "/edit", P + "/str/{str}/edit"), post=True),
