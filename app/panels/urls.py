@@ -3,6 +3,7 @@ from django.urls import path, re_path
 from .views import (
     activity_pages,
     bulk_downloads,
+    comment_pages,
     compare_pages,
     downloads,
     entity_pages,
@@ -50,6 +51,13 @@ urlpatterns = [
     path(
         f"{ENTITY}/delete_evaluation/<id:evaluation_id>/", entity_pages.DeleteReviewView.as_view(), name="delete_review"
     ),
+    path(f"{ENTITY}/edit_comment/<id:comment_id>/", comment_pages.EditCommentView.as_view(), name="edit_comment"),
+    path(
+        f"{ENTITY}/submit_edit_comment/<id:comment_id>/",
+        comment_pages.EditCommentView.as_view(),
+        name="submit_edit_comment",
+    ),
+    path(f"{ENTITY}/delete_comment/<id:comment_id>/", comment_pages.DeleteCommentView.as_view(), name="delete_comment"),
     path(f"{ENTITY}/curate/<str:action>/", entity_pages.EntityFeedbackView.as_view(), name="curate"),
     # Addresses from PanelApp v1 used the 24-hex legacy id.
     re_path(r"^(?P<old_pk>[0-9a-f]{24})/(?P<rest>.*)$", panel_pages.legacy_panel_redirect, name="legacy_redirect"),

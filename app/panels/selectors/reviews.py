@@ -94,3 +94,12 @@ def reviewers_to_tell(snapshot: GenePanelSnapshot) -> QuerySet[User]:
     return (
         get_user_model().objects.filter(pk__in=user_ids, is_active=True).exclude(email__isnull=True).exclude(email="")
     )
+
+
+def review_comment(entity: Entity, comment_id: int) -> tuple[Evaluation, Comment] | None:
+    """A comment of one of this entity's reviews, with that review (None: no such comment here)."""
+    evaluation = entity.evaluation.filter(comments__pk=comment_id).first()
+    if evaluation is None:
+        return None
+    comment = evaluation.comments.select_related("user").filter(pk=comment_id).first()
+    return None if comment is None else (evaluation, comment)

@@ -115,20 +115,3 @@ def delete_review(snapshot: GenePanelSnapshot, entity: Entity, user: User, evalu
         evaluation.comments.all().delete()
         evaluation.delete()
         log_activity(snapshot, user, f"{entity.label} review was deleted.", entity)
-
-
-def edit_comment(snapshot: GenePanelSnapshot, entity: Entity, user: User, comment: Comment, text: str) -> None:
-    if comment.user_id != getattr(user, "pk", None):
-        raise PermissionDenied("You can only edit your own comments.")
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"comment": ["A comment cannot be empty."]})
-    comment.comment = text
-    comment.last_updated = timezone.now()
-    comment.save(update_fields=["comment", "last_updated", "modified"])
-
-
-def delete_comment(snapshot: GenePanelSnapshot, entity: Entity, user: User, comment: Comment) -> None:
-    if comment.user_id != getattr(user, "pk", None):
-        raise PermissionDenied("You can only delete your own comments.")
-    comment.delete()

@@ -1,0 +1,86 @@
+"""The curators' tools in a real browser, driven with the keyboard: comparing two panels, one
+gene's reviews on both, and editing a review comment."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.domain.conftest import make_user
+
+from .conftest import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.postgres]
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def panels(transactional_db):
+    from panels.imports.gene_records import SAMPLE_GENES_FILE, read_json_file, upsert_genes
+    from panels.services.entities import EntityFields, add_entity, get_entity
+    from panels.services.panels import PanelFields, create_panel, ensure_default_panel_types
+    from panels.services.reviews import ReviewFields, submit_review
+
+    ensure_default_panel_types()
+    upsert_genes(read_json_file(SAMPLE_GENES_FILE))
+    curator = make_user("curator", "GEL", first_name="Cara", last_name="Curator")
+    reviewer = make_user("reviewer", "REVIEWER", first_name="Rex", last_name="Reviewer")
+    made = []
+    for name, symbols in (("Breast first", ["BRCA1", "TP53"]), ("Breast second", ["BRCA1", "ATM"])):
+        snapshot = create_panel(curator, PanelFields(name=name, status="public"))
+        for symbol in symbols:
+            add_entity(snapshot, curator, "gene", EntityFields(gene_symbol=symbol, sources=["Expert Review Green"]))
+        made.append(snapshot)
+    first, second = made
+    submit_review(first, get_entity(first, "gene", "BRCA1"), reviewer, ReviewFields(rating="GREEN", comment="Left view"))
+    submit_review(second, get_entity(second, "gene", "BRCA1"), reviewer, ReviewFields(rating="RED", comment="Right view"))
+    return first.panel_id, second.panel_id
+
+
+def press_on(page, locator, key="Enter"):
+    locator.focus()
+    page.keyboard.press(key)
+
+
+def test_compare_two_panels_and_a_gene_with_the_keyboard(new_page, panels):
+    first, second = panels
+    page = new_page()
+    page.goto("/panels/")
+    press_on(page, page.get_by_role("link", name="Compare panels"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Compare panels")
+    page.get_by_label("First panel").focus()
+    page.keyboard.press("ArrowDown")  # "Breast first"
+    page.get_by_label("Second panel").focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # "Breast second"
+    press_on(page, page.get_by_role("button", name="Compare"))
+    page.wait_for_url(f"**/panels/compare/{first}/{second}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("“Breast first” and “Breast second”")
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(3)  # ATM, BRCA1, TP53
+    expect(rows.nth(0)).to_contain_text("ATM")
+    expect(rows.nth(1)).to_contain_text("1 review")
+    press_on(page, page.get_by_role("link", name="Compare BRCA1"))
+    page.wait_for_url(f"**/panels/compare/{first}/{second}/BRCA1")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Comparing BRCA1")
+    sides = page.locator("section.card")
+    expect(sides.nth(0)).to_contain_text("Left view")
+    expect(sides.nth(1)).to_contain_text("Right view")
+
+
+def test_a_reviewer_edits_their_comment_with_the_keyboard(new_page, panels):
+    first, _ = panels
+    page = new_page()
+    log_in(page, "reviewer", PASSWORD)
+    page.goto(f"/panels/{first}/gene/BRCA1/")
+    press_on(page, page.get_by_role("link", name="Edit comment"))
+    comment = page.get_by_label("Comment")
+    expect(comment).to_have_value("Left view")
+    comment.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Left view, revised after the 2024 cohort.")
+    press_on(page, page.get_by_role("button", name="Save comment"))
+    expect(page.get_by_text("Your comment is saved.")).to_be_visible()
+    expect(page.get_by_text("Left view, revised after the 2024 cohort.")).to_be_visible()
+    press_on(page, page.get_by_role("button", name="Delete comment"))
+    expect(page.get_by_text("The comment was deleted.")).to_be_visible()
+    expect(page.get_by_text("Left view, revised")).to_have_count(0)
