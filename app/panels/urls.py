@@ -3,6 +3,7 @@ from django.urls import path, re_path
 from .views import (
     activity_pages,
     bulk_downloads,
+    clearing_pages,
     comment_pages,
     compare_pages,
     downloads,
@@ -58,6 +59,11 @@ urlpatterns = [
         name="submit_edit_comment",
     ),
     path(f"{ENTITY}/delete_comment/<id:comment_id>/", comment_pages.DeleteCommentView.as_view(), name="delete_comment"),
+    path(f"{ENTITY}/clear_entity_sources", clearing_pages.ClearSourcesView.as_view(), name="clear_sources"),
+    path(
+        f"{ENTITY}/clear_entity_source/<path:source>/", clearing_pages.ClearSourcesView.as_view(), name="clear_source"
+    ),
+    path(f"{ENTITY}/clear_entity_<str:field>", clearing_pages.ClearFieldView.as_view(), name="clear_field"),
     path(f"{ENTITY}/curate/<str:action>/", entity_pages.EntityFeedbackView.as_view(), name="curate"),
     # Addresses from PanelApp v1 used the 24-hex legacy id.
     re_path(r"^(?P<old_pk>[0-9a-f]{24})/(?P<rest>.*)$", panel_pages.legacy_panel_redirect, name="legacy_redirect"),

@@ -31,8 +31,12 @@ def panels(transactional_db):
             add_entity(snapshot, curator, "gene", EntityFields(gene_symbol=symbol, sources=["Expert Review Green"]))
         made.append(snapshot)
     first, second = made
-    submit_review(first, get_entity(first, "gene", "BRCA1"), reviewer, ReviewFields(rating="GREEN", comment="Left view"))
-    submit_review(second, get_entity(second, "gene", "BRCA1"), reviewer, ReviewFields(rating="RED", comment="Right view"))
+    submit_review(
+        first, get_entity(first, "gene", "BRCA1"), reviewer, ReviewFields(rating="GREEN", comment="Left view")
+    )
+    submit_review(
+        second, get_entity(second, "gene", "BRCA1"), reviewer, ReviewFields(rating="RED", comment="Right view")
+    )
     return first.panel_id, second.panel_id
 
 
@@ -84,3 +88,25 @@ def test_a_reviewer_edits_their_comment_with_the_keyboard(new_page, panels):
     press_on(page, page.get_by_role("button", name="Delete comment"))
     expect(page.get_by_text("The comment was deleted.")).to_be_visible()
     expect(page.get_by_text("Left view, revised")).to_have_count(0)
+
+
+def test_a_curator_clears_phenotypes_and_sources_with_the_keyboard(new_page, panels):
+    from panels.models import GenePanelEntrySnapshot
+
+    first, _ = panels
+    GenePanelEntrySnapshot.objects.filter(panel__panel_id=first, gene_core_id="TP53").update(
+        phenotypes=["Li-Fraumeni syndrome"]
+    )
+    page = new_page()
+    page.on("dialog", lambda dialog: dialog.accept())  # "Remove every source of TP53?"
+    log_in(page, "curator", PASSWORD)
+    page.goto(f"/panels/{first}/gene/TP53/")
+    expect(page.locator("#details")).to_contain_text("Li-Fraumeni syndrome")
+    press_on(page, page.get_by_role("button", name="Clear phenotypes"))
+    expect(page.get_by_text("Cleared the phenotypes. The panel is at version")).to_be_visible()
+    expect(page.locator("#details")).not_to_contain_text("Li-Fraumeni syndrome")
+    expect(page.get_by_role("button", name="Clear phenotypes")).to_have_count(0)
+    press_on(page, page.get_by_role("button", name="Clear sources"))
+    expect(page.get_by_text("Cleared the sources.")).to_be_visible()
+    expect(page.locator("h1 .rating")).to_have_text("No list")
+    expect(page.locator("#history")).to_contain_text("All sources for gene: TP53 were removed.")
