@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("WebServices/", include("webservices.urls")),
     # PanelApp v1's addresses of the same services.
+    path("crowdsourcing/", include("panels.legacy_urls")),
     re_path(
         r"^crowdsourcing/WebServices/(?P<rest>.*)$",
         RedirectView.as_view(url="/WebServices/%(rest)s", permanent=True, query_string=True),

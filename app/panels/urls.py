@@ -9,6 +9,7 @@ from .views import (
     downloads,
     entity_pages,
     gene_pages,
+    legacy,
     panel_pages,
     uploads,
 )
@@ -27,6 +28,7 @@ urlpatterns = [
     path("compare/<id:first>/<id:second>/<str:name>", compare_pages.CompareEntityView.as_view(), name="compare_entity"),
     path("entities/", gene_pages.EntityIndexView.as_view(), name="entities"),
     path("entities/<str:name>", gene_pages.EntityAcrossPanelsView.as_view(), name="entity_panels"),
+    path("genes/", legacy.genes_index, name="genes_index"),
     path("genes/<str:name>", gene_pages.gene_redirect, name="gene_redirect"),
     path("activity/", activity_pages.ActivityView.as_view(), name="activity"),
     path("admin/", uploads.ImportToolsView.as_view(), name="import_tools"),
@@ -65,6 +67,8 @@ urlpatterns = [
     ),
     path(f"{ENTITY}/clear_entity_<str:field>", clearing_pages.ClearFieldView.as_view(), name="clear_field"),
     path(f"{ENTITY}/curate/<str:action>/", entity_pages.EntityFeedbackView.as_view(), name="curate"),
+    # The entity page's address before STRs and regions: /panels/<id>/<gene symbol>/.
+    re_path(r"^(?P<pk>[0-9]{1,19})/(?P<entity_name>[\w\-.$~@# :]+)/$", legacy.panel_gene, name="panel_gene"),
     # Addresses from PanelApp v1 used the 24-hex legacy id.
     re_path(r"^(?P<old_pk>[0-9a-f]{24})/(?P<rest>.*)$", panel_pages.legacy_panel_redirect, name="legacy_redirect"),
 ]

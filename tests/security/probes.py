@@ -124,6 +124,8 @@ ROUTES: dict[str, Route] = {
     "panels:entities": Route(("panels/entities/",), ("tag",)),
     "panels:entity_panels": Route(("panels/entities/{v}",)),
     "panels:gene_redirect": Route(("panels/genes/{v}",)),
+    "panels:genes_index": Route(("panels/genes/",), ("tag",)),
+    "panels:panel_gene": Route(("panels/{v}/BRCA1/", P + "/{v}/")),
     "panels:activity": Route(
         ("panels/activity/",), ("panel", "version", "entity", "entity_type", "date_from", "date_to", "page", "format")
     ),
@@ -207,6 +209,18 @@ ROUTES: dict[str, Route] = {
     ),
     "webservices:list_panels": Route(("WebServices/list_panels/",), ("Name", "Retired")),
     "crowdsourcing": Route(("crowdsourcing/WebServices/{v}",)),
+    "crowdsourcing_home": Route(("crowdsourcing/",)),
+    "crowdsourcing_panelapp": Route(("crowdsourcing/PanelApp/",), ("next",)),
+    "crowdsourcing_genes": Route(("crowdsourcing/PanelApp/Genes",)),
+    "crowdsourcing_gene": Route(("crowdsourcing/PanelApp/Genes/{v}",)),
+    "crowdsourcing_panel_browser": Route(("crowdsourcing/PanelApp/PanelBrowser",)),
+    "crowdsourcing_edit_panel": Route(("crowdsourcing/PanelApp/EditPanel/{v}",)),
+    "crowdsourcing_gene_review": Route(
+        (
+            "crowdsourcing/PanelApp/GeneReview/{v}/BRCA1",
+            "crowdsourcing/PanelApp/GeneReview/0123456789abcdef01234567/{v}",
+        )
+    ),
     "admin:accounts_user_confirm_reviewer": Route(("{admin}accounts/user/{v}/actions/confirm_reviewer/",), post=True),
 }
 

@@ -13,6 +13,7 @@ from accounts.roles import is_curator
 from ..forms.compare import ComparePanelsForm
 from ..models import GenePanelSnapshot
 from ..selectors import compare as compare_selectors
+from ..selectors.gene_names import gene_symbol
 from ..selectors.panels import live_snapshot
 from ..visibility import listable_statuses, readable_statuses
 from ..vocab import EntityType, gel_status_colour, gel_status_label
@@ -91,7 +92,7 @@ class CompareEntityView(TwoPanelsMixin, TemplateView):
             entity_type = EntityType(self.request.GET.get("type") or EntityType.GENE)
         except ValueError:
             raise Http404("Entity types are gene, str and region.") from None
-        name = self.kwargs["name"]
+        name = gene_symbol(self.kwargs["name"]) if entity_type == EntityType.GENE else self.kwargs["name"]
         compared = compare_selectors.compare_entity(first, second, entity_type, name)
         if compared.first is None and compared.second is None:
             raise Http404(f"Neither panel has {name}.")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
 from ..selectors import entities as entity_selectors
+from ..selectors.gene_names import symbol_of_hgnc_id
 from ..visibility import listable_statuses
 from .text import query_text
 
@@ -30,6 +31,12 @@ class EntityAcrossPanelsView(TemplateView):
     """Which panels hold a gene (or STR or region), with its rating, MOI, sources and tags."""
 
     template_name = "panels/entity_panels.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        symbol = symbol_of_hgnc_id(self.kwargs["name"])
+        if symbol is not None:  # a gene named by its HGNC id: the page of its symbol
+            return redirect("panels:entity_panels", name=symbol)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -12,6 +12,7 @@ from accounts.roles import is_curator, is_verified_reviewer
 from ..models import GenePanelSnapshot
 from ..models.entities import Entity
 from ..selectors.entities import entity_on_page
+from ..selectors.gene_names import gene_symbol, is_hgnc_id
 from ..selectors.panels import live_snapshot
 from ..visibility import readable_statuses
 from ..vocab import EntityType
@@ -78,7 +79,10 @@ class EntityMixin(PanelMixin):
                 entity_type = EntityType(self.kwargs["entity_type"])
             except ValueError:
                 raise Http404("Entity types are gene, str and region.") from None
-            entity = entity_on_page(self.snapshot, entity_type, self.kwargs["entity_name"])
+            name = self.kwargs["entity_name"]
+            entity = entity_on_page(self.snapshot, entity_type, name)
+            if entity is None and entity_type == EntityType.GENE and is_hgnc_id(name):
+                entity = entity_on_page(self.snapshot, entity_type, gene_symbol(name))
             if entity is None:
                 raise Http404("No such entity on this panel.")
             self._entity = entity

@@ -16,6 +16,7 @@ from .. import cache as panel_cache
 from ..forms.common import apply_service_errors
 from ..forms.panel import PanelForm, PanelStatusForm, PromoteForm
 from ..selectors import panels as panel_selectors
+from ..selectors.gene_names import gene_symbol
 from ..selectors.tables import PanelTables
 from ..services import panels as panel_service
 from ..visibility import listable_statuses
@@ -30,7 +31,7 @@ class PanelListView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         search = query_text(self.request, "search")
-        gene = query_text(self.request, "gene")
+        gene = gene_symbol(query_text(self.request, "gene"))
         rows = panel_selectors.panel_list_rows(listable_statuses(self.request.user), search, gene)
         context.update(panels=rows, search=search, gene=gene)
         return context
