@@ -7,7 +7,9 @@ from typing import Any
 
 from celery import shared_task
 
-from .services import importing, notifications
+from runtime.idempotency import once_per_message
+
+from .services import importing, notifications, review_copy
 
 
 @shared_task
@@ -29,3 +31,10 @@ def import_upload(self: Any, kind: str, upload_pk: int) -> str:
         if self.request.retries >= self.max_retries:
             return importing.give_up(kind, upload_pk)
         raise self.retry(exc=error, countdown=5 * 2**self.request.retries) from error
+
+
+@shared_task(bind=True, name="panels.tasks.copy_reviews")
+@once_per_message
+def copy_reviews(self: Any, user_pk: int, gene_symbols: list[str], from_panel_id: int, to_panel_id: int) -> int:
+    """Copy a curator's chosen genes' reviews from one panel to another and email them the result."""
+    return review_copy.run_copy(user_pk, gene_symbols, from_panel_id, to_panel_id)

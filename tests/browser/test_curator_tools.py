@@ -110,3 +110,35 @@ def test_a_curator_clears_phenotypes_and_sources_with_the_keyboard(new_page, pan
     expect(page.get_by_text("Cleared the sources.")).to_be_visible()
     expect(page.locator("h1 .rating")).to_have_text("No list")
     expect(page.locator("#history")).to_contain_text("All sources for gene: TP53 were removed.")
+
+
+def test_a_curator_copies_chosen_reviews_with_the_keyboard(new_page, panels, mailoutbox):
+    from panels.models import GenePanelEntrySnapshot, GenePanelSnapshot
+    from panels.services.entities import get_entity
+    from panels.services.reviews import ReviewFields, submit_review
+
+    first, second = panels
+    source = GenePanelSnapshot.objects.get(panel_id=first)
+    third = make_user("third", "REVIEWER", first_name="Tess", last_name="Third")
+    submit_review(
+        source, get_entity(source, "gene", "BRCA1"), third, ReviewFields(rating="AMBER", comment="Third view")
+    )
+    page = new_page()
+    log_in(page, "curator", PASSWORD)
+    page.goto(f"/panels/compare/{first}/{second}")
+    press_on(page, page.get_by_role("link", name="Copy reviews from “Breast first” to “Breast second”"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Copy reviews")
+    box = page.get_by_role("checkbox", name="BRCA1")
+    expect(box).to_be_checked()  # Tess's review would be copied (Rex reviewed BRCA1 on both panels)
+    press_on(page, box, " ")
+    expect(box).not_to_be_checked()
+    press_on(page, page.get_by_role("button", name="Copy reviews of the chosen genes"))
+    expect(page.locator("#genes_errors")).to_contain_text("Choose at least one gene.")
+    box = page.get_by_role("checkbox", name="BRCA1")
+    press_on(page, box, " ")
+    press_on(page, page.get_by_role("button", name="Copy reviews of the chosen genes"))
+    expect(page.get_by_text("are being copied to Breast second in the background")).to_be_visible()
+    assert [m.subject for m in mailoutbox] == ["Success copying the reviews"]
+    assert mailoutbox[0].body.startswith("1 review copied from Breast first to Breast second")
+    entity = GenePanelEntrySnapshot.objects.get(panel__panel_id=second, gene_core_id="BRCA1")
+    assert sorted(e.rating for e in entity.evaluation.all()) == ["AMBER", "RED"]

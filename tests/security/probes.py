@@ -155,6 +155,7 @@ ROUTES: dict[str, Route] = {
         ),
         ("type",),
     ),
+    "panels:copy_reviews": Route(("panels/copy/{v}/{panel}", "panels/copy/{panel}/{v}"), post=True),
     "panels:edit_comment": Route((E + "/edit_comment/{v}/",)),
     "panels:submit_edit_comment": Route((E + "/submit_edit_comment/{v}/",), post=True),
     "panels:delete_comment": Route((E + "/delete_comment/{v}/",), post=True),
