@@ -142,3 +142,22 @@ def test_a_curator_copies_chosen_reviews_with_the_keyboard(new_page, panels, mai
     assert mailoutbox[0].body.startswith("1 review copied from Breast first to Breast second")
     entity = GenePanelEntrySnapshot.objects.get(panel__panel_id=second, gene_core_id="BRCA1")
     assert sorted(e.rating for e in entity.evaluation.all()) == ["AMBER", "RED"]
+
+
+def test_a_curator_adds_a_gene_to_two_panels_with_the_keyboard(new_page, panels):
+    from panels.models import GenePanelEntrySnapshot
+
+    first, second = panels
+    page = new_page()
+    log_in(page, "curator", PASSWORD)
+    page.goto(f"/panels/{first}/gene/add")
+    page.get_by_label("Gene symbol").fill("PALB2")
+    page.get_by_label("Expert Review Green", exact=True).check()
+    others = page.get_by_label("Also add to these panels")
+    others.focus()
+    page.keyboard.press("ArrowDown")  # the only other panel: Breast second
+    expect(others).to_have_values([str(second)])
+    press_on(page, page.get_by_role("button", name="Add", exact=True))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("PALB2")
+    expect(page.get_by_text("PALB2 was also added to Breast second.")).to_be_visible()
+    assert GenePanelEntrySnapshot.objects.filter(gene_core_id="PALB2", saved_gel_status=3).count() == 2

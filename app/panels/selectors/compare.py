@@ -112,3 +112,29 @@ def panel_choices(statuses: Sequence[str]) -> list[tuple[int, str]]:
         .values_list("panel_id", "level4title__name", "major_version", "minor_version")
     )
     return [(pk, f"{name} (v{major}.{minor})") for pk, name, major, minor in rows]
+
+
+def panels_to_add_to(statuses: Sequence[str], exclude_panel_id: int) -> list[tuple[int, str]]:
+    """The add-gene form's other panels: those with one of ``statuses`` that hold entities of
+    their own (no super panels), but the form's own, by name."""
+    supers = GenePanelSnapshot.child_panels.through.objects.values("from_genepanelsnapshot_id")
+    rows = (
+        GenePanelSnapshot.objects.filter(panel__status__in=list(statuses))
+        .exclude(panel_id=exclude_panel_id)
+        .exclude(pk__in=supers)
+        .order_by("level4title__name", "panel_id")
+        .values_list("panel_id", "level4title__name", "major_version", "minor_version")
+    )
+    return [(pk, f"{name} (v{major}.{minor})") for pk, name, major, minor in rows]
+
+
+def snapshots_of_panels(panel_ids: Sequence[int], statuses: Sequence[str]) -> list[GenePanelSnapshot]:
+    """The live snapshots of these panels (with one of ``statuses``), with panel and title, in
+    the order given."""
+    found = {
+        s.panel_id: s
+        for s in GenePanelSnapshot.objects.select_related("panel", "level4title").filter(
+            panel_id__in=list(panel_ids), panel__status__in=list(statuses)
+        )
+    }
+    return [found[pk] for pk in panel_ids if pk in found]

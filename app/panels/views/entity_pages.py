@@ -12,11 +12,15 @@ from django.views.generic import FormView, TemplateView, View
 from accounts.roles import is_curator
 
 from ..forms import entity as entity_forms
+from ..forms.additional_panels import AdditionalPanelsForm
 from ..forms.common import apply_service_errors
+from ..selectors.compare import panels_to_add_to, snapshots_of_panels
 from ..selectors.reviews import entity_page, review_of_entity
 from ..services import entities as entity_service
+from ..services import multi_panel
 from ..services import reviews as review_service
 from ..services.entities import EntityFields
+from ..visibility import readable_statuses
 from ..vocab import EntityType, gel_status_colour, gel_status_label
 from .mixins import CuratorRequiredMixin, EntityMixin, PanelMixin, ReviewerRequiredMixin
 
@@ -135,18 +139,43 @@ class EntityAddView(ReviewerRequiredMixin, PanelMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
+        kwargs.setdefault("additional", self.additional_form(self.request.POST or None))
         return super().get_context_data(
             snapshot=self.snapshot, entity_type=self.kwargs["entity_type"], editing=False, **kwargs
         )
 
+    def additional_form(self, data=None) -> AdditionalPanelsForm | None:
+        """Curators adding a gene may add it to other panels too (``services.multi_panel``)."""
+        if self.kwargs["entity_type"] != EntityType.GENE or not is_curator(self.request.user):
+            return None
+        choices = panels_to_add_to(readable_statuses(self.request.user), self.snapshot.panel_id)
+        return AdditionalPanelsForm(data, choices=choices)
+
     def form_valid(self, form):
+        additional = self.additional_form(self.request.POST)
+        if additional is not None and not additional.is_valid():
+            return self.render_to_response(self.get_context_data(form=form, additional=additional), status=400)
+        chosen = additional.cleaned_data["additional_panels"] if additional is not None else []
         try:
-            entity = entity_service.add_entity(
-                self.snapshot, self.signed_in_user, self.kwargs["entity_type"], form.to_fields()
-            )
+            if chosen:
+                others = snapshots_of_panels(chosen, readable_statuses(self.request.user))
+                entity, *copies = multi_panel.add_gene_to_panels(
+                    self.snapshot, self.signed_in_user, form.to_fields(), others
+                )
+            else:
+                copies = []
+                entity = entity_service.add_entity(
+                    self.snapshot, self.signed_in_user, self.kwargs["entity_type"], form.to_fields()
+                )
         except ValidationError as error:
+            if additional is not None and hasattr(error, "error_dict") and "additional_panels" in error.error_dict:
+                additional.add_error("additional_panels", error.error_dict["additional_panels"])
+                return self.render_to_response(self.get_context_data(form=form, additional=additional), status=400)
             apply_service_errors(form, error, {"gene_symbol": "gene"})
             return self.form_invalid(form)
+        if copies:
+            names = ", ".join(c.panel.level4title.name for c in copies)
+            messages.success(self.request, f"{entity.name} was also added to {names}.")
         if entity.flagged:
             messages.success(self.request, f"{entity.name} was added. A curator will review it.")
         else:
