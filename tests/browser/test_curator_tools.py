@@ -161,3 +161,24 @@ def test_a_curator_adds_a_gene_to_two_panels_with_the_keyboard(new_page, panels)
     expect(page.get_by_role("heading", level=1)).to_contain_text("PALB2")
     expect(page.get_by_text("PALB2 was also added to Breast second.")).to_be_visible()
     assert GenePanelEntrySnapshot.objects.filter(gene_core_id="PALB2", saved_gel_status=3).count() == 2
+
+
+def test_the_tag_filter_of_a_genes_page_with_the_keyboard(new_page, panels):
+    from accounts.models import User
+    from panels.models import GenePanelSnapshot
+    from panels.services.entities import get_entity, set_tags
+
+    first, _ = panels
+    snapshot = GenePanelSnapshot.objects.get(panel_id=first)
+    set_tags(snapshot, get_entity(snapshot, "gene", "BRCA1"), User.objects.get(username="curator"), ["watchlist"])
+    page = new_page()
+    page.goto("/panels/entities/BRCA1")
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(2)
+    page.get_by_label("Tag", exact=True).focus()
+    page.keyboard.press("ArrowDown")  # "Any tag" -> "watchlist"
+    press_on(page, page.get_by_role("button", name="Filter"))
+    page.wait_for_url("**/panels/entities/BRCA1?tag_filter=watchlist")
+    expect(rows).to_have_count(1)
+    expect(rows.nth(0)).to_contain_text("Breast first")
+    expect(page.get_by_text("1 panel with BRCA1 tagged watchlist.")).to_be_visible()

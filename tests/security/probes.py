@@ -122,7 +122,7 @@ ROUTES: dict[str, Route] = {
     "panels:index": Route(("panels/",), ("search", "gene", "page")),
     "panels:create": Route(("panels/create/",), post=True),
     "panels:entities": Route(("panels/entities/",), ("tag",)),
-    "panels:entity_panels": Route(("panels/entities/{v}",)),
+    "panels:entity_panels": Route(("panels/entities/{v}", "panels/entities/{gene}"), ("tag_filter",)),
     "panels:gene_redirect": Route(("panels/genes/{v}",)),
     "panels:genes_index": Route(("panels/genes/",), ("tag",)),
     "panels:panel_gene": Route(("panels/{v}/BRCA1/", P + "/{v}/")),

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
 from ..selectors import entities as entity_selectors
+from ..selectors.entity_tags import entity_across_panels_tagged
 from ..selectors.gene_names import symbol_of_hgnc_id
 from ..visibility import listable_statuses
 from .text import query_text
@@ -41,8 +42,11 @@ class EntityAcrossPanelsView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         name = self.kwargs["name"].replace("\x00", "")
-        across = entity_selectors.entity_across_panels(name, listable_statuses(self.request.user))
-        context.update(name=name, gene=across.gene, rows=across.rows, superpanels=across.superpanels)
+        tag = query_text(self.request, "tag_filter")
+        across, tags = entity_across_panels_tagged(name, listable_statuses(self.request.user), tag)
+        context.update(
+            name=name, gene=across.gene, rows=across.rows, superpanels=across.superpanels, tags=tags, tag_filter=tag
+        )
         return context
 
 
