@@ -86,6 +86,7 @@ _G_GUNICORN = "Gunicorn (web)"
 _G_THROTTLING = "Throttling"
 _G_OPERATIONS = "Operations"
 _G_METRICS = "Metrics"
+_G_MIRROR = "Mirroring another PanelApp"
 _G_LOCAL = "Embedded default (panelapp.settings.local only)"
 
 VARIABLES: tuple[Variable, ...] = (
@@ -481,6 +482,35 @@ VARIABLES: tuple[Variable, ...] = (
         "when web or worker starts; unset: a fresh folder under the temp dir (/tmp). Only with "
         "METRICS_PORT.",
         _G_METRICS,
+    ),
+    # --- Mirroring another PanelApp (mirror; docs/domain.md) ------------------------------------
+    Variable(
+        "MIRROR_SOURCE_URL",
+        "Base URL of a PanelApp whose public panels beat mirrors every MIRROR_INTERVAL_MINUTES "
+        "(panelapp-manage mirror --from URL, incremental); unset: no scheduled mirroring.",
+        _G_MIRROR,
+        kind="url",
+    ),
+    Variable(
+        "MIRROR_INTERVAL_MINUTES",
+        "Minutes between scheduled mirror runs (only with MIRROR_SOURCE_URL).",
+        _G_MIRROR,
+        default="60",
+        kind="integer",
+    ),
+    Variable(
+        "MIRROR_TIMEOUT",
+        "Seconds the mirror waits to connect to the source, and for each read of an answer.",
+        _G_MIRROR,
+        default="30",
+        kind="integer",
+    ),
+    Variable(
+        "MIRROR_RETRIES",
+        "Retries of each mirror request after a connection error, a timeout or a 429/5xx answer (0-10).",
+        _G_MIRROR,
+        default="3",
+        kind="integer",
     ),
     # --- Embedded default ---------------------------------------------------------------------
     Variable(

@@ -208,3 +208,10 @@ HEALTH_CHECK_TOKEN: str | None = None
 PANELAPP_READ_ONLY = False
 PANELAPP_READ_ONLY_MESSAGE = _contract.variable("PANELAPP_READ_ONLY_MESSAGE").default
 PANELAPP_BANNER: str | None = None
+
+# Mirroring another PanelApp (the mirror app; docs/domain.md): the environment modules read
+# MIRROR_SOURCE_URL, MIRROR_INTERVAL_MINUTES, MIRROR_TIMEOUT and MIRROR_RETRIES (mirror.config).
+PROJECT_APPS += ["mirror"]
+INSTALLED_APPS += ["mirror"]
+MIRROR_TIMEOUT = 30
+MIRROR_RETRIES = 3

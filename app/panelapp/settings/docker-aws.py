@@ -17,6 +17,7 @@ from runtime.environment import load_production
 # Validated first: a broken environment stops the process before anything below is imported.
 _env = load_production(os.environ)
 
+from mirror.config import read_settings as _read_mirror  # noqa: E402 - imported after the validation
 from runtime.logs import logging_config  # noqa: E402 - imported after the validation
 from runtime.maintenance import read_settings as _read_maintenance  # noqa: E402 - imported after the validation
 from runtime.security import content_security_policy  # noqa: E402 - imported after the validation
@@ -193,3 +194,9 @@ CONTENT_SECURITY_POLICY = content_security_policy(
     if _cognito is not None
     else (),
 )
+
+# --- Mirroring another PanelApp (mirror.config): the request limits and the optional beat run ----
+_mirror = _read_mirror(os.environ, "panelapp.settings.docker-aws")
+MIRROR_TIMEOUT = _mirror.timeout
+MIRROR_RETRIES = _mirror.retries
+CELERY_BEAT_SCHEDULE = {**CELERY_BEAT_SCHEDULE, **_mirror.beat_schedule()}  # noqa: F405 - from .base

@@ -10,6 +10,7 @@ import os
 import secrets
 from pathlib import Path
 
+from mirror.config import read_settings as _read_mirror
 from runtime.environment import EnvironmentReader
 from runtime.logs import logging_config
 from runtime.maintenance import read_settings as _read_maintenance
@@ -87,3 +88,9 @@ _maintenance = _read_maintenance(os.environ)
 PANELAPP_READ_ONLY = _maintenance.read_only
 PANELAPP_READ_ONLY_MESSAGE = _maintenance.read_only_message
 PANELAPP_BANNER = _maintenance.banner
+
+# --- Mirroring another PanelApp (mirror.config): the request limits and the optional beat run ----
+_mirror = _read_mirror(os.environ, "panelapp.settings.local")
+MIRROR_TIMEOUT = _mirror.timeout
+MIRROR_RETRIES = _mirror.retries
+CELERY_BEAT_SCHEDULE = {**CELERY_BEAT_SCHEDULE, **_mirror.beat_schedule()}  # noqa: F405 - from .base
