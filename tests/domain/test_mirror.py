@@ -307,3 +307,39 @@ def test_a_local_panel_with_a_source_id_is_a_conflict(source, proxy):
     with pytest.raises(MirrorError, match="already exist here and were not mirrored"):
         mirror(proxy.base_url)
     assert not MirrorSource.objects.exists()
+
+
+def test_the_scheduled_task_runs_the_same_incremental_mirror(source, proxy):
+    from mirror.tasks import mirror_panelapp
+
+    first = mirror_panelapp.delay(proxy.base_url).get()
+    assert first["fetched"] and first["unchanged"] == 0
+    again = mirror_panelapp.delay(proxy.base_url).get()  # a message delivered twice changes nothing
+    assert again["fetched"] == [] and again["requests"] == 2
+
+
+def test_the_embedded_default_mirrors_on_sqlite_through_the_console_command(source, proxy, tmp_path):
+    """``panelapp-manage mirror`` in the embedded default (SQLite), then its own panelapp-web answers."""
+    from tests.runtime.conftest import command_env, run_command, start_web
+
+    env = command_env({"DJANGO_SETTINGS_MODULE": "panelapp.settings.local", "PANELAPP_LOCAL_DIR": str(tmp_path)})
+    migrated = run_command("panelapp-migrate", env=env, timeout=300)
+    assert migrated.returncode == 0, migrated.stderr
+    done = run_command("panelapp-manage", "mirror", "--from", proxy.base_url, "--json", env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert summary["fetched"] == sorted(p["id"] for p in source_json(source, "/api/v1/panels/")["results"])
+    web = start_web({**env, "GUNICORN_WORKERS": "1"}, tmp_path)
+    try:
+        paths = api_paths(source)
+        for path in paths:
+            theirs = source.get(path)[1].replace(source.base_url.encode(), web.base_url.encode())
+            mine = helpers.Source(web, "", env).get(path)
+            assert mine == (200, theirs), (
+                f"{path} differs on SQLite:\nsource: {theirs[:600]!r}\nmirror: {mine[1][:600]!r}"
+            )
+    finally:
+        web.stop()
+    failed = run_command("panelapp-manage", "mirror", "--from", helpers.closed_port_url(), "--retries", "0", env=env)
+    assert failed.returncode == 1
+    assert "Mirroring failed, nothing was changed" in failed.stderr and "connection refused" in failed.stderr
