@@ -28,6 +28,10 @@ WEB_PORT = 8080
 VERSION_PATH = "/version/"
 #: Dependency health (database, S3, SQS, SMTP); details only with HEALTH_CHECK_TOKEN.
 HEALTH_PATH = "/health/"
+#: Genomics England's PanelApp's health report (serviceName, components, status OK/DEGRADED/DOWN/NOT_CONFIGURED).
+HEALTH_V1_PATH = "/health/1/"
+#: Genomics England's PanelApp's liveness answer: {"ping": "pong"}, nothing checked.
+PING_PATH = "/ping/1/"
 
 #: Every GUNICORN_<SETTING> variable overrides that gunicorn setting (e.g. GUNICORN_WORKERS).
 GUNICORN_PREFIX = "GUNICORN_"
@@ -420,6 +424,13 @@ VARIABLES: tuple[Variable, ...] = (
         kind="integer",
     ),
     Variable("GUNICORN_CMD_ARGS", "Extra gunicorn command-line arguments (read by gunicorn itself).", _G_GUNICORN),
+    Variable(
+        "GUNICORN_LOG_LEVEL",
+        "Gunicorn's own log level (debug, info, warning, error, critical), as Genomics England's web image "
+        "sets it; the same as GUNICORN_LOGLEVEL. Unset: DJANGO_LOG_LEVEL.",
+        _G_GUNICORN,
+        kind="log-level",
+    ),
     # --- Throttling (runtime.throttling) -------------------------------------------------------
     Variable(
         "LOGIN_FAILURE_LIMIT",

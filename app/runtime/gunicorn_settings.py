@@ -44,6 +44,14 @@ DEFAULTS = {
 }
 
 
+#: Names Genomics England's PanelApp images set that are not ``GUNICORN_<SETTING>`` spellings of a
+#: gunicorn setting, and the setting each one sets here. Its web image sets GUNICORN_LOG_LEVEL
+#: (gunicorn's setting is ``loglevel``); accepted so that its environment starts this image
+#: unchanged, and honoured as gunicorn's own log level (default: DJANGO_LOG_LEVEL).
+ALIASES = {"GUNICORN_LOG_LEVEL": "loglevel"}
+_LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+
+
 def known_settings() -> set[str]:
     return {setting.name for setting in KNOWN_SETTINGS}
 
@@ -60,6 +68,14 @@ def settings_from_environment(environ: Mapping[str, str]) -> dict[str, str]:
     problems = []
     for variable, value in sorted(environ.items()):
         if not variable.startswith(contract.GUNICORN_PREFIX) or variable == contract.GUNICORN_CMD_ARGS:
+            continue
+        if variable in ALIASES:
+            name = ALIASES[variable]
+            level = value.strip().lower()
+            if name == "loglevel" and level not in _LOG_LEVELS:
+                problems.append(f"{variable} must be one of {', '.join(_LOG_LEVELS)}, got {value!r}")
+                continue
+            values[name] = level
             continue
         name = variable[len(contract.GUNICORN_PREFIX) :].lower()
         if name in known:

@@ -157,3 +157,65 @@ def run_checks(names: list[str] | None = None) -> HealthReport:
             report.checks[name] = CheckResult("DOWN", message, time.monotonic() - started)
             logger.warning("health check %s failed: %s", name, message)
     return report
+
+
+# -- Genomics England's PanelApp's /health/1/ -------------------------------------------------------
+
+OK, DEGRADED, DOWN, NOT_CONFIGURED = "OK", "DEGRADED", "DOWN", "NOT_CONFIGURED"
+#: Without these the site cannot answer at all: one of them down is DOWN (503), any other DEGRADED.
+CRITICAL = frozenset({"database"})
+#: Seconds an answer to a request without the token is reused by the same process: anyone may ask,
+#: and each report opens a connection to every dependency.
+RECENT_SECONDS = 10.0
+_recent: dict[tuple[str, ...], tuple[float, HealthReport]] = {}
+
+
+def recent_checks(names: list[str]) -> HealthReport:
+    key = tuple(names)
+    now = time.monotonic()
+    cached = _recent.get(key)
+    if cached is not None and now - cached[0] < RECENT_SECONDS:
+        return cached[1]
+    report = run_checks(names)
+    _recent[key] = (now, report)
+    return report
+
+
+def overall_status(report: HealthReport) -> str:
+    down = {name for name, result in report.checks.items() if result.status != "OK"}
+    if not report.checks:
+        return NOT_CONFIGURED
+    if down & CRITICAL:
+        return DOWN
+    return DEGRADED if down else OK
+
+
+def request_url(request: HttpRequest) -> str:
+    """The address asked for, as given (probes come with any Host), without the token."""
+    host = request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")
+    query = request.GET.copy()
+    query.pop("token", None)
+    encoded = query.urlencode()
+    return f"{request.scheme}://{host}{request.path}" + (f"?{encoded}" if encoded else "")
+
+
+def service_report(report: HealthReport, request: HttpRequest, *, details: bool) -> dict[str, Any]:
+    """``{serviceName, requestUrl, datetime, components, status[, unavailableComponents][, dependencies]}``."""
+    from django.utils import timezone
+
+    body: dict[str, Any] = {
+        "serviceName": "panelapp",
+        "requestUrl": request_url(request),
+        "datetime": timezone.now().isoformat(),
+        "components": list(report.checks),
+        "status": overall_status(report),
+    }
+    down = [name for name, result in report.checks.items() if result.status != "OK"]
+    if down:
+        body["unavailableComponents"] = down
+    if details:
+        body["dependencies"] = [
+            {"name": name, "status": r.status, "detail": r.detail, "seconds": round(r.seconds, 3)}
+            for name, r in report.checks.items()
+        ]
+    return body

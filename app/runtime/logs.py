@@ -92,8 +92,19 @@ class PanelAppJsonFormatter(JsonFormatter):
         return line
 
 
+def gunicorn_level(environ: Mapping[str, str], default: str) -> str:
+    """gunicorn's own log level: GUNICORN_LOG_LEVEL (Genomics England's image's name, which wins) or
+    GUNICORN_LOGLEVEL, else ``default``. The web command validates both (runtime.gunicorn_settings)."""
+    for name in ("GUNICORN_LOG_LEVEL", "GUNICORN_LOGLEVEL"):
+        value = environ.get(name, "").strip().upper()
+        if value in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            return value
+    return default
+
+
 def logging_config(level: str) -> dict[str, Any]:
-    """``logging.config.dictConfig`` for every component: JSON lines on stdout at ``level``."""
+    """``logging.config.dictConfig`` for every component: JSON lines on stdout at ``level``
+    (gunicorn's own logger at ``gunicorn_level``)."""
     propagate = {"handlers": [], "level": level, "propagate": True}
     return {
         "version": 1,
@@ -110,7 +121,7 @@ def logging_config(level: str) -> dict[str, Any]:
             "django.request": propagate,
             "celery": propagate,
             "celery.task": propagate,
-            "gunicorn.error": propagate,
+            "gunicorn.error": {**propagate, "level": gunicorn_level(os.environ, level)},
             # Access lines are the load balancer's and the CDN's job; keep them out unless asked.
             "gunicorn.access": {"handlers": [], "level": level, "propagate": True},
             "panelapp": propagate,

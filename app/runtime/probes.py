@@ -2,9 +2,11 @@
 
 ``GET /version/`` is the kubelet's probe: it costs no database query and no session lookup, and it
 answers whatever the Host header is (kubelet probes use the pod IP, which ALLOWED_HOSTS does not
-and should not list). ``/health/`` checks the dependencies (runtime.health).
+and should not list). ``/health/`` checks the dependencies (runtime.health). ``/health/1/`` and
+``/ping/1/`` are the same two answers in the shapes Genomics England's PanelApp gives them.
 """
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 
 from runtime import contract, health
@@ -32,10 +34,35 @@ def health_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def health_v1_view(request: HttpRequest) -> HttpResponse:
+    """PanelApp's ``/health/1/``: 503 when DOWN; ``dependencies`` only with the token; ``?skip=a,b``."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    skip = {name.strip() for name in request.GET.get("skip", "").split(",") if name.strip()}
+    names = [name for name in settings.HEALTH_CHECKS if name not in skip]
+    details = health.token_is_valid(request)
+    report = health.run_checks(names) if details else health.recent_checks(names)
+    body = health.service_report(report, request, details=details)
+    response = JsonResponse(body, status=503 if body["status"] == health.DOWN else 200)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def ping_view(request: HttpRequest) -> HttpResponse:
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return JsonResponse({"ping": "pong"})
+
+
 class ProbeMiddleware:
     """Short-circuits the probe paths; everything else goes down the normal stack."""
 
-    ROUTES = {contract.VERSION_PATH: version_view, contract.HEALTH_PATH: health_view}
+    ROUTES = {
+        contract.VERSION_PATH: version_view,
+        contract.HEALTH_PATH: health_view,
+        contract.HEALTH_V1_PATH: health_v1_view,
+        contract.PING_PATH: ping_view,
+    }
 
     def __init__(self, get_response):
         self.get_response = get_response

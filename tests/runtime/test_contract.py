@@ -14,7 +14,7 @@ from runtime import contract, contract_docs
 REPO = Path(__file__).resolve().parents[2]
 APP_SOURCES = [
     p
-    for package in ("panelapp", "runtime")
+    for package in ("panelapp", "runtime", "mirror")
     for p in (REPO / "app" / package).rglob("*.py")
     if p.name not in ("contract.py", "contract_docs.py")
 ]

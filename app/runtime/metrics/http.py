@@ -23,7 +23,12 @@ from runtime import contract
 from runtime.warmup import WARM_UP_KEY
 
 UNMATCHED = "unmatched"
-PROBES = {contract.VERSION_PATH: "version", contract.HEALTH_PATH: "health"}
+PROBES = {
+    contract.VERSION_PATH: "version",
+    contract.HEALTH_PATH: "health",
+    contract.HEALTH_V1_PATH: "health-v1",
+    contract.PING_PATH: "ping",
+}
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
 
 
