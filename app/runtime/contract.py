@@ -478,6 +478,14 @@ VARIABLES: tuple[Variable, ...] = (
         default="PanelApp is read-only during maintenance; changes are not possible for a while.",
     ),
     Variable("PANELAPP_BANNER", "A notice shown on every page, as in Genomics England's PanelApp.", _G_OPERATIONS),
+    Variable(
+        "PANELAPP_NON_PRODUCTION",
+        "Marks the installation as a non-production copy (staging, tests), where panelapp-manage "
+        "anonymise_users may replace every user's personal data. Never set it on production.",
+        _G_OPERATIONS,
+        default="False",
+        kind="boolean",
+    ),
     # --- Metrics (runtime.metrics) --------------------------------------------------------------
     Variable(
         "METRICS_PORT",

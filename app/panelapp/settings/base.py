@@ -215,3 +215,7 @@ PROJECT_APPS += ["mirror"]
 INSTALLED_APPS += ["mirror"]
 MIRROR_TIMEOUT = 30
 MIRROR_RETRIES = 3
+
+# An installation that is a non-production copy (staging, tests) may be anonymised
+# (panelapp-manage anonymise_users); docker-aws reads PANELAPP_NON_PRODUCTION, default off.
+PANELAPP_NON_PRODUCTION = False

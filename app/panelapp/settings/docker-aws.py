@@ -18,6 +18,7 @@ from runtime.environment import load_production
 _env = load_production(os.environ)
 
 from mirror.config import read_settings as _read_mirror  # noqa: E402 - imported after the validation
+from runtime.environment import EnvironmentReader  # noqa: E402 - imported after the validation
 from runtime.logs import logging_config  # noqa: E402 - imported after the validation
 from runtime.maintenance import read_settings as _read_maintenance  # noqa: E402 - imported after the validation
 from runtime.security import content_security_policy  # noqa: E402 - imported after the validation
@@ -200,3 +201,8 @@ _mirror = _read_mirror(os.environ, "panelapp.settings.docker-aws")
 MIRROR_TIMEOUT = _mirror.timeout
 MIRROR_RETRIES = _mirror.retries
 CELERY_BEAT_SCHEDULE = {**CELERY_BEAT_SCHEDULE, **_mirror.beat_schedule()}  # noqa: F405 - from .base
+
+# --- A non-production copy (anonymise_users may run; docs/domain.md) ----------------------------
+_operations = EnvironmentReader(os.environ, production=True)
+PANELAPP_NON_PRODUCTION = _operations.boolean("PANELAPP_NON_PRODUCTION")
+_operations.raise_if_problems("panelapp.settings.docker-aws")

@@ -94,3 +94,6 @@ _mirror = _read_mirror(os.environ, "panelapp.settings.local")
 MIRROR_TIMEOUT = _mirror.timeout
 MIRROR_RETRIES = _mirror.retries
 CELERY_BEAT_SCHEDULE = {**CELERY_BEAT_SCHEDULE, **_mirror.beat_schedule()}  # noqa: F405 - from .base
+
+# A non-production installation: anonymise_users may run here (docs/domain.md).
+PANELAPP_NON_PRODUCTION = True  # the embedded default never holds production data

@@ -59,3 +59,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = transport_options(
 )
 
 LOGGING = logging_config(os.environ.get("DJANGO_LOG_LEVEL", "WARNING"))
+
+# A non-production installation: anonymise_users may run here (docs/domain.md).
+PANELAPP_NON_PRODUCTION = True
