@@ -177,7 +177,7 @@ class SourceClient:
             if link is not None and not isinstance(link, str):
                 raise MirrorError(f"{next_url}: 'next' must be a link or null, got {_shape(link)}")
             yield from page["results"]
-            next_url = link
+            next_url = urljoin(next_url, link) if link is not None else None
 
     def close(self) -> None:
         self._pool.clear()

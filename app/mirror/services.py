@@ -265,9 +265,8 @@ def _apply(
                 current = f"panel {panel.panel_id}"
                 snapshots[panel.panel_id] = _store_panel(source, panel)
             current = "the super panels' children"
-            known = set(
-                GenePanel.objects.filter(pk__in={c for f in fetched for c in f.child_ids}).values_list("pk", flat=True)
-            )
+            # Only panels of this source: every listed panel is mirrored by now, local ones never are.
+            known = {c for f in fetched for c in f.child_ids} & set(listed)
             for panel in fetched:
                 if panel.child_ids:
                     missing = sorted(panel.child_ids - known)
