@@ -2,7 +2,7 @@
 
 urllib3 (already in the image as botocore's HTTP library) does the requests. Each GET has a
 connect and a read timeout and is retried on connection errors, timeouts and 429/5xx answers
-with a short backoff. Only the source's own origin is ever requested: a ``next`` link that
+with a short backoff, or after the time a 429's Retry-After asks for. Only the source's own origin is ever requested: a ``next`` link that
 leads elsewhere, or a redirect, is an error rather than a request to another host. Anything
 that is not a 200 JSON answer of a bounded size is a :class:`MirrorError` saying what came back.
 """
@@ -75,7 +75,8 @@ class SourceClient:
                 status_forcelist=(429, 500, 502, 503, 504),
                 allowed_methods=frozenset({"GET"}),
                 raise_on_status=False,
-                respect_retry_after_header=False,
+                # A source that throttles (429) says when to come back: the mirror waits that long.
+                respect_retry_after_header=True,
             ),
             headers={"Accept": "application/json", "User-Agent": USER_AGENT},
         )

@@ -21,7 +21,7 @@ from tests.runtime.conftest import WebServer, command_env, run_command, start_we
 SOURCE_DATABASE = "panelapp_mirror_source"
 
 #: A broken answer: (status, content type, body), or None to forward the request to the source.
-Answer = tuple[int, str, bytes]
+Answer = tuple[int, str, bytes] | tuple[int, str, bytes, dict[str, str]]
 
 
 @dataclass
@@ -101,8 +101,10 @@ def start_proxy(target: str) -> Iterator[Proxy]:
             answer = rule() if rule else None
             if answer is None:
                 answer = self.forward()
-            status, content_type, body = answer
+            status, content_type, body, *extra = answer
             self.send_response(status)
+            for name, value in (extra[0] if extra else {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -140,6 +142,20 @@ def hang(seconds: float) -> Callable[[], Answer | None]:
     def answer() -> Answer:
         time.sleep(seconds)
         return 200, "application/json", b"{}"
+
+    return answer
+
+
+def throttled_once(retry_after: int) -> Callable[[], Answer | None]:
+    """A rule that answers 429 with Retry-After the first time, then lets requests through."""
+    calls: list[int] = []
+
+    def answer() -> Answer | None:
+        calls.append(1)
+        if len(calls) > 1:
+            return None
+        body = b'{"detail":"Request was throttled."}'
+        return 429, "application/json", body, {"Retry-After": str(retry_after)}
 
     return answer
 

@@ -343,3 +343,12 @@ def test_the_embedded_default_mirrors_on_sqlite_through_the_console_command(sour
     failed = run_command("panelapp-manage", "mirror", "--from", helpers.closed_port_url(), "--retries", "0", env=env)
     assert failed.returncode == 1
     assert "Mirroring failed, nothing was changed" in failed.stderr and "connection refused" in failed.stderr
+
+
+def test_a_throttled_source_is_waited_for_as_it_asks(source, proxy):
+    proxy.break_path("/api/v1/panels/", helpers.throttled_once(retry_after=2))
+    started = time.monotonic()
+    result = mirror(proxy.base_url, retries=1)
+    assert time.monotonic() - started >= 2
+    assert proxy.paths[:2] == ["/api/v1/panels/", "/api/v1/panels/"]
+    assert result.fetched
