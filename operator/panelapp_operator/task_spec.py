@@ -13,7 +13,7 @@ from typing import ClassVar, Literal, get_args
 from pydantic import Field
 
 from panelapp_operator.rules import Rule, SpecModel
-from panelapp_operator.spec import DNS_SUBDOMAIN, S3_BUCKET, SECRET_KEY_NAME, Condition, StatusModel
+from panelapp_operator.spec import DNS_SUBDOMAIN, S3_BUCKET, SECRET_KEY_NAME, URL, Condition, StatusModel
 
 KIND = "PanelAppTask"
 PLURAL = "panelapptasks"
@@ -22,9 +22,8 @@ SHORT_NAMES = ("pat",)
 # The Job is "<task name>-<8 hex of the task's uid>" and must fit a 63-character label value.
 MAX_NAME_LENGTH = 54
 
-# The allow-list. `mirror` is listed because the API names it, but PanelApp's image has no mirror
-# command yet: such a task is refused (render/tasks.py says which commands exist; a unit test
-# checks that against the image's contract).
+# The allow-list (render/tasks.py says what each runs; a unit test checks that against the
+# image's console and management commands).
 Command = Literal["load-genes", "create-superuser", "reset-stats", "check", "restore", "mirror"]
 COMMANDS: tuple[str, ...] = get_args(Command)
 
@@ -91,6 +90,19 @@ class Restore(SpecModel):
     )
 
 
+class Mirror(SpecModel):
+    """mirror: copy the public panels of another PanelApp (its API v1) into this one, with their
+    ids, versions, entities, reviews and signed-off versions, in one transaction; a later run
+    fetches only what changed (docs/domain.md, "Mirroring another PanelApp")."""
+
+    source: str = Field(
+        max_length=2048,
+        pattern=URL,
+        description="Base URL of the source PanelApp, e.g. https://panelapp.genomicsengland.co.uk.",
+    )
+    full: bool = Field(default=False, description="Fetch every panel again, changed or not.")
+
+
 class PanelAppTaskSpec(SpecModel):
     """One admin command for a PanelApp, run once as a Job with the PanelApp's image, environment,
     ServiceAccount and pod overrides. Immutable: create a new task to run again."""
@@ -121,6 +133,18 @@ class PanelAppTaskSpec(SpecModel):
             holds=lambda m: m.restore is None or m.command == "restore",
         ),
         Rule(
+            cel="self.command != 'mirror' || has(self.mirror)",
+            message="mirror needs mirror.source (the source PanelApp's URL)",
+            field=".mirror",
+            holds=lambda m: m.command != "mirror" or m.mirror is not None,
+        ),
+        Rule(
+            cel="!has(self.mirror) || self.command == 'mirror'",
+            message="mirror is only for the mirror command",
+            field=".mirror",
+            holds=lambda m: m.mirror is None or m.command == "mirror",
+        ),
+        Rule(
             cel="!has(self.loadGenes) || self.command == 'load-genes'",
             message="loadGenes is only for the load-genes command",
             field=".loadGenes",
@@ -144,11 +168,12 @@ class PanelAppTaskSpec(SpecModel):
         description="The command: load-genes (from an S3 object), create-superuser (credentials from a Secret), "
         "reset-stats (recompute every panel's counters), check (the environment contract and Django's system "
         "checks), restore (a backup recorded in the PanelApp's status.backups; needs maintenance on), or mirror "
-        "(refused: the image has no mirror command yet).",
+        "(copy another PanelApp's public panels; needs mirror.source).",
     )
     load_genes: LoadGenes | None = Field(default=None, description="Arguments of load-genes.")
     create_superuser: CreateSuperuser | None = Field(default=None, description="Arguments of create-superuser.")
     restore: Restore | None = Field(default=None, description="Arguments of restore.")
+    mirror: Mirror | None = Field(default=None, description="Arguments of mirror.")
     timeout_seconds: int = Field(
         default=3600, ge=10, le=86400, description="Deadline of the Job (activeDeadlineSeconds)."
     )

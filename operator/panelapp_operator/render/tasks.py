@@ -10,7 +10,7 @@ schema restricts to a bucket name and a key without whitespace.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, assert_never
 
 from panelapp_operator import names, task_spec
 from panelapp_operator import spec as api
@@ -56,7 +56,12 @@ def command_of(
         if not record.object_key:
             return TaskCommand(missing=f"the backup of upgrade {record.upgrade_key!r} has no recorded object key")
         return TaskCommand(("panelapp-restore", f"--object={record.object_key}"))
-    return TaskCommand(missing=f"the PanelApp image has no {spec.command} command")
+    if spec.command == "mirror":
+        assert spec.mirror is not None  # the schema's rule
+        return TaskCommand(
+            ("panelapp-manage", "mirror", "--from", spec.mirror.source, *(("--full",) if spec.mirror.full else ()))
+        )
+    assert_never(spec.command)  # every command of the allow-list is handled above
 
 
 def job_name(task_name: str, task_uid: str) -> str:

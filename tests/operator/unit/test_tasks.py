@@ -58,10 +58,11 @@ def test_every_allowed_command_exists_in_the_image_or_is_refused(command):
         "load-genes": {"loadGenes": {"source": {"key": "genes.json.gz"}}},
         "create-superuser": {"createSuperuser": {"secretName": "admin"}},
         "restore": {"restore": {"upgradeKey": "abcd1234"}},
+        "mirror": {"mirror": {"source": "https://panelapp.example.org"}},
     }.get(command, {})
     planned = task_render.command_of(parse(command=command, **extra), "media-bucket", RECORDED)
     if planned.missing:
-        # Refused exactly when the app really lacks it (mirror today).
+        # Refused exactly when the app really lacks it.
         assert command.replace("-", "_") not in management_commands() and f"panelapp-{command}" not in {
             c.name for c in contract.COMMANDS
         }
@@ -225,14 +226,27 @@ def test_a_task_for_a_missing_panelapp_waits_and_says_so():
     assert len(kube.events) == 1 and len(kube.statuses) == 1  # waiting again posts and writes nothing
 
 
-def test_an_unavailable_command_is_refused_for_good():
-    kube, cache, tasks = setup(task_body(command="mirror"))
-    assert tasks.reconcile("ns", "admin") is None
-    status = status_of(kube)
-    assert (status["phase"], status["reason"]) == ("Refused", "CommandUnavailable")
-    assert status["message"] == "spec.command: the PanelApp image has no mirror command"
-    assert kube.created == [] and kube.events[0][:2] == ("Warning", "TaskRefused")
-    assert tasks.reconcile("ns", "admin") is None and len(kube.statuses) == 1
+def test_mirror_runs_the_apps_mirror_command_from_the_source():
+    planned = task_render.command_of(
+        parse(command="mirror", mirror={"source": "https://panelapp.genomicsengland.co.uk", "full": True}), "media"
+    )
+    assert planned.argv == ("panelapp-manage", "mirror", "--from", "https://panelapp.genomicsengland.co.uk", "--full")
+    assert task_render.command_of(parse(command="mirror", mirror={"source": "http://a.example"}), "m").argv[-1] == (
+        "http://a.example"
+    )
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ({"command": "mirror"}, "mirror needs mirror.source"),
+        ({"command": "check", "mirror": {"source": "https://a.example"}}, "mirror is only for the mirror command"),
+        ({"command": "mirror", "mirror": {"source": "ftp://a.example"}}, "mirror.source"),
+    ],
+)
+def test_bad_mirror_arguments_are_refused_by_the_schema(spec, message):
+    with pytest.raises(ValueError, match=message):
+        parse(**spec)
 
 
 def test_a_missing_credentials_secret_or_key_holds_the_task_naming_the_field():
