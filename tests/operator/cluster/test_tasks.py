@@ -66,6 +66,8 @@ def task_events(kube, name: str) -> list[tuple[str, str]]:
         ({"command": "drop-database"}, "spec.command"),
         ({"command": "load-genes"}, "load-genes needs loadGenes.source"),
         ({"command": "check", "loadGenes": {"source": {"key": "genes.json"}}}, "loadGenes is only for"),
+        ({"command": "mirror"}, "mirror needs mirror.source"),
+        ({"command": "mirror", "mirror": {"source": "file:///etc/passwd"}}, "spec.mirror.source"),
         ({"command": "load-genes", "loadGenes": {"source": {"key": "/etc/passwd $(id)"}}}, "spec.loadGenes.source.key"),
     ],
 )
@@ -120,12 +122,12 @@ def test_a_missing_secret_holds_the_task_until_it_exists(kube, ready_panelapp, o
     assert ADMIN_PASSWORD not in str(task_events(kube, "first-admin")) and ADMIN_PASSWORD not in operator.log_text()
 
 
-def test_a_command_the_image_lacks_is_refused_and_runs_nothing(kube, ready_panelapp, operator):
-    create_task(kube, "mirror-it", {"command": "mirror"})
-    status = wait_task(kube, "mirror-it", "Refused", operator)
-    assert status["message"] == "spec.command: the PanelApp image has no mirror command"
-    assert any(reason == "TaskRefused" for reason, _ in task_events(kube, "mirror-it"))
-    assert task_jobs(kube, "mirror-it") == []
+def test_a_mirror_task_runs_the_apps_mirror_command(kube, ready_panelapp, operator):
+    source = "https://panelapp.genomicsengland.co.uk"
+    create_task(kube, "mirror-ge", {"command": "mirror", "mirror": {"source": source}})
+    wait_task(kube, "mirror-ge", "Succeeded", operator)
+    [job] = task_jobs(kube, "mirror-ge")
+    assert job.spec.template.spec.containers[0].command == ["panelapp-manage", "mirror", "--from", source]
 
 
 def test_a_task_for_an_unknown_panelapp_waits(kube, operator):
