@@ -10,6 +10,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("accounts/", include("accounts.urls")),
     path("panels/", include("panels.urls")),
+    path("releases/", include("releases.urls")),
     path("autocomplete/gene/", autocomplete.genes, name="autocomplete_gene"),
     path("api/", include("api.urls")),
     path("WebServices/", include("webservices.urls")),

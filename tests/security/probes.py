@@ -75,6 +75,7 @@ FORM_FIELDS = [
     "panel",
     "entity",
     "date_from",
+    "promotion_comment",
 ]
 
 
@@ -171,6 +172,14 @@ ROUTES: dict[str, Route] = {
     "panels:delete_review": Route((E + "/delete_evaluation/{v}/",), post=True),
     "panels:curate": Route((E + "/curate/{v}/", E + "/curate/rating/", E + "/curate/tags/"), post=True),
     "panels:legacy_redirect": Route(("panels/0123456789abcdef01234567/{v}",)),
+    "releases:list": Route(("releases/",), ("page",)),
+    "releases:create": Route(("releases/create/",), post=True),
+    "releases:detail": Route(("releases/{v}/",), ("page",)),
+    "releases:edit": Route(("releases/{v}/edit/",), post=True),
+    "releases:panels": Route(("releases/{v}/panels/",), post=True),
+    "releases:panels-import": Route(("releases/{v}/panels/import/",), post=True),
+    "releases:panels-export": Route(("releases/{v}/panels/export/",)),
+    "releases:deploy": Route(("releases/{v}/deployment/",), post=True),
     "autocomplete_gene": Route(("autocomplete/gene/",), ("q",)),
     "api:v1:root": Route(("api/v1/",)),
     "api:v1:signedoff-list": Route(("api/v1/panels/signedoff/",), ("page", "panel_id", "display")),

@@ -26,7 +26,7 @@ THIRD_PARTY_APPS = [
     "axes",
 ]
 # runtime first: its templates (base.html, the error pages) and static files are the site's own.
-PROJECT_APPS = ["runtime", "accounts", "panels", "api"]
+PROJECT_APPS = ["runtime", "accounts", "panels", "api", "releases"]
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
