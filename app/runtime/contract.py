@@ -91,6 +91,7 @@ _G_THROTTLING = "Throttling"
 _G_OPERATIONS = "Operations"
 _G_METRICS = "Metrics"
 _G_MIRROR = "Mirroring another PanelApp"
+_G_SCHEDULED = "Scheduled tasks"
 _G_LOCAL = "Embedded default (panelapp.settings.local only)"
 
 VARIABLES: tuple[Variable, ...] = (
@@ -485,6 +486,35 @@ VARIABLES: tuple[Variable, ...] = (
         _G_OPERATIONS,
         default="False",
         kind="boolean",
+    ),
+    # --- Scheduled tasks (runtime.scheduled: Celery beat) -------------------------------------------
+    Variable(
+        "ACTIVE_SCHEDULED_TASKS",
+        "PanelApp's optional periodic tasks that beat runs, separated by ',' (as Genomics England's "
+        "PanelApp): moi-check, the weekly MOI consistency check; empty: none.",
+        _G_SCHEDULED,
+        default="moi-check",
+    ),
+    Variable(
+        "MOI_CHECK_DAY_OF_WEEK",
+        "Day(s) of the MOI check, in crontab's day_of_week syntax (sun, mon-fri, 0-6).",
+        _G_SCHEDULED,
+        default="sun",
+    ),
+    Variable("MOI_CHECK_HOUR", "Hour of the MOI check (0-23, UTC).", _G_SCHEDULED, default="6", kind="integer"),
+    Variable("MOI_CHECK_MINUTE", "Minute of the MOI check (0-59).", _G_SCHEDULED, default="30", kind="integer"),
+    Variable(
+        "OMIM_API_KEY",
+        "OMIM API key: with it the MOI check also compares each gene's MOI with OMIM's; unset: no OMIM check.",
+        _G_SCHEDULED,
+        secret=True,
+    ),
+    Variable(
+        "OMIM_API_URL",
+        "OMIM's entry endpoint the MOI check asks (with OMIM_API_KEY).",
+        _G_SCHEDULED,
+        default="https://api.omim.org/api/entry",
+        kind="url",
     ),
     # --- Metrics (runtime.metrics) --------------------------------------------------------------
     Variable(

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from runtime import contract as _contract
+from runtime.scheduled import ScheduledSettings as _ScheduledSettings
 from runtime.security import content_security_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent  # app/
@@ -26,7 +27,7 @@ THIRD_PARTY_APPS = [
     "axes",
 ]
 # runtime first: its templates (base.html, the error pages) and static files are the site's own.
-PROJECT_APPS = ["runtime", "accounts", "panels", "api", "releases"]
+PROJECT_APPS = ["runtime", "accounts", "panels", "api", "releases", "moi_checks"]
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -194,6 +195,15 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(Path(tempfile.gettempdir()) / "panelapp-cele
 CELERY_BEAT_SCHEDULE: dict = {
     "forget-completed-tasks": {"task": "panelapp.tasks.forget_completed_tasks", "schedule": 24 * 60 * 60},
 }
+# PanelApp's optional periodic tasks (runtime.scheduled): the weekly MOI check, Sundays 06:30 by
+# default; docker-aws and the embedded default read ACTIVE_SCHEDULED_TASKS, MOI_CHECK_* and OMIM_*.
+_scheduled = _ScheduledSettings()
+CELERY_BEAT_SCHEDULE.update(_scheduled.beat_schedule())
+MOI_CHECK_DAY_OF_WEEK = _scheduled.moi_check_day_of_week
+MOI_CHECK_HOUR = _scheduled.moi_check_hour
+MOI_CHECK_MINUTE = _scheduled.moi_check_minute
+OMIM_API_KEY: str | None = None
+OMIM_API_URL = _scheduled.omim_api_url
 
 # The Prometheus metrics' port (METRICS_PORT; runtime.metrics): docker-aws and the embedded default
 # read it; None serves no metrics.

@@ -21,11 +21,13 @@ from mirror.config import read_settings as _read_mirror  # noqa: E402 - imported
 from runtime.environment import EnvironmentReader  # noqa: E402 - imported after the validation
 from runtime.logs import logging_config  # noqa: E402 - imported after the validation
 from runtime.maintenance import read_settings as _read_maintenance  # noqa: E402 - imported after the validation
+from runtime.scheduled import KNOWN_TASKS as _SCHEDULED_TASKS  # noqa: E402 - imported after the validation
+from runtime.scheduled import read_settings as _read_scheduled  # noqa: E402 - imported after the validation
 from runtime.security import content_security_policy  # noqa: E402 - imported after the validation
 from runtime.sqs import transport_options  # noqa: E402 - imported after the validation
 
 from .base import *  # noqa: E402, F403 - imported after the validation; extends the shared settings
-from .base import MIDDLEWARE  # noqa: E402 - imported after the validation
+from .base import CELERY_BEAT_SCHEDULE, MIDDLEWARE  # noqa: E402 - imported after the validation
 
 # --- Site --------------------------------------------------------------------------------------
 SECRET_KEY = _env.site.secret_key
@@ -200,9 +202,21 @@ CONTENT_SECURITY_POLICY = content_security_policy(
 _mirror = _read_mirror(os.environ, "panelapp.settings.docker-aws")
 MIRROR_TIMEOUT = _mirror.timeout
 MIRROR_RETRIES = _mirror.retries
-CELERY_BEAT_SCHEDULE = {**CELERY_BEAT_SCHEDULE, **_mirror.beat_schedule()}  # noqa: F405 - from .base
+CELERY_BEAT_SCHEDULE = {**CELERY_BEAT_SCHEDULE, **_mirror.beat_schedule()}
 
 # --- A non-production copy (anonymise_users may run; docs/domain.md) ----------------------------
 _operations = EnvironmentReader(os.environ, production=True)
 PANELAPP_NON_PRODUCTION = _operations.boolean("PANELAPP_NON_PRODUCTION")
 _operations.raise_if_problems("panelapp.settings.docker-aws")
+
+# --- Scheduled tasks: the MOI check and OMIM (runtime.scheduled) ---------------------------------
+_scheduled = _read_scheduled(os.environ)
+CELERY_BEAT_SCHEDULE = {
+    **{k: v for k, v in CELERY_BEAT_SCHEDULE.items() if k not in _SCHEDULED_TASKS},
+    **_scheduled.beat_schedule(),
+}
+MOI_CHECK_DAY_OF_WEEK = _scheduled.moi_check_day_of_week
+MOI_CHECK_HOUR = _scheduled.moi_check_hour
+MOI_CHECK_MINUTE = _scheduled.moi_check_minute
+OMIM_API_KEY = _scheduled.omim_api_key
+OMIM_API_URL = _scheduled.omim_api_url

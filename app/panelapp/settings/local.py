@@ -14,9 +14,11 @@ from mirror.config import read_settings as _read_mirror
 from runtime.environment import EnvironmentReader
 from runtime.logs import logging_config
 from runtime.maintenance import read_settings as _read_maintenance
+from runtime.scheduled import KNOWN_TASKS as _SCHEDULED_TASKS
+from runtime.scheduled import read_settings as _read_scheduled
 
 from .base import *  # noqa: F403 - this module extends the shared settings
-from .base import BASE_DIR
+from .base import BASE_DIR, CELERY_BEAT_SCHEDULE
 
 _reader = EnvironmentReader(os.environ, production=False)
 
@@ -93,7 +95,19 @@ PANELAPP_BANNER = _maintenance.banner
 _mirror = _read_mirror(os.environ, "panelapp.settings.local")
 MIRROR_TIMEOUT = _mirror.timeout
 MIRROR_RETRIES = _mirror.retries
-CELERY_BEAT_SCHEDULE = {**CELERY_BEAT_SCHEDULE, **_mirror.beat_schedule()}  # noqa: F405 - from .base
+CELERY_BEAT_SCHEDULE = {**CELERY_BEAT_SCHEDULE, **_mirror.beat_schedule()}
 
 # A non-production installation: anonymise_users may run here (docs/domain.md).
 PANELAPP_NON_PRODUCTION = True  # the embedded default never holds production data
+
+# --- Scheduled tasks: the MOI check and OMIM (runtime.scheduled) ---------------------------------
+_scheduled = _read_scheduled(os.environ)
+CELERY_BEAT_SCHEDULE = {
+    **{k: v for k, v in CELERY_BEAT_SCHEDULE.items() if k not in _SCHEDULED_TASKS},
+    **_scheduled.beat_schedule(),
+}
+MOI_CHECK_DAY_OF_WEEK = _scheduled.moi_check_day_of_week
+MOI_CHECK_HOUR = _scheduled.moi_check_hour
+MOI_CHECK_MINUTE = _scheduled.moi_check_minute
+OMIM_API_KEY = _scheduled.omim_api_key
+OMIM_API_URL = _scheduled.omim_api_url
