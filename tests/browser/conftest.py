@@ -65,3 +65,15 @@ def log_in(page, username: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/")
+
+
+def type_into(page, label: str, text: str) -> None:
+    """Move the focus to the field with Tab, as a keyboard user does, then type."""
+    target = page.get_by_label(label, exact=True)
+    for _ in range(40):
+        if target.evaluate("el => el === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
+    else:
+        raise AssertionError(f"Tab never reached {label!r}")
+    page.keyboard.type(text)

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from tests.domain.conftest import make_user
 
-from .conftest import log_in
+from .conftest import log_in, type_into
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
@@ -36,18 +36,6 @@ def two_panels(transactional_db):
         snapshot.refresh_from_db()
         panels.append(snapshot)
     return panels
-
-
-def type_into(page, label: str, text: str) -> None:
-    """Move the focus to the field with Tab, as a keyboard user does, then type."""
-    target = page.get_by_label(label, exact=True)
-    for _ in range(40):
-        if target.evaluate("el => el === document.activeElement"):
-            break
-        page.keyboard.press("Tab")
-    else:
-        raise AssertionError(f"Tab never reached {label!r}")
-    page.keyboard.type(text)
 
 
 def test_curator_deploys_a_release_with_the_keyboard(new_page, two_panels, tmp_path):

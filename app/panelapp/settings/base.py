@@ -27,7 +27,7 @@ THIRD_PARTY_APPS = [
     "axes",
 ]
 # runtime first: its templates (base.html, the error pages) and static files are the site's own.
-PROJECT_APPS = ["runtime", "accounts", "panels", "api", "releases", "moi_checks"]
+PROJECT_APPS = ["runtime", "accounts", "panels", "api", "releases", "moi_checks", "homepage"]
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
