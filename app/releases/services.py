@@ -202,6 +202,10 @@ def deploy(deployment_id: int) -> str:
     except DatabaseError as error:
         logger.exception("Release deployment %s failed on the database", deployment_id)
         reason = f"The database refused the change ({type(error).__name__}); nothing was changed."
+    except Exception as error:
+        # Whatever went wrong, the transaction is rolled back and the curator is told.
+        logger.exception("Release deployment %s failed", deployment_id)
+        reason = f"Unexpected error ({type(error).__name__}); nothing was changed."
     ReleaseDeployment.objects.filter(pk=deployment_id, state=ReleaseDeployment.State.QUEUED).update(
         state=ReleaseDeployment.State.FAILED, end=timezone.now(), error=reason
     )

@@ -19,7 +19,7 @@ from django.views import View
 from panels.spreadsheet import neutralise
 from panels.views.mixins import CuratorRequiredMixin
 
-from . import selectors, services
+from . import csv_import, selectors, services
 from .forms import ImportForm, ReleaseForm
 from .models import Release
 
@@ -123,7 +123,9 @@ class ReleasePanelsImportView(ReleaseMixin, View):
         if not form.is_valid():
             return self.detail(release, status=400, import_form=form)
         try:
-            count = services.import_panels(release, self.signed_in_user, form.cleaned_data["import_file"].read())
+            # One byte more than the limit is enough to refuse a larger file (csv_import.parse).
+            data = form.cleaned_data["import_file"].read(csv_import.MAX_BYTES + 1)
+            count = services.import_panels(release, self.signed_in_user, data)
         except ValidationError as error:
             return self.detail(release, status=400, import_form=form, import_errors=_errors(error))
         messages.success(request, f"The release now has {count} panel{'s' if count != 1 else ''}.")

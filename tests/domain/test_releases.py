@@ -309,7 +309,11 @@ def test_the_release_page_reads_in_a_fixed_number_of_queries(client, curator, ma
         return len(captured.captured_queries)
 
     assert queries(f"/releases/{few.pk}/") == queries(f"/releases/{many.pk}/")
-    assert queries("/releases/") == queries("/releases/?page=1")
+    listed = queries("/releases/")
+    for n in range(8):
+        release = create_release(client, f"More {n}")
+        import_csv(client, release, [(snapshots[n].panel_id, "true")])
+    assert queries("/releases/") == listed
 
 
 def test_release_sign_off_is_the_panel_forms_sign_off(curator, make_panel):
@@ -325,3 +329,31 @@ def test_release_sign_off_is_the_panel_forms_sign_off(curator, make_panel):
     deployment = services.start_deployment(release, curator)
     assert services.deploy(deployment.pk) == "done"
     assert state(by_form)[:2] == state(by_release)[:2] == ("1.1", "1.0")
+
+
+def test_an_unexpected_error_changes_nothing_and_is_recorded(curator, panels, monkeypatch):
+    a, b = panels
+    before = {s.panel_id: state(s) for s in (a, b)}
+    release = services.save_release(curator, name="Broken", promotion_comment="x")
+    ReleasePanel.objects.create(release=release, panel_id=a.panel_id, promote=False)
+    ReleasePanel.objects.create(release=release, panel_id=b.panel_id, promote=True)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the promotion broke")
+
+    monkeypatch.setattr(services.panel_service, "promote", broken)
+    deployment = services.start_deployment(release, curator)
+    assert services.deploy(deployment.pk) == "failed"
+    deployment.refresh_from_db()
+    assert deployment.error == "Unexpected error (RuntimeError); nothing was changed."
+    # A was signed off before B broke: rolled back with it.
+    assert {s.panel_id: state(s) for s in (a, b)} == before
+
+
+def test_a_csv_larger_than_a_mebibyte_is_refused(client, curator, panels):
+    client.force_login(curator)
+    release = create_release(client)
+    big = SimpleUploadedFile("big.csv", b"Panel ID,Promote\n" + b"1,true\n" * 200_000)
+    response = client.post(f"/releases/{release.pk}/panels/import/", {"import_file": big})
+    assert response.status_code == 400 and "larger than 1024 KiB" in response.content.decode()
+    assert not ReleasePanel.objects.exists()
