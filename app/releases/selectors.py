@@ -18,12 +18,21 @@ PANELS_PER_PAGE = 100
 RELEASES_PER_PAGE = 50
 
 
-def releases_page(number: int | str | None) -> Page:
+DEPLOYMENT_FILTERS = ("pending", "done")
+
+
+def releases_page(number: int | str | None, *, search: str = "", deployment: tuple[str, ...] = ()) -> Page:
+    """Newest first; ``search`` in the name, ``deployment`` "pending" (not deployed yet) and/or "done"."""
     releases = (
         Release.objects.annotate(panel_count=Count("release_panels"))
         .select_related("deployment")
         .order_by("-created", "-pk")
     )
+    if search:
+        releases = releases.filter(name__icontains=search)
+    if deployment and set(deployment) != set(DEPLOYMENT_FILTERS):
+        done = Q(deployment__state=ReleaseDeployment.State.DONE)
+        releases = releases.filter(done if "done" in deployment else ~done | Q(deployment__isnull=True))
     return Paginator(releases, RELEASES_PER_PAGE).get_page(number)
 
 

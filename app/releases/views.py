@@ -64,7 +64,18 @@ class ReleaseMixin(CuratorRequiredMixin):
 
 class ReleaseListView(CuratorRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, "releases/list.html", {"page": selectors.releases_page(request.GET.get("page"))})
+        search = request.GET.get("search", "").strip()
+        deployment = tuple(request.GET.getlist("deployment"))
+        unknown = set(deployment) - set(selectors.DEPLOYMENT_FILTERS)
+        if unknown or len(search) > 255 or "\x00" in search:
+            return render(
+                request,
+                "releases/list.html",
+                {"page": None, "error": "Filter by deployment pending or done, and a name of at most 255 characters."},
+                status=400,
+            )
+        page = selectors.releases_page(request.GET.get("page"), search=search, deployment=deployment)
+        return render(request, "releases/list.html", {"page": page, "search": search, "deployment": deployment})
 
 
 class ReleaseCreateView(CuratorRequiredMixin, View):

@@ -357,3 +357,26 @@ def test_a_csv_larger_than_a_mebibyte_is_refused(client, curator, panels):
     response = client.post(f"/releases/{release.pk}/panels/import/", {"import_file": big})
     assert response.status_code == 400 and "larger than 1024 KiB" in response.content.decode()
     assert not ReleasePanel.objects.exists()
+
+
+def test_the_list_finds_releases_by_name_and_deployment(client, curator, panels):
+    a, _ = panels
+    client.force_login(curator)
+    done = create_release(client, "Autumn done")
+    import_csv(client, done, [(a.panel_id, "false")])
+    deployment = services.start_deployment(done, curator)
+    assert services.deploy(deployment.pk) == "done"
+    create_release(client, "Autumn pending")
+    create_release(client, "Winter pending")
+
+    def names(**query):
+        response = client.get("/releases/", query)
+        assert response.status_code == 200
+        return [r.name for r in response.context["page"].object_list]
+
+    assert names() == ["Winter pending", "Autumn pending", "Autumn done"]
+    assert names(search="autumn") == ["Autumn pending", "Autumn done"]
+    assert names(deployment="done") == ["Autumn done"]
+    assert names(deployment="pending") == ["Winter pending", "Autumn pending"]
+    assert names(deployment=["pending", "done"], search="Autumn") == ["Autumn pending", "Autumn done"]
+    assert client.get("/releases/", {"deployment": "later"}).status_code == 400

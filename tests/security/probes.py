@@ -172,7 +172,7 @@ ROUTES: dict[str, Route] = {
     "panels:delete_review": Route((E + "/delete_evaluation/{v}/",), post=True),
     "panels:curate": Route((E + "/curate/{v}/", E + "/curate/rating/", E + "/curate/tags/"), post=True),
     "panels:legacy_redirect": Route(("panels/0123456789abcdef01234567/{v}",)),
-    "releases:list": Route(("releases/",), ("page",)),
+    "releases:list": Route(("releases/",), ("page", "search", "deployment")),
     "releases:create": Route(("releases/create/",), post=True),
     "releases:detail": Route(("releases/{v}/",), ("page",)),
     "releases:edit": Route(("releases/{v}/edit/",), post=True),
