@@ -142,7 +142,12 @@ def start_deployment(release: Release, user: User) -> ReleaseDeployment:
 
     _require_curator(user)
     release = Release.objects.select_for_update().get(pk=release.pk)
-    deployment = selectors.deployment_of(release)
+    try:
+        # A worker deploying it holds this row: never queue it again underneath that worker.
+        with transaction.atomic():
+            deployment = ReleaseDeployment.objects.select_for_update(nowait=True).filter(release=release).first()
+    except OperationalError as error:
+        raise ValidationError("This release is being deployed right now.") from error
     if deployment is not None:
         if deployment.state == ReleaseDeployment.State.DONE:
             raise ValidationError("This release has already been deployed.")

@@ -5,6 +5,7 @@ them all at once as a Celery task, in one transaction; the release keeps what ch
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -380,3 +381,45 @@ def test_the_list_finds_releases_by_name_and_deployment(client, curator, panels)
     assert names(deployment="pending") == ["Winter pending", "Autumn pending"]
     assert names(deployment=["pending", "done"], search="Autumn") == ["Autumn pending", "Autumn done"]
     assert client.get("/releases/", {"deployment": "later"}).status_code == 400
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deployment_a_worker_is_running_is_never_queued_again(curator, panels):
+    """A worker holds the deployment's row while it deploys: starting it again (even after the
+    30 minutes) is refused, and a second delivery of the task skips it."""
+    import threading
+
+    from django.db import connections
+
+    a, _ = panels
+    release = services.save_release(curator, name="Busy", promotion_comment="")
+    ReleasePanel.objects.create(release=release, panel_id=a.panel_id, promote=False)
+    # Queued an hour ago (here without sending the task, which would run at once in the tests).
+    deployment = ReleaseDeployment.objects.create(
+        release=release, user=curator, start=timezone.now() - dt.timedelta(hours=1)
+    )
+    locked, release_lock = threading.Event(), threading.Event()
+
+    def worker():
+        from django.db import transaction
+
+        try:
+            with transaction.atomic():
+                ReleaseDeployment.objects.select_for_update().get(pk=deployment.pk)
+                locked.set()
+                release_lock.wait(30)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    try:
+        assert locked.wait(30)
+        with pytest.raises(ValidationError, match="being deployed right now"):
+            services.start_deployment(release, curator)
+        assert services.deploy(deployment.pk) == "running"
+    finally:
+        release_lock.set()
+        thread.join(30)
+    assert ReleaseDeployment.objects.get(pk=deployment.pk).state == "queued"
+    assert services.deploy(deployment.pk) == "done"
