@@ -19,8 +19,8 @@ from collections.abc import Callable
 from typing import Any
 
 from .entity_rows import GENE_RAW, panel_entity_rows
-from .models import STR, Activity, Evaluation, GenePanelEntrySnapshot, GenePanelSnapshot, Region
-from .models.panels import clean_list
+from .models import STR, Activity, Comment, Evaluation, GenePanelEntrySnapshot, GenePanelSnapshot, Region
+from .models.panels import child_panel_ids, clean_list, panel_types_in_order
 
 # Only these counters are public; the rest of ``stats`` (reviewer ids...) stays internal.
 PUBLIC_STATS_KEYS = ("number_of_genes", "number_of_strs", "number_of_regions")
@@ -50,15 +50,14 @@ def panel_dict(snapshot: GenePanelSnapshot) -> dict:
         "name": title.name,
         "disease_group": title.level2title or "",
         "disease_sub_group": title.level3title or "",
+        "description": title.description or "",
         "status": panel.status,
         "version": snapshot.version,
         "version_created": format_datetime(snapshot.created),
         "relevant_disorders": clean_list(snapshot.old_panels),
         "stats": {key: stats[key] for key in PUBLIC_STATS_KEYS if key in stats},
-        "types": [
-            {"name": t.name, "slug": t.slug, "description": t.description}
-            for t in (panel.type_list if hasattr(panel, "type_list") else panel.types.all())
-        ],
+        "types": [{"name": t.name, "slug": t.slug, "description": t.description} for t in panel_types_in_order(panel)],
+        "child_panel_ids": child_panel_ids(snapshot),
     }
 
 
@@ -113,9 +112,10 @@ def gene_entity_dict(entity: GenePanelEntrySnapshot, panel: dict | None = None) 
             "tags": _tag_names(entity),
         }
     )
+    data["transcript"] = entity.transcript
+    # After ``transcript``, as PanelApp's API writes it.
     if panel is not None:
         data["panel"] = panel
-    data["transcript"] = entity.transcript
     return data
 
 
@@ -236,8 +236,17 @@ def _compact(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def evaluation_dict(evaluation: Evaluation) -> dict:
+def comment_dict(comment: Comment) -> dict:
+    user = comment.user
     return {
+        "comment": comment.comment,
+        "user_name": (user.get_full_name() or None) if user is not None else None,
+        "created": format_datetime(comment.created),
+    }
+
+
+def evaluation_dict(evaluation: Evaluation, *, with_comments: bool = False) -> dict:
+    data = {
         "created": format_datetime(evaluation.created),
         "rating": evaluation.rating or "",
         "mode_of_pathogenicity": evaluation.mode_of_pathogenicity,
@@ -247,6 +256,10 @@ def evaluation_dict(evaluation: Evaluation) -> dict:
         "current_diagnostic": bool(evaluation.current_diagnostic),
         "clinically_relevant": evaluation.clinically_relevant,
     }
+    if with_comments:
+        # Newest first (Comment's ordering; prefetched by selectors.reviews.entity_reviews).
+        data["comments"] = [comment_dict(c) for c in evaluation.comments.all()]
+    return data
 
 
 def activity_dict(activity: Activity) -> dict:

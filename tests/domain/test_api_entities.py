@@ -25,8 +25,8 @@ GENE_KEYS = [
     "phenotypes",
     "mode_of_inheritance",
     "tags",
-    "panel",
     "transcript",
+    "panel",
 ]
 STR_KEYS = [
     "gene_data",

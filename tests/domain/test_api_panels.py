@@ -19,12 +19,14 @@ PANEL_KEYS = [
     "name",
     "disease_group",
     "disease_sub_group",
+    "description",
     "status",
     "version",
     "version_created",
     "relevant_disorders",
     "stats",
     "types",
+    "child_panel_ids",
 ]
 DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 
@@ -41,6 +43,8 @@ def assert_panel_object(panel: dict):
     assert set(panel["stats"]) <= {"number_of_genes", "number_of_strs", "number_of_regions"}
     assert all(isinstance(v, int) for v in panel["stats"].values())
     assert all(list(t) == ["name", "slug", "description"] for t in panel["types"])
+    assert isinstance(panel["description"], str)
+    assert all(isinstance(i, int) for i in panel["child_panel_ids"])
 
 
 def test_an_empty_installation_lists_no_panels(api):

@@ -34,8 +34,8 @@ def test_load_genes_reports_bad_files(tmp_path):
     bad.write_text("{not json")
     with pytest.raises(CommandError, match="not a JSON gene file"):
         call_command("load_genes", str(bad))
-    bad.write_text('[{"fields": {}}]')
-    with pytest.raises(CommandError, match="needs a gene symbol"):
+    bad.write_text('[{"pk": "ABC1", "fields": "not an object"}]')
+    with pytest.raises(CommandError, match="fields must be a JSON object"):
         call_command("load_genes", str(bad))
 
 

@@ -46,12 +46,16 @@ class PanelSerializer(_Delegating):
     name = serializers.CharField()
     disease_group = serializers.CharField(allow_blank=True, help_text="Level 2 title.")
     disease_sub_group = serializers.CharField(allow_blank=True, help_text="Level 3 title.")
+    description = serializers.CharField(allow_blank=True, help_text="The panel's description.")
     status = serializers.ChoiceField(choices=PanelStatus.values)
     version = serializers.CharField(help_text='"major.minor"; compare as a pair of integers, never as a float.')
     version_created = serializers.DateTimeField(help_text="When this version was made.")
     relevant_disorders = serializers.ListField(child=serializers.CharField())
     stats = PanelStatsSerializer()
-    types = PanelTypeSerializer(many=True)
+    types = PanelTypeSerializer(many=True, help_text="In the panel's own order.")
+    child_panel_ids = serializers.ListField(
+        child=serializers.IntegerField(), help_text="The ids of a super panel's child panels ([] for other panels)."
+    )
 
     def to_representation(self, instance: Any) -> Any:
         cache = self.context.get("panels")
@@ -143,6 +147,12 @@ class PanelDetailSerializer(PanelSerializer):
         return instance  # built by the view: live or historical
 
 
+class CommentSerializer(_Delegating):
+    comment = serializers.CharField()
+    user_name = serializers.CharField(allow_null=True, help_text="The reviewer's full name.")
+    created = serializers.DateTimeField()
+
+
 class EvaluationSerializer(_Delegating):
     created = serializers.DateTimeField()
     rating = serializers.ChoiceField(choices=["", *ReviewRating.values])
@@ -152,9 +162,12 @@ class EvaluationSerializer(_Delegating):
     moi = serializers.CharField(allow_null=True, allow_blank=True)
     current_diagnostic = serializers.BooleanField()
     clinically_relevant = serializers.BooleanField(allow_null=True)
+    comments = CommentSerializer(
+        many=True, required=False, help_text="Only with `include_comments=true`: the review's comments, newest first."
+    )
 
     def to_representation(self, instance: Any) -> Any:
-        return representation.evaluation_dict(instance)
+        return representation.evaluation_dict(instance, with_comments=bool(self.context.get("include_comments")))
 
 
 class ActivitySerializer(_Delegating):

@@ -31,6 +31,7 @@ GENE_FIELDS = (
     "hgnc_release",
     "hgnc_id",
     "active",
+    "gene_data",
 )
 _LIST_FIELDS = ("omim_gene", "alias", "alias_name")
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%y", "%d/%m/%y")
@@ -72,11 +73,47 @@ def _decoded(value, default):
     return default if value is None else value
 
 
+def record_symbol(record) -> str:
+    """The gene symbol of a record of either shape, stripped ("" when it has none)."""
+    if not isinstance(record, dict):
+        return ""
+    symbol = record.get("pk") if "fields" in record else record.get("gene_symbol")
+    return "" if symbol is None else str(symbol).strip()
+
+
+def without_placeholders(records: list) -> tuple[list, int]:
+    """The records that name a gene, and how many did not: PanelApp's own gene fixture holds
+    inactive placeholder rows with an empty symbol, which name no gene and are skipped."""
+    kept = [r for r in records if not isinstance(r, dict) or record_symbol(r)]
+    return kept, len(records) - len(kept)
+
+
+def _as_imported(symbol, fields: dict, fixture: bool) -> dict:
+    """The record as API ``gene_data`` shows it: its own keys in its own order, its nulls and its
+    strings as written, without the table's ``active`` flag. A fixture record starts with its
+    ``pk`` as ``gene_symbol``, and its arrays, which Django's fixture format writes as JSON text
+    (``"[\"607040\"]"``), are read back into arrays."""
+    data: dict = {"gene_symbol": symbol} if fixture else {}
+    for key, value in fields.items():
+        if key == "active":
+            continue
+        if fixture and isinstance(value, str) and (key in _LIST_FIELDS or key == "ensembl_genes"):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError:
+                value = [value] if key in _LIST_FIELDS else value
+        data[key] = value
+    return data
+
+
 def normalise(record: dict) -> dict:
     """One gene record (either shape) as Gene model field values, ``gene_symbol`` included."""
     if not isinstance(record, dict):
         raise GeneRecordError("a gene record must be a JSON object")
-    if "fields" in record:
+    fixture = "fields" in record
+    if fixture:
+        if not isinstance(record["fields"], dict):
+            raise GeneRecordError("a fixture record's fields must be a JSON object")
         symbol, fields = record.get("pk"), dict(record["fields"])
     else:
         symbol, fields = record.get("gene_symbol"), dict(record)
@@ -96,6 +133,7 @@ def normalise(record: dict) -> dict:
         "hgnc_release": parse_date(fields.get("hgnc_release")),
         # Genes without Ensembl data cannot be placed on a genome, so they are stored inactive.
         "active": bool(fields["active"]) if "active" in fields else bool(ensembl),
+        "gene_data": _as_imported(symbol, fields, fixture),
     }
     for key in _LIST_FIELDS:
         items = _decoded(fields.get(key), [])
@@ -104,13 +142,18 @@ def normalise(record: dict) -> dict:
 
 
 @transaction.atomic
-def upsert_genes(records, batch_size: int = 2000) -> tuple[int, int]:
-    """Insert or update every record in one transaction. Returns ``(created, updated)``."""
+def upsert_genes(records, batch_size: int = 2000, *, normalised: bool = False) -> tuple[int, int]:
+    """Insert or update every record in one transaction. Returns ``(created, updated)``.
+
+    ``normalised``: the records are already ``normalise``'s field values."""
     # One row per symbol, the last record winning, as if they were written one after another
     # (PostgreSQL refuses to upsert the same row twice in one statement).
-    rows = list({row["gene_symbol"]: row for row in map(normalise, records)}.values())
+    rows = list({row["gene_symbol"]: row for row in (records if normalised else map(normalise, records))}.values())
     symbols = [r["gene_symbol"] for r in rows]
-    existing = set(Gene.objects.filter(gene_symbol__in=symbols).values_list("gene_symbol", flat=True))
+    existing: set[str] = set()
+    for start in range(0, len(symbols), batch_size):  # SQLite caps the parameters of one statement
+        part = symbols[start : start + batch_size]
+        existing.update(Gene.objects.filter(gene_symbol__in=part).values_list("gene_symbol", flat=True))
     Gene.objects.bulk_create(
         [Gene(**r) for r in rows],
         batch_size=batch_size,

@@ -124,13 +124,13 @@ def import_genes_json(source: bytes | BinaryIO, user) -> dict:
         bumped = bump_panels(
             [s for s in panels if s.pk not in supers], comment="Gene data upload", include_superpanels=False
         )
-        inserted, _ = upsert_genes(records["insert"]) if records["insert"] else (0, 0)
-        _, updated = upsert_genes(records["update"]) if records["update"] else (0, 0)
+        inserted, _ = upsert_genes(records["insert"], normalised=True) if records["insert"] else (0, 0)
+        _, updated = upsert_genes(records["update"], normalised=True) if records["update"] else (0, 0)
         touched = {r["gene_symbol"] for r in records["update"]}
         renamed = 0
         pairs = records["update_symbol"]
         if pairs:
-            upsert_genes([new for new, _ in pairs])
+            upsert_genes([new for new, _ in pairs], normalised=True)
             renamed = _rename(pairs)
             touched |= {new["gene_symbol"] for new, _ in pairs}
             # An old symbol stays active only if a later pair brought it back as a new symbol.

@@ -16,8 +16,9 @@ from ..vocab import (
     EntityType,
 )
 from .base import TimeStampedModel
+from .fields import OrderedJSONField
 from .genes import Gene
-from .panels import GenePanelSnapshot, attach_panel_types
+from .panels import GenePanelSnapshot, attach_panel_object_data
 from .reviews import Comment, Evaluation, Evidence, Tag, TrackRecord
 
 _Entity = TypeVar("_Entity", bound="AbstractEntity")
@@ -59,7 +60,7 @@ class EntityQuerySet(models.QuerySet[_Entity, _Entity], Generic[_Entity]):
         if self._attach and entities:
             attach_sources_and_tags(self.model, entities)
         if self._attach_panel_types and entities:
-            attach_panel_types([e.panel.panel for e in entities])
+            attach_panel_object_data([e.panel for e in entities])
 
 
 def attach_sources_and_tags(model: type[AbstractEntity], entities: list[Any]) -> None:
@@ -88,8 +89,9 @@ class AbstractEntity(TimeStampedModel):
     entity_type: str = ""
 
     panel = models.ForeignKey(GenePanelSnapshot, on_delete=models.CASCADE, related_name="%(class)s_set")
-    # A copy of Gene.dict_tr() taken when the entity was added or its gene updated (API gene_data).
-    gene = models.JSONField(null=True, blank=True)
+    # A copy of Gene.dict_tr() taken when the entity was added or its gene updated (API gene_data),
+    # kept in its own key order (OrderedJSONField).
+    gene = OrderedJSONField(null=True, blank=True)
     gene_core = models.ForeignKey(Gene, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     evidence = models.ManyToManyField(Evidence, blank=True, related_name="+")
     evaluation = models.ManyToManyField(Evaluation, blank=True, related_name="+")

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from .fields import OrderedJSONField
+
 
 class GeneQuerySet(models.QuerySet["Gene"]):
     def active(self) -> GeneQuerySet:
@@ -24,6 +26,10 @@ class Gene(models.Model):
     hgnc_release = models.DateField(blank=True, null=True)
     hgnc_id = models.CharField(max_length=255, blank=True, null=True)  # noqa: DJ001 - as in PanelApp: NULL and "" differ (the API answers null)
     active = models.BooleanField(default=True, db_index=True)
+    # The record as it was imported (its own keys in its own order, its nulls, its strings as
+    # written): what every entity copies as its API ``gene_data``. None for a gene written without
+    # a file (then ``dict_tr`` builds the copy from the columns).
+    gene_data = OrderedJSONField(null=True, blank=True, editable=False)
 
     objects = GeneQuerySet.as_manager()
 
@@ -34,15 +40,18 @@ class Gene(models.Model):
         return self.gene_symbol
 
     def dict_tr(self) -> dict:
-        """The copy of this gene stored on an entity (API ``gene_data``), dates as ISO strings."""
+        """The copy of this gene stored on an entity (API ``gene_data``): the record as imported,
+        or else PanelApp's keys from the columns, dates as ISO strings."""
+        if self.gene_data is not None:
+            return dict(self.gene_data)
         return {
             "gene_symbol": self.gene_symbol,
             "gene_name": self.gene_name,
             "ensembl_genes": self.ensembl_genes or {},
-            "omim_gene": list(self.omim_gene or []),
-            "alias": list(self.alias or []),
+            "omim_gene": _list_or_none(self.omim_gene),
+            "alias": _list_or_none(self.alias),
             "biotype": self.biotype,
-            "alias_name": list(self.alias_name or []),
+            "alias_name": _list_or_none(self.alias_name),
             "hgnc_symbol": self.hgnc_symbol,
             "hgnc_date_symbol_changed": _iso(self.hgnc_date_symbol_changed),
             "hgnc_release": _iso(self.hgnc_release),
@@ -61,6 +70,10 @@ def ensembl_id_from(ensembl_genes, assembly: str) -> str:
         if ensembl_id:
             return ensembl_id
     return ""
+
+
+def _list_or_none(value):
+    return None if value is None else list(value)
 
 
 def _iso(value):

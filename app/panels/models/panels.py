@@ -7,6 +7,7 @@ from django.utils.text import slugify
 from ..versions import Version
 from ..vocab import VISIBLE_STATUSES, PanelStatus
 from .base import TimeStampedModel
+from .fields import OrderedJSONField
 
 # Separator for the searchable copy of a panel's relevant disorders (never typed by users).
 DISORDER_KEY_SEPARATOR = "\x1f"
@@ -81,15 +82,58 @@ def attach_panel_types(panels) -> None:
     if not panels:
         return
     by_panel: dict[int, list] = {p.pk: [] for p in panels}
+    # In the panel's own order (the order they were given in), as PanelApp lists them.
     rows = (
         GenePanel.types.through.objects.filter(genepanel_id__in=list(by_panel))
-        .order_by("paneltype__name")
+        .order_by("id")
         .values_list("genepanel_id", "paneltype__name", "paneltype__slug", "paneltype__description")
     )
     for panel_id, name, slug, description in rows:
         by_panel[panel_id].append(PanelType(name=name, slug=slug, description=description))
     for panel in panels:
         panel.type_list = by_panel[panel.pk]
+
+
+def panel_types_in_order(panel: GenePanel) -> list[PanelType]:
+    """A panel's types in its own order (``attach_panel_types`` for one panel)."""
+    if hasattr(panel, "type_list"):
+        return list(panel.type_list)
+    links = GenePanel.types.through.objects.filter(genepanel_id=panel.pk).select_related("paneltype").order_by("id")
+    return [link.paneltype for link in links]
+
+
+def attach_panel_object_data(snapshots) -> None:
+    """What the Panel JSON object needs beyond its rows, for many snapshots in two queries: the
+    panels' types (``attach_panel_types``) and each snapshot's ``child_panel_id_list`` (the
+    public ids of its child panels, in the order they were added)."""
+    snapshots = [s for s in snapshots if s is not None]
+    attach_panel_types([s.panel for s in snapshots])
+    # Several instances of one snapshot (one per entity loaded with select_related) share the list.
+    missing: dict[int, list[GenePanelSnapshot]] = {}
+    for snapshot in snapshots:
+        if not hasattr(snapshot, "child_panel_id_list"):
+            missing.setdefault(snapshot.pk, []).append(snapshot)
+    if not missing:
+        return
+    children: dict[int, list[int]] = {pk: [] for pk in missing}
+    rows = (
+        GenePanelSnapshot.child_panels.through.objects.filter(from_genepanelsnapshot_id__in=list(missing))
+        .order_by("id")
+        .values_list("from_genepanelsnapshot_id", "to_genepanelsnapshot__panel_id")
+    )
+    for parent_id, child_panel_id in rows:
+        children[parent_id].append(child_panel_id)
+    for pk, instances in missing.items():
+        for snapshot in instances:
+            snapshot.child_panel_id_list = children[pk]
+            snapshot._is_super_panel = bool(children[pk])
+
+
+def child_panel_ids(snapshot: GenePanelSnapshot) -> list[int]:
+    """The public ids of a snapshot's child panels (``attach_panel_object_data`` for one)."""
+    if not hasattr(snapshot, "child_panel_id_list"):
+        attach_panel_object_data([snapshot])
+    return list(snapshot.child_panel_id_list)
 
 
 class GenePanelQuerySet(models.QuerySet["GenePanel"]):
@@ -138,7 +182,7 @@ class GenePanelSnapshotQuerySet(models.QuerySet["GenePanelSnapshot"]):
         fresh = self._result_cache is None
         super()._fetch_all()
         if fresh and self._attach_types:
-            attach_panel_types([s.panel for s in self._result_cache or () if isinstance(s, GenePanelSnapshot)])
+            attach_panel_object_data([s for s in self._result_cache or () if isinstance(s, GenePanelSnapshot)])
 
     def visible(self) -> GenePanelSnapshotQuerySet:
         return self.filter(panel__status__in=VISIBLE_STATUSES)
@@ -166,6 +210,9 @@ class GenePanelSnapshot(MajorMinorVersion, TimeStampedModel):
     stats = models.JSONField(default=dict, blank=True)
 
     objects = GenePanelSnapshotQuerySet.as_manager()
+
+    #: The public ids of the child panels, once loaded (``attach_panel_object_data``).
+    child_panel_id_list: list[int]
 
     def __str__(self) -> str:
         return f"{self.level4title.name} v{self.version}"
@@ -210,7 +257,8 @@ class HistoricalSnapshot(MajorMinorVersion, models.Model):
     minor_version = models.PositiveIntegerField()
     reason = models.TextField(blank=True, default="")
     schema_version = models.CharField(max_length=32, blank=True, default="")
-    data = models.JSONField()
+    # In the live answer's key order (OrderedJSONField), so an old version reads as it was served.
+    data = OrderedJSONField()
     signed_off_date = models.DateField(null=True, blank=True, db_index=True)
     created = models.DateTimeField(auto_now_add=True)
 

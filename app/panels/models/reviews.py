@@ -8,7 +8,7 @@ from .base import TimeStampedModel
 
 
 class Tag(models.Model):
-    name = models.CharField(max_length=30, unique=True)
+    name = models.CharField(max_length=255, unique=True)
 
     class Meta:
         ordering = ["name"]

@@ -10,7 +10,7 @@ from django.db.models import CharField, Count, F, Q, QuerySet, Value
 
 from ..models import ENTITY_MODELS, STR, Gene, GenePanel, GenePanelEntrySnapshot, GenePanelSnapshot, Region
 from ..models.entities import Entity, EntityModel, EntityQuerySet
-from ..models.panels import attach_panel_types
+from ..models.panels import attach_panel_object_data
 from ..vocab import VISIBLE_STATUSES, EntityType, gel_status_colour, gel_status_label
 from .panels import snapshot_ids_for_entities
 
@@ -47,7 +47,7 @@ def panel_entities_of_many(
 ) -> Iterator[tuple[GenePanelSnapshot, PanelEntities]]:
     """``(snapshot, (genes, strs, regions))`` for each snapshot, in a fixed number of queries
     (super panels, rare, cost their own). Snapshots need ``panel`` and ``level4title`` loaded."""
-    attach_panel_types([s.panel for s in snapshots])
+    attach_panel_object_data(snapshots)
     ids = [s.pk for s in snapshots]
     supers = set(
         GenePanelSnapshot.child_panels.through.objects.filter(from_genepanelsnapshot_id__in=ids).values_list(

@@ -46,9 +46,13 @@ def review_of_entity(entity: Entity, evaluation_id: int) -> Evaluation | None:
     return entity.evaluation.filter(pk=evaluation_id).first()
 
 
-def entity_reviews(entity: Entity) -> QuerySet[Evaluation]:
-    """An entity's reviews, newest first (the API's list)."""
-    return entity.evaluation.order_by("-created", "-id")
+def entity_reviews(entity: Entity, *, with_comments: bool = False) -> QuerySet[Evaluation]:
+    """An entity's reviews, newest first (the API's list); ``with_comments`` loads each one's
+    comments and their authors too (two more queries for the whole page)."""
+    reviews = entity.evaluation.order_by("-created", "-id")
+    if with_comments:
+        reviews = reviews.prefetch_related("comments__user")
+    return reviews
 
 
 def evaluations_of_user(user: User) -> list[dict[str, Any]]:

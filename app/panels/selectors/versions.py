@@ -40,18 +40,24 @@ PANEL_KEYS = (
     "name",
     "disease_group",
     "disease_sub_group",
+    "description",
     "status",
     "version",
     "version_created",
     "relevant_disorders",
     "stats",
     "types",
+    "child_panel_ids",
 )
+#: Keys that versions frozen before they existed do not hold (read as None: left out).
+LATER_KEYS = frozenset({"description", "child_panel_ids"})
 
 
 #: The keys that are JSON strings. They are read as text: SQLite hands JSON back as SQL values,
 #: which Django decodes again, so a version "1.10" came out as the number 1.1 and a name "123" as 123.
-TEXT_KEYS = frozenset({"hash_id", "name", "disease_group", "disease_sub_group", "status", "version", "version_created"})
+TEXT_KEYS = frozenset(
+    {"hash_id", "name", "disease_group", "disease_sub_group", "description", "status", "version", "version_created"}
+)
 
 
 def _key(key: str) -> KeyTransform:
@@ -59,7 +65,7 @@ def _key(key: str) -> KeyTransform:
 
 
 def signed_off_item(row: dict[str, Any]) -> dict[str, Any]:
-    item = {key: row[f"k_{key}"] for key in PANEL_KEYS}
+    item = {key: row[f"k_{key}"] for key in PANEL_KEYS if not (key in LATER_KEYS and row[f"k_{key}"] is None)}
     if item["hash_id"] == "null":
         # SQLite reads a JSON null as text as the word null (JSON_TYPE); no legacy id is that word.
         item["hash_id"] = None

@@ -278,7 +278,8 @@ def _entity_attrs(entity_type: str, fields: EntityFields) -> dict[str, Any]:
         "penetrance": fields.penetrance or None,
         "publications": clean_list(fields.publications),
         "phenotypes": clean_list(fields.phenotypes),
-        "mode_of_pathogenicity": fields.mode_of_pathogenicity or "",
+        # None, not "": an entity without a mode of pathogenicity answers null (PanelApp's API).
+        "mode_of_pathogenicity": fields.mode_of_pathogenicity or None,
     }
     if entity_type == EntityType.GENE:
         attrs["transcript"] = clean_list(fields.transcript) or None
@@ -317,18 +318,16 @@ def _entity_attrs(entity_type: str, fields: EntityFields) -> dict[str, Any]:
 
 
 def _add_sources(entity: Entity, user: User, sources: list[str]) -> list[str]:
+    """Add the sources the entity does not have yet, in the order given, as PanelApp does: if
+    any of them is an expert review, the entity's earlier expert reviews go first; expert reviews
+    given together are all kept (the rating follows the newest: the last one given)."""
     existing = set(entity.evidence.values_list("name", flat=True))
-    added = []
-    for source in clean_list(sources):
-        if source in existing:
-            continue
-        if source in EXPERT_REVIEW_SOURCES:
-            # One expert review at a time: a new one replaces the old.
-            entity.evidence.filter(name__in=list(EXPERT_REVIEW_SOURCES)).delete()
+    added = [source for source in dict.fromkeys(clean_list(sources)) if source not in existing]
+    if any(source in EXPERT_REVIEW_SOURCES for source in added):
+        entity.evidence.filter(name__in=list(EXPERT_REVIEW_SOURCES)).delete()
+    for source in added:
         evidence = Evidence.objects.create(name=source, rating=5, reviewer=getattr(user, "reviewer", None))
         entity.evidence.add(evidence)
-        existing.add(source)
-        added.append(source)
     return added
 
 
@@ -656,9 +655,16 @@ def set_rating(snapshot: GenePanelSnapshot, entity: Entity, user: User, status: 
         log_activity(snapshot, user, description + _attach_comment(snapshot, entity, user, comment), entity)
 
 
+#: As PanelApp's ``Tag.name`` (a 255-character column).
+MAX_TAG_LENGTH = 255
+
+
 def tag_problems(tag_names: list[str] | None) -> list[str]:
     """Tags are shown and filtered by (``?tag=``), never part of a path: '/' is allowed."""
-    return sorted({p for name in tag_names or [] for p in name_problems(name, "A tag", slash=True)})
+    problems = {p for name in tag_names or [] for p in name_problems(name, "A tag", slash=True)}
+    if any(len(name.strip()) > MAX_TAG_LENGTH for name in tag_names or []):
+        problems.add(f"A tag may be at most {MAX_TAG_LENGTH} characters long.")
+    return sorted(problems)
 
 
 def set_tags(snapshot: GenePanelSnapshot, entity: Entity, user: User, tag_names: list[str]) -> None:

@@ -126,7 +126,7 @@ def create_panel(user: User, fields: PanelFields) -> GenePanelSnapshot:
     if fields.signed_off_version:
         raise ValidationError({"signed_off_version": ["A new panel has no versions to sign off yet."]})
     panel = GenePanel.objects.create(name=fields.name.strip(), status=fields.status)
-    panel.types.set(PanelType.objects.filter(slug__in=fields.type_slugs))
+    _set_types(panel, fields.type_slugs)
     children = list(GenePanelSnapshot.objects.filter(panel_id__in=fields.child_panel_ids))
     snapshot = GenePanelSnapshot.objects.create(
         panel=panel,
@@ -210,10 +210,11 @@ def update_panel(snapshot: GenePanelSnapshot, user: User, fields: PanelFields) -
         panel.name = fields.name.strip()
         panel.status = fields.status
         panel.save(update_fields=["name", "status", "modified"])
-        panel.types.set(PanelType.objects.filter(slug__in=fields.type_slugs))
+        _set_types(panel, fields.type_slugs)
         if sorted(before.child_panel_ids) != sorted(fields.child_panel_ids):
             snapshot.child_panels.set(GenePanelSnapshot.objects.filter(panel_id__in=fields.child_panel_ids))
             snapshot._is_super_panel = bool(fields.child_panel_ids)
+            snapshot.__dict__.pop("child_panel_id_list", None)
         for change in changes:
             log_activity(snapshot, user, change)
         if sign_off_changed:
@@ -306,6 +307,19 @@ def mark_not_ready(snapshot: GenePanelSnapshot, user: User) -> None:
         for model in ENTITY_MODELS.values():
             model.objects.filter(panel=snapshot).update(ready=False)
         log_activity(snapshot, user, "All entities of the panel were marked as not ready")
+
+
+def _set_types(panel: GenePanel, slugs: list[str]) -> None:
+    """Give the panel these types. A panel lists its types in its own order: the ones it keeps
+    stay where they are, new ones follow in the order named (Django's ``set`` would add them in
+    id order)."""
+    position = {slug: index for index, slug in enumerate(slugs)}
+    wanted = sorted(PanelType.objects.filter(slug__in=slugs), key=lambda t: position[t.slug])
+    links = GenePanel.types.through.objects
+    links.filter(genepanel=panel).exclude(paneltype__in=wanted).delete()
+    held = set(links.filter(genepanel=panel).values_list("paneltype_id", flat=True))
+    links.bulk_create([links.model(genepanel=panel, paneltype=t) for t in wanted if t.pk not in held])
+    panel.__dict__.pop("type_list", None)  # read again, in the new order
 
 
 def ensure_default_panel_types() -> None:

@@ -130,7 +130,12 @@ PAGE = OpenApiParameter(
 VERSION = OpenApiParameter(
     "version", str, description="A version such as 1.12; earlier versions come from stored snapshots."
 )
-ENTITY_NAME = OpenApiParameter("entity_name", str, description="Comma-separated entity names.")
+ENTITY_NAME = OpenApiParameter(
+    "entity_name", str, description="Comma-separated entity names; a gene may be named by its HGNC id (HGNC:1100)."
+)
+INCLUDE_COMMENTS = OpenApiParameter(
+    "include_comments", bool, description="true: each review with its comments (default false)."
+)
 TAGS = OpenApiParameter(
     "tags", str, description=f"Comma-separated tags; every tag must match. At most {MAX_TAGS} distinct tags."
 )

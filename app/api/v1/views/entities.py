@@ -16,6 +16,7 @@ from panels.models import STR, GenePanelEntrySnapshot, Region
 from panels.models.entities import EntityModel, EntityQuerySet
 from panels.selectors import entities as entity_selectors
 from panels.selectors.entities import EntityFilters
+from panels.selectors.hgnc import is_hgnc_id, resolve_gene_names
 from panels.selectors.reviews import entity_reviews
 
 from .. import params
@@ -30,6 +31,7 @@ from ..serializers import (
 from .base import (
     CONFIDENCE,
     ENTITY_NAME,
+    INCLUDE_COMMENTS,
     PAGE,
     PANEL_NAME,
     PANEL_TYPES,
@@ -55,6 +57,11 @@ REGIONS = Kind(Region, "regions", RegionEntitySerializer)
 KINDS = (GENES, STRS, REGIONS)
 
 
+def query_names(request: Request) -> list[str]:
+    """``entity_name``, a gene's HGNC id (``HGNC:1100``) standing for its symbol."""
+    return resolve_gene_names(params.comma_list(request, "entity_name"))
+
+
 def live_filters(request: Request, names: list[str] | None) -> EntityFilters:
     """The entity filters of a panel's list or a search, from the query parameters (in this order:
     a bad ``confidence_level`` is reported before bad ``tags``)."""
@@ -68,7 +75,7 @@ def live_filters(request: Request, names: list[str] | None) -> EntityFilters:
 
 
 def filter_historical(items: list[dict[str, Any]], request: Request) -> list[dict[str, Any]]:
-    names = set(params.comma_list(request, "entity_name"))
+    names = set(query_names(request))
     levels = {str(level) for level in params.confidence_levels(request)}
     tags = set(params.tags(request))
     return [
@@ -102,7 +109,7 @@ def _panel_entities_view(kind: Kind) -> type[ReadOnlyView]:
                 historical = find_historical(snapshot, version)
                 items = filter_historical(list(historical.data.get(kind.key) or []), request)
                 return self.paginate(items, kind.serializer)
-            filters = live_filters(request, params.comma_list(request, "entity_name"))
+            filters = live_filters(request, query_names(request))
             qs = entity_selectors.entities_of_panel(kind.model, snapshot, filters)
             return self.paginate(qs, kind.serializer, {"panels": representation.PanelCache(), "with_panel": True})
 
@@ -115,8 +122,11 @@ def _evaluations_view(kind: Kind) -> type[ReadOnlyView]:
         @extend_schema(
             operation_id=f"panels_{kind.key}_evaluations_list",
             summary=f"Reviews of one of a panel's {kind.key}",
-            description="Reviews exist for the current version only: an earlier `version` is a 400.",
-            parameters=[PAGE, VERSION],
+            description=(
+                "Reviews exist for the current version only: an earlier `version` is a 400. "
+                "`include_comments=true` adds each review's `comments` (comment, user_name, created; newest first)."
+            ),
+            parameters=[PAGE, VERSION, INCLUDE_COMMENTS],
             responses=paginated(EvaluationSerializer, f"Paginated{kind.key.title()}EvaluationList"),
         )
         def get(self, request: Request, panel: str, name: str, format: str | None = None) -> Response:
@@ -127,10 +137,17 @@ def _evaluations_view(kind: Kind) -> type[ReadOnlyView]:
                 return Response(NO_VERSIONS, status=400)
             if version is not None and version != snapshot.version_tuple:
                 return Response(NO_VERSIONS, status=400)
+            if kind is GENES and is_hgnc_id(name):
+                name = resolve_gene_names([name])[0]
             entity = entity_selectors.entity_of_panel_named(kind.model, snapshot, name)
             if entity is None:
                 raise NotFound(f"{name} is not on this panel.")
-            return self.paginate(entity_reviews(entity), EvaluationSerializer)
+            with_comments = params.flag(request, "include_comments")
+            return self.paginate(
+                entity_reviews(entity, with_comments=with_comments),
+                EvaluationSerializer,
+                {"include_comments": with_comments},
+            )
 
     EntityEvaluations.__name__ = f"{kind.key.title()}Evaluations"
     return EntityEvaluations
@@ -150,8 +167,8 @@ def search_queryset(kind: Kind, request: Request, names: list[str] | None) -> En
 def _names(request: Request, names: str | None) -> list[str] | None:
     """The names asked for, by path and ``entity_name`` together; None when they share none.
     (Not a placeholder name that cannot match: a NUL one was a 500 on PostgreSQL.)"""
-    from_path = [n.strip() for n in (names or "").split(",") if n.strip()]
-    from_query = params.comma_list(request, "entity_name")
+    from_path = resolve_gene_names(n.strip() for n in (names or "").split(",") if n.strip())
+    from_query = query_names(request)
     if from_path and from_query:
         return [n for n in from_path if n in from_query] or None
     return from_path or from_query

@@ -10,13 +10,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from panels.imports.gene_records import GeneRecordError, read_json_file, upsert_genes
+from panels.imports.gene_records import GeneRecordError, read_json_file, upsert_genes, without_placeholders
 
 
 class Command(BaseCommand):
     help = (
         "Load or refresh the gene table from a JSON or JSON.gz file: PanelApp's genes.json.gz "
-        "fixture or a list of gene records. Existing genes are updated, nothing is deleted."
+        "fixture or a list of gene records. Existing genes are updated, nothing is deleted; records "
+        "without a gene symbol (the fixture's inactive placeholders) are skipped and counted."
     )
 
     def add_arguments(self, parser):
@@ -34,11 +35,15 @@ class Command(BaseCommand):
             records = records.get("insert", []) + records.get("update", [])
         if not isinstance(records, list):
             raise CommandError(f"{file}: expected a JSON list of gene records")
+        records, skipped = without_placeholders(records)
         try:
             created, updated = upsert_genes(records)
         except GeneRecordError as exc:
             raise CommandError(f"{file}: {exc}") from exc
-        self.stdout.write(self.style.SUCCESS(f"Genes loaded from {file}: {created} new, {updated} updated."))
+        message = f"Genes loaded from {file}: {created} new, {updated} updated"
+        if skipped:
+            message += f", {skipped} placeholder record{'s' if skipped != 1 else ''} without a gene symbol skipped"
+        self.stdout.write(self.style.SUCCESS(message + "."))
 
 
 @contextmanager
