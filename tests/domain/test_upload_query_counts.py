@@ -145,7 +145,7 @@ def test_a_bulk_upload_leaves_the_same_entities_and_history_as_row_by_row_edits(
             "Phenotypes": "Later phenotype",
         },  # same file, updated
         {"symbol": "TP53", "Flagged": "True"},
-        {"symbol": "ABCC5", "sources": "Expert Review Red;Expert Review Green"},  # the second replaces the first
+        {"symbol": "ABCC5", "sources": "Expert Review Red;Expert Review Green"},  # both kept, the last rates
         {"symbol": "ABCC5"},  # nothing new: no history line
     ]
 
@@ -159,13 +159,13 @@ def test_a_bulk_upload_leaves_the_same_entities_and_history_as_row_by_row_edits(
         with panel_change(rows, comment="Panel list upload"):
             for row in parsed:
                 entity = get_entity(rows, "gene", row.fields.gene_symbol)
-                if entity is None:
+                if entity is None:  # a new entity ignores its Flagged column (curators' are not flagged)
                     entity = apply_new_entity(rows, curator, "gene", row.fields)
-                else:
+                else:  # one on the panel takes it, True or False
                     apply_entity_update(rows, entity, curator, "gene", row.fields, append_only=True)
-                if row.flagged and not entity.flagged:
-                    entity.flagged = True
-                    refresh_status(entity)
+                    if row.flagged != entity.flagged:
+                        entity.flagged = row.flagged
+                        refresh_status(entity)
 
     import_panel_tsv(tsv("Bulk"), curator)
     row_by_row("Rows")

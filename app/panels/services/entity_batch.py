@@ -132,14 +132,18 @@ class EntityBatch:
         existing = self.drafts.get((snapshot.pk, entity_type, name))
         added = existing is None
         if existing is None:
+            # As PanelApp's upload: a new entity is flagged when the uploader is no curator,
+            # whatever its Flagged column says.
             draft = self._add(snapshot, entity_type, fields)
         else:
             draft = existing
             self._update(draft, entity_type, fields)
-        if flagged and not draft.entity.flagged:
-            draft.entity.flagged = True
-            draft.entity.saved_gel_status = draft.status()
-            draft.changed = True
+            # An entity already on the panel takes the Flagged column's value, True or False
+            # (False approves a flagged one; it is then rated from its sources again).
+            if draft.entity.flagged != flagged:
+                draft.entity.flagged = flagged
+                draft.entity.saved_gel_status = draft.status()
+                draft.changed = True
         return added
 
     def _add(self, snapshot: GenePanelSnapshot, entity_type: str, fields: EntityFields) -> _Draft:
@@ -178,25 +182,24 @@ class EntityBatch:
         self._record(draft, issues)
 
     def _add_sources(self, draft: _Draft, sources: list[str]) -> list[str]:
-        """``entities._add_sources``: new names only; a new expert review replaces the old one."""
+        """One row's sources, as PanelApp's upload adds them: the names the entity does not have
+        yet, in the row's order. If any of them is an expert review, the entity's earlier expert
+        reviews go first; every expert review of the row is kept (the rating follows the newest,
+        so the last one written: ``status_from_sources``)."""
         existing = {s.name for s in draft.sources}
-        added = []
-        for source in clean_list(sources):
-            if source in existing:
-                continue
-            if source in EXPERT_REVIEW_SOURCES:
-                kept = []
-                for old in draft.sources:
-                    if old.name not in EXPERT_REVIEW_SOURCES:
-                        kept.append(old)
-                    elif old.pk is not None:
-                        self.deleted_evidence.add(old.pk)
-                draft.sources = kept
+        new = [source for source in dict.fromkeys(clean_list(sources)) if source not in existing]
+        if any(source in EXPERT_REVIEW_SOURCES for source in new):
+            kept = []
+            for old in draft.sources:
+                if old.name not in EXPERT_REVIEW_SOURCES:
+                    kept.append(old)
+                elif old.pk is not None:
+                    self.deleted_evidence.add(old.pk)
+            draft.sources = kept
+        for source in new:
             evidence = Evidence(name=source, rating=5, reviewer=self.reviewer)
             draft.sources.append(_Source(source, 5, self.uploader_is_gel, new=evidence))
-            existing.add(source)
-            added.append(source)
-        return added
+        return new
 
     def _record(self, draft: _Draft, issues: list[tuple[str, str]]) -> None:
         track = track_record(self.user, issues, draft.entity.saved_gel_status or 0)
