@@ -487,6 +487,13 @@ VARIABLES: tuple[Variable, ...] = (
         default="False",
         kind="boolean",
     ),
+    Variable(
+        "DEFAULT_PANEL_TYPES",
+        "Comma-separated panel type slugs that the legacy /WebServices/list_panels/ lists when its "
+        "Types parameter is not given, as in Genomics England's PanelApp.",
+        _G_OPERATIONS,
+        default="rare-disease-100k",
+    ),
     # --- Scheduled tasks (runtime.scheduled: Celery beat) -------------------------------------------
     Variable(
         "ACTIVE_SCHEDULED_TASKS",

@@ -24,7 +24,11 @@ GENE_KEYS = [
 @pytest.fixture
 def panel(make_panel, curator):
     snapshot = make_panel(
-        "Legacy panel", genes=["BRCA1", "TP53"], relevant_disorders=["R208"], level2="Tumour syndromes"
+        "Legacy panel",
+        genes=["BRCA1", "TP53"],
+        relevant_disorders=["R208"],
+        level2="Tumour syndromes",
+        type_slugs=["rare-disease-100k"],
     )
     set_rating(snapshot, get_entity(snapshot, "gene", "TP53"), curator, 2)
     add_str(snapshot, curator)
@@ -34,20 +38,23 @@ def panel(make_panel, curator):
 
 
 def test_list_panels(client, panel, make_panel):
-    make_panel("Old legacy", genes=[], status="retired")
+    make_panel("Old legacy", genes=[], status="retired", type_slugs=["rare-disease-100k"])
     body = client.get("/WebServices/list_panels/").json()
     [item] = body["result"]
-    assert item == {
-        "Name": "Legacy panel",
-        "DiseaseSubGroup": "",
-        "DiseaseGroup": "Tumour syndromes",
-        "CurrentVersion": panel.version,
-        "CurrentCreated": item["CurrentCreated"],
-        "Number_of_Genes": 2,
-        "Panel_Id": str(panel.panel_id),
-        "Relevant_disorders": ["R208"],
-        "Status": "public",
-    }
+    assert list(item.items()) == [
+        ("Name", "Legacy panel"),
+        ("DiseaseSubGroup", ""),
+        ("DiseaseGroup", "Tumour syndromes"),
+        ("CurrentVersion", panel.version),
+        ("CurrentCreated", item["CurrentCreated"]),
+        ("Number_of_Genes", 2),
+        ("Number_of_STRs", 1),
+        ("Number_of_Regions", 1),
+        ("Panel_Id", str(panel.panel_id)),
+        ("Relevant_disorders", ["R208"]),
+        ("Status", "public"),
+        ("PanelTypes", ["rare-disease-100k"]),
+    ]
     assert len(client.get("/WebServices/list_panels/", {"Retired": "true"}).json()["result"]) == 2
     assert client.get("/WebServices/list_panels/", {"Name": "legacy p"}).json()["result"][0]["Name"] == "Legacy panel"
 

@@ -6,6 +6,7 @@ runtime.environment. The domain apps may append to THIRD_PARTY_APPS, PROJECT_APP
 REST_FRAMEWORK.
 """
 
+import os
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -229,3 +230,13 @@ MIRROR_RETRIES = 3
 # An installation that is a non-production copy (staging, tests) may be anonymised
 # (panelapp-manage anonymise_users); docker-aws reads PANELAPP_NON_PRODUCTION, default off.
 PANELAPP_NON_PRODUCTION = False
+
+# The panel types /WebServices/list_panels/ lists without its Types parameter (as PanelApp's
+# setting of the same name); read here as it is the same in every environment.
+DEFAULT_PANEL_TYPES = [
+    slug.strip()
+    for slug in os.environ.get("DEFAULT_PANEL_TYPES", _contract.variable("DEFAULT_PANEL_TYPES").default or "").split(
+        ","
+    )
+    if slug.strip()
+]
