@@ -4,6 +4,12 @@ import panels.models.fields
 from django.db import migrations, models
 
 
+def forget_stored_answers(apps, schema_editor):
+    """The panel detail's shape changed (description, child_panel_ids, key order): answers
+    stored for a revision before it would be served as they were; readers rebuild them."""
+    apps.get_model("panels", "PanelAnswer").objects.all().delete()
+
+
 class Migration(migrations.Migration):
     """JSON that is served verbatim keeps its key order: on PostgreSQL the entities' gene copies
     and the frozen versions move from jsonb to json (their data is kept, in the order jsonb had
@@ -45,4 +51,5 @@ class Migration(migrations.Migration):
             name='name',
             field=models.CharField(max_length=255, unique=True),
         ),
+        migrations.RunPython(forget_stored_answers, migrations.RunPython.noop),
     ]
