@@ -250,3 +250,23 @@ def test_tag_names_may_be_255_characters_long(api, make_panel, curator):
         add_entity(
             snapshot, curator, "gene", EntityFields(gene_symbol="TP53", sources=["Literature"], tags=["x" * 300])
         )
+
+
+def test_child_panel_ids_cost_the_same_queries_for_one_super_panel_or_many(client, make_panel, curator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    children = [make_panel(f"Child {i}", genes=["BRCA1"], type_slugs=["reference", "actionable"]) for i in range(4)]
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url, HTTP_ACCEPT="application/json").status_code == 200
+        return len(captured.captured_queries)
+
+    create_panel(curator, PanelFields(name="Super 0", status="public", child_panel_ids=[children[0].panel_id]))
+    one = (count("/api/v1/panels/"), count("/api/v1/genes/BRCA1/"), count("/api/v1/entities/"))
+    for i in range(1, 4):
+        create_panel(
+            curator, PanelFields(name=f"Super {i}", status="public", child_panel_ids=[c.panel_id for c in children])
+        )
+    assert (count("/api/v1/panels/"), count("/api/v1/genes/BRCA1/"), count("/api/v1/entities/")) == one
