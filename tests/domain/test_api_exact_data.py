@@ -270,3 +270,26 @@ def test_child_panel_ids_cost_the_same_queries_for_one_super_panel_or_many(clien
             curator, PanelFields(name=f"Super {i}", status="public", child_panel_ids=[c.panel_id for c in children])
         )
     assert (count("/api/v1/panels/"), count("/api/v1/genes/BRCA1/"), count("/api/v1/entities/")) == one
+
+
+def test_a_gene_data_upload_gives_entities_the_uploaded_record(api, make_panel, curator):
+    from panels.imports.genes_json import import_genes_json
+
+    snapshot = make_panel("Uploaded genes", genes=["BRCA1"])
+    record = {
+        "hgnc_symbol": "BRCA1",
+        "gene_symbol": "BRCA1",
+        "hgnc_id": "HGNC:1100",
+        "hgnc_release": "2019-01-01T00:00:00",
+        "gene_name": "BRCA1 DNA repair associated",
+        "omim_gene": None,
+        "ensembl_genes": {"GRch38": {"90": {"ensembl_id": "ENSG00000012048", "location": "17:43044295-43125483"}}},
+        "alias": [],
+        "alias_name": None,
+        "biotype": "protein_coding",
+        "hgnc_date_symbol_changed": None,
+    }
+    import_genes_json(json.dumps({"update": [record]}).encode(), curator)
+    response = api.get(f"panels/{snapshot.panel_id}/genes/")
+    [gene] = get(ordered(response.content.decode()), "results")
+    assert get(gene, "gene_data") == ordered(json.dumps(record))
