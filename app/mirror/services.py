@@ -43,6 +43,7 @@ from panels.models import (
     Region,
     Tag,
 )
+from panels.services.panels import set_panel_types_in_order
 from panels.services.stats import recalculate_stats, recalculate_stats_of_panels
 from panels.services.versioning import SCHEMA_VERSION
 from panels.versions import Version
@@ -384,7 +385,8 @@ def _store_panel(source: MirrorSource, fetched: FetchedPanel) -> GenePanelSnapsh
     panel.name = detail["name"]
     panel.status = detail["status"]
     panel.save()
-    panel.types.set(_panel_types(detail["types"]))
+    # In the source's order: a panel lists its types in its own order.
+    set_panel_types_in_order(panel, _panel_types(detail["types"]))
     version = Version.parse(detail["version"])
     created = shapes.parse_datetime(detail["version_created"] or "") or timezone.now()
     description = detail.get("description") if isinstance(detail.get("description"), str) else ""

@@ -310,11 +310,14 @@ def mark_not_ready(snapshot: GenePanelSnapshot, user: User) -> None:
 
 
 def _set_types(panel: GenePanel, slugs: list[str]) -> None:
-    """Give the panel these types. A panel lists its types in its own order: the ones it keeps
-    stay where they are, new ones follow in the order named (Django's ``set`` would add them in
-    id order)."""
     position = {slug: index for index, slug in enumerate(slugs)}
-    wanted = sorted(PanelType.objects.filter(slug__in=slugs), key=lambda t: position[t.slug])
+    set_panel_types_in_order(panel, sorted(PanelType.objects.filter(slug__in=slugs), key=lambda t: position[t.slug]))
+
+
+def set_panel_types_in_order(panel: GenePanel, wanted: list[PanelType]) -> None:
+    """Give the panel these types. A panel lists its types in its own order: the ones it keeps
+    stay where they are, new ones follow in the order given (Django's ``set`` would add them in
+    id order)."""
     links = GenePanel.types.through.objects
     links.filter(genepanel=panel).exclude(paneltype__in=wanted).delete()
     held = set(links.filter(genepanel=panel).values_list("paneltype_id", flat=True))
