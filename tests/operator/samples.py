@@ -121,6 +121,12 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
         "must come from a Secret",
     ),
     (
+        "omim-key-as-plain-env",
+        {"env": [{"name": "MOI_CHECK_HOUR", "value": "5"}, {"name": "OMIM_API_KEY", "value": "plain"}]},
+        "spec.env[1].value",
+        "must come from a Secret",
+    ),
+    (
         "cognito-without-client-id",
         {"cognito": {"enabled": True, "domainPrefix": "panelapp"}},
         "spec.cognito.domainPrefix",

@@ -80,3 +80,24 @@ def test_rendered_environments_pass_the_image_validation(example):
         environ.setdefault("DJANGO_SETTINGS_MODULE", contract.PRODUCTION_SETTINGS_MODULE)
         load_production(environ)  # raises ConfigurationError naming every problem
         settings_from_environment(environ)
+
+
+#: Secret variables of the contract that name where to connect or who connects, not a credential:
+#: they may come from a Secret but are not refused as plain values.
+CONNECTION_FACTS = {
+    "DATABASE_HOST",
+    "DATABASE_PORT",
+    "DATABASE_NAME",
+    "DATABASE_USER",
+    "EMAIL_HOST_USER",
+    "AWS_ACCESS_KEY_ID",
+}
+
+
+def test_every_credential_of_the_contract_is_refused_as_a_plain_value_by_the_operator():
+    """A credential added to the image's contract must reach pods only through a Secret: the
+    operator's schema refuses it as a plain spec.env value."""
+    from panelapp_operator.spec import SECRET_ENV_NAMES
+
+    credentials = {variable.name for variable in contract.VARIABLES if variable.secret} - CONNECTION_FACTS
+    assert credentials <= set(SECRET_ENV_NAMES), sorted(credentials - set(SECRET_ENV_NAMES))
