@@ -78,16 +78,23 @@ class FetchedPanel:
     @property
     def child_ids(self) -> set[int]:
         """A super panel's children: the panels its entities come from (and ``child_panel_ids``)."""
-        ids = {
+        return set(self.child_order)
+
+    @property
+    def child_order(self) -> list[int]:
+        """The children in the source's order (``child_panel_ids``), then any other panel its
+        entities come from, by id."""
+        listed = self.detail.get("child_panel_ids")
+        ordered = (
+            [i for i in listed if isinstance(i, int) and not isinstance(i, bool)] if isinstance(listed, list) else []
+        )
+        from_entities = {
             int(item["panel"]["id"])
             for kind, _ in KINDS
             for item in self.detail[kind]
             if isinstance(item.get("panel"), dict)
         }
-        extra = self.detail.get("child_panel_ids")
-        if isinstance(extra, list):
-            ids |= {i for i in extra if isinstance(i, int) and not isinstance(i, bool)}
-        return ids
+        return list(dict.fromkeys(ordered)) + sorted(from_entities - set(ordered))
 
 
 @dataclass
@@ -277,8 +284,7 @@ def _apply(
                             "and were left out"
                         )
                     snapshot = snapshots[panel.panel_id]
-                    snapshot.child_panels.set(GenePanelSnapshot.objects.filter(panel_id__in=panel.child_ids & known))
-                    snapshot._is_super_panel = bool(panel.child_ids & known)
+                    _set_children(snapshot, [c for c in panel.child_order if c in known])
             current = "the panel ids"
             _reset_panel_id_sequence()
             current = "the statistics"
@@ -586,6 +592,18 @@ def _store_signed_off(panel: GenePanel, fetched: FetchedPanel) -> None:
         .first()
     )
     panel.save(update_fields=["signed_off"])
+
+
+def _set_children(snapshot: GenePanelSnapshot, panel_ids: list[int]) -> None:
+    """A super panel's children in this order (``child_panel_ids`` lists them in the order their
+    links were made; ``child_panels.set`` would make them in no particular order)."""
+    children = {s.panel_id: s for s in GenePanelSnapshot.objects.filter(panel_id__in=panel_ids)}
+    link = GenePanelSnapshot.child_panels.through
+    snapshot.child_panels.clear()
+    link.objects.bulk_create(
+        [link(from_genepanelsnapshot=snapshot, to_genepanelsnapshot=children[i]) for i in panel_ids if i in children]
+    )
+    snapshot._is_super_panel = bool(panel_ids)
 
 
 def _reset_panel_id_sequence() -> None:
