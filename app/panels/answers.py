@@ -15,7 +15,7 @@ import logging
 
 from django.db import transaction
 
-from . import cache
+from . import cache, detail_sql
 from .models import GenePanelSnapshot, PanelAnswer
 from .representation import panel_detail_json
 
@@ -44,7 +44,10 @@ def refresh_on_commit(snapshot_ids) -> None:
 def refresh(snapshot_ids) -> None:
     """Never fails the change that asked for it: a missing answer is built by its first reader."""
     try:
-        for snapshot in GenePanelSnapshot.objects.with_panel().filter(pk__in=list(snapshot_ids)):
+        snapshots = list(GenePanelSnapshot.objects.with_panel().filter(pk__in=list(snapshot_ids)))
+        # The entities' own JSON first (a super panel's are its children's, refreshed with them).
+        detail_sql.fill([s.pk for s in snapshots])
+        for snapshot in snapshots:
             _store(snapshot, cache.revision(snapshot))
     except Exception:
         logger.exception("could not refresh the stored answers of panels %s", list(snapshot_ids)[:20])

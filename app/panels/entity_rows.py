@@ -105,10 +105,15 @@ class RawJSON(str):
     """JSON text to be written into an answer as it is (see ``representation.panel_detail_json``)."""
 
 
-def entity_rows(model, snapshot_ids: list[int], *, gene: str = GENE_DECODED) -> list[EntityRow]:
+def entity_rows(model, snapshot_ids: list[int], *, gene: str = GENE_DECODED, lists: bool = True) -> list[EntityRow]:
     """Every entity of ``model`` on these panels, with source names (newest first) and tag names:
-    three queries, whatever the number of entities."""
-    fields = FIELDS[model] if gene != GENE_NONE else tuple(f for f in FIELDS[model] if f != "gene")
+    three queries, whatever the number of entities. Without ``lists`` the rows have no
+    ``publications``, ``phenotypes`` or ``transcript`` (the panel page's tables show none, and
+    decoding them cost a third of the page)."""
+    skipped = ({"gene"} if gene == GENE_NONE else set()) | (
+        set() if lists else {"publications", "phenotypes", "transcript"}
+    )
+    fields = tuple(f for f in FIELDS[model] if f not in skipped)
     json_fields = [f for f in fields if f in JSON_FIELDS and not (f == "gene" and gene == GENE_RAW)]
     rows = {}
     for values in raw_values(model.objects.filter(panel_id__in=snapshot_ids), fields):
@@ -140,15 +145,17 @@ def entity_rows(model, snapshot_ids: list[int], *, gene: str = GENE_DECODED) -> 
 Rows = tuple[list[EntityRow], list[EntityRow], list[EntityRow]]
 
 
-def panel_entity_rows(snapshot: GenePanelSnapshot, *, gene: str = GENE_DECODED) -> Rows:
+def panel_entity_rows(snapshot: GenePanelSnapshot, *, gene: str = GENE_DECODED, lists: bool = True) -> Rows:
     """``(genes, strs, regions)`` of a panel; a super panel's come from its children, each row
     carrying its child snapshot (with panel, title and types) as ``panel``."""
     if not snapshot.is_super_panel():
         ids = [snapshot.pk]
-        genes, strs, regions = (entity_rows(model, ids, gene=gene) for model in ENTITY_MODELS_IN_ORDER)
+        genes, strs, regions = (entity_rows(model, ids, gene=gene, lists=lists) for model in ENTITY_MODELS_IN_ORDER)
         return genes, strs, regions
     children = {c.pk: c for c in GenePanelSnapshot.objects.with_panel().filter(parent_panels=snapshot)}
-    genes, strs, regions = (entity_rows(model, list(children), gene=gene) for model in ENTITY_MODELS_IN_ORDER)
+    genes, strs, regions = (
+        entity_rows(model, list(children), gene=gene, lists=lists) for model in ENTITY_MODELS_IN_ORDER
+    )
     for rows in (genes, strs, regions):
         for row in rows:
             row.panel = children[row.panel_id]

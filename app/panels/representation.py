@@ -18,9 +18,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from . import detail_sql
 from .entity_rows import GENE_RAW, panel_entity_rows
 from .models import STR, Activity, Comment, Evaluation, GenePanelEntrySnapshot, GenePanelSnapshot, Region
 from .models.panels import child_panel_ids, clean_list, panel_types_in_order
+from .selectors.entities import ENTITY_MODELS_IN_ORDER
 
 # Only these counters are public; the rest of ``stats`` (reviewer ids...) stays internal.
 PUBLIC_STATS_KEYS = ("number_of_genes", "number_of_strs", "number_of_regions")
@@ -208,18 +210,30 @@ def panel_detail_dict(snapshot: GenePanelSnapshot, entities=None, include_entiti
     return data
 
 
-_SPLICE = re.compile(r'"\\u0000(\d+)\\u0000"')
-
-
 def panel_detail_json(snapshot: GenePanelSnapshot, include_entities: bool = True) -> bytes:
-    """``panel_detail_dict`` as the API writes it (compact UTF-8 JSON), built without decoding the
-    entities' gene copies: each is written as stored (PostgreSQL's spacing inside ``gene_data``).
+    """``panel_detail_dict`` as the API writes it (compact UTF-8 JSON), with each entity's gene
+    copy written as stored (PostgreSQL's spacing inside ``gene_data``).
 
-    Each copy is first a placeholder string holding NUL, which no stored text can (PostgreSQL
-    refuses NUL), then swapped for its JSON text in one pass.
+    On PostgreSQL the entities' JSON comes from the database (``detail_json_from_sql``); the
+    Python builder is kept for SQLite and for the rare panel the SQL does not reproduce. Both write
+    the same bytes (tests/domain/test_detail_sql.py).
     """
     if not include_entities:
         return _compact(panel_detail_dict(snapshot, include_entities=False))
+    if detail_sql.supported():
+        body = detail_json_from_sql(snapshot)
+        if body is not None:
+            return body
+    return detail_json_from_rows(snapshot)
+
+
+_SPLICE = re.compile(r'"\\u0000(\d+)\\u0000"')
+
+
+def detail_json_from_rows(snapshot: GenePanelSnapshot) -> bytes:
+    """Built in Python from plain rows, without decoding the gene copies: each is first a
+    placeholder string holding NUL, which no stored text can (PostgreSQL refuses NUL), then
+    swapped for its JSON text in one pass."""
     entities = panel_entity_rows(snapshot, gene=GENE_RAW)
     genes: list[str] = []
     for rows in entities:
@@ -229,6 +243,32 @@ def panel_detail_json(snapshot: GenePanelSnapshot, include_entities: bool = True
                 row.gene = f"\x00{len(genes) - 1}\x00"
     text = _compact(panel_detail_dict(snapshot, entities)).decode()
     return _SPLICE.sub(lambda match: genes[int(match.group(1))], text).encode()
+
+
+def detail_json_from_sql(snapshot: GenePanelSnapshot) -> bytes | None:
+    """Each entity's JSON as PostgreSQL writes or keeps it (``panels.detail_sql``): a query per
+    entity kind, and no per-entity work here but the order and the join. ``None`` for a panel
+    holding data only the Python builders reproduce."""
+    super_panel = snapshot.is_super_panel()
+    children: dict[int, str] = {}
+    if super_panel:
+        for child in GenePanelSnapshot.objects.with_panel().filter(parent_panels=snapshot):
+            children[child.pk] = _compact(panel_dict(child)).decode()
+    ids = list(children) if super_panel else [snapshot.pk]
+    head = _compact(panel_dict(snapshot)).decode()
+    parts = [head[:-1]]  # the panel object, still open for the entity lists
+    for key, model in zip(("genes", "strs", "regions"), ENTITY_MODELS_IN_ORDER, strict=True):
+        entities = detail_sql.entity_json(model, ids)
+        if entities is None:
+            return None
+        entities.sort(key=detail_sort_key)
+        if super_panel:
+            items = [f'{e.open_json},"panel":{children[e.panel_id]}}}' for e in entities]
+        else:
+            items = [f"{e.open_json}}}" for e in entities]
+        parts.append(f',"{key}":[{",".join(items)}]')
+    parts.append("}")
+    return "".join(parts).encode()
 
 
 def _compact(data) -> bytes:

@@ -4,8 +4,11 @@ cached, at 1, 4 and 8 clients, with the SQL statements each request costs, on Po
 The data set has the shape of the large upload (see upload_shape.py): 120 panels, one of 1,000
 genes, BRCA1 on 40 panels, 7,649 gene entities (dataset.py, with sources, tags and reviews).
 
-* ``uncached``: gunicorn runs uncached_settings (docker-aws with Django's dummy cache), so every
-  request builds its answer from the database: what the first reader after a change pays.
+* ``uncached``: gunicorn runs uncached_settings (docker-aws with Django's dummy cache), and no
+  stored answer exists, so every request builds its answer from the database. The entities' own
+  JSON is kept, as every write through the services leaves it (panels.detail_sql.fill); the
+  1,000-gene panel is also measured with none of it kept (``no kept entity JSON``: right after a
+  change made outside the services, which forgets it).
 * ``cached``: docker-aws as shipped (answers kept per panel revision, see app/panels/cache.py);
   then the first reads of the 1,000-gene panel right after each of 10 curator edits made through
   the services (which store the new answer, app/panels/answers.py).
@@ -95,6 +98,7 @@ def main() -> None:
         summary = build(genes=20_000, panels=120, entities=7_649, big_panel=1_000, brca1_panels=40)
         connection.cursor().execute("ANALYZE")
         big = summary["big_panel_id"]
+        kept = keep_entity_json()
         targets = [
             ("panel list", "/api/v1/panels/"),
             ("panel of 1,000 genes", f"/api/v1/panels/{big}/"),
@@ -103,7 +107,7 @@ def main() -> None:
         ]
         print(
             f"data set: {summary['genes']} genes, {summary['panels']} panels, {summary['gene_entities']} gene entities "
-            f"(BRCA1 on {summary['brca1_panels']} panels)"
+            f"(BRCA1 on {summary['brca1_panels']} panels); the JSON of {kept} entities kept"
         )
         statements = statements_per_request(targets)
         connections.close_all()
@@ -116,6 +120,17 @@ def main() -> None:
             try:
                 print(f"\n{mode}: gunicorn {args.workers} workers, {args.seconds:.0f} s per figure")
                 print(f"{'endpoint':28} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'load':>6}")
+                if mode == "uncached":
+                    forget_entity_json(big)
+                    for count in clients:
+                        load = os.getloadavg()[0]
+                        figures = measure(port, f"/api/v1/panels/{big}/", args.seconds, count)
+                        print(
+                            f"{'  no kept entity JSON':28} {count:7d} {figures['rps']:8.1f} {figures['p50']:8.1f} "
+                            f"{figures['p99']:8.1f} {load:6.2f}",
+                            flush=True,
+                        )
+                    print(f"  (the JSON of {keep_entity_json()} entities kept again)")
                 for label, path in targets:
                     for count in clients:
                         load = os.getloadavg()[0]
@@ -130,6 +145,30 @@ def main() -> None:
                 stop(web)
     finally:
         stop_postgres()
+
+
+def keep_entity_json() -> int:
+    """What the writers' refresh leaves after a change: every entity's JSON kept."""
+    from django.db import connections
+
+    from panels import detail_sql
+    from panels.models import GenePanelSnapshot
+
+    stored = detail_sql.fill(GenePanelSnapshot.objects.values_list("pk", flat=True))
+    connections.close_all()
+    return stored
+
+
+def forget_entity_json(panel_id: int) -> None:
+    """A change made outside the services to every entity of the panel (the triggers forget their JSON)."""
+    from django.db import connection, connections
+    from django.db.models import F
+
+    from panels.models import GenePanelEntrySnapshot
+
+    GenePanelEntrySnapshot.objects.filter(panel__panel_id=panel_id).update(moi=F("moi"))
+    connection.cursor().execute("ANALYZE")
+    connections.close_all()
 
 
 def after_edits(port: int, panel_id: int, edits: int) -> None:

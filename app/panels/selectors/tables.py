@@ -39,7 +39,9 @@ def entity_tables(snapshot: GenePanelSnapshot, super_panel: bool) -> dict[str, l
     instances, which would cost more than the rest of the page)."""
     ids = snapshot_ids_for_entities(snapshot)
     tables = {}
-    entities_of = dict(zip(("genes", "strs", "regions"), panel_entity_rows(snapshot, gene=GENE_NONE), strict=True))
+    entities_of = dict(
+        zip(("genes", "strs", "regions"), panel_entity_rows(snapshot, gene=GENE_NONE, lists=False), strict=True)
+    )
     models: tuple[tuple[str, EntityModel], ...] = (
         ("genes", GenePanelEntrySnapshot),
         ("strs", STR),

@@ -1,5 +1,7 @@
 """Template helpers shared by every PanelApp page."""
 
+from html import escape as _html_escape
+
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape, format_html
@@ -82,20 +84,22 @@ def entity_table_rows(rows, super_panel=False):
     """The rows of a panel's entity table.
 
     Built in Python rather than with a template loop: a panel of a thousand genes would
-    otherwise spend most of its rendering time in the template engine.
+    otherwise spend most of its rendering time in the template engine. ``html.escape`` is what
+    Django's ``escape`` calls, without its lazy-string wrapper (thousands of calls per page).
     """
+    escape = _html_escape
     parts = []
     for r in rows:
         cells = [
             f'<td><span class="rating {r["colour"]}">{escape(r["label"])}</span></td>',
             f'<td><a href="{escape(r["url"])}">{escape(r["name"])}</a>'
-            + (f' <span class="small muted">chr{escape(r["location"])}</span>' if r["location"] else "")
+            + (f' <span class="small muted">chr{escape(str(r["location"]))}</span>' if r["location"] else "")
             + "</td>",
         ]
         if super_panel:
-            cells.append(f'<td><a href="/panels/{int(r["panel_id"])}/">{escape(r["panel_name"])}</a></td>')
+            cells.append(f'<td><a href="/panels/{int(r["panel_id"])}/">{escape(str(r["panel_name"]))}</a></td>')
         cells += [
-            f'<td class="hide-small small">{escape(r["moi"]) or "—"}</td>',
+            f'<td class="hide-small small">{escape(r["moi"] or "") or "—"}</td>',
             f'<td class="hide-small small">{escape("; ".join(r["sources"]))}</td>',
             '<td class="hide-small">' + "".join(f'<span class="tag">{escape(t)}</span>' for t in r["tags"]) + "</td>",
             f'<td class="num">{int(r["reviews"])}</td>',
