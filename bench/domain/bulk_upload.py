@@ -1,10 +1,15 @@
 """Figure: seconds to import the panel TSV of 7,649 gene rows over 120 panels (one of 1,000 genes,
 BRCA1 on 40 panels; see upload_shape.py) on PostgreSQL, and the SQL statements it costs.
 
-Two uploads are timed, each several times from the same starting state (every run is rolled back):
+Two uploads are timed, each several times from the same starting state (a copy of a template
+database per run), committed as the Celery task commits them:
 
 * ``adds``:    the file into 120 empty panels (7,649 new gene entities);
 * ``updates``: then the same genes again with another phenotype and other sources (7,649 edits).
+
+Each is followed by the refresh its commit runs (the entities' JSON and the 120 panels' stored
+answers, panels.answers.refresh), timed on its own: the upload is done when it commits; until
+the refresh has stored the new answers, readers build them (each the first time).
 
 The importer runs in this process, exactly as the Celery task runs it (``import_panel_tsv``). The
 machine is shared (2 cores, other work running): the figures come with the load average.
@@ -29,32 +34,48 @@ sys.path[:0] = [str(REPO), str(REPO / "app"), str(REPO / "hack"), str(REPO / "be
 from support import PLACEHOLDER_ENV, VENV_BIN  # noqa: E402 - importable only after the sys.path insert above
 
 
-class Rollback(Exception):
-    pass
+def use_database(name: str) -> None:
+    """Point Django's connection at another database of the same server."""
+    from django.db import connection
+
+    connection.close()
+    connection.settings_dict["NAME"] = name
 
 
-def timed_import(content: bytes, user) -> tuple[float, int, dict]:
-    """Seconds and SQL statements of one import, rolled back afterwards."""
+def copy_database(template: str, name: str) -> None:
+    """``name`` as a copy of ``template`` (nobody may be connected to the template meanwhile)."""
+    from django.db import connection
+
+    use_database("postgres")
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    use_database(name)
+
+
+def timed_import(content: bytes, user_name: str) -> tuple[float, int, float, dict]:
+    """Seconds and SQL statements of one import, committed as the Celery task commits it, then
+    the seconds of the refresh the commit runs (its on-commit callbacks: every changed entity's
+    JSON and panel's stored answer, panels.answers)."""
+    from django.contrib.auth import get_user_model
     from django.db import connection, transaction
 
     from panels.imports.panel_tsv import import_panel_tsv
 
+    user = get_user_model().objects.get(username=user_name)
     statements = [0]
 
     def count(execute, sql, params, many, context):
         statements[0] += 1
         return execute(sql, params, many, context)
 
-    result: dict = {}
-    try:
-        with transaction.atomic(), connection.execute_wrapper(count):
+    with transaction.atomic():
+        with connection.execute_wrapper(count):
             started = time.perf_counter()
             result = import_panel_tsv(content, user)
             seconds = time.perf_counter() - started
-            raise Rollback
-    except Rollback:
-        pass
-    return seconds, statements[0], result
+        committed = time.perf_counter()
+    return seconds, statements[0], time.perf_counter() - committed, result
 
 
 def main() -> None:
@@ -83,37 +104,34 @@ def main() -> None:
         connection.cursor().execute("ANALYZE")
         adds = panel_tsv(shape["plan"], shape["seed"])
         updates = panel_tsv(shape["plan"], shape["seed"] + 1, extra_phenotype="Upload phenotype")
+        curator = shape["curator"].username
         print(f"upload: {ROWS} gene rows over {len(shape['plan'])} panels, {len(adds) / 1024:.0f} KiB")
-        for label, content, setup in (("adds", adds, None), ("updates", updates, adds)):
-            times, statements = [], 0
+        # The starting points, copied for each run: empty panels, and the panels after the adds.
+        empty, added = server.dbname, "bench_after_adds"
+        copy_database(empty, added)
+        timed_import(adds, curator)
+        connection.cursor().execute("VACUUM ANALYZE")
+        for label, content, template in (("adds", adds, empty), ("updates", updates, added)):
+            times, refreshes, statements, result = [], [], 0, {}
             for _ in range(args.runs):
+                copy_database(template, "bench_run")
                 load = os.getloadavg()[0]
-                if setup is None:
-                    seconds, statements, result = timed_import(content, shape["curator"])
-                else:
-                    # The updates need the entities of the first upload: import it, then time the second.
-                    from django.db import transaction as tx
-
-                    from panels.imports.panel_tsv import import_panel_tsv
-
-                    try:
-                        with tx.atomic():
-                            import_panel_tsv(setup, shape["curator"])
-                            seconds, statements, result = timed_import(content, shape["curator"])
-                            raise Rollback
-                    except Rollback:
-                        pass
+                seconds, statements, refresh, result = timed_import(content, curator)
                 times.append(seconds)
+                refreshes.append(refresh)
                 print(
-                    f"  {label:8} run: {seconds:7.1f} s, {statements} SQL statements, load average {load:.2f}",
+                    f"  {label:8} run: {seconds:7.1f} s, {statements} SQL statements, then the refresh "
+                    f"{refresh:5.1f} s, load average {load:.2f}",
                     flush=True,
                 )
             print(
                 f"{label:8} median {statistics.median(times):7.1f} s over {args.runs} runs "
                 f"({ROWS / statistics.median(times):.0f} rows/s), {statements} SQL statements; "
-                f"added {result.get('added')}, updated {result.get('updated')}",
+                f"added {result.get('added')}, updated {result.get('updated')}; "
+                f"the refresh after its commit {statistics.median(refreshes):.1f} s",
                 flush=True,
             )
+        use_database(empty)
         connection.close()
     finally:
         stop_postgres()

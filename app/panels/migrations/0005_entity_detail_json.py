@@ -24,6 +24,19 @@ ENTITIES = [
 COLUMN = "detail_json"
 
 
+def _forget(table: str) -> str:
+    """Forget the copies of the entities ``ids``. Those already forgotten are only locked, not
+    rewritten (a bulk upload links thousands of new entities): a refresh about to store one waits
+    for this change to commit, and then sees it (panels.detail_sql.fill locks before it reads).
+    The lock comes first: the UPDATE's own snapshot, taken after any refresh it waited for had
+    committed, then sees and forgets what that refresh stored. ``= ANY(ids)`` keeps both on the
+    primary key's index."""
+    return (
+        f"PERFORM 1 FROM {table} WHERE id = ANY(ids) AND {COLUMN} IS NULL FOR UPDATE;\n"
+        f"                    UPDATE {table} SET {COLUMN} = NULL WHERE id = ANY(ids) AND {COLUMN} IS NOT NULL;"
+    )
+
+
 def _statements() -> tuple[list[str], list[str]]:
     forward = [
         # Forget the copy on any update that is not the fill's.
@@ -43,23 +56,30 @@ def _statements() -> tuple[list[str], list[str]]:
             f"FOR EACH ROW EXECUTE FUNCTION panelapp_entity_json_forget()",
         ]
         backward.insert(0, f"ALTER TABLE {table} DROP COLUMN IF EXISTS {COLUMN}")
-        for name, target, target_column in (("evidence", "panels_evidence", "evidence_id"), ("tags", "panels_tag", "tag_id")):
+        for name, target, target_column in (
+            ("evidence", "panels_evidence", "evidence_id"),
+            ("tags", "panels_tag", "tag_id"),
+        ):
             link = f"{table}_{name}"
             function = f"panelapp_json_forget_{kind}_{name}"
             forward.append(
                 f"""CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+                DECLARE
+                    ids bigint[];
                 BEGIN
-                    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-                        UPDATE {table} SET {COLUMN} = NULL WHERE id IN (SELECT {entity_column} FROM changed_new);
+                    IF TG_OP = 'INSERT' THEN
+                        ids := ARRAY(SELECT DISTINCT {entity_column} FROM changed_new);
+                    ELSIF TG_OP = 'DELETE' THEN
+                        ids := ARRAY(SELECT DISTINCT {entity_column} FROM changed_old);
+                    ELSE
+                        ids := ARRAY(SELECT {entity_column} FROM changed_new UNION SELECT {entity_column} FROM changed_old);
                     END IF;
-                    IF TG_OP IN ('DELETE', 'UPDATE') THEN
-                        UPDATE {table} SET {COLUMN} = NULL WHERE id IN (SELECT {entity_column} FROM changed_old);
-                    END IF;
+                    {_forget(table)}
                     RETURN NULL;
                 END $$"""
             )
             # A trigger with transition tables has one event; statement-level, so a bulk insert of
-            # thousands of links costs one UPDATE.
+            # thousands of links costs two statements.
             forward += [
                 f"CREATE TRIGGER panelapp_json_insert AFTER INSERT ON {link} REFERENCING NEW TABLE AS changed_new "
                 f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
@@ -73,9 +93,12 @@ def _statements() -> tuple[list[str], list[str]]:
             target_function = f"panelapp_json_forget_{kind}_by_{name}"
             forward += [
                 f"""CREATE FUNCTION {target_function}() RETURNS trigger LANGUAGE plpgsql AS $$
+                DECLARE
+                    ids bigint[];
                 BEGIN
-                    UPDATE {table} SET {COLUMN} = NULL WHERE id IN (
-                        SELECT {entity_column} FROM {link} WHERE {target_column} IN (SELECT id FROM changed_new));
+                    ids := ARRAY(SELECT DISTINCT {entity_column} FROM {link}
+                                 WHERE {target_column} = ANY(ARRAY(SELECT id FROM changed_new)));
+                    {_forget(table)}
                     RETURN NULL;
                 END $$""",
                 f"CREATE TRIGGER panelapp_json_{kind} AFTER UPDATE ON {target} "
