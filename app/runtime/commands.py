@@ -23,7 +23,7 @@ from gunicorn.app.wsgiapp import run as gunicorn_run
 from runtime import backup as backups
 from runtime import contract
 from runtime.environment import ConfigurationError
-from runtime.gunicorn_settings import settings_from_environment
+from runtime.gunicorn_settings import settings_from_environment, worker_memory_limit
 from runtime.metrics import multiprocess as metrics_files
 
 EXIT_CONFIGURATION = 2
@@ -86,13 +86,21 @@ def check() -> None:
         load_settings_quietly()
     except ConfigurationError as error:
         problems += error.problems
-    try:
-        settings_from_environment(os.environ)
-    except ConfigurationError as error:
-        problems += error.problems
+    problems += gunicorn_problems()
     if problems:
         exit_with_configuration_error(ConfigurationError(problems, module))
     manage_main(["panelapp-manage", "check", *sys.argv[1:]])
+
+
+def gunicorn_problems() -> list[str]:
+    """Every problem of the web server's variables: GUNICORN_* and WEB_WORKER_MAX_MEMORY_MB."""
+    problems: list[str] = []
+    for validate in (settings_from_environment, worker_memory_limit):
+        try:
+            validate(os.environ)
+        except ConfigurationError as error:
+            problems += error.problems
+    return problems
 
 
 def prepare_metrics() -> None:
@@ -109,10 +117,9 @@ def load_settings_quietly() -> None:
 def web() -> None:
     """``panelapp-web [gunicorn args]``: gunicorn with panelapp.gunicorn_config."""
     load_settings()
-    try:
-        settings_from_environment(os.environ)
-    except ConfigurationError as error:
-        exit_with_configuration_error(error)
+    problems = gunicorn_problems()
+    if problems:
+        exit_with_configuration_error(ConfigurationError(problems, "panelapp.gunicorn_config"))
     prepare_metrics()
     sys.argv = [
         "panelapp-web",

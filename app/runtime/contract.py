@@ -424,6 +424,14 @@ VARIABLES: tuple[Variable, ...] = (
         default="200",
         kind="integer",
     ),
+    Variable(
+        "WEB_WORKER_MAX_MEMORY_MB",
+        "MiB of private memory (what only that worker holds) past which a web worker finishes its "
+        "requests and is replaced; checked every 32 requests. 0: no limit.",
+        _G_GUNICORN,
+        default="512",
+        kind="integer",
+    ),
     Variable("GUNICORN_CMD_ARGS", "Extra gunicorn command-line arguments (read by gunicorn itself).", _G_GUNICORN),
     Variable(
         "GUNICORN_LOG_LEVEL",

@@ -17,7 +17,7 @@ from django.conf import settings as django_settings
 from gunicorn.config import KNOWN_SETTINGS, Config
 
 from runtime import contract
-from runtime.environment import ConfigurationError
+from runtime.environment import ConfigurationError, EnvironmentReader
 from runtime.warmup import connect, connect_threads, warm_up
 
 #: The image's defaults (PanelApp's Dockerfile-web), overridable like any other setting. Gunicorn's
@@ -94,6 +94,54 @@ def settings_from_environment(environ: Mapping[str, str]) -> dict[str, str]:
     if problems:
         raise ConfigurationError(problems, "panelapp.gunicorn_config")
     return values
+
+
+#: Requests between two looks at a worker's memory (reading it costs about 1.5 ms).
+MEMORY_CHECK_EVERY = 32
+MEMORY_LIMIT_VARIABLE = "WEB_WORKER_MAX_MEMORY_MB"
+
+
+def worker_memory_limit(environ: Mapping[str, str]) -> int:
+    """MiB of private memory a web worker may hold (WEB_WORKER_MAX_MEMORY_MB); 0: no limit."""
+    reader = EnvironmentReader(environ, production=False)
+    limit = reader.integer(MEMORY_LIMIT_VARIABLE)
+    reader.raise_if_problems("panelapp.gunicorn_config")
+    return limit or 0
+
+
+def private_memory_mib(pid: int | str = "self") -> float | None:
+    """The process's private memory (Private_Clean + Private_Dirty of /proc/PID/smaps_rollup):
+    what replacing it would give back. Pages still shared with the master after the fork (the
+    preloaded, frozen application) are not counted. None where the kernel does not say."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            kib = sum(int(line.split()[1]) for line in rollup if line.startswith(("Private_Clean:", "Private_Dirty:")))
+    except OSError:
+        return None
+    return kib / 1024
+
+
+def memory_cap(limit_mib: int):
+    """A ``post_request`` hook: once the worker holds more private memory than ``limit_mib``, it
+    stops taking requests, finishes the ones it has and exits; the master starts a fresh (warm)
+    one. Like ``max_requests``, but for the worker that actually grew (a large upload, a leak)."""
+
+    def post_request(worker, req, environ, resp) -> None:
+        worker.panelapp_requests = getattr(worker, "panelapp_requests", 0) + 1
+        if not limit_mib or worker.panelapp_requests % MEMORY_CHECK_EVERY or not worker.alive:
+            return
+        used = private_memory_mib()
+        if used is not None and used > limit_mib:
+            worker.log.warning(
+                "worker %s holds %.0f MiB of private memory, over %s=%s: replacing it after its current requests",
+                worker.pid,
+                used,
+                MEMORY_LIMIT_VARIABLE,
+                limit_mib,
+            )
+            worker.alive = False
+
+    return post_request
 
 
 def on_starting(server) -> None:

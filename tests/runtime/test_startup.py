@@ -84,9 +84,19 @@ def test_unknown_gunicorn_setting_stops_the_web_command(production_env):
 
 
 def test_invalid_gunicorn_values_stop_the_web_command(production_env):
-    env = {**production_env, "GUNICORN_WORKERS": "many", "GUNICORN_PRELOAD_APP": "perhaps"}
+    env = {
+        **production_env,
+        "GUNICORN_WORKERS": "many",
+        "GUNICORN_PRELOAD_APP": "perhaps",
+        "WEB_WORKER_MAX_MEMORY_MB": "half a gig",
+    }
     error = configuration_error(run_command("panelapp-web", env=env, timeout=60))
     assert sorted(error["problems"]) == [
         "GUNICORN_PRELOAD_APP is not a valid preload_app: Invalid boolean: perhaps",
         "GUNICORN_WORKERS is not a valid workers: invalid literal for int() with base 0: 'many'",
+        "WEB_WORKER_MAX_MEMORY_MB must be a whole number, got 'half a gig'",
     ]
+    checked = configuration_error(
+        run_command("panelapp-check", env={**production_env, "WEB_WORKER_MAX_MEMORY_MB": "-1"})
+    )
+    assert checked["problems"] == ["WEB_WORKER_MAX_MEMORY_MB must be between 0, got '-1'"]

@@ -113,6 +113,26 @@ def test_an_access_log_can_be_asked_for_and_is_json(production_env, web_server):
     assert any("GET /version/?probe=1" in r["message"] for r in access)
 
 
+def test_a_worker_past_its_memory_limit_is_replaced_without_dropping_a_request(production_env, web_server):
+    """Every worker holds some MiB of its own: with a limit of 1, the first check replaces it."""
+    web = web_server({**production_env, "GUNICORN_WORKERS": "1", "WEB_WORKER_MAX_MEMORY_MB": "1"})
+    first = wait_until(lambda: web.worker_pids(), 30, "a gunicorn worker")
+    statuses = [web.get("/api/v1/panels/")[0] for _ in range(3 * 32)]
+    assert set(statuses) == {200}, "the requests around a replacement are all answered"
+    wait_until(lambda: web.worker_pids() and set(web.worker_pids()).isdisjoint(first), 30, "a fresh worker")
+    web.stop()
+    replaced = [r["message"] for r in json_lines(web.output()) if "of private memory" in r["message"]]
+    assert len(replaced) >= 2, "each worker is replaced at its first check"
+    assert f"worker {first[0]} holds" in replaced[0] and "over WEB_WORKER_MAX_MEMORY_MB=1:" in replaced[0]
+
+
+def test_without_a_memory_limit_a_worker_stays(production_env, web_server):
+    web = web_server({**production_env, "GUNICORN_WORKERS": "1", "WEB_WORKER_MAX_MEMORY_MB": "0"})
+    first = wait_until(lambda: web.worker_pids(), 30, "a gunicorn worker")
+    assert {web.get("/api/v1/panels/")[0] for _ in range(2 * 32)} == {200}
+    assert web.worker_pids() == first
+
+
 def test_the_application_is_warmed_before_the_socket_opens_and_workers_are_threaded(web):
     """A fresh or recycled worker must not make its first readers wait for imports: the master
     loads and warms the app (the busiest reads answered through it) before it listens."""
