@@ -43,8 +43,8 @@ def test_sections_are_shown_in_order_as_markdown(client):
     assert page.index('id="about-title">About PanelApp</h2>') < page.index('id="second-title">Second</h2>')
     assert '<a href="#about">About PanelApp</a>' in page
     assert "<h4>What it is</h4>" in page
-    assert '<ul><li>genes</li><li><a href="/api/docs/">the API</a></li></ul>' in page
-    assert "<ol><li>one</li><li>two</li></ol>" in page
+    assert '<ul>\n<li>genes</li>\n<li><a href="/api/docs/">the API</a></li>\n</ul>' in page
+    assert "<ol>\n<li>one</li>\n<li>two</li>\n</ol>" in page
     assert '<a href="https://example.org/a?b=1&amp;c=2">https://example.org/a?b=1&amp;c=2</a>' in page
     assert "<p>Plain <em>text</em> and <strong>bold</strong>.</p>" in page
     # The built-in content stays.
