@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "app"), str(REPO / "hack"), str(REPO / "bench" / "app"), str(HERE)]
 
-from support import PLACEHOLDER_ENV, VENV_BIN  # noqa: E402 - importable only after the sys.path insert above
+from database import migrated_postgres  # noqa: E402 - importable only after the sys.path insert above
 
 
 def main() -> None:
@@ -29,26 +29,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
-    from api_latency import run
-
     from tests.domain import gene_fixture
-    from tests.fixtures.services import start_postgres
 
-    workdir = Path(tempfile.mkdtemp(prefix="bench-pg-"))
-    server, stop_postgres = start_postgres(workdir / "cluster")
-    env = {**PLACEHOLDER_ENV, "DATABASE_URL": server.url, "DJANGO_LOG_LEVEL": "WARNING"}
-    try:
-        run([str(VENV_BIN / "panelapp-migrate")], env)
-        os.environ.update(env)
-        import django
-
-        django.setup()
+    with migrated_postgres():
         from django.core.management import call_command
         from django.db import connection
 
         from panels.models import Gene
 
-        path = gene_fixture.write(workdir / "genes.json.gz")
+        path = gene_fixture.write(Path(tempfile.mkdtemp(prefix="bench-genes-")) / "genes.json.gz")
         print(f"file: {gene_fixture.FULL_SIZE} rows, {path.stat().st_size / 1024 / 1024:.1f} MiB gzipped")
         for label in ("empty table", "full table"):
             times = []
@@ -69,8 +58,6 @@ def main() -> None:
                 f"{label}: median {statistics.median(times):.1f} s over {args.runs} runs, {Gene.objects.count()} genes"
             )
         connection.close()
-    finally:
-        stop_postgres()
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -25,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "app"), str(REPO / "hack"), str(REPO / "bench" / "app"), str(HERE)]
 
-from support import PLACEHOLDER_ENV, VENV_BIN  # noqa: E402 - importable only after the sys.path insert above
+from database import migrated_postgres  # noqa: E402 - importable only after the sys.path insert above
 
 
 class Rollback(Exception):
@@ -59,19 +58,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
-    from api_latency import run
-
-    from tests.fixtures.services import start_postgres
-
-    workdir = Path(tempfile.mkdtemp(prefix="bench-pg-"))
-    server, stop_postgres = start_postgres(workdir / "cluster")
-    env = {**PLACEHOLDER_ENV, "DATABASE_URL": server.url, "DJANGO_LOG_LEVEL": "WARNING"}
-    try:
-        run([str(VENV_BIN / "panelapp-migrate")], env)
-        os.environ.update(env)
-        import django
-
-        django.setup()
+    with migrated_postgres():
         from django.db import connection, transaction
         from upload_shape import panel_tsv, prepare
 
@@ -120,8 +107,6 @@ def main() -> None:
             )
         print(f"release median {statistics.median(times):.2f} s over {args.runs} runs", flush=True)
         connection.close()
-    finally:
-        stop_postgres()
 
 
 if __name__ == "__main__":

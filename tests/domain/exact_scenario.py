@@ -12,6 +12,24 @@ import datetime as dt
 import json
 from typing import Any
 
+#: The keys of API v1's Panel object, in PanelApp's order (a compatibility contract: spelled here,
+#: not read from the app, so that a change to the app cannot change what the tests expect).
+PANEL_KEYS = [
+    "id",
+    "hash_id",
+    "name",
+    "disease_group",
+    "disease_sub_group",
+    "description",
+    "status",
+    "version",
+    "version_created",
+    "relevant_disorders",
+    "stats",
+    "types",
+    "child_panel_ids",
+]
+
 #: A gene record as a gene file gives it: keys in no usual order, nulls, a release with a time, a
 #: date in one of PanelApp's other formats, nested keys in their own order, an extra key.
 RECORD: dict[str, Any] = {

@@ -17,25 +17,9 @@ from panels.services.panels import PanelFields, create_panel
 from panels.services.reviews import ReviewFields, submit_review
 
 from . import exact_scenario
-from .exact_scenario import RECORD, get, keys, ordered
+from .exact_scenario import PANEL_KEYS, RECORD, get, keys, ordered
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
-
-LIVE_PANEL_KEYS = [
-    "id",
-    "hash_id",
-    "name",
-    "disease_group",
-    "disease_sub_group",
-    "description",
-    "status",
-    "version",
-    "version_created",
-    "relevant_disorders",
-    "stats",
-    "types",
-    "child_panel_ids",
-]
 
 
 @pytest.fixture
@@ -99,7 +83,7 @@ def test_nested_panel_comes_after_transcript_in_entity_lists(texts):
     for name in ("panel_genes", "gene_search"):
         [item] = get(ordered(texts[name]), "results")
         assert keys(item)[-2:] == ["transcript", "panel"], name
-        assert keys(get(item, "panel")) == LIVE_PANEL_KEYS
+        assert keys(get(item, "panel")) == PANEL_KEYS
     for name in ("panel_strs", "panel_regions"):
         [item] = get(ordered(texts[name]), "results")
         assert keys(item)[-2:] == ["tags", "panel"], name
@@ -108,12 +92,12 @@ def test_nested_panel_comes_after_transcript_in_entity_lists(texts):
 def test_historical_and_signed_off_answers_keep_the_live_key_order(texts):
     live = ordered(texts["detail"])
     historical = ordered(texts["historical"])
-    assert keys(live) == LIVE_PANEL_KEYS + ["genes", "strs", "regions"]
+    assert keys(live) == PANEL_KEYS + ["genes", "strs", "regions"]
     assert keys(historical) == keys(live) + ["signed_off"]
     for kind in ("genes", "strs", "regions"):
         assert keys(get(historical, kind)[0]) == keys(get(live, kind)[0]), kind
     [latest] = get(ordered(texts["signed_off"]), "results")
-    assert keys(latest) == LIVE_PANEL_KEYS + ["signed_off"]
+    assert keys(latest) == PANEL_KEYS + ["signed_off"]
     detail = ordered(texts["signed_off_detail"])
     assert keys(detail) == keys(live) + ["signed_off"]
 
@@ -173,7 +157,7 @@ def test_identical_answers_on_sqlite_and_postgresql(tmp_path, texts):
 def test_stored_versions_keep_their_key_order_in_the_database(exact):
     """PostgreSQL's jsonb would sort keys by length; the json column keeps them as written."""
     stored = HistoricalSnapshot.objects.get(panel_id=exact, major_version=1, minor_version=9)
-    assert list(stored.data) == LIVE_PANEL_KEYS + ["genes", "strs", "regions"]
+    assert list(stored.data) == PANEL_KEYS + ["genes", "strs", "regions"]
     entity = GenePanelEntrySnapshot.objects.get(panel__panel_id=exact, gene_core_id="ZZORDER1")
     assert list(entity.gene) == list(RECORD)
 

@@ -10,24 +10,10 @@ from panels.services.entities import EntityFields, add_entity, set_rating
 from panels.services.panels import PanelFields, create_panel, promote, update_panel
 
 from .conftest import GREEN_SOURCE, MONOALLELIC
+from .exact_scenario import PANEL_KEYS
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
-PANEL_KEYS = [
-    "id",
-    "hash_id",
-    "name",
-    "disease_group",
-    "disease_sub_group",
-    "description",
-    "status",
-    "version",
-    "version_created",
-    "relevant_disorders",
-    "stats",
-    "types",
-    "child_panel_ids",
-]
 DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 
 
