@@ -169,3 +169,20 @@ def test_an_edit_stores_the_new_answer_so_no_reader_builds_it(
     GenePanelSnapshot.objects.filter(pk=snapshot.pk).update(modified=timezone.now())
     cache.clear()
     assert queries_for(client, f"/api/v1/panels/{snapshot.panel_id}/") > len(captured.captured_queries)
+
+
+def test_a_refresh_costs_the_same_statements_for_3_or_60_genes(small_and_large):
+    """What a writer's commit runs (every changed entity's JSON kept, the answer stored) is a fixed
+    number of statements, however many entities changed."""
+    from panels import answers
+    from panels.models import GenePanelEntrySnapshot, PanelAnswer
+
+    counts = []
+    for snapshot in small_and_large:
+        GenePanelEntrySnapshot.objects.filter(panel=snapshot).update(moi="BIALLELIC")  # every copy forgotten
+        PanelAnswer.objects.filter(snapshot=snapshot).delete()
+        with CaptureQueriesContext(connection) as captured:
+            answers.refresh([snapshot.pk])
+        counts.append(len(captured.captured_queries))
+        assert PanelAnswer.objects.filter(snapshot=snapshot).exists()
+    assert counts[0] == counts[1], counts
