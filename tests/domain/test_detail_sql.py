@@ -3,6 +3,7 @@ builders write, whatever the data holds, and an entity's kept JSON never outlive
 any change forgets it (triggers), and a refresh racing a change never keeps the old links."""
 
 import json
+import sys
 import threading
 import time
 
@@ -199,3 +200,8 @@ def test_a_refresh_racing_a_change_never_keeps_the_old_links(make_panel):
     copy = stored_copies(GenePanelEntrySnapshot)[entity.pk]
     assert copy is None or '"late-tag"' in copy
     assert '"late-tag"' in panel_detail_json(live(snapshot)).decode()
+
+
+def test_the_whitespace_stripped_in_sql_is_what_python_strips():
+    every = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+    assert every == detail_sql.PYTHON_WHITESPACE
