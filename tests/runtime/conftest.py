@@ -58,9 +58,14 @@ def run_command(
 
 
 def json_lines(text: str) -> list[dict]:
-    """Every non-empty line parsed as JSON; fails naming the first line that is not."""
+    """Every non-empty line parsed as JSON; fails naming the first line that is not.
+
+    Only whole lines count: the log of a running server can end in a record still being written
+    (a record that crosses the output buffer's end is written in two parts, and the client has
+    its answer before gunicorn writes the access line)."""
     records = []
-    for line in text.splitlines():
+    whole = text if text.endswith("\n") else text[: text.rfind("\n") + 1]
+    for line in whole.splitlines():
         if not line.strip():
             continue
         try:
