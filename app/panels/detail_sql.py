@@ -31,8 +31,9 @@ from dataclasses import dataclass
 
 from django.db import connections, transaction
 
-from .models import STR, GenePanelEntrySnapshot, Region
+from .models import STR, GenePanelEntrySnapshot
 from .models.entities import EntityModel
+from .selectors.entities import ENTITY_MODELS_IN_ORDER, name_field
 
 #: The entity column keeping the entity's JSON; not a model field (migration 0005 says why).
 COLUMN = "detail_json"
@@ -97,7 +98,7 @@ def _keys(model: EntityModel) -> list[tuple[str, str]]:
     """``(key, SQL)`` after ``gene_data``, in ``representation``'s order for the model."""
     common_head = [
         ("entity_type", "%(entity_type)s::text"),
-        ("entity_name", "e.gene_core_id" if model is GenePanelEntrySnapshot else "e.name"),
+        ("entity_name", f"e.{name_field(model)}"),
     ]
     confidence = ("confidence_level", "COALESCE(e.saved_gel_status, 0)::text")
     sources = [
@@ -175,9 +176,8 @@ def _regular(model: EntityModel) -> str:
 
 def _read_query(model: EntityModel) -> str:
     # COALESCE computes the fragment only for entities whose copy was forgotten.
-    name = "e.gene_core_id" if model is GenePanelEntrySnapshot else "e.name"
     return (
-        f"SELECT e.panel_id, e.saved_gel_status, {name}, e.gene::text, "
+        f"SELECT e.panel_id, e.saved_gel_status, e.{name_field(model)}, e.gene::text, "
         f"COALESCE(e.{COLUMN}, {_fragment(model)}), "
         f"e.{COLUMN} IS NOT NULL OR ({_regular(model)}) "
         f"FROM {model._meta.db_table} e WHERE e.panel_id = ANY(%(panels)s)"
@@ -195,9 +195,8 @@ def _lock_query(model: EntityModel) -> str:
     return f"SELECT e.id FROM {model._meta.db_table} e WHERE e.panel_id = ANY(%(panels)s) AND e.{COLUMN} IS NULL FOR UPDATE"
 
 
-MODELS: tuple[EntityModel, ...] = (GenePanelEntrySnapshot, STR, Region)
-READ = {model: _read_query(model) for model in MODELS}
-FILL = {model: (_lock_query(model), _fill_query(model)) for model in MODELS}
+READ = {model: _read_query(model) for model in ENTITY_MODELS_IN_ORDER}
+FILL = {model: (_lock_query(model), _fill_query(model)) for model in ENTITY_MODELS_IN_ORDER}
 
 
 def supported(using: str = "default") -> bool:
@@ -247,7 +246,7 @@ def fill(snapshot_ids, using: str = "default") -> int:
         return 0
     stored = 0
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
-        for model in MODELS:
+        for model in ENTITY_MODELS_IN_ORDER:
             lock, update = FILL[model]
             params = _params(model, ids)
             cursor.execute(lock, params)
