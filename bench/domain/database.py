@@ -13,10 +13,13 @@ from support import PLACEHOLDER_ENV, VENV_BIN
 
 
 @contextlib.contextmanager
-def migrated_postgres(extra_env: dict[str, str] | None = None) -> Iterator[tuple[object, dict[str, str]]]:
-    """``(server, env)``: the running server (``.url``, ``.dbname``) and the environment this
-    process now has (for the benchmark's own subprocesses). The server stops on the way out.
-    ``with migrated_postgres():`` when neither is needed."""
+def migrated_postgres(
+    extra_env: dict[str, str] | None = None, *, settings_module: str | None = None
+) -> Iterator[tuple[object, dict[str, str]]]:
+    """``(server, env)``: the running server (``.url``, ``.dbname``) and the environment of the
+    benchmark's own subprocesses (``extra_env`` over docker-aws's). Django in this process uses
+    ``settings_module`` when given. The server stops on the way out. ``with migrated_postgres():``
+    when neither is needed."""
     from api_latency import run
 
     from tests.fixtures.services import start_postgres
@@ -27,6 +30,8 @@ def migrated_postgres(extra_env: dict[str, str] | None = None) -> Iterator[tuple
     try:
         run([str(VENV_BIN / "panelapp-migrate")], env)
         os.environ.update(env)
+        if settings_module:
+            os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
         import django
 
         django.setup()

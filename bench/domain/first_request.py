@@ -15,7 +15,6 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -23,8 +22,9 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "app"), str(REPO / "hack"), str(REPO / "bench" / "app"), str(HERE)]
 
-from api_latency import get, run, start_web  # noqa: E402 - importable only after the sys.path insert above
-from support import PLACEHOLDER_ENV, VENV_BIN, stop  # noqa: E402 - importable only after the sys.path insert above
+from api_latency import get, start_web  # noqa: E402 - importable only after the sys.path insert above
+from database import migrated_postgres  # noqa: E402 - importable only after the sys.path insert above
+from support import stop  # noqa: E402 - importable only after the sys.path insert above
 
 
 def timed(port: int, path: str) -> float:
@@ -42,23 +42,8 @@ def main() -> None:
     args = parser.parse_args()
     extra = dict(item.split("=", 1) for item in args.env)
 
-    from tests.fixtures.services import start_postgres
-
-    workdir = Path(tempfile.mkdtemp(prefix="bench-pg-"))
-    server, stop_postgres = start_postgres(workdir / "cluster")
     # The benchmark is one client address hammering the API: lift the per-address rate limit.
-    env = {
-        **PLACEHOLDER_ENV,
-        "DATABASE_URL": server.url,
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "API_THROTTLE_ANON_RATE": "1000000/second",
-    }
-    try:
-        run([str(VENV_BIN / "panelapp-migrate")], env)
-        os.environ.update(env)
-        import django
-
-        django.setup()
+    with migrated_postgres({"API_THROTTLE_ANON_RATE": "1000000/second"}) as (_server, env):
         from dataset import build
         from django.db import connections
 
@@ -85,8 +70,6 @@ def main() -> None:
                 f"{os.getloadavg()[0]:5.2f}",
                 flush=True,
             )
-    finally:
-        stop_postgres()
 
 
 if __name__ == "__main__":

@@ -24,15 +24,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "app"), str(REPO / "hack"), str(REPO / "bench" / "app"), str(HERE)]
 
-from api_latency import measure, run, start_web  # noqa: E402 - importable only after the sys.path insert above
-from support import PLACEHOLDER_ENV, VENV_BIN, stop  # noqa: E402 - importable only after the sys.path insert above
+from api_latency import measure, start_web  # noqa: E402 - importable only after the sys.path insert above
+from database import migrated_postgres  # noqa: E402 - importable only after the sys.path insert above
+from support import stop  # noqa: E402 - importable only after the sys.path insert above
 
 
 def statements_per_request(paths: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
@@ -75,23 +75,11 @@ def main() -> None:
     args = parser.parse_args()
     clients = [int(c) for c in args.clients.split(",")]
 
-    from tests.fixtures.services import start_postgres
-
-    workdir = Path(tempfile.mkdtemp(prefix="bench-pg-"))
-    server, stop_postgres = start_postgres(workdir / "cluster")
     # The benchmark is one client address hammering the API: lift the per-address rate limit.
-    env = {
-        **PLACEHOLDER_ENV,
-        "DATABASE_URL": server.url,
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "API_THROTTLE_ANON_RATE": "1000000/second",
-    }
-    try:
-        run([str(VENV_BIN / "panelapp-migrate")], env)
-        os.environ.update({**env, "DJANGO_SETTINGS_MODULE": "uncached_settings"})
-        import django
-
-        django.setup()
+    with migrated_postgres({"API_THROTTLE_ANON_RATE": "1000000/second"}, settings_module="uncached_settings") as (
+        _server,
+        env,
+    ):
         from dataset import build
         from django.db import connection, connections
 
@@ -143,8 +131,6 @@ def main() -> None:
                     after_edits(port, big, args.edits)
             finally:
                 stop(web)
-    finally:
-        stop_postgres()
 
 
 def keep_entity_json() -> int:
