@@ -125,8 +125,8 @@ class EnvironmentReader:
             self.invalid(name, "must be a whole number", value)
             return None
         if number < minimum or (maximum is not None and number > maximum):
-            upper = f" and {maximum}" if maximum is not None else ""
-            self.invalid(name, f"must be between {minimum}{upper}", value)
+            bounds = f"between {minimum} and {maximum}" if maximum is not None else f"{minimum} or more"
+            self.invalid(name, f"must be {bounds}", value)
             return None
         return number
 

@@ -99,4 +99,4 @@ def test_invalid_gunicorn_values_stop_the_web_command(production_env):
     checked = configuration_error(
         run_command("panelapp-check", env={**production_env, "WEB_WORKER_MAX_MEMORY_MB": "-1"})
     )
-    assert checked["problems"] == ["WEB_WORKER_MAX_MEMORY_MB must be between 0, got '-1'"]
+    assert checked["problems"] == ["WEB_WORKER_MAX_MEMORY_MB must be 0 or more, got '-1'"]
